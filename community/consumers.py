@@ -1,0 +1,255 @@
+"""The base of every Kindred socket: framing, limits, and the hub connection.
+
+Subclasses parse nothing and touch no ORM themselves: they name their frame
+classes and, for each frame type, call a service off the event loop and reply.
+This class owns what every socket shares: the member check (4401), frame size
+(1009), text-only frames, per-socket flood control, ``ping``/``pong``, the
+outgoing-buffer guard (4408), and buffering hub deliveries while the socket is
+catching up so that nothing is shown twice or out of order.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, ClassVar
+
+from channels.consumer import AsyncConsumer
+from channels.exceptions import StopConsumer
+from django.conf import settings
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+from community import transport
+from community.frames import ClientFrame, FrameError, FrameParser, encode
+
+logger = logging.getLogger("kindred.sockets")
+
+# Close codes (docs/protocol.md)
+CLOSE_NO_SESSION = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_SLOW_READER = 4408
+CLOSE_IDLE = 4000
+CLOSE_FLOOD = 4429
+CLOSE_TOO_BIG = 1009
+CLOSE_RESTART = 1012
+
+UNAVAILABLE_ERRORS = (DatabaseError, RedisError)
+
+
+class SocketClosed(Exception):
+    """Raised inside a handler to close the socket with a code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class LiveConsumer(AsyncConsumer):
+    # No per-socket channel-layer channel: live traffic goes through the hub.
+    channel_layer_alias = "__kindred_no_channel_layer__"
+    frames: ClassVar[tuple[type[ClientFrame], ...]] = ()
+    _parser: ClassVar[FrameParser | None] = None
+
+    member_id: int | None = None
+    room_id: int | None = None
+
+    # --- lifecycle ----------------------------------------------------------------
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self.closed = False
+        self.live = False
+        self.last_id = 0
+        self._backlog: list[tuple[int, int, str]] = []
+        self._tokens = float(settings.SOCKET_FRAME_RATE)
+        self._refilled = time.monotonic()
+        self._flood = 0
+        self._over_since: float | None = None
+        self.last_seen = time.monotonic()
+        self.hub = None
+        self._protocol = transport.protocol_of(self.base_send)
+        # Accept first, then close with a code: browsers can read a code only
+        # from a socket that was accepted.
+        await self.base_send({"type": "websocket.accept"})
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(CLOSE_NO_SESSION)
+            return
+        self.member_id = user.pk
+        self.handle = user.handle
+        try:
+            await self.on_connect()
+        except SocketClosed as exc:
+            await self.close(exc.code)
+        except Exception:
+            logger.exception("socket connect failed handle=%s", self.handle)
+            await self.close(1011)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.closed = True
+        if self.hub is not None:
+            self.hub.unregister(self)
+        try:
+            await self.on_disconnect()
+        finally:
+            raise StopConsumer()
+
+    async def on_connect(self) -> None:
+        raise NotImplementedError
+
+    async def on_disconnect(self) -> None:
+        """Fast-path clean-up; the presence sweep covers a process that never runs it."""
+
+    # --- receiving ---------------------------------------------------------------------
+
+    @classmethod
+    def parser(cls) -> FrameParser:
+        if cls.__dict__.get("_parser") is None:
+            cls._parser = FrameParser(*cls.frames)
+        return cls._parser  # type: ignore[return-value]
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if self.closed or self.member_id is None:
+            return
+        self.last_seen = time.monotonic()
+        text = message.get("text")
+        if text is None:
+            await self.send_error("bad_frame", "Frames must be JSON text, not binary.")
+            return
+        if len(text) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
+            len(text) * 4 > settings.WEBSOCKET_MAX_FRAME_BYTES
+            and len(text.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES
+        ):
+            await self.close(CLOSE_TOO_BIG)
+            return
+        if not await self._admit_frame():
+            return
+        try:
+            frame = self.parser().parse(text)
+        except FrameError as exc:
+            await self.send_error("bad_frame", exc.detail)
+            return
+        handler = getattr(self, "frame_" + frame.type.replace(".", "_"))
+        try:
+            await handler(frame)
+        except SocketClosed as exc:
+            await self.close(exc.code)
+        except UNAVAILABLE_ERRORS as exc:
+            # Nothing was stored: the client keeps the message and retries with
+            # the same nonce, which makes the retry safe.
+            logger.error("service unavailable handle=%s error=%s", self.handle, type(exc).__name__)
+            await self.send_error(
+                "unavailable",
+                "We couldn't reach our storage just now. Your message wasn't sent; "
+                "it will be retried.",
+                **({"nonce": frame.nonce} if getattr(frame, "nonce", None) else {}),
+            )
+
+    async def _admit_frame(self) -> bool:
+        """Per-socket flood control: a token bucket, then closing a socket that persists."""
+        rate = settings.SOCKET_FRAME_RATE
+        now = time.monotonic()
+        self._tokens = min(float(rate), self._tokens + (now - self._refilled) * rate)
+        self._refilled = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        self._flood += 1
+        if self._flood > settings.SOCKET_FLOOD_CLOSE_AFTER:
+            logger.warning("socket flooding, closed handle=%s", self.handle)
+            await self.close(CLOSE_FLOOD)
+        elif self._flood == 1 or self._flood % rate == 0:
+            await self.send_error(
+                "rate_limited", "Too many frames at once; slow down.", retry_after=1
+            )
+        return False
+
+    async def frame_ping(self, frame: ClientFrame) -> None:
+        await self.send_json({"type": "pong"})
+
+    # --- sending -----------------------------------------------------------------------
+
+    async def send_json(self, frame: dict[str, Any]) -> None:
+        await self.send_text(encode(frame))
+
+    async def send_error(self, code: str, detail: str, **extra: Any) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    async def send_text(self, text: str) -> None:
+        if self.closed:
+            return
+        if self._protocol is not None and self._send_buffer_full():
+            logger.warning("slow reader closed handle=%s", self.handle)
+            await self.close(CLOSE_SLOW_READER)
+            return
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    def _send_buffer_full(self) -> bool:
+        pending = transport.pending_bytes(self._protocol)
+        if pending is None or pending <= settings.SOCKET_SEND_BUFFER_LIMIT:
+            self._over_since = None
+            return False
+        now = time.monotonic()
+        if self._over_since is None:
+            self._over_since = now
+        return now - self._over_since >= settings.SOCKET_SEND_BUFFER_GRACE_SECONDS
+
+    async def close(self, code: int) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.hub is not None:
+            self.hub.unregister(self)
+        await self.base_send({"type": "websocket.close", "code": code})
+
+    # --- what the hub calls ---------------------------------------------------------------
+
+    async def hub_message(self, message_id: int, author_id: int, text: str) -> None:
+        if not self.live:
+            self._backlog.append((message_id, author_id, text))
+            return
+        await self._deliver(message_id, author_id, text)
+
+    async def _deliver(self, message_id: int, author_id: int, text: str) -> None:
+        if message_id <= self.last_id:
+            return
+        self.last_id = message_id
+        if author_id in self.blocked:
+            return
+        await self.send_text(text)
+
+    async def go_live(self) -> None:
+        """Flush what the hub delivered while this socket was catching up."""
+        while self._backlog:
+            backlog, self._backlog = self._backlog, []
+            for item in backlog:
+                await self._deliver(*item)
+        self.live = True
+
+    async def hub_frame(self, text: str) -> None:
+        await self.send_text(text)
+
+    async def hub_member_event(self, event: dict[str, Any]) -> None:
+        if event.get("kind") == "blocks":
+            self.blocked = frozenset(event["ids"])
+        elif "frame" in event:
+            await self.send_json(event["frame"])
+
+    async def hub_close(self, code: int) -> None:
+        await self.close(code)
+
+    blocked: frozenset[int] = frozenset()
+
+
+class NotFoundConsumer(AsyncConsumer):
+    """Any unknown WebSocket path: accepted, then closed with 4404."""
+
+    channel_layer_alias = "__kindred_no_channel_layer__"
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        await self.send({"type": "websocket.accept"})
+        await self.send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        raise StopConsumer()

@@ -1,0 +1,71 @@
+"""Typed WebSocket frames: one small class per client frame type.
+
+Each class rejects unknown fields and wrong types, so a frame either parses
+into exactly what the protocol says or is answered with ``bad_frame``. Apps
+declare their frame classes and build a :class:`FrameParser` for each socket.
+See docs/protocol.md, which documents these classes field by field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+#: Ids travel as JSON numbers; above this they are not exact in JavaScript.
+MAX_ID = 2**53 - 1
+
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+class ClientFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    type: str
+    frame_type: ClassVar[str]
+
+
+class FrameError(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class FrameParser:
+    """Parses a text frame into one of the given frame classes."""
+
+    def __init__(self, *classes: type[ClientFrame]) -> None:
+        self.by_type = {cls.frame_type: cls for cls in classes}
+        self.adapters = {name: TypeAdapter(cls) for name, cls in self.by_type.items()}
+
+    def parse(self, text: str) -> ClientFrame:
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise FrameError("The frame is nested too deeply.") from None
+        except ValueError:
+            raise FrameError("The frame is not valid JSON.") from None
+        return self.parse_object(data)
+
+    def parse_object(self, data: Any) -> ClientFrame:
+        if not isinstance(data, dict):
+            raise FrameError("A frame must be a JSON object.")
+        kind = data.get("type")
+        if not isinstance(kind, str):
+            raise FrameError("A frame needs a string 'type'.")
+        adapter = self.adapters.get(kind)
+        if adapter is None:
+            raise FrameError(f"Unknown frame type {kind[:40]!r} on this socket.")
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first.get("loc", ())) or "frame"
+            raise FrameError(f"{where}: {first.get('msg', 'invalid')}") from None
+        except RecursionError:
+            raise FrameError("The frame is nested too deeply.") from None
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """Server frames are encoded once, compactly."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,57 @@
+"""Small helpers shared by Kindred's JSON views."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+
+class BadRequest(Exception):
+    def __init__(self, code: str, detail: str, status: int = 400) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.status = status
+
+
+def error(code: str, detail: str, status: int = 400, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail, **extra}, status=status)
+
+
+def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, Any]:
+    """The request's JSON object body ({} when empty), or BadRequest."""
+    if len(request.body) > max_bytes:
+        raise BadRequest("too_large", "The request body is too large.", 413)
+    if not request.body.strip():
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("bad_json", "The request body must be valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("bad_json", "The request body must be a JSON object.")
+    return data
+
+
+def optional_str(data: dict[str, Any], name: str, *, max_length: int = 200) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest("bad_field", f"'{name}' must be a string.")
+    if len(value) > max_length:
+        raise BadRequest("bad_field", f"'{name}' is too long.")
+    return value
+
+
+def required_str(data: dict[str, Any], name: str, *, max_length: int = 200) -> str:
+    value = optional_str(data, name, max_length=max_length)
+    if value is None:
+        raise BadRequest("missing_field", f"'{name}' is required.")
+    return value
+
+
+def no_session() -> JsonResponse:
+    return error("no_session", "Join Kindred first: you have no member session.", 401)

@@ -1,0 +1,118 @@
+"""Members: anonymous handles tied to a Django session.
+
+A member is a handle and a role, nothing more. No email, phone number, real name
+or IP address is asked for or stored. Facilitators and supporters are members
+too; the only difference is that they are accountable people who sign in with a
+password, and members still see them only by handle.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    SUPPORTER = "supporter", "Peer supporter"
+    FACILITATOR = "facilitator", "Facilitator"
+    ADMIN = "admin", "Admin"
+
+
+#: Roles that may act on the moderation queue.
+MODERATOR_ROLES = frozenset({Role.FACILITATOR, Role.ADMIN})
+
+
+class MemberManager(BaseUserManager):
+    def create_user(self, handle: str, password: str | None = None, **fields) -> Member:
+        from community.handles import handle_key
+
+        member = self.model(handle=handle, handle_key=handle_key(handle), **fields)
+        if password:
+            member.set_password(password)
+        else:
+            member.set_unusable_password()
+        member.save(using=self._db)
+        return member
+
+    def create_superuser(self, handle: str, password: str | None = None, **fields) -> Member:
+        fields.setdefault("role", Role.ADMIN)
+        return self.create_user(handle, password, **fields)
+
+    def get_by_natural_key(self, handle: str) -> Member:
+        from community.handles import handle_key
+
+        return self.get(handle_key=handle_key(handle))
+
+
+class Member(AbstractBaseUser):
+    handle = models.CharField(max_length=24, unique=True)
+    #: The handle's look-alike skeleton (case folded, 0/o, 1/l/i … merged,
+    #: underscores dropped). Unique, so "GentleHeron", "gentle_heron" and
+    #: "GentIeHeron" cannot all exist and impersonate one another.
+    handle_key = models.CharField(max_length=24, unique=True, editable=False)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    #: A hash (Django's password hasher) of the one-time recovery phrase.
+    recovery_hash = models.CharField(max_length=256, blank=True, editable=False)
+    #: ISO 3166 alpha-2, chosen by the member, for crisis resources. Optional.
+    country = models.CharField(max_length=2, blank=True)
+    invisible = models.BooleanField(
+        default=False, help_text="Counted in numbers, not listed by handle."
+    )
+    open_to_chat = models.BooleanField(default=False)
+    #: A facilitator's choice; counted as "on duty" only while connected.
+    on_duty = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_banned = models.BooleanField(default=False)
+    #: SHA-256 of the random device cookie of the browser that joined, so a ban
+    #: can also refuse new sessions from that browser. Not a fingerprint.
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MemberManager()
+
+    USERNAME_FIELD = "handle"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["handle"]
+        indexes = [models.Index(Lower("handle"), name="member_handle_lower")]
+
+    def __str__(self) -> str:
+        return self.handle
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in MODERATOR_ROLES
+
+    # The admin site asks these; only the admin role gets in.
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.ADMIN and self.is_active
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+
+class BannedDevice(models.Model):
+    """A browser a banned member used, by the hash of its device cookie.
+
+    The cookie is a random token set on the browser when it first joins; only its
+    SHA-256 is kept here, and only for banned members, so it identifies a browser
+    to refuse, not a person.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"banned device of {self.member}"

@@ -1,0 +1,159 @@
+"""The presence interface shared by both backends, and the settings it reads.
+
+Presence answers "who is here now": which members have a live socket in which
+room, site-wide counts, who is on duty and who is open to a chat. Each socket is
+one *connection* (``conn_id``); a member with three tabs in a room is still one
+member there. A connection stays live until ``PRESENCE_TTL_SECONDS`` after its
+last heartbeat, so a process killed without clean-up leaves no ghosts: its
+entries expire (and drop out of every answer at once) and the next sweep, in
+any process, announces the leaves.
+
+All methods are synchronous; socket code calls them through
+``database_sync_to_async``/``sync_to_async``. ``now`` is a Unix timestamp in
+seconds and defaults to the current time (tests pass it explicitly).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from django.conf import settings
+
+DEFAULT_TTL_SECONDS = 60
+DEFAULT_HEARTBEAT_SECONDS = 20
+
+#: Roles that count as "a facilitator on now" while on duty.
+FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
+
+#: Room keys with this prefix are private chats: counted in "online", never listed.
+CHAT_PREFIX = "chat:"
+
+
+def ttl_seconds() -> float:
+    """An entry expires this long after its last heartbeat."""
+    return float(getattr(settings, "PRESENCE_TTL_SECONDS", DEFAULT_TTL_SECONDS))
+
+
+def heartbeat_seconds() -> float:
+    """How often each process should heartbeat its sockets (and sweep)."""
+    return float(getattr(settings, "PRESENCE_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS))
+
+
+def __getattr__(name: str) -> Any:
+    # PRESENCE_TTL_SECONDS / PRESENCE_HEARTBEAT_SECONDS read the settings when
+    # used, so that test overrides apply.
+    if name == "PRESENCE_TTL_SECONDS":
+        return ttl_seconds()
+    if name == "PRESENCE_HEARTBEAT_SECONDS":
+        return heartbeat_seconds()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def resolve_now(now: float | None) -> float:
+    return time.time() if now is None else float(now)
+
+
+def is_chat_room(room: str) -> bool:
+    return room.startswith(CHAT_PREFIX)
+
+
+def counts_on_duty(role: str, on_duty: bool) -> bool:
+    return on_duty and role in FACILITATOR_ROLES
+
+
+def by_handle(entries: Iterable[dict]) -> list[dict]:
+    """Entries sorted by handle, case-insensitively (ties broken by exact handle)."""
+    return sorted(entries, key=lambda e: (e["handle"].casefold(), e["handle"]))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A presence delta to broadcast to one room.
+
+    ``count`` (members in the room after the change) is the truth; clients
+    should treat join/leave as "make sure the handle is (not) listed", since a
+    member whose entry expired and who reconnects before the sweep gets a
+    second join without a leave in between. When ``visible`` is False the
+    handle belongs to an invisible member and must not be broadcast.
+    """
+
+    room: str
+    event: Literal["join", "leave"]
+    handle: str
+    visible: bool
+    count: int
+
+
+class ConnectionConflict(ValueError):
+    """``connect()`` with a ``conn_id`` already registered for another member or room."""
+
+
+@runtime_checkable
+class PresenceStore(Protocol):
+    def connect(
+        self,
+        *,
+        conn_id: str,
+        member_id: int,
+        handle: str,
+        room: str,
+        role: str,
+        invisible: bool,
+        open_to_chat: bool,
+        on_duty: bool,
+        now: float | None = None,
+    ) -> Change | None:
+        """Register one socket; a join Change if it is the member's first live one in the room."""
+        ...
+
+    def disconnect(self, *, conn_id: str, now: float | None = None) -> Change | None:
+        """Unregister one socket; a leave Change if it was the member's last live one there."""
+        ...
+
+    def heartbeat(self, conn_ids: Iterable[str], *, now: float | None = None) -> set[str]:
+        """Refresh many connections in one round trip.
+
+        Returns the ids that were not refreshed because they are unknown or
+        already expired; they are never brought back (the caller may
+        ``connect()`` them again, which announces a join).
+        """
+        ...
+
+    def sweep(self, *, now: float | None = None) -> list[Change]:
+        """Drop expired connections; each leave is returned by exactly one caller."""
+        ...
+
+    def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
+        """([{"handle", "role", "open_to_chat"}] of visible members by handle, member count)."""
+        ...
+
+    def counts(self, *, now: float | None = None) -> dict:
+        """{"online", "facilitators_on_duty", "rooms": {room: members}} (chats not listed)."""
+        ...
+
+    def set_member_state(
+        self,
+        *,
+        member_id: int,
+        invisible: bool | None = None,
+        open_to_chat: bool | None = None,
+        on_duty: bool | None = None,
+        now: float | None = None,
+    ) -> list[Change]:
+        """Update a connected member's flags; Changes only when visibility flips."""
+        ...
+
+    def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:
+        """[{"member_id", "handle", "role"}] of live, visible members open to a chat."""
+        ...
+
+    def live_member_ids(self, *, now: float | None = None) -> set[int]: ...
+
+    def on_duty_member_ids(self, *, now: float | None = None) -> set[int]: ...
+
+    def clear(self) -> None:
+        """Tests only: drop everything this store owns."""
+        ...

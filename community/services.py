@@ -1,0 +1,123 @@
+"""Member actions: join, recover, describe. Called by the HTTP views.
+
+Each function checks first and writes second, and returns plain data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from community import ratelimit, recovery
+from community.handles import check_handle_text, generate_handle, handle_key
+from community.models import BannedDevice, Member, Role
+
+logger = logging.getLogger("kindred.members")
+
+
+class MemberError(Exception):
+    """A refusal with a stable code and words a member can act on."""
+
+    def __init__(self, code: str, detail: str, status: int = 400) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.status = status
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    member_id: int
+    handle: str
+    role: str
+    recovery_code: str
+
+
+def device_hash(token: str | None) -> str:
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
+
+
+def check_device_allowed(*, device_token: str | None) -> None:
+    if device_token and BannedDevice.objects.filter(token_hash=device_hash(device_token)).exists():
+        raise MemberError(
+            "banned", "This browser can't join Kindred because of a past ban.", status=403
+        )
+
+
+def check_handle_available(*, handle: str) -> None:
+    problem = check_handle_text(handle)
+    if problem:
+        raise MemberError(problem.code, problem.detail)
+    if Member.objects.filter(handle_key=handle_key(handle)).exists():
+        raise MemberError("handle_taken", "That handle (or one that looks just like it) is taken.")
+
+
+def member_create(*, handle: str | None, device_token: str | None, country: str = "") -> JoinResult:
+    """Create an anonymous member with a chosen or generated handle."""
+    check_device_allowed(device_token=device_token)
+    if handle is not None:
+        handle = handle.strip()
+        check_handle_available(handle=handle)
+    phrase = recovery.generate_phrase()
+    phrase_hash = recovery.hash_phrase(phrase)
+    for attempt in range(50):
+        candidate = handle if handle is not None else generate_handle()
+        if handle is None and (
+            attempt < 40 and Member.objects.filter(handle_key=handle_key(candidate)).exists()
+        ):
+            continue
+        try:
+            with transaction.atomic():
+                member = Member.objects.create_user(
+                    candidate,
+                    recovery_hash=phrase_hash,
+                    device_hash=device_hash(device_token),
+                    country=country,
+                )
+        except IntegrityError:
+            if handle is not None:
+                raise MemberError(
+                    "handle_taken", "That handle (or one that looks just like it) is taken."
+                ) from None
+            continue
+        logger.info("member joined handle=%s", member.handle)
+        return JoinResult(member.pk, member.handle, member.role, phrase)
+    raise MemberError(
+        "try_again", "We couldn't find a free handle just now. Please try again.", 503
+    )
+
+
+def member_recover(*, handle: str, recovery_code: str, device_token: str | None) -> JoinResult:
+    """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use)."""
+    check_device_allowed(device_token=device_token)
+    wait = ratelimit.hit(
+        f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+    )
+    if wait:
+        raise MemberError(
+            "rate_limited",
+            "Too many tries for this handle. Please wait a while and try again.",
+            status=429,
+        )
+    refusal = MemberError("bad_recovery", "That handle and recovery phrase don't match.", 400)
+    member = Member.objects.filter(handle_key=handle_key(handle), role=Role.MEMBER).first()
+    if member is None or not member.recovery_hash:
+        recovery.check_phrase_timing_only(recovery_code)
+        raise refusal
+    if not recovery.check_phrase(recovery_code, member.recovery_hash):
+        raise refusal
+    if member.is_banned or not member.is_active:
+        raise MemberError("banned", "This handle has been banned.", status=403)
+    phrase = recovery.generate_phrase()
+    member.recovery_hash = recovery.hash_phrase(phrase)
+    member.save(update_fields=["recovery_hash"])
+    logger.info("member recovered handle=%s", member.handle)
+    return JoinResult(member.pk, member.handle, member.role, phrase)
+
+
+def member_describe(*, member: Member) -> dict[str, object]:
+    return {"handle": member.handle, "role": member.role}

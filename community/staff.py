@@ -1,0 +1,66 @@
+"""Creating accountable people: facilitators and peer supporters sign in with a password."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from community.handles import handle_key
+from community.models import Member
+
+
+class CreateStaffCommand(BaseCommand):
+    role: str = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("handle")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="Read the password from standard input (for scripts).",
+        )
+        parser.add_argument(
+            "--password-env",
+            metavar="NAME",
+            help="Read the password from this environment variable (for scripts).",
+        )
+
+    def _password(self, options) -> str:
+        if options["password_env"]:
+            value = os.environ.get(options["password_env"], "")
+            if not value:
+                raise CommandError(f"Environment variable {options['password_env']} is empty.")
+            return value
+        if options["password_stdin"]:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError("The two passwords don't match.")
+        return first
+
+    def handle(self, *args, handle: str, **options):
+        from community.handles import HANDLE_CHARS
+
+        if not HANDLE_CHARS.fullmatch(handle) or not (3 <= len(handle) <= 24):
+            raise CommandError("A handle is 3 to 24 letters, digits and underscores.")
+        password = self._password(options)
+        existing = Member.objects.filter(handle_key=handle_key(handle)).first()
+        try:
+            validate_password(password, existing)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        if existing is not None:
+            if existing.handle != handle:
+                raise CommandError(f"{existing.handle} already exists and looks like {handle}.")
+            existing.role = self.role
+            existing.set_password(password)
+            existing.save(update_fields=["role", "password"])
+            self.stdout.write(f"{handle} is now a {self.role}; password updated.")
+            return
+        Member.objects.create_user(handle, password, role=self.role)
+        self.stdout.write(f"Created {self.role} {handle}.")

@@ -1,0 +1,110 @@
+"""HTTP endpoints for members: the session API and the facilitator sign-in."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_http_methods, require_POST
+
+from community import services
+from community.http import BadRequest, error, json_body, no_session, optional_str, required_str
+
+DEVICE_COOKIE = "kindred_device"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def _device_token(request: HttpRequest) -> str | None:
+    return request.get_signed_cookie(DEVICE_COOKIE, default=None, salt="kindred.device")
+
+
+def _remember_device(request: HttpRequest, response: HttpResponse, token: str) -> None:
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        token,
+        salt="kindred.device",
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG and getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )
+
+
+def _member(request: HttpRequest):
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+def _joined(request: HttpRequest, result: services.JoinResult, token: str) -> JsonResponse:
+    from community.models import Member
+
+    member = Member.objects.get(pk=result.member_id)
+    login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+    response = JsonResponse(
+        {"handle": result.handle, "role": result.role, "recovery_code": result.recovery_code},
+        status=201,
+    )
+    _remember_device(request, response, token)
+    return response
+
+
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def session(request: HttpRequest) -> HttpResponse:
+    """GET: who am I (401 when nobody). POST: join with a chosen or generated handle."""
+    if request.method == "GET":
+        member = _member(request)
+        if member is None:
+            return no_session()
+        return JsonResponse(services.member_describe(member=member))
+    try:
+        data = json_body(request)
+        handle = optional_str(data, "handle", max_length=64)
+        country = (optional_str(data, "country", max_length=2) or "").upper()
+        token = _device_token(request) or secrets.token_urlsafe(24)
+        result = services.member_create(handle=handle, device_token=token, country=country)
+    except (BadRequest, services.MemberError) as exc:
+        return error(exc.code, exc.detail, exc.status)
+    return _joined(request, result, token)
+
+
+@require_POST
+def session_recover(request: HttpRequest) -> HttpResponse:
+    try:
+        data = json_body(request)
+        handle = required_str(data, "handle", max_length=64)
+        code = required_str(data, "recovery_code", max_length=300)
+        token = _device_token(request) or secrets.token_urlsafe(24)
+        result = services.member_recover(handle=handle, recovery_code=code, device_token=token)
+    except (BadRequest, services.MemberError) as exc:
+        return error(exc.code, exc.detail, exc.status)
+    response = _joined(request, result, token)
+    response.status_code = 200
+    return response
+
+
+@require_POST
+def session_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return JsonResponse({"ok": True})
+
+
+class FacilitatorLoginView(LoginView):
+    """Facilitators and admins sign in with a password; members never do."""
+
+    template_name = "facilitators/login.html"
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if user.role not in ("facilitator", "admin", "supporter"):
+            form.add_error(None, "This sign-in is for facilitators and peer supporters.")
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def get_success_url(self) -> str:
+        return self.get_redirect_url() or "/"

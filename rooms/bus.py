@@ -1,0 +1,74 @@
+"""Publishing to every process's hub: Redis pub/sub when configured, else in-process.
+
+A message is published once, already encoded, with its id and the room's
+previous id; each process's :class:`rooms.hub.Hub` writes it to that process's
+local sockets. Targeted events (a member's sockets, a room's sockets) travel
+the same way. Publishing happens after commit and never raises into the
+sender's path: a lost publish is repaired by the hub from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from community import redis as kredis
+from community.frames import encode
+from rooms.data import MessageData
+
+logger = logging.getLogger("kindred.bus")
+
+#: The hub of this process, set when it starts (see rooms.hub.get_hub).
+_local_hub: Any = None
+
+
+def channel() -> str:
+    return kredis.key("bus")
+
+
+def set_local_hub(hub: Any) -> None:
+    global _local_hub
+    _local_hub = hub
+
+
+def publish(event: dict[str, Any]) -> None:
+    payload = json.dumps(event, separators=(",", ":"))
+    if kredis.enabled():
+        try:
+            kredis.sync_client().publish(channel(), payload)
+        except Exception as exc:  # the hub repairs gaps from the database
+            logger.error("publish failed kind=%s error=%s", event.get("k"), type(exc).__name__)
+        return
+    hub = _local_hub
+    if hub is not None:
+        hub.dispatch_threadsafe(payload)
+
+
+def publish_message(data: MessageData, *, held: bool = False) -> None:
+    """A stored message; *held* ones only move the room's id chain forward."""
+    publish(
+        {
+            "k": "m",
+            "r": data.room_id,
+            "i": data.id,
+            "p": data.prev_id,
+            "a": data.author_id,
+            "f": None if held else encode(data.frame()),
+        }
+    )
+
+
+def publish_room(room_id: int, frame: dict[str, Any]) -> None:
+    """A frame for every socket in a room (e.g. ``removed``)."""
+    publish({"k": "r", "r": room_id, "f": encode(frame)})
+
+
+def publish_member(member_id: int, event: dict[str, Any]) -> None:
+    """An event for every socket of one member (a notice, blocks changed, close)."""
+    publish({"k": "u", "u": member_id, "e": event})
+
+
+def publish_close(*, member_id: int, code: int, room_id: int | None = None) -> None:
+    """Close a member's sockets (in one room, or all) with *code*."""
+    publish({"k": "c", "u": member_id, "r": room_id, "c": code})

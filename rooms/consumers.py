@@ -1,0 +1,110 @@
+"""The room socket ``/ws/rooms/<slug>/``: thin, every decision is a service's."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from community.consumers import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    LiveConsumer,
+    SocketClosed,
+)
+from rooms import services
+from rooms.frames import ROOM_FRAMES, History, Resume, SendMessage
+from rooms.hub import get_hub
+from rooms.selectors import page_after, page_before
+
+
+def _close_code(refusal: services.Refused) -> int:
+    return CLOSE_NOT_FOUND if isinstance(refusal, services.NotFound) else CLOSE_FORBIDDEN
+
+
+class RoomConsumer(LiveConsumer):
+    frames = ROOM_FRAMES
+
+    def room_slug(self) -> str:
+        return self.scope["url_route"]["kwargs"]["slug"]
+
+    async def on_connect(self) -> None:
+        slug = self.room_slug()
+        try:
+            self.room_id = await database_sync_to_async(services.room_id_for)(
+                member_id=self.member_id, room_slug=slug
+            )
+        except services.Refused as refusal:
+            raise SocketClosed(_close_code(refusal)) from None
+        # Register before reading history: whatever is published from here on
+        # is buffered and de-duplicated against the history we are about to read.
+        self.hub = await get_hub()
+        self.hub.register(self)
+        self.conn_id = uuid.uuid4().hex
+        try:
+            welcome = await database_sync_to_async(services.room_welcome)(
+                member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
+            )
+        except services.Refused as refusal:
+            raise SocketClosed(_close_code(refusal)) from None
+        self.presence_key = welcome.presence_key
+        self.blocked = welcome.blocked_ids
+        self.hub.room_known(self.room_id, welcome.room.last_message_id)
+        self.last_id = welcome.room.last_message_id
+        await self.send_json(self.welcome_frame(welcome))
+        await self.go_live()
+
+    def welcome_frame(self, welcome: Any) -> dict[str, Any]:
+        return {
+            "type": "welcome",
+            "room": welcome.room.public(),
+            "you": welcome.you,
+            "history": [m.frame() for m in welcome.history],
+            "pinned": welcome.pinned.frame() if welcome.pinned else None,
+            **welcome.presence,
+        }
+
+    async def on_disconnect(self) -> None:
+        if getattr(self, "presence_key", None):
+            await database_sync_to_async(services.room_leave)(
+                conn_id=self.conn_id, room_key=self.presence_key, room_id=self.room_id
+            )
+
+    async def frame_message(self, frame: SendMessage) -> None:
+        try:
+            result = await database_sync_to_async(services.message_send)(
+                member_id=self.member_id,
+                room_slug=self.room_slug(),
+                body=frame.body,
+                nonce=frame.nonce,
+            )
+        except services.Refused as refusal:
+            await self.send_json(refusal.frame())
+            return
+        if result.crisis is not None:
+            await self.send_json(result.crisis)
+        await self.send_json({"type": "ack", "nonce": frame.nonce, "id": result.message.id})
+
+    async def frame_resume(self, frame: Resume) -> None:
+        self.live = False
+        try:
+            last_id, messages, more = await database_sync_to_async(page_after)(
+                room_id=self.room_id, after=frame.after, hidden_authors=self.blocked
+            )
+            for message in messages:
+                await self.send_json(message.frame())
+            self.last_id = max(self.last_id, messages[-1].id if more else last_id)
+        finally:
+            await self.go_live()
+        await self.send_json({"type": "resumed", "last_id": self.last_id, "more": more})
+
+    async def frame_history(self, frame: History) -> None:
+        messages = await database_sync_to_async(page_before)(
+            room_id=self.room_id,
+            before=frame.before,
+            limit=min(frame.limit, settings.HISTORY_PAGE_MAX),
+            hidden_authors=self.blocked,
+        )
+        await self.send_json({"type": "history", "messages": [m.frame() for m in messages]})

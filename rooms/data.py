@@ -1,0 +1,75 @@
+"""Plain data that crosses the async boundary (never a lazy QuerySet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RoomData:
+    id: int
+    slug: str
+    title: str
+    description: str
+    kind: str
+    is_locked: bool
+    slow_mode_seconds: int
+    last_message_id: int
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "description": self.description,
+            "kind": self.kind,
+            "locked": self.is_locked,
+            "slow_mode_seconds": self.slow_mode_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class MessageData:
+    id: int
+    room_id: int
+    room_slug: str
+    author_id: int
+    author: str
+    html: str
+    sent_at: str
+    nonce: str | None
+    prev_id: int
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": "message",
+            "id": self.id,
+            "room": self.room_slug,
+            "author": self.author,
+            "body": self.html,
+            "sent_at": self.sent_at,
+            "nonce": self.nonce,
+        }
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: MessageData
+    #: True when the nonce had been seen: nothing new was stored or broadcast.
+    duplicate: bool = False
+    #: The private crisis card for the sender, when one is due.
+    crisis: dict[str, Any] | None = None
+    #: Held for a facilitator instead of delivered (room crisis policy).
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class Welcome:
+    room: RoomData
+    you: dict[str, Any]
+    history: list[MessageData]
+    blocked_ids: frozenset[int] = field(default_factory=frozenset)
+    pinned: MessageData | None = None
+    #: {"online": [handle], "online_count": int, "open_to_chat": [handle]}
+    presence: dict[str, Any] = field(default_factory=dict)
+    presence_key: str = ""

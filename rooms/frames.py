@@ -1,0 +1,41 @@
+"""Client frames of the room and chat sockets (docs/protocol.md, "Rooms")."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from community.frames import ClientFrame, Id
+
+Nonce = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class SendMessage(ClientFrame):
+    frame_type: ClassVar[str] = "message"
+    type: Literal["message"]
+    # The length limit in words is the service's; this only stops absurd frames.
+    body: Annotated[str, Field(max_length=100_000)]
+    nonce: Nonce | None = None
+
+
+class Resume(ClientFrame):
+    frame_type: ClassVar[str] = "resume"
+    type: Literal["resume"]
+    after: Id
+
+
+class History(ClientFrame):
+    frame_type: ClassVar[str] = "history"
+    type: Literal["history"]
+    before: Id
+    # Larger requests are answered with at most HISTORY_PAGE_MAX messages.
+    limit: Annotated[int, Field(ge=1, le=2**53 - 1)] = 50
+
+
+class Ping(ClientFrame):
+    frame_type: ClassVar[str] = "ping"
+    type: Literal["ping"]
+
+
+ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, Ping)

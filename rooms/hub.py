@@ -1,0 +1,371 @@
+"""The per-process room hub: one subscriber, encoded once, written to local sockets.
+
+The plain Channels pattern routes every message through the channel layer to
+every recipient consumer, which re-encodes it; on two cores that tops out near
+a few thousand deliveries a second and then drops messages at the layer's
+capacity. Instead each process runs one hub. A message is published once per
+process (rooms.bus), already encoded, and the hub writes that text straight to
+the sockets of the room in this process.
+
+Ordering and gaps: sends in a room are serialised by the room's row lock, so
+every published message carries the id of the message before it. The hub
+delivers a room's messages strictly along that chain; one that arrives early
+waits for its predecessor, and a predecessor that never arrives (a publish lost
+while Redis restarted) is read back from the database. After the subscriber
+reconnects, every room is caught up from the database the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from community import redis as kredis
+from community.consumers import CLOSE_IDLE
+from community.frames import encode
+from rooms import bus
+
+logger = logging.getLogger("kindred.hub")
+
+
+class LiveSocket(Protocol):
+    member_id: int
+    room_id: int | None
+
+    async def hub_message(self, message_id: int, author_id: int, text: str) -> None: ...
+    async def hub_frame(self, text: str) -> None: ...
+    async def hub_member_event(self, event: dict[str, Any]) -> None: ...
+    async def hub_close(self, code: int) -> None: ...
+
+
+@dataclass
+class RoomState:
+    sockets: set[Any] = field(default_factory=set)
+    #: Id of the last message delivered along the chain; None until known.
+    last_id: int | None = None
+    #: Early arrivals, keyed by the id they follow: prev_id -> (id, author, text).
+    pending: dict[int, tuple[int, int, str | None]] = field(default_factory=dict)
+    repairing: bool = False
+    gap_timer: asyncio.TimerHandle | None = None
+    #: Presence changes waiting to be sent as one frame.
+    presence: list[dict[str, Any]] = field(default_factory=list)
+    presence_timer: asyncio.TimerHandle | None = None
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.rooms: dict[int, RoomState] = {}
+        self.members: dict[int, set[Any]] = {}
+        self.sockets: set[Any] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._outbox: deque[tuple[str, Any, tuple[Any, ...]]] = deque()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._subscribed = asyncio.Event()
+        self._stopping = False
+
+    # --- lifecycle -------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._subscribed = asyncio.Event()
+        self._tasks.append(asyncio.create_task(self._writer(), name="hub-writer"))
+        self._tasks.append(asyncio.create_task(self._heartbeat(), name="hub-heartbeat"))
+        if kredis.enabled():
+            self._tasks.append(asyncio.create_task(self._subscriber(), name="hub-subscriber"))
+            try:
+                await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+            except TimeoutError:
+                # Local sockets still work; the subscriber keeps trying and
+                # catches every room up from the database once it is in.
+                logger.error("hub started without Redis; retrying in the background")
+        bus.set_local_hub(self)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        bus.set_local_hub(None)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    # --- sockets -----------------------------------------------------------------
+
+    def register(self, sock: Any) -> None:
+        self.sockets.add(sock)
+        self.members.setdefault(sock.member_id, set()).add(sock)
+        if sock.room_id is not None:
+            self.rooms.setdefault(sock.room_id, RoomState()).sockets.add(sock)
+
+    def unregister(self, sock: Any) -> None:
+        self.sockets.discard(sock)
+        mine = self.members.get(sock.member_id)
+        if mine is not None:
+            mine.discard(sock)
+            if not mine:
+                del self.members[sock.member_id]
+        state = self.rooms.get(sock.room_id) if sock.room_id is not None else None
+        if state is not None:
+            state.sockets.discard(sock)
+            if not state.sockets:
+                if state.gap_timer:
+                    state.gap_timer.cancel()
+                del self.rooms[sock.room_id]
+
+    def room_known(self, room_id: int, last_id: int) -> None:
+        """A socket read the room at *last_id*; start the chain there if unknown."""
+        state = self.rooms.get(room_id)
+        if state is None or state.last_id is not None:
+            return
+        state.last_id = last_id
+        state.pending = {p: v for p, v in state.pending.items() if v[0] > last_id}
+        self._drain(room_id, state)
+
+    # --- incoming events -----------------------------------------------------------
+
+    def dispatch_threadsafe(self, payload: str) -> None:
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.dispatch, payload)
+
+    def dispatch(self, payload: str | bytes) -> None:
+        try:
+            event = json.loads(payload)
+            kind = event["k"]
+        except (ValueError, KeyError, TypeError):
+            logger.error("hub dropped a malformed bus event")
+            return
+        if kind == "m":
+            self._on_message(event["r"], event["i"], event["p"], event["a"], event["f"])
+        elif kind == "p":
+            self._on_presence(event)
+        elif kind == "r":
+            state = self.rooms.get(event["r"])
+            if state is not None:
+                self._enqueue("frame", tuple(state.sockets), (event["f"],))
+        elif kind == "u":
+            targets = tuple(self.members.get(event["u"], ()))
+            if targets:
+                self._enqueue("member", targets, (event["e"],))
+        elif kind == "c":
+            targets = tuple(
+                s
+                for s in self.members.get(event["u"], ())
+                if event.get("r") is None or s.room_id == event["r"]
+            )
+            if targets:
+                self._enqueue("close", targets, (event["c"],))
+
+    def _on_message(
+        self, room_id: int, message_id: int, prev_id: int, author_id: int, text: str | None
+    ) -> None:
+        state = self.rooms.get(room_id)
+        if state is None:
+            return
+        if state.last_id is not None and message_id <= state.last_id:
+            return
+        state.pending[prev_id] = (message_id, author_id, text)
+        if state.last_id is not None and not state.repairing:
+            self._drain(room_id, state)
+        if state.pending and state.gap_timer is None and self.loop is not None:
+            state.gap_timer = self.loop.call_later(
+                settings.HUB_GAP_WAIT_SECONDS, self._gap_expired, room_id
+            )
+
+    def _on_presence(self, event: dict[str, Any]) -> None:
+        state = self.rooms.get(event["r"])
+        if state is None:
+            return
+        state.presence.append(event)
+        if state.presence_timer is None and self.loop is not None:
+            state.presence_timer = self.loop.call_later(
+                settings.PRESENCE_COALESCE_SECONDS, self._flush_presence, event["r"]
+            )
+
+    def _flush_presence(self, room_id: int) -> None:
+        """One frame per socket for however many joins and leaves arrived together."""
+        state = self.rooms.get(room_id)
+        if state is None:
+            return
+        state.presence_timer = None
+        changes, state.presence = state.presence, []
+        if not changes:
+            return
+        count = changes[-1]["n"]
+        if len(changes) == 1:
+            only = changes[0]
+            frame = {"type": "presence", "event": only["e"], "handle": only["h"], "count": count}
+        else:
+            frame = {
+                "type": "presence",
+                "event": "batch",
+                "changes": [{"event": c["e"], "handle": c["h"]} for c in changes],
+                "count": count,
+            }
+        self._enqueue("frame", tuple(state.sockets), (encode(frame),))
+
+    def _drain(self, room_id: int, state: RoomState) -> None:
+        while state.last_id is not None and state.last_id in state.pending:
+            message_id, author_id, text = state.pending.pop(state.last_id)
+            state.last_id = message_id
+            if text is not None:
+                self._enqueue("message", tuple(state.sockets), (message_id, author_id, text))
+        if not state.pending and state.gap_timer is not None:
+            state.gap_timer.cancel()
+            state.gap_timer = None
+
+    def _gap_expired(self, room_id: int) -> None:
+        state = self.rooms.get(room_id)
+        if state is None:
+            return
+        state.gap_timer = None
+        if state.pending and not state.repairing:
+            self._tasks.append(asyncio.create_task(self._repair(room_id)))
+
+    async def _repair(self, room_id: int) -> None:
+        """Deliver from the database whatever the chain is missing in *room_id*."""
+        state = self.rooms.get(room_id)
+        if state is None or state.last_id is None or state.repairing:
+            return
+        state.repairing = True
+        try:
+            from rooms.selectors import catch_up
+
+            last_id, missed = await database_sync_to_async(catch_up)(room_id, state.last_id)
+            for item in missed:
+                if item.id > state.last_id:
+                    self._enqueue(
+                        "message",
+                        tuple(state.sockets),
+                        (item.id, item.author_id, encode(item.frame())),
+                    )
+            state.last_id = max(state.last_id, last_id)
+            state.pending = {p: v for p, v in state.pending.items() if v[0] > state.last_id}
+            logger.info("hub caught up room=%s from database (%d messages)", room_id, len(missed))
+        except Exception:
+            logger.exception("hub could not catch up room=%s; will retry", room_id)
+        finally:
+            state.repairing = False
+        self._drain(room_id, state)
+        if state.pending and state.gap_timer is None and self.loop is not None:
+            state.gap_timer = self.loop.call_later(
+                settings.HUB_GAP_WAIT_SECONDS, self._gap_expired, room_id
+            )
+
+    # --- writing -------------------------------------------------------------------
+
+    def _enqueue(self, kind: str, targets: Any, args: tuple[Any, ...]) -> None:
+        self._outbox.append((kind, targets, args))
+        self._wake.set()
+
+    async def _writer(self) -> None:
+        """One task writes everything, in the order the hub decided it."""
+        outbox = self._outbox
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while outbox:
+                kind, targets, args = outbox.popleft()
+                for sock in targets:
+                    try:
+                        if kind == "message":
+                            await sock.hub_message(*args)
+                        elif kind == "frame":
+                            await sock.hub_frame(*args)
+                        elif kind == "member":
+                            await sock.hub_member_event(*args)
+                        else:
+                            await sock.hub_close(*args)
+                    except Exception:
+                        logger.exception("hub could not write to a socket")
+
+    # --- presence heartbeat, sweep and idle sockets ----------------------------------
+
+    async def _heartbeat(self) -> None:
+        """Every few seconds: refresh this process's sockets in the presence store,
+        sweep out the sockets of processes that died, and close silent sockets."""
+        from rooms.presence_glue import heartbeat_and_sweep
+
+        while True:
+            await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
+            now = asyncio.get_running_loop().time()
+            idle_limit = settings.SOCKET_IDLE_SECONDS
+            for sock in list(self.sockets):
+                if now - sock.last_seen > idle_limit:
+                    await sock.close(CLOSE_IDLE)
+            conn_ids = [s.conn_id for s in self.sockets if getattr(s, "conn_id", None)]
+            try:
+                await database_sync_to_async(heartbeat_and_sweep)(conn_ids)
+            except Exception as exc:
+                logger.warning("presence heartbeat failed (%s); will retry", type(exc).__name__)
+
+    # --- Redis subscriber -------------------------------------------------------------
+
+    async def _subscriber(self) -> None:
+        """Listen on the bus; after any reconnect, catch every room up from the database."""
+        backoff = 0.2
+        first = True
+        while not self._stopping:
+            client = kredis.async_client()
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(bus.channel())
+                if not first:
+                    for room_id in list(self.rooms):
+                        await self._repair(room_id)
+                first = False
+                backoff = 0.2
+                self._subscribed.set()
+                while True:
+                    message = await pubsub.get_message(timeout=30.0)
+                    if message is not None and message["type"] == "message":
+                        self.dispatch(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("hub lost Redis (%s); reconnecting", type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                try:
+                    await pubsub.aclose()
+                    await client.aclose()
+                except Exception:  # already broken; nothing to tidy
+                    logger.debug("closing a broken Redis client failed")
+
+
+_hub: Hub | None = None
+_hub_started: asyncio.Future[None] | None = None
+
+
+async def get_hub() -> Hub:
+    """This process's hub, started on first use (in the running event loop)."""
+    global _hub, _hub_started
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.loop is not loop:
+        hub = Hub()
+        hub.loop = loop
+        _hub, _hub_started = hub, loop.create_future()
+        try:
+            await hub.start()
+        finally:
+            _hub_started.set_result(None)
+    elif _hub_started is not None and not _hub_started.done():
+        await _hub_started
+    return _hub
+
+
+async def reset_hub() -> None:
+    """Stop this process's hub (tests start each with a fresh one)."""
+    global _hub
+    if _hub is not None:
+        await _hub.stop()
+    _hub = None

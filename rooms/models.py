@@ -1,0 +1,101 @@
+"""Rooms, their messages, and who blocks whom.
+
+A one-on-one chat is a room of kind ``direct`` with exactly two participants
+(see the chats work), so every message, in a topic room or a private chat, goes
+through the one message path in :mod:`rooms.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RoomKind(models.TextChoices):
+    TOPIC = "topic", "Topic room"
+    DIRECT = "direct", "One-on-one chat"
+
+
+class Room(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=8, choices=RoomKind.choices, default=RoomKind.TOPIC)
+    is_locked = models.BooleanField(default=False, help_text="Only facilitators may post.")
+    slow_mode_seconds = models.PositiveIntegerField(
+        default=0, help_text="Each member may post once per this many seconds (0: off)."
+    )
+    members_only_after_minutes = models.PositiveIntegerField(
+        default=0, help_text="New handles may read but not post for this many minutes."
+    )
+    hold_crisis_messages = models.BooleanField(
+        default=False,
+        help_text="Hold messages the crisis detector flags for a facilitator instead of "
+        "delivering them to the room.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    #: Id of the newest message, updated under the row lock that orders sends,
+    #: so the live fan-out can tell a late message from a missing one.
+    last_message_id = models.BigIntegerField(default=0, editable=False)
+    pinned_message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+    )
+    #: The cleaned text as the member wrote it (control characters removed).
+    body = models.TextField()
+    #: The one safe rendering of ``body``; what every client shows.
+    html = models.TextField()
+    nonce = models.CharField(max_length=64, blank=True)
+    #: Id of the room's previous message when this one was written.
+    prev_id = models.BigIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    #: Held for a facilitator (crisis policy) instead of delivered.
+    held = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["room", "id"], name="message_room_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "room", "nonce"],
+                condition=~Q(nonce=""),
+                name="message_nonce_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} in {self.room_id}: {self.body[:40]}"
+
+
+class Block(models.Model):
+    """*blocker* no longer sees anything *blocked* writes."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

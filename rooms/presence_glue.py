@@ -1,0 +1,84 @@
+"""The socket side of presence: what a room socket tells the presence store.
+
+The store (community.presence) knows who is connected where; this module turns
+its changes into ``presence`` frames on the bus. ``disconnect()`` is only the
+fast path: the hub's heartbeat refreshes every local socket and its sweep drops
+the sockets of a process that died without running it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from community.presence import Change, get_store
+from rooms import bus
+
+
+def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
+    return f"chat:{room_id}" if room_kind == "direct" else room_slug
+
+
+def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
+    """Send each change to its room's sockets in every process (coalesced by the hubs)."""
+    for change in changes:
+        room_id = room_ids.get(change.room)
+        if room_id is None:
+            room_id = resolve_room_id(change.room)
+            if room_id is None:
+                continue
+        bus.publish(
+            {
+                "k": "p",
+                "r": room_id,
+                "e": change.event,
+                "h": change.handle if change.visible else None,
+                "n": change.count,
+            }
+        )
+
+
+def resolve_room_id(key: str) -> int | None:
+    from rooms.models import Room
+
+    if key.startswith("chat:"):
+        return int(key.split(":", 1)[1])
+    return Room.objects.filter(slug=key).values_list("id", flat=True).first()
+
+
+def join(*, conn_id: str, member: Any, room_key: str, room_id: int) -> None:
+    change = get_store().connect(
+        conn_id=conn_id,
+        member_id=member.pk,
+        handle=member.handle,
+        room=room_key,
+        role=member.role,
+        invisible=member.invisible,
+        open_to_chat=member.open_to_chat,
+        on_duty=member.on_duty,
+    )
+    if change is not None:
+        publish_changes([change], {room_key: room_id})
+
+
+def leave(*, conn_id: str, room_key: str, room_id: int) -> None:
+    change = get_store().disconnect(conn_id=conn_id)
+    if change is not None:
+        publish_changes([change], {room_key: room_id})
+
+
+def online(room_key: str) -> dict[str, Any]:
+    listed, count = get_store().room_online(room_key)
+    return {
+        "online": [m["handle"] for m in listed],
+        "online_count": count,
+        "open_to_chat": [m["handle"] for m in listed if m.get("open_to_chat")],
+    }
+
+
+def heartbeat_and_sweep(conn_ids: list[str]) -> None:
+    store = get_store()
+    if conn_ids:
+        store.heartbeat(conn_ids)
+    changes = store.sweep()
+    if changes:
+        publish_changes(changes, {})

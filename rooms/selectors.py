@@ -1,0 +1,118 @@
+"""Read paths for rooms and messages, returning plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from rooms.data import MessageData, RoomData
+from rooms.models import Block, Message, Room, RoomKind
+
+
+def room_data(room: Room) -> RoomData:
+    return RoomData(
+        id=room.pk,
+        slug=room.slug,
+        title=room.title,
+        description=room.description,
+        kind=room.kind,
+        is_locked=room.is_locked,
+        slow_mode_seconds=room.slow_mode_seconds,
+        last_message_id=room.last_message_id,
+    )
+
+
+def message_data(message: Message, *, room_slug: str, author: str) -> MessageData:
+    return MessageData(
+        id=message.pk,
+        room_id=message.room_id,
+        room_slug=room_slug,
+        author_id=message.author_id,
+        author=author,
+        html=message.html,
+        sent_at=message.sent_at.isoformat().replace("+00:00", "Z"),
+        nonce=message.nonce or None,
+        prev_id=message.prev_id,
+    )
+
+
+def blocked_ids(member_id: int) -> frozenset[int]:
+    return frozenset(
+        Block.objects.filter(blocker_id=member_id).values_list("blocked_id", flat=True)
+    )
+
+
+def _visible(room: Room, hidden_authors: Iterable[int]):
+    qs = Message.objects.filter(room=room, removed_at__isnull=True, held=False)
+    hidden = list(hidden_authors)
+    if hidden:
+        qs = qs.exclude(author_id__in=hidden)
+    return qs.select_related("author")
+
+
+def _as_data(room: Room, messages: Iterable[Message]) -> list[MessageData]:
+    return [message_data(m, room_slug=room.slug, author=m.author.handle) for m in messages]
+
+
+def messages_before(
+    room: Room, *, before: int | None, limit: int, hidden_authors: Iterable[int] = ()
+) -> list[MessageData]:
+    """Up to *limit* visible messages older than *before* (all when None), oldest first."""
+    limit = max(1, min(limit, settings.HISTORY_PAGE_MAX))
+    qs = _visible(room, hidden_authors)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    newest_first = list(qs.order_by("-id")[:limit])
+    return _as_data(room, reversed(newest_first))
+
+
+def messages_after(
+    room: Room, *, after: int, limit: int | None = None, hidden_authors: Iterable[int] = ()
+) -> list[MessageData]:
+    """Visible messages newer than *after*, oldest first (at most *limit*)."""
+    qs = _visible(room, hidden_authors).filter(id__gt=after).order_by("id")
+    if limit is not None:
+        qs = qs[:limit]
+    return _as_data(room, qs)
+
+
+def topic_rooms() -> list[RoomData]:
+    return [room_data(r) for r in Room.objects.filter(kind=RoomKind.TOPIC)]
+
+
+def catch_up(room_id: int, after: int) -> tuple[int, list[MessageData]]:
+    """The room's newest id and every visible message after *after*, read together."""
+    from django.db import transaction
+
+    # The newest id first: a message committed after it arrives on the bus
+    # chained to an id at or above it, so nothing falls between the two reads.
+    with transaction.atomic():
+        room = Room.objects.get(pk=room_id)
+        last = room.last_message_id
+        missed = [m for m in messages_after(room, after=after) if m.id <= last]
+        return last, missed
+
+
+def page_after(
+    *, room_id: int, after: int, hidden_authors: Iterable[int] = ()
+) -> tuple[int, list[MessageData], bool]:
+    """For ``resume``: the newest id, then up to RESUME_MAX messages after *after*,
+    and whether more remain."""
+    from django.db import transaction
+
+    limit = settings.RESUME_MAX
+    with transaction.atomic():
+        room = Room.objects.get(pk=room_id)
+        last = room.last_message_id
+        found = messages_after(room, after=after, limit=limit + 1, hidden_authors=hidden_authors)
+    found = [m for m in found if m.id <= last]
+    more = len(found) > limit
+    return last, found[:limit], more
+
+
+def page_before(
+    *, room_id: int, before: int, limit: int, hidden_authors: Iterable[int] = ()
+) -> list[MessageData]:
+    room = Room.objects.get(pk=room_id)
+    return messages_before(room, before=before, limit=limit, hidden_authors=hidden_authors)

@@ -1,0 +1,249 @@
+"""The one message path, for HTTP and WebSocket alike.
+
+``message_send`` checks (access, lock, new-handle wait, mute, length, rate,
+slow mode), sanitises, scans for crisis language, stores under the room's row
+lock so ids commit in order, and only after commit publishes to the live
+fan-out. Consumers call it off the event loop and reply with what it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from community import ratelimit
+from community.models import Member
+from rooms import bus, presence_glue
+from rooms.data import MessageData, SendResult, Welcome
+from rooms.models import Block, Message, Room, RoomKind
+from rooms.sanitize import clean_text, render_body
+from rooms.selectors import blocked_ids, message_data, messages_before, room_data
+
+logger = logging.getLogger("kindred.rooms")
+
+
+class Refused(Exception):
+    """A refusal with a protocol error code (docs/protocol.md) and words for people."""
+
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.extra = extra
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": "error", "code": self.code, "detail": self.detail, **self.extra}
+
+
+class NotFound(Refused):
+    def __init__(self) -> None:
+        super().__init__("not_found", "There is no such room.")
+
+
+class NotAllowed(Refused):
+    def __init__(self, detail: str = "You can't join this conversation.") -> None:
+        super().__init__("not_allowed", detail)
+
+
+# --- checks ------------------------------------------------------------------
+
+
+def check_member(*, member_id: int) -> Member:
+    member = Member.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        raise NotAllowed("Your session has ended. Please join again.")
+    if member.is_banned:
+        raise NotAllowed("This handle has been banned.")
+    return member
+
+
+def check_room_access(*, member: Member, slug: str) -> Room:
+    """The room *member* may read, by slug. Same answer for missing and hidden rooms."""
+    room = Room.objects.filter(slug=slug).first()
+    if room is None:
+        raise NotFound()
+    if room.kind == RoomKind.DIRECT:
+        # One-on-one chats arrive with the chats work; until then none is readable.
+        raise NotFound()
+    return room
+
+
+def check_can_post(*, member: Member, room: Room) -> None:
+    if member.is_moderator:
+        return
+    if room.is_locked:
+        raise Refused("locked", "This room is locked for now. You can still read along.")
+    wait = room.members_only_after_minutes
+    if wait and room.kind == RoomKind.TOPIC:
+        allowed_at = member.created_at + timedelta(minutes=wait)
+        remaining = (allowed_at - timezone.now()).total_seconds()
+        if remaining > 0:
+            raise Refused(
+                "not_allowed_yet",
+                "New handles can read here for a little while before posting. "
+                "Welcome — have a look around.",
+                retry_after=ratelimit.retry_after(remaining),
+            )
+
+
+def check_body(*, body: str) -> str:
+    text = clean_text(body)
+    if not text:
+        raise Refused("empty", "Write something before sending.")
+    limit = settings.MESSAGE_MAX_LENGTH
+    if len(text) > limit:
+        raise Refused(
+            "too_long",
+            f"Messages can be up to {limit:,} characters; this one is {len(text):,}.",
+            limit=limit,
+        )
+    return text
+
+
+def check_rates(*, member: Member, room: Room) -> None:
+    wait = ratelimit.hit(f"msg:{member.pk}:{room.pk}", settings.MESSAGE_RATE_LIMIT)
+    if wait:
+        raise Refused(
+            "rate_limited",
+            "You're sending messages quickly. Take a breath and try again in a moment.",
+            retry_after=ratelimit.retry_after(wait),
+        )
+    if room.slow_mode_seconds and not member.is_moderator:
+        wait = ratelimit.hit(f"slow:{member.pk}:{room.pk}", f"1/{room.slow_mode_seconds}s")
+        if wait:
+            raise Refused(
+                "slow_mode",
+                f"Slow mode is on here: one message every {room.slow_mode_seconds} seconds.",
+                retry_after=ratelimit.retry_after(wait),
+            )
+
+
+# --- actions -----------------------------------------------------------------
+
+
+def _existing(member: Member, room: Room, nonce: str) -> MessageData | None:
+    found = Message.objects.filter(author=member, room=room, nonce=nonce).first()
+    return message_data(found, room_slug=room.slug, author=member.handle) if found else None
+
+
+def message_send(
+    *, member_id: int, room_slug: str, body: str, nonce: str | None = None
+) -> SendResult:
+    """Store and publish one message; idempotent per (member, room, nonce)."""
+    member = check_member(member_id=member_id)
+    room = check_room_access(member=member, slug=room_slug)
+    if nonce:
+        seen = _existing(member, room, nonce)
+        if seen is not None:
+            return SendResult(message=seen, duplicate=True)
+    check_can_post(member=member, room=room)
+    text = check_body(body=body)
+    check_rates(member=member, room=room)
+    html = render_body(text)
+
+    from moderation.hooks import inspect_message
+
+    inspection = inspect_message(member=member, room=room, text=text, html=html)
+    try:
+        with transaction.atomic():
+            # The row lock orders sends in a room: ids are handed out and
+            # committed one at a time, so a reader never sees 102 before 101.
+            locked = Room.objects.select_for_update().only("id", "last_message_id").get(pk=room.pk)
+            message = Message.objects.create(
+                room=room,
+                author=member,
+                body=text,
+                html=inspection.html,
+                nonce=nonce or "",
+                prev_id=locked.last_message_id,
+                held=inspection.hold,
+            )
+            Room.objects.filter(pk=room.pk).update(last_message_id=message.pk)
+            data = message_data(message, room_slug=room.slug, author=member.handle)
+            inspection.after_store(message=message, data=data)
+            transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))
+    except IntegrityError:
+        # The same nonce raced in on another socket: both get the one message.
+        if nonce and (seen := _existing(member, room, nonce)) is not None:
+            return SendResult(message=seen, duplicate=True)
+        raise
+    return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
+
+
+def room_id_for(*, member_id: int, room_slug: str) -> int:
+    member = check_member(member_id=member_id)
+    return check_room_access(member=member, slug=room_slug).pk
+
+
+def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) -> Welcome:
+    """Everything a socket needs on connect: the room, you, recent history, who is here.
+
+    With *conn_id*, the socket is also entered into presence first, so the
+    member sees themselves among those online.
+    """
+    member = check_member(member_id=member_id)
+    room = check_room_access(member=member, slug=room_slug)
+    key = presence_glue.presence_key(room.slug, room.kind, room.pk)
+    if conn_id is not None:
+        presence_glue.join(conn_id=conn_id, member=member, room_key=key, room_id=room.pk)
+    hidden = blocked_ids(member.pk)
+    history = messages_before(
+        room, before=None, limit=settings.HISTORY_ON_CONNECT, hidden_authors=hidden
+    )
+    pinned = None
+    if room.pinned_message_id:
+        pinned_msg = (
+            Message.objects.select_related("author")
+            .filter(pk=room.pinned_message_id, removed_at__isnull=True)
+            .first()
+        )
+        if pinned_msg is not None:
+            pinned = message_data(pinned_msg, room_slug=room.slug, author=pinned_msg.author.handle)
+    return Welcome(
+        room=room_data(room),
+        you={"handle": member.handle, "role": member.role},
+        history=history,
+        blocked_ids=hidden,
+        pinned=pinned,
+        presence=presence_glue.online(key),
+        presence_key=key,
+    )
+
+
+def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
+    """Stop seeing *handle*'s messages, here and in history, from now on."""
+    from community.handles import handle_key
+
+    member = check_member(member_id=member_id)
+    target = Member.objects.filter(handle_key=handle_key(handle)).first()
+    if target is None or target.pk == member.pk:
+        raise Refused("not_found", "There is no such member to block.")
+    Block.objects.get_or_create(blocker=member, blocked=target)
+    ids = blocked_ids(member.pk)
+    transaction.on_commit(
+        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
+    )
+    logger.info("member blocked handle=%s blocked=%s", member.handle, target.handle)
+    return {"blocked": target.handle}
+
+
+def member_unblock(*, member_id: int, handle: str) -> dict[str, Any]:
+    from community.handles import handle_key
+
+    member = check_member(member_id=member_id)
+    Block.objects.filter(blocker=member, blocked__handle_key=handle_key(handle)).delete()
+    ids = blocked_ids(member.pk)
+    transaction.on_commit(
+        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
+    )
+    return {"unblocked": handle}
+
+
+def room_leave(*, conn_id: str, room_key: str, room_id: int) -> None:
+    """The fast path when a socket closes (the presence sweep covers crashes)."""
+    presence_glue.leave(conn_id=conn_id, room_key=room_key, room_id=room_id)

@@ -1,0 +1,89 @@
+"""HTTP endpoints for rooms: the list and history paging (members only)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from community.http import BadRequest, error, json_body, no_session, required_str
+from rooms import selectors, services
+
+
+def _positive_int(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 16:
+        raise BadRequest("bad_parameter", f"'{name}' must be a whole number of 0 or more.")
+    return int(raw)
+
+
+@require_GET
+def room_list(request: HttpRequest) -> HttpResponse:
+    from community.presence import presence_counts
+
+    counts = presence_counts()["rooms"]
+    rooms = [
+        {
+            "slug": r.slug,
+            "title": r.title,
+            "description": r.description,
+            "online": counts.get(r.slug, 0),
+        }
+        for r in selectors.topic_rooms()
+    ]
+    return JsonResponse(rooms, safe=False)
+
+
+@require_GET
+def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return no_session()
+    try:
+        before = _positive_int(request, "before")
+        after = _positive_int(request, "after")
+        limit = _positive_int(request, "limit") or 50
+        if before is not None and after is not None:
+            raise BadRequest("bad_parameter", "Use either 'before' or 'after', not both.")
+        member = services.check_member(member_id=request.user.pk)
+        room = services.check_room_access(member=member, slug=slug)
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    except services.NotFound:
+        return error("not_found", "There is no such room.", 404)
+    except services.Refused as exc:
+        return error(exc.code, exc.detail, 403)
+    hidden = selectors.blocked_ids(member.pk)
+    limit = min(max(limit, 1), settings.HISTORY_PAGE_MAX)
+    if after is not None:
+        found = selectors.messages_after(room, after=after, limit=limit, hidden_authors=hidden)
+    else:
+        found = selectors.messages_before(room, before=before, limit=limit, hidden_authors=hidden)
+    return JsonResponse({"messages": [m.frame() for m in found]})
+
+
+@require_POST
+def block(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return no_session()
+    try:
+        handle = required_str(json_body(request), "handle", max_length=64)
+        return JsonResponse(services.member_block(member_id=request.user.pk, handle=handle))
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    except services.Refused as exc:
+        return error(exc.code, exc.detail, 404 if exc.code == "not_found" else 400)
+
+
+@require_POST
+def unblock(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return no_session()
+    try:
+        handle = required_str(json_body(request), "handle", max_length=64)
+        return JsonResponse(services.member_unblock(member_id=request.user.pk, handle=handle))
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    except services.Refused as exc:
+        return error(exc.code, exc.detail, 400)

@@ -1,0 +1,105 @@
+"""/healthz really touches each part; settings refuse unsafe production starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "channel_layer": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_names_the_database_when_it_is_down(client, monkeypatch):
+    from community import health
+
+    def broken():
+        raise connection.Database.OperationalError("database is down")
+
+    monkeypatch.setattr(health, "_check_database", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "unavailable", "channel_layer": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_names_the_channel_layer_when_it_is_down(client, settings):
+    from channels.layers import channel_layers
+
+    # A real Redis channel layer pointed at a port where nothing listens.
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "channel_layer": "unavailable"}
+
+
+SETUP = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'community.settings'; "
+    "django.setup()\n"
+)
+
+
+def _start_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", SETUP],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
+    result = _start_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_refuse_wildcard_hosts_when_debug_is_off():
+    result = _start_settings(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="*")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS=* is refused" in result.stderr
+
+
+def test_production_settings_are_hardened():
+    script = SETUP + (
+        "from django.conf import settings as s\n"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0,"
+        " s.X_FRAME_OPTIONS, s.SESSION_COOKIE_SAMESITE,"
+        " \"'unsafe-inline'\" in s.CONTENT_SECURITY_POLICY)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update(DEBUG="0", SECRET_KEY="y" * 50, ALLOWED_HOSTS="kindred.example")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "True", "True", "DENY", "Lax", "False"], result.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_carries_the_content_security_policy(client):
+    response = client.get("/api/session/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -1,0 +1,164 @@
+"""The one message path, tested synchronously at the service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from community.models import Member
+from rooms import services
+from rooms.models import Message, Room
+
+pytestmark = pytest.mark.django_db
+
+
+def send(member, room, body="hello", nonce=None):
+    return services.message_send(member_id=member.pk, room_slug=room.slug, body=body, nonce=nonce)
+
+
+def test_send_stores_trimmed_text_and_safe_html(member, room):
+    result = send(member, room, "  <b>hi</b> see https://example.org\n\n\n\n\nbye  ")
+    stored = Message.objects.get(pk=result.message.id)
+    assert stored.body == "<b>hi</b> see https://example.org\n\n\nbye"
+    frame = result.message.frame()
+    assert frame["body"].startswith('&lt;b&gt;hi&lt;/b&gt; see <a href="https://example.org"')
+    assert 'rel="nofollow noopener noreferrer ugc"' in frame["body"]
+    assert frame["author"] == "QuietOtter" and frame["room"] == "newcomers"
+    assert frame["sent_at"].endswith("Z")
+
+
+def test_ids_increase_and_chain_within_a_room(member, room):
+    first = send(member, room, "one").message
+    second = send(member, room, "two").message
+    assert second.id > first.id
+    assert second.prev_id == first.id
+    assert Room.objects.get(pk=room.pk).last_message_id == second.id
+
+
+def test_same_nonce_twice_stores_one_message(member, room):
+    a = send(member, room, "once", nonce="n-1")
+    b = send(member, room, "once", nonce="n-1")
+    assert a.message.id == b.message.id
+    assert b.duplicate and not a.duplicate
+    assert Message.objects.filter(nonce="n-1").count() == 1
+
+
+def test_nonces_are_per_member(member, make_member, room):
+    other = make_member("BraveWren")
+    a = send(member, room, "hi", nonce="same")
+    b = send(other, room, "hi", nonce="same")
+    assert a.message.id != b.message.id
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [("", "empty"), ("   \n\t ", "empty"), ("\u200b\u202e", "empty"), ("x" * 2001, "too_long")],
+)
+def test_bad_bodies_are_refused_and_nothing_is_stored(member, room, body, code):
+    with pytest.raises(services.Refused) as refused:
+        send(member, room, body)
+    assert refused.value.code == code
+    assert not Message.objects.exists()
+
+
+def test_exactly_2000_characters_is_fine(member, room):
+    assert send(member, room, "x" * 2000).message.id
+
+
+def test_rate_limit_answers_with_retry_after(member, room, settings):
+    settings.MESSAGE_RATE_LIMIT = "3/10s"
+    for i in range(3):
+        send(member, room, f"m{i}")
+    with pytest.raises(services.Refused) as refused:
+        send(member, room, "too many")
+    assert refused.value.code == "rate_limited"
+    assert 1 <= refused.value.extra["retry_after"] <= 10
+    assert Message.objects.count() == 3
+
+
+def test_rate_limit_is_per_room(member, rooms, settings):
+    settings.MESSAGE_RATE_LIMIT = "1/10s"
+    send(member, rooms["newcomers"])
+    send(member, rooms["alcohol"])  # a different room is not limited
+
+
+def test_slow_mode(member, facilitator, room):
+    room.slow_mode_seconds = 30
+    room.save()
+    send(member, room, "first")
+    with pytest.raises(services.Refused) as refused:
+        send(member, room, "second")
+    assert refused.value.code == "slow_mode" and refused.value.extra["retry_after"] <= 30
+    send(facilitator, room, "facilitators are exempt")
+    send(facilitator, room, "still exempt")
+
+
+def test_locked_room_refuses_members_not_facilitators(member, facilitator, room):
+    room.is_locked = True
+    room.save()
+    with pytest.raises(services.Refused) as refused:
+        send(member, room)
+    assert refused.value.code == "locked"
+    assert send(facilitator, room).message.id
+
+
+def test_new_handles_wait_before_posting(member, room):
+    room.members_only_after_minutes = 10
+    room.save()
+    with pytest.raises(services.Refused) as refused:
+        send(member, room)
+    assert refused.value.code == "not_allowed_yet"
+    assert 1 <= refused.value.extra["retry_after"] <= 600
+    Member.objects.filter(pk=member.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert send(member, room).message.id
+
+
+def test_unknown_room_and_banned_member(member, room):
+    with pytest.raises(services.NotFound):
+        services.message_send(member_id=member.pk, room_slug="nope", body="x")
+    Member.objects.filter(pk=member.pk).update(is_banned=True)
+    with pytest.raises(services.NotAllowed):
+        send(member, room)
+
+
+def test_blocking_hides_history(member, make_member, room):
+    other = make_member("LoudFinch")
+    send(other, room, "from other")
+    send(member, room, "mine")
+    services.member_block(member_id=member.pk, handle="loudfinch")
+    welcome = services.room_welcome(member_id=member.pk, room_slug=room.slug)
+    assert [m.author for m in welcome.history] == ["QuietOtter"]
+    assert other.pk in welcome.blocked_ids
+    services.member_unblock(member_id=member.pk, handle="LoudFinch")
+    welcome = services.room_welcome(member_id=member.pk, room_slug=room.slug)
+    assert [m.author for m in welcome.history] == ["LoudFinch", "QuietOtter"]
+
+
+def test_cannot_block_yourself_or_nobody(member):
+    for handle in ("QuietOtter", "NoSuchPerson"):
+        with pytest.raises(services.Refused):
+            services.member_block(member_id=member.pk, handle=handle)
+
+
+def test_welcome_history_is_the_last_50_oldest_first_in_few_queries(member, room, settings):
+    settings.MESSAGE_RATE_LIMIT = "1000/1s"
+    for i in range(60):
+        send(member, room, f"m{i}")
+    with CaptureQueriesContext(connection) as queries:
+        welcome = services.room_welcome(member_id=member.pk, room_slug=room.slug)
+    assert [m.html for m in welcome.history] == [f"m{i}" for i in range(10, 60)]
+    assert len(queries) <= 4
+
+
+def test_seeding_rooms_is_idempotent(db):
+    from rooms.seed import seed_rooms
+
+    assert seed_rooms() == 8
+    Room.objects.filter(slug="late-night").update(title="Edited by an admin")
+    assert seed_rooms() == 0
+    assert Room.objects.get(slug="late-night").title == "Edited by an admin"
+    assert Room.objects.count() == 8
