@@ -14,8 +14,8 @@ from community.consumers import (
     LiveConsumer,
     SocketClosed,
 )
-from rooms import services
-from rooms.frames import ROOM_FRAMES, History, Resume, SendMessage
+from rooms import services, status
+from rooms.frames import ROOM_FRAMES, Duty, History, Resume, SendMessage, SetStatus
 from rooms.hub import get_hub
 from rooms.selectors import page_after, page_before
 
@@ -24,7 +24,32 @@ def _close_code(refusal: services.Refused) -> int:
     return CLOSE_NOT_FOUND if isinstance(refusal, services.NotFound) else CLOSE_FORBIDDEN
 
 
-class RoomConsumer(LiveConsumer):
+class MemberFrames:
+    """Handlers for the frames every socket accepts (``duty``, ``status``)."""
+
+    async def frame_duty(self, frame: Duty) -> None:
+        await self.reply(status.member_set_duty, member_id=self.member_id, on=frame.on)
+
+    async def frame_status(self, frame: SetStatus) -> None:
+        await self.reply(
+            status.member_set_status,
+            member_id=self.member_id,
+            invisible=frame.invisible,
+            open_to_chat=frame.open_to_chat,
+        )
+
+    async def reply(self, service: Any, **kwargs: Any) -> None:
+        """Call *service* off the event loop; send its frame, or the refusal."""
+        try:
+            frame = await database_sync_to_async(service)(**kwargs)
+        except services.Refused as refusal:
+            await self.send_json(refusal.frame())
+            return
+        if frame is not None:
+            await self.send_json(frame)
+
+
+class RoomConsumer(MemberFrames, LiveConsumer):
     frames = ROOM_FRAMES
 
     def room_slug(self) -> str:

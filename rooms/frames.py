@@ -38,4 +38,23 @@ class Ping(ClientFrame):
     type: Literal["ping"]
 
 
-ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, Ping)
+class Duty(ClientFrame):
+    """A facilitator goes on or off duty (any socket)."""
+
+    frame_type: ClassVar[str] = "duty"
+    type: Literal["duty"]
+    on: bool
+
+
+class SetStatus(ClientFrame):
+    """Appear invisible and/or open to a one-on-one chat (any socket)."""
+
+    frame_type: ClassVar[str] = "status"
+    type: Literal["status"]
+    invisible: bool | None = None
+    open_to_chat: bool | None = None
+
+
+#: Frames every Kindred socket understands.
+MEMBER_FRAMES: tuple[type[ClientFrame], ...] = (Ping, Duty, SetStatus)
+ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, *MEMBER_FRAMES)

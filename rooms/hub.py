@@ -301,9 +301,13 @@ class Hub:
             for sock in list(self.sockets):
                 if now - sock.last_seen > idle_limit:
                     await sock.close(CLOSE_IDLE)
-            conn_ids = [s.conn_id for s in self.sockets if getattr(s, "conn_id", None)]
+            mine = {
+                s.conn_id: (s.member_id, s.presence_key, s.room_id)
+                for s in self.sockets
+                if getattr(s, "presence_key", None)
+            }
             try:
-                await database_sync_to_async(heartbeat_and_sweep)(conn_ids)
+                await database_sync_to_async(heartbeat_and_sweep)(mine)
             except Exception as exc:
                 logger.warning("presence heartbeat failed (%s); will retry", type(exc).__name__)
 

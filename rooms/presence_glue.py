@@ -75,10 +75,21 @@ def online(room_key: str) -> dict[str, Any]:
     }
 
 
-def heartbeat_and_sweep(conn_ids: list[str]) -> None:
+def heartbeat_and_sweep(sockets: dict[str, tuple[int, str, int]]) -> None:
+    """Refresh this process's sockets ({conn_id: (member_id, room_key, room_id)}),
+    re-enter any the store had already expired (this process stalled past the
+    TTL, so their leave went out: they come back with a join), then sweep."""
+    from community.models import Member
+
     store = get_store()
-    if conn_ids:
-        store.heartbeat(conn_ids)
+    lost = store.heartbeat(list(sockets)) if sockets else []
+    if lost:
+        members = Member.objects.in_bulk({sockets[c][0] for c in lost if c in sockets})
+        for conn_id in lost:
+            member_id, room_key, room_id = sockets[conn_id]
+            member = members.get(member_id)
+            if member is not None and member.is_active and not member.is_banned:
+                join(conn_id=conn_id, member=member, room_key=room_key, room_id=room_id)
     changes = store.sweep()
     if changes:
         publish_changes(changes, {})

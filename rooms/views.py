@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.http import BadRequest, error, json_body, no_session, required_str
-from rooms import selectors, services
+from rooms import selectors, services, status
 
 
 def _positive_int(request: HttpRequest, name: str) -> int | None:
@@ -21,9 +21,9 @@ def _positive_int(request: HttpRequest, name: str) -> int | None:
 
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    from community.presence import presence_counts
+    from community.presence import presence_counts_or_empty
 
-    counts = presence_counts()["rooms"]
+    counts = presence_counts_or_empty()["rooms"]
     rooms = [
         {
             "slug": r.slug,
@@ -87,3 +87,39 @@ def unblock(request: HttpRequest) -> HttpResponse:
         return error(exc.code, exc.detail, exc.status)
     except services.Refused as exc:
         return error(exc.code, exc.detail, 400)
+
+
+@require_http_methods(["GET", "POST"])
+def my_status(request: HttpRequest) -> HttpResponse:
+    """GET or change your presence choices: ``on_duty`` (facilitators), ``invisible``,
+    ``open_to_chat``."""
+    if not request.user.is_authenticated:
+        return no_session()
+    member_id = request.user.pk
+    try:
+        if request.method == "GET":
+            return JsonResponse(status.member_status(member_id=member_id))
+        data = json_body(request)
+        flags = {}
+        for name in ("on_duty", "invisible", "open_to_chat"):
+            value = data.get(name)
+            if value is not None and not isinstance(value, bool):
+                raise BadRequest("bad_field", f"'{name}' must be true or false.")
+            flags[name] = value
+        unknown = set(data) - set(flags)
+        if unknown:
+            raise BadRequest("bad_field", f"Unknown field {sorted(unknown)[0]!r}.")
+        result = status.member_status(member_id=member_id)
+        if flags["on_duty"] is not None:
+            result = status.member_set_duty(member_id=member_id, on=flags["on_duty"])
+        if flags["invisible"] is not None or flags["open_to_chat"] is not None:
+            result = status.member_set_status(
+                member_id=member_id,
+                invisible=flags["invisible"],
+                open_to_chat=flags["open_to_chat"],
+            )
+        return JsonResponse(result)
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    except services.Refused as exc:
+        return error(exc.code, exc.detail, 403)

@@ -147,3 +147,13 @@ def _end_stray_database_sessions(django_db_setup, django_db_blocker):
                     if cursor.fetchone()[0] == 0:
                         break
                     time.sleep(0.01)
+
+
+@pytest.fixture(scope="session")
+def live_database():
+    """A migrated database of its own for real daphne processes (created once)."""
+    from tests.live import LiveDatabase
+
+    database = LiveDatabase()
+    yield database
+    database.drop()

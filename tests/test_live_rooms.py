@@ -8,16 +8,9 @@ import os
 
 import pytest
 
-from tests.live import LiveDatabase, LiveMember, LiveServer, next_frame
+from tests.live import LiveMember, LiveServer, next_frame
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
-
-
-@pytest.fixture(scope="module")
-def live_database():
-    database = LiveDatabase()
-    yield database
-    database.drop()
 
 
 @pytest.fixture(scope="module")

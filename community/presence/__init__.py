@@ -19,6 +19,7 @@ __all__ = [
     "PresenceStore",
     "get_store",
     "presence_counts",
+    "presence_counts_or_empty",
 ]
 
 _stores: dict[str, PresenceStore] = {}
@@ -56,3 +57,15 @@ def __getattr__(name: str) -> Any:
 
         return getattr(base, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def presence_counts_or_empty() -> dict:
+    """Like :func:`presence_counts`, but zeros (``"available": False``) when the
+    store can't be reached, so pages still render while Redis restarts."""
+    try:
+        return {**presence_counts(), "available": True}
+    except Exception:
+        import logging
+
+        logging.getLogger("kindred.presence").warning("presence store unavailable")
+        return {"online": 0, "facilitators_on_duty": 0, "rooms": {}, "available": False}

@@ -28,7 +28,9 @@ DEFAULT_HEARTBEAT_SECONDS = 20
 #: Roles that count as "a facilitator on now" while on duty.
 FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
 
-#: Room keys with this prefix are private chats: counted in "online", never listed.
+#: Room keys with a colon are not topic rooms ("chat:12" for a one-on-one chat,
+#: "mod:queue" for the facilitators' socket): counted in "online", never listed
+#: under "rooms". Room slugs never contain a colon.
 CHAT_PREFIX = "chat:"
 
 
@@ -57,7 +59,7 @@ def resolve_now(now: float | None) -> float:
 
 
 def is_chat_room(room: str) -> bool:
-    return room.startswith(CHAT_PREFIX)
+    return ":" in room
 
 
 def counts_on_duty(role: str, on_duty: bool) -> bool:
