@@ -6,3 +6,9 @@ class ModerationConfig(AppConfig):
 
     name = "moderation"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Compile the crisis lexicon now, not on the first member's message.
+        from moderation.crisis import load_lexicon
+
+        load_lexicon()

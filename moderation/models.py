@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -24,3 +25,136 @@ class BlockedWord(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.word = self.word.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ItemKind(models.TextChoices):
+    CRISIS = "crisis", "Crisis language"
+    REPORT = "report", "Member report"
+    CONTACT_INFO = "contact_info", "Contact details posted"
+    BLOCKED_WORD = "blocked_word", "Blocked word"
+    NEW_LINK = "new_link", "Link from a new handle"
+    RATE_LIMIT = "rate_limit", "Repeatedly rate limited"
+
+
+class ItemState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLAIMED = "claimed", "Claimed"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+#: Lower is more urgent; the queue is ordered by priority, then age.
+PRIORITY = {
+    ItemKind.CRISIS: 0,
+    ItemKind.REPORT: 1,
+    ItemKind.CONTACT_INFO: 2,
+    ItemKind.BLOCKED_WORD: 2,
+    ItemKind.NEW_LINK: 3,
+    ItemKind.RATE_LIMIT: 3,
+}
+
+
+class QueueItem(models.Model):
+    """One thing for a facilitator to look at: one item per message, however
+    many reports and flags it collects."""
+
+    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    #: The crisis category, report reason or flag detail.
+    category = models.CharField(max_length=32, blank=True)
+    priority = models.PositiveSmallIntegerField(default=3)
+    #: Sum of the reporters' weights (and flags), used to rank within a priority.
+    weight = models.FloatField(default=0)
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.OPEN)
+    message = models.OneToOneField(
+        "rooms.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="queue_item"
+    )
+    room = models.ForeignKey("rooms.Room", null=True, blank=True, on_delete=models.SET_NULL)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: What facilitators need to act, kept after the message itself is purged.
+    excerpt = models.TextField(blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "created_at"]
+        indexes = [models.Index(fields=["state", "priority", "created_at"], name="queue_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class Report(models.Model):
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=16)
+    note = models.CharField(max_length=500, blank=True)
+    weight = models.FloatField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when the item closes: "action" or "no_action".
+    outcome = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "reporter"], name="report_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"report of {self.item_id} by {self.reporter_id}"
+
+
+class Mute(models.Model):
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: Null: site-wide.
+    room = models.ForeignKey("rooms.Room", null=True, blank=True, on_delete=models.CASCADE)
+    until = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"mute of {self.member_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of every moderation decision: never edited, never deleted
+    through the application."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_handle = models.CharField(max_length=24)
+    action = models.CharField(max_length=24)
+    item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL)
+    target_handle = models.CharField(max_length=24, blank=True)
+    room_slug = models.CharField(max_length=64, blank=True)
+    message_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_handle} {self.action} {self.target_handle}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

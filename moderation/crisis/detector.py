@@ -1,0 +1,307 @@
+"""The crisis-language detector: ``scan(text) -> Verdict``.
+
+Pure Python with no side effects (other than logging once about a broken
+configured lexicon), so it can run inline on every chat message. Matching is
+keyword/phrase based (see docs/safety.md for what that can and cannot catch).
+The lexicon is loaded from JSON, compiled once, and cached per (path,
+modification time); the file is re-checked at most once a second, so an admin
+who edits it in place gets the new rules within a second, without a restart.
+
+Which file is used, first match wins:
+
+1. a path set with :func:`set_lexicon_path` (tests, the ``crisis_scan`` command);
+2. the Django setting ``CRISIS_LEXICON_PATH``, if Django is configured;
+3. the lexicon shipped in ``data/lexicon.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lexicon import (
+    CATEGORIES,
+    PRIORITY,
+    CompiledRule,
+    LexiconError,
+    build_lexicon_parts,
+    read_lexicon_file,
+)
+from .normalize import variants
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_LEXICON_PATH",
+    "Lexicon",
+    "LexiconError",
+    "Verdict",
+    "active_lexicon_path",
+    "load_lexicon",
+    "scan",
+    "set_lexicon_path",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.json"
+
+_RANK = {category: rank for rank, category in enumerate(PRIORITY)}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of scanning one message.
+
+    ``phrase`` is the matched text in its *normalised* form (lower case,
+    de-obfuscated), which is what a facilitator needs to see why it fired.
+    """
+
+    category: str | None = None
+    phrase: str | None = None
+    rule_id: str | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return self.category is not None
+
+
+CLEAR = Verdict()
+
+
+class Lexicon:
+    """A validated, compiled lexicon. Build with :func:`load_lexicon`."""
+
+    def __init__(self, data: dict, *, path: Path | None = None) -> None:
+        self.path = path
+        self.version, self.rules, self.exclusions, self._prefilter = build_lexicon_parts(data)
+        self._all_rules = list(range(len(self.rules)))
+        self._check_examples()
+
+    def __repr__(self) -> str:
+        return f"<Lexicon version={self.version!r} rules={len(self.rules)} path={self.path}>"
+
+    @property
+    def needles(self) -> tuple[str, ...] | None:
+        """The literal strings the prefilter looks for (None: no prefilter)."""
+        return self._prefilter.needles if self._prefilter is not None else None
+
+    # -- matching ---------------------------------------------------------------
+
+    def _excluded_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None]]:
+        spans = []
+        for exclusion in self.exclusions:
+            for m in exclusion.regex.finditer(text):
+                spans.append((m.start(), m.end(), exclusion.categories))
+        return spans
+
+    @staticmethod
+    def _is_excluded(start, end, category, spans) -> bool:
+        for s, e, categories in spans:
+            if s < end and e > start and (categories is None or category in categories):
+                return True
+        return False
+
+    def _first_match(self, rule: CompiledRule, text: str) -> re.Match[str] | None:
+        """The first match of ``rule`` in ``text`` that no exclusion covers."""
+        pos = 0
+        spans = None  # exclusions are only looked for once a rule has matched
+        search = rule.regex.search
+        while (m := search(text, pos)) is not None:
+            if spans is None:
+                spans = self._excluded_spans(text)
+            if not self._is_excluded(m.start(), m.end(), rule.category, spans):
+                return m
+            # Step one character on rather than past the match, so an excluded
+            # match cannot hide a real one that overlaps it.
+            pos = m.start() + 1
+        return None
+
+    def _best_in(self, text: str) -> Verdict | None:
+        """The most urgent non-excluded match in one normalised variant."""
+        if self._prefilter is None:
+            candidates = self._all_rules
+        else:
+            candidates = self._prefilter.candidate_rules(text)
+            if not candidates:
+                return None
+        best: Verdict | None = None
+        best_key = None
+        for index in candidates:
+            rule = self.rules[index]
+            if best_key is not None and _RANK[rule.category] > best_key[0]:
+                continue  # cannot beat what we already have
+            m = self._first_match(rule, text)
+            if m is None:
+                continue
+            # Most urgent category first, then earliest in the message, then
+            # the rule listed first in the lexicon.
+            key = (_RANK[rule.category], m.start(), index)
+            if best_key is None or key < best_key:
+                best_key = key
+                best = Verdict(rule.category, m.group(), rule.id)
+        return best
+
+    def scan(self, text: str) -> Verdict:
+        """Scan one message with this lexicon."""
+        if not text:
+            return CLEAR
+        best: Verdict | None = None
+        for variant in variants(text):
+            found = self._best_in(variant)
+            if found is not None and (best is None or _RANK[found.category] < _RANK[best.category]):
+                best = found
+                if _RANK[best.category] == 0:
+                    break
+        return best or CLEAR
+
+    # -- self-test ----------------------------------------------------------------
+
+    def _check_examples(self) -> None:
+        """Each rule's examples must be caught by that rule; a lexicon whose own
+        examples fail (a typo, an over-broad exclusion) is rejected at load time."""
+        for rule in self.rules:
+            for example in rule.examples:
+                if not self._rule_catches(rule, example):
+                    raise LexiconError(
+                        f"rule {rule.id!r}: its example {example!r} is not detected "
+                        "(pattern does not match, or an exclusion suppresses it)"
+                    )
+        for exclusion in self.exclusions:
+            for example in exclusion.examples:
+                if not any(exclusion.regex.search(v) for v in variants(example)):
+                    raise LexiconError(
+                        f"exclusion {exclusion.id!r}: its example {example!r} does not match"
+                    )
+
+    def _rule_catches(self, rule: CompiledRule, example: str) -> bool:
+        for variant in variants(example):
+            spans = self._excluded_spans(variant)
+            for m in rule.regex.finditer(variant):
+                if not self._is_excluded(m.start(), m.end(), rule.category, spans):
+                    return True
+        return False
+
+
+# --- loading and caching ---------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
+    # mtime and size are only part of the key: editing the file makes a new entry.
+    resolved = Path(path)
+    return Lexicon(read_lexicon_file(resolved), path=resolved)
+
+
+def _stat_key(path: Path) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc.strerror or exc}") from exc
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def load_lexicon(path: str | os.PathLike[str] | None = None) -> Lexicon:
+    """Load, validate and compile a lexicon file (cached per path and mtime).
+
+    With no ``path``, loads the active one (see the module docstring).
+    Raises :class:`LexiconError` with a message naming the faulty rule.
+    """
+    resolved = Path(path) if path is not None else active_lexicon_path()
+    return _load_cached(*_stat_key(resolved))
+
+
+_override: Path | None = None
+
+# The lexicon scan() used last, the path it came from and when that file was
+# last stat-ed. Stat-ing on every message would cost a system call each time;
+# once a second is plenty to pick up an admin's edit. The path itself is
+# resolved on every call (cheap), so a changed setting takes effect at once.
+_RECHECK_SECONDS = 1.0
+_current: tuple[Path, float, Lexicon] | None = None
+
+
+def set_lexicon_path(path: str | os.PathLike[str] | None) -> None:
+    """Use ``path`` for :func:`scan` from now on (``None`` restores the
+    settings/default lookup) and forget the lexicon in use, so the next scan
+    loads afresh. Compiled lexicons stay cached per (path, mtime, size)."""
+    global _override, _current
+    _override = Path(path) if path is not None else None
+    _current = None
+    _broken.clear()
+
+
+# django.conf.settings and ImproperlyConfigured, imported on first use;
+# False when Django is not installed (the detector works without it).
+_django: tuple | bool | None = None
+
+
+def _setting_path() -> Path | None:
+    """``settings.CRISIS_LEXICON_PATH`` if Django is importable and configured."""
+    global _django
+    if _django is None:
+        try:
+            from django.conf import settings
+            from django.core.exceptions import ImproperlyConfigured
+        except ImportError:
+            _django = False
+        else:
+            _django = (settings, ImproperlyConfigured)
+    if not _django:
+        return None
+    settings, improperly_configured = _django
+    try:
+        if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+            return None
+        value = getattr(settings, "CRISIS_LEXICON_PATH", None)
+    except (improperly_configured, ImportError):
+        return None
+    return Path(value) if value else None
+
+
+def active_lexicon_path() -> Path:
+    """The lexicon file :func:`scan` uses right now."""
+    return _override or _setting_path() or DEFAULT_LEXICON_PATH
+
+
+# Failures already reported, so a broken file is logged once, not per message.
+_broken: dict[tuple[str, int, int], str] = {}
+
+
+def _load_or_fallback(path: Path) -> Lexicon:
+    try:
+        return load_lexicon(path)
+    except LexiconError as exc:
+        if path == DEFAULT_LEXICON_PATH:
+            raise  # the shipped file is broken: that is a bug, not a config error
+        # A bad edit to an admin's copy must not switch detection off or break
+        # chat, so fall back to the shipped lexicon and say so loudly once.
+        try:
+            key = _stat_key(path)
+        except LexiconError:
+            key = (str(path), -1, -1)
+        if key not in _broken:
+            _broken[key] = str(exc)
+            logger.error("Crisis lexicon %s is unusable, using the shipped one: %s", path, exc)
+        return load_lexicon(DEFAULT_LEXICON_PATH)
+
+
+def _active_lexicon() -> Lexicon:
+    global _current
+    path = active_lexicon_path()
+    now = time.monotonic()
+    current = _current
+    if current is not None and current[0] == path and now - current[1] < _RECHECK_SECONDS:
+        return current[2]
+    lexicon = _load_or_fallback(path)
+    _current = (path, now, lexicon)
+    return lexicon
+
+
+def scan(text: str) -> Verdict:
+    """Scan one chat message for crisis language using the active lexicon."""
+    return _active_lexicon().scan(text)

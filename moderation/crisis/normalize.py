@@ -1,0 +1,275 @@
+"""Text normalisation for crisis-language matching.
+
+People who are struggling rarely type textbook English, and a few deliberately
+disguise words to get past filters ("k1ll", "s.u.i.c.i.d.e", Cyrillic look-alike
+letters, zero-width spaces). Every message is reduced to a plain, lower-case,
+mostly-ASCII "skeleton" before the lexicon patterns run, so the patterns can be
+written once in simple lower-case English/Spanish.
+
+The normalised text is only ever used for matching; it is never shown to
+anyone or stored, so it is fine that it mangles legitimate Cyrillic or Greek.
+
+Steps, in order (each one is explained where it is implemented):
+
+1. invisible characters removed, control characters turned into spaces;
+2. Unicode compatibility normalisation (NFKC), case folding, then accents
+   stripped (NFKD minus combining marks) so "tomé" matches "tome";
+3. confusable letters mapped to their Latin skeleton (Cyrillic "о" -> "o");
+4. typographic apostrophes and dashes unified;
+5. letters spelled out with spaces, dots or dashes collapsed ("k i l l");
+6. leetspeak mapped, but only inside tokens that contain letters, so "988" and
+   "3pm" survive;
+7. whitespace collapsed;
+8. runs of three or more of the same letter cut to two ("diiiie" -> "diie").
+   :func:`variants` additionally offers the one-letter form ("die").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+__all__ = ["normalize", "variants"]
+
+# --- 1. invisible and control characters -------------------------------------
+
+# Zero-width and bidi characters are removed outright: they are invisible, so a
+# word with one inside it looks whole to a reader and must look whole to us.
+# Everything in Unicode category Cf (format) is dropped as well, which covers
+# these plus soft hyphens, tag characters and the like.
+_INVISIBLE = {
+    *range(0x200B, 0x2010),  # zero-width space/non-joiner/joiner, LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2060, 0x2065),  # word joiner, invisible operators
+    *range(0x2066, 0x206A),  # bidi isolates
+    0xFEFF,  # byte-order mark / zero-width no-break space
+    0x00AD,  # soft hyphen
+    0x034F,  # combining grapheme joiner
+    0x180E,  # Mongolian vowel separator (was a space, now invisible)
+}
+
+# Newline, tab and other line breaks separate words, so they become spaces;
+# all other C0/C1 controls are junk and are removed.
+_BREAKS = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029}
+
+
+def _strip_invisible(text: str) -> str:
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if cp in _BREAKS:
+            out.append(" ")
+        elif cp in _INVISIBLE or cp < 0x20 or 0x7F <= cp <= 0x9F:
+            continue  # invisible or a control character
+        elif cp > 0x7F and unicodedata.category(ch) == "Cf":
+            continue  # any other format character
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _ascii_controls(match: re.Match[str]) -> str:
+    return " " if ord(match.group()) in _BREAKS else ""
+
+
+# --- 3. confusables ------------------------------------------------------------
+
+# Lower-case forms only: case folding has already happened. Written as escapes
+# so that the source itself is not full of invisible look-alikes.
+_CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "\u0430": "a",  # а
+        "\u0431": "b",  # б (looks like 6 / b in some fonts)
+        "\u0432": "b",  # в (small-caps B)
+        "\u0435": "e",  # е
+        "\u0451": "e",  # ё
+        "\u0454": "e",  # є
+        "\u0433": "r",  # г (small-caps looks like r)
+        "\u043a": "k",  # к
+        "\u043c": "m",  # м
+        "\u043d": "h",  # н (small-caps H)
+        "\u043e": "o",  # о
+        "\u0440": "p",  # р
+        "\u0441": "c",  # с
+        "\u0442": "t",  # т
+        "\u0443": "y",  # у
+        "\u0445": "x",  # х
+        "\u0455": "s",  # ѕ
+        "\u0456": "i",  # і
+        "\u0457": "i",  # ї
+        "\u0458": "j",  # ј
+        "\u0501": "d",  # ԁ
+        "\u051b": "q",  # ԛ
+        "\u051d": "w",  # ԝ
+        "\u04bb": "h",  # һ
+        "\u04af": "y",  # ү
+        "\u04cf": "l",  # ӏ
+        "\u0261": "g",  # ɡ (Latin script g)
+        # Greek
+        "\u03b1": "a",  # α
+        "\u03b2": "b",  # β
+        "\u03b3": "y",  # γ
+        "\u03b5": "e",  # ε
+        "\u03b7": "n",  # η
+        "\u03b9": "i",  # ι
+        "\u03ba": "k",  # κ
+        "\u03bd": "v",  # ν
+        "\u03bf": "o",  # ο
+        "\u03c1": "p",  # ρ
+        "\u03c4": "t",  # τ
+        "\u03c5": "u",  # υ
+        "\u03c7": "x",  # χ
+        "\u03c9": "w",  # ω
+        "\u03bc": "u",  # μ (NFKC turns the micro sign into this)
+        # Armenian and Latin oddities
+        "\u0585": "o",  # օ
+        "\u057d": "u",  # ս
+        "\u0570": "h",  # հ
+        "\u0131": "i",  # ı dotless i
+        "\u026a": "i",  # ɪ small capital I
+        "\u0251": "a",  # ɑ
+        # typographic apostrophes and dashes (step 4)
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+
+# --- 5. spelled-out letters ----------------------------------------------------
+
+# Three or more single characters separated by one to three spaces, dots,
+# dashes, underscores, asterisks or middle dots: "k i l l", "s.u.i.c.i.d.e",
+# "k-i-l-l". Leet characters count as letters here so "k 1 l l" collapses too;
+# the run must contain at least one real letter, so "9 8 8" stays as it is.
+_SINGLE = r"[a-z0-9@$!]"  # the text is lower-case and (nearly all) ASCII by now
+_SEPARATOR = r"[ .\-_*\u00b7]"
+_SPELLED = re.compile(rf"(?<![\w@$!])(?:{_SINGLE}{_SEPARATOR}{{1,3}}){{2,}}{_SINGLE}(?![\w@$!])")
+# Cheap necessary condition: a lone character between two separators. Lets the
+# full pattern run only on the few messages that could contain a spelled word.
+_SPELLED_HINT = re.compile(rf"{_SEPARATOR}{_SINGLE}{_SEPARATOR}")
+_SPELLED_SEP = re.compile(r"[ .\-_*\u00b7]+")
+
+
+def _collapse_spelled(match: re.Match[str]) -> str:
+    run = match.group()
+    if not any(ch.isalpha() for ch in run):
+        return run
+    return _SPELLED_SEP.sub("", run)
+
+
+# --- 6. leetspeak --------------------------------------------------------------
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_TRIGGER = re.compile(r"[013457@$!]")
+# Only tokens that contain a leet character are handed to the Python callback.
+_LEET_TOKEN = re.compile(r"[\w@$!]*[013457@$!][\w@$!]*")
+# A number followed by a unit or ordinal ("3pm", "90days", "2nd", "20mg") is a
+# number, not leetspeak.
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|a|p|h|hr|hrs|min|mins|m|mg|mcg|ml|g|kg|lb|lbs|k|s|x|"
+    r"yo|yr|yrs|day|days|wk|wks|mo|km|kms|mi|ft|in|oz)"
+)
+# "!" only stands for "i" when a letter follows it ("k!ll"); "help!" is a shout.
+_BANG_LETTER = re.compile(r"!(?=\w)")
+
+
+def _unleet_token(match: re.Match[str]) -> str:
+    token = match.group()
+    if not any(ch.isalpha() for ch in token):
+        return token  # pure numbers such as 988, 911, 2024 are kept
+    if _NUMBER_WITH_UNIT.fullmatch(token):
+        return token
+    return _BANG_LETTER.sub("i", token).translate(_LEET)
+
+
+# --- 7/8. whitespace and elongation -------------------------------------------
+
+_DOTS = re.compile(r"\.{2,}")
+_LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
+_TRIPLE = re.compile(r"(.)\1\1")  # fast pre-check for _LONG_RUN
+_MAX_COMBINED_RUNS = 4
+
+
+def _core(text: str) -> str:
+    """Steps 1-7; elongated letters are left for :func:`variants`."""
+    if text.isascii():
+        # Fast path for the overwhelmingly common case: no Unicode work needed.
+        if not text.isprintable():
+            text = _ASCII_CONTROL.sub(_ascii_controls, text)
+        text = text.lower()
+        if "`" in text:
+            text = text.replace("`", "'")
+    else:
+        text = _strip_invisible(text)
+        text = unicodedata.normalize("NFKC", text).casefold()
+        # Strip accents: decompose, drop combining marks. This also removes
+        # combining overlays used to disguise words ("k̸i̸l̸l̸").
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+        text = text.translate(_CONFUSABLES)
+    # An ellipsis is a pause, not punctuation that should split a phrase:
+    # "i just... want to die".
+    if ".." in text:
+        text = _DOTS.sub(" ", text)
+    if _SPELLED_HINT.search(text):
+        text = _SPELLED.sub(_collapse_spelled, text)
+    if _LEET_TRIGGER.search(text):
+        text = _LEET_TOKEN.sub(_unleet_token, text)
+    return " ".join(text.split())
+
+
+def normalize(text: str) -> str:
+    """Return the matching skeleton of ``text``.
+
+    Runs of three or more identical letters are reduced to two, which keeps
+    genuine double letters ("kiiiilll" -> "kiill", "killll" -> "kill").
+    """
+    core = _core(text)
+    return _LONG_RUN.sub(r"\1\1", core) if _TRIPLE.search(core) else core
+
+
+def variants(text: str) -> tuple[str, ...]:
+    """All skeletons of ``text`` that the detector should try, best guess first.
+
+    An elongated letter may stand for a single letter ("diiiie") or a double
+    one ("killll"); we cannot know which. With up to four elongated runs every
+    combination is offered ("kiiiilllll" -> "kill" among them); beyond that
+    only the all-two and all-one forms. Messages without elongation (nearly all
+    of them) yield a single skeleton, so the common case costs nothing extra.
+    """
+    core = _core(text)
+    if not _TRIPLE.search(core):
+        return (core,)
+    runs = list(_LONG_RUN.finditer(core))
+    if not runs:
+        return (core,)
+    if len(runs) > _MAX_COMBINED_RUNS:
+        return (_LONG_RUN.sub(r"\1\1", core), _LONG_RUN.sub(r"\1", core))
+    out: list[str] = []
+    for widths in itertools.product((2, 1), repeat=len(runs)):
+        parts, last = [], 0
+        for run, width in zip(runs, widths, strict=True):
+            parts.append(core[last : run.start()])
+            parts.append(run.group(1) * width)
+            last = run.end()
+        parts.append(core[last:])
+        out.append("".join(parts))
+    return tuple(out)

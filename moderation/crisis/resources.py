@@ -1,0 +1,240 @@
+"""Crisis resources and the wording of the crisis card.
+
+The phone numbers and the card wording live in ``data/resources.json`` so that
+an admin can correct a number or add a country without a deploy, by pointing
+the ``CRISIS_RESOURCES_PATH`` setting at an edited copy. As with the lexicon,
+a malformed file is rejected with a :class:`ResourcesError` that says exactly
+what is wrong, because a card with a broken number is worse than none.
+
+File shape::
+
+    {
+      "version": "1",
+      "default_country": "US",
+      "aliases": {"UK": "GB"},
+      "messages": {"suicide": "...", "self_harm": "...", "overdose": "...", "violence": "..."},
+      "countries": {
+        "US": {"emergency": {<resource>}, "lines": [{<resource>, "categories": [...]}]},
+        "international": {...}          # used for any country not listed
+      }
+    }
+
+A resource is ``{"name", "phone", "text", "url", "hours"}``; phone, text and
+url may be null but not all three (the international emergency entry, which
+cannot know the local number, is the one exception). ``phone`` is the number to
+call, ``text`` what to text and where ("HOME to 741741"), ``url`` a website or
+chat. ``categories`` (optional) limits a line to
+some kinds of crisis, e.g. a domestic-abuse line only for ``violence``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from pathlib import Path
+
+from .lexicon import CATEGORIES
+
+__all__ = ["DEFAULT_RESOURCES_PATH", "ResourcesError", "card_for", "load_resources"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RESOURCES_PATH = Path(__file__).resolve().parent / "data" / "resources.json"
+FALLBACK_KEY = "international"
+_FIELDS = ("name", "phone", "text", "url", "hours")
+
+
+class ResourcesError(ValueError):
+    """The resources file is missing, not valid JSON, or malformed."""
+
+
+def _check_resource(entry, where: str, *, allow_categories: bool, need_contact: bool) -> dict:
+    if not isinstance(entry, dict):
+        raise ResourcesError(f"{where}: must be an object")
+    allowed = set(_FIELDS) | ({"categories"} if allow_categories else set())
+    unknown = set(entry) - allowed
+    if unknown:
+        raise ResourcesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for field in ("name", "hours"):
+        if not isinstance(entry.get(field), str) or not entry[field].strip():
+            raise ResourcesError(f"{where}: '{field}' must be a non-empty string")
+    for field in ("phone", "text", "url"):
+        value = entry.get(field)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ResourcesError(f"{where}: '{field}' must be a non-empty string or null")
+    if need_contact and not any(entry.get(f) for f in ("phone", "text", "url")):
+        raise ResourcesError(f"{where}: needs at least one of phone, text or url")
+    url = entry.get("url")
+    if url and not url.startswith(("https://", "http://")):
+        raise ResourcesError(f"{where}: url must start with https:// or http://")
+    categories = entry.get("categories")
+    if categories is not None:
+        if not isinstance(categories, list) or not categories:
+            raise ResourcesError(f"{where}: 'categories' must be a non-empty list")
+        for c in categories:
+            if c not in CATEGORIES:
+                raise ResourcesError(f"{where}: unknown category {c!r}")
+    return entry
+
+
+def validate_resources(data) -> dict:
+    """Check parsed resources JSON; return it unchanged or raise ResourcesError."""
+    if not isinstance(data, dict):
+        raise ResourcesError("resources: the top level must be an object")
+    if not isinstance(data.get("version"), str | int) or data.get("version") in ("", None):
+        raise ResourcesError("resources: missing top-level 'version'")
+
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        raise ResourcesError("resources: 'messages' must map each category to its card text")
+    for category in CATEGORIES:
+        text = messages.get(category)
+        if not isinstance(text, str) or not text.strip():
+            raise ResourcesError(f"resources: missing message for category {category!r}")
+    for key in messages:
+        if key not in CATEGORIES:
+            raise ResourcesError(f"resources: message for unknown category {key!r}")
+
+    countries = data.get("countries")
+    if not isinstance(countries, dict) or FALLBACK_KEY not in countries:
+        raise ResourcesError(f"resources: 'countries' must include an {FALLBACK_KEY!r} entry")
+    for code, entry in countries.items():
+        if code != FALLBACK_KEY and not (len(code) == 2 and code.isascii() and code.isupper()):
+            raise ResourcesError(
+                f"resources: country {code!r} is not an upper-case ISO 3166 alpha-2 code"
+            )
+        where = f"country {code}"
+        if not isinstance(entry, dict):
+            raise ResourcesError(f"{where}: must be an object")
+        # The international entry cannot know the local emergency number, so
+        # only there may the emergency entry be a name without contact details.
+        _check_resource(
+            entry.get("emergency"),
+            f"{where} emergency",
+            allow_categories=False,
+            need_contact=code != FALLBACK_KEY,
+        )
+        lines = entry.get("lines", [])
+        if not isinstance(lines, list):
+            raise ResourcesError(f"{where}: 'lines' must be a list")
+        for i, line in enumerate(lines):
+            _check_resource(
+                line, f"{where} line #{i + 1}", allow_categories=True, need_contact=True
+            )
+        if code == FALLBACK_KEY and not lines:
+            raise ResourcesError(f"{where}: needs at least one line (e.g. a helpline directory)")
+
+    aliases = data.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise ResourcesError("resources: 'aliases' must be an object")
+    for alias, target in aliases.items():
+        if target not in countries:
+            raise ResourcesError(f"resources: alias {alias!r} points at unknown country {target!r}")
+
+    default = data.get("default_country", "US")
+    if default not in countries:
+        raise ResourcesError(f"resources: default_country {default!r} is not listed")
+    return data
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int, size: int) -> dict:
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourcesError(f"cannot read resources {path}: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ResourcesError(
+            f"resources {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    return validate_resources(data)
+
+
+def _setting_path() -> Path | None:
+    try:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+    except ImportError:
+        return None
+    try:
+        if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+            return None
+        value = getattr(settings, "CRISIS_RESOURCES_PATH", None)
+    except (ImproperlyConfigured, ImportError):
+        return None
+    return Path(value) if value else None
+
+
+def load_resources(path: str | os.PathLike[str] | None = None) -> dict:
+    """Load and validate a resources file (cached per path and mtime).
+
+    With no ``path``: ``settings.CRISIS_RESOURCES_PATH`` if set, else the
+    shipped file.
+    """
+    resolved = Path(path) if path is not None else (_setting_path() or DEFAULT_RESOURCES_PATH)
+    try:
+        st = os.stat(resolved)
+    except OSError as exc:
+        raise ResourcesError(f"cannot read resources {resolved}: {exc.strerror or exc}") from exc
+    return _load_cached(str(resolved), st.st_mtime_ns, st.st_size)
+
+
+_reported: set[str] = set()  # broken files already logged
+
+
+def _active_resources() -> dict:
+    """The configured resources, or the shipped ones if the configured file is
+    broken: a bad edit must never stop the card from being shown."""
+    path = _setting_path()
+    if path is None or path == DEFAULT_RESOURCES_PATH:
+        return load_resources(DEFAULT_RESOURCES_PATH)
+    try:
+        return load_resources(path)
+    except ResourcesError as exc:
+        if str(exc) not in _reported:
+            _reported.add(str(exc))
+            logger.error("Crisis resources %s are unusable, using the shipped ones: %s", path, exc)
+        return load_resources(DEFAULT_RESOURCES_PATH)
+
+
+def _public(entry: dict) -> dict:
+    return {field: entry.get(field) for field in _FIELDS}
+
+
+def card_for(category: str, country: str | None, *, resources: dict | None = None) -> dict:
+    """Build the crisis card for ``category`` shown to a member in ``country``.
+
+    ``country`` is an ISO 3166 alpha-2 code; ``None`` means the default
+    country (US), an unlisted code gets the international entry. ``resources``
+    (parsed, validated JSON) overrides the configured file. Crisis lines
+    come first and emergency services last, except for an overdose, where
+    minutes matter and emergency services lead.
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown crisis category {category!r}")
+    data = resources if resources is not None else _active_resources()
+    countries = data["countries"]
+    if country is None:
+        code = data.get("default_country", "US")
+    else:
+        code = country.strip().upper()
+        code = data.get("aliases", {}).get(code, code)
+    entry = countries.get(code) or countries[FALLBACK_KEY]
+
+    lines = [
+        _public(line)
+        for line in entry.get("lines", [])
+        if line.get("categories") is None or category in line["categories"]
+    ]
+    emergency = _public(entry["emergency"])
+    ordered = [emergency, *lines] if category == "overdose" else [*lines, emergency]
+    return {
+        "type": "crisis",
+        "category": category,
+        "message": data["messages"][category],
+        "resources": ordered,
+    }

@@ -1,0 +1,129 @@
+"""Client frames of the facilitators' socket ``/ws/moderation/`` (docs/moderation.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from community.frames import ClientFrame, Id
+from rooms.frames import MEMBER_FRAMES
+
+Handle = Annotated[str, Field(min_length=1, max_length=64)]
+Slug = Annotated[str, Field(min_length=1, max_length=64)]
+Reason = Annotated[str, Field(max_length=500)]
+
+
+class Claim(ClientFrame):
+    frame_type: ClassVar[str] = "claim"
+    type: Literal["claim"]
+    item: Id
+
+
+class Dismiss(ClientFrame):
+    frame_type: ClassVar[str] = "dismiss"
+    type: Literal["dismiss"]
+    item: Id
+    reason: Reason = ""
+
+
+class RemoveMessage(ClientFrame):
+    frame_type: ClassVar[str] = "remove_message"
+    type: Literal["remove_message"]
+    message: Id
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Warn(ClientFrame):
+    frame_type: ClassVar[str] = "warn"
+    type: Literal["warn"]
+    handle: Handle
+    text: Reason = ""
+    item: Id | None = None
+
+
+class Mute(ClientFrame):
+    frame_type: ClassVar[str] = "mute"
+    type: Literal["mute"]
+    handle: Handle
+    minutes: Annotated[int, Field(ge=1, le=60 * 24 * 365)]
+    room: Slug | None = None
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Kick(ClientFrame):
+    frame_type: ClassVar[str] = "kick"
+    type: Literal["kick"]
+    handle: Handle
+    room: Slug
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Ban(ClientFrame):
+    frame_type: ClassVar[str] = "ban"
+    type: Literal["ban"]
+    handle: Handle
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class SlowMode(ClientFrame):
+    frame_type: ClassVar[str] = "slow_mode"
+    type: Literal["slow_mode"]
+    room: Slug
+    seconds: Annotated[int, Field(ge=0, le=86400)]
+
+
+class Lock(ClientFrame):
+    frame_type: ClassVar[str] = "lock"
+    type: Literal["lock"]
+    room: Slug
+    on: bool
+
+
+class Pin(ClientFrame):
+    frame_type: ClassVar[str] = "pin"
+    type: Literal["pin"]
+    room: Slug
+    message: Id | None
+
+
+class Context(ClientFrame):
+    frame_type: ClassVar[str] = "context"
+    type: Literal["context"]
+    item: Id
+
+
+class ReachOut(ClientFrame):
+    """Open a one-on-one chat with the member a crisis item is about."""
+
+    frame_type: ClassVar[str] = "reach_out"
+    type: Literal["reach_out"]
+    item: Id
+
+
+class Audit(ClientFrame):
+    frame_type: ClassVar[str] = "audit"
+    type: Literal["audit"]
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+
+
+MODERATION_FRAMES: tuple[type[ClientFrame], ...] = (
+    Claim,
+    Dismiss,
+    RemoveMessage,
+    Warn,
+    Mute,
+    Kick,
+    Ban,
+    SlowMode,
+    Lock,
+    Pin,
+    Context,
+    ReachOut,
+    Audit,
+    *MEMBER_FRAMES,
+)

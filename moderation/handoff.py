@@ -1,0 +1,163 @@
+"""The crisis hand-off: a private card for the sender, a live alert for on-duty
+facilitators, and escalation to an on-call human when nobody acknowledges.
+
+Nothing here ever blocks or punishes the member: the detector never mutes,
+bans or deletes; the message is still delivered (unless the room's policy is
+to hold it for a facilitator); escalation runs in the background and its
+failures are retried and logged, never surfaced to the member.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from community import ratelimit
+from moderation.crisis import card_for
+from moderation.models import ItemKind, QueueItem
+from rooms import bus
+
+logger = logging.getLogger("kindred.crisis")
+
+
+def crisis_card(*, member, category: str, country_hint: str | None) -> dict[str, Any] | None:
+    """The card, at most once per member per category per ``CRISIS_CARD_EVERY``."""
+    if ratelimit.hit(f"crisiscard:{member.pk}:{category}", settings.CRISIS_CARD_EVERY):
+        return None
+    country = (member.country or country_hint or "US").upper()
+    return card_for(category, country)
+
+
+def file_crisis_item(*, message, category: str, phrase: str) -> QueueItem:
+    from moderation import queue
+
+    item, _ = queue.file_item(kind=ItemKind.CRISIS, message=message, category=category, weight=1.0)
+    item_id = item.pk
+    transaction.on_commit(lambda: alert_facilitators(item_id))
+    return item
+
+
+def alert_facilitators(item_id: int) -> None:
+    """After commit: every on-duty facilitator gets a ``crisis.alert``; with nobody
+    on duty, escalate at once."""
+    from community.presence import get_store
+    from moderation.queue import item_data
+
+    item = QueueItem.objects.select_related("message", "room", "subject").get(pk=item_id)
+    data = item_data(item)
+    frame = {
+        "type": "crisis.alert",
+        "item": item.pk,
+        "category": item.category,
+        "room": data["room"],
+        "room_kind": data["room_kind"],
+        "handle": data["subject"],
+        "message": data["message"],
+    }
+    try:
+        on_duty = get_store().on_duty_member_ids()
+    except Exception:
+        logger.exception("presence unavailable while alerting item=%s", item_id)
+        on_duty = set()
+    for member_id in on_duty:
+        bus.publish_member(member_id, {"frame": frame})
+    if not on_duty:
+        escalate(item_id, reason="no facilitator on duty")
+
+
+def acknowledge(*, item: QueueItem, actor) -> None:
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
+        item.save(update_fields=["acknowledged_at", "acknowledged_by"])
+
+
+def escalate_due() -> int:
+    """Escalate crisis items nobody acknowledged in time (run by every process's
+    heartbeat; each item is escalated by exactly one process)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CRISIS_ESCALATE_AFTER)
+    due = list(
+        QueueItem.objects.filter(
+            kind=ItemKind.CRISIS,
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            created_at__lte=cutoff,
+        ).values_list("pk", flat=True)[:50]
+    )
+    for item_id in due:
+        escalate(item_id, reason="not acknowledged in time")
+    return len(due)
+
+
+def escalate(item_id: int, *, reason: str) -> bool:
+    """Mark the item escalated (once, across processes) and page the on-call people."""
+    claimed = QueueItem.objects.filter(pk=item_id, escalated_at__isnull=True).update(
+        escalated_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    item = QueueItem.objects.select_related("room", "subject").get(pk=item_id)
+    payload = {
+        "event": "kindred.crisis.escalation",
+        "item": item.pk,
+        "category": item.category,
+        "room": item.room.slug if item.room else None,
+        "handle": item.subject.handle if item.subject else None,
+        "reason": reason,
+        "created_at": item.created_at.isoformat(),
+        "dashboard": "/facilitators/",
+    }
+    logger.warning(
+        "crisis escalated item=%s handle=%s reason=%s", item.pk, payload["handle"], reason
+    )
+    threading.Thread(target=_notify, args=(payload,), daemon=True, name="crisis-escalation").start()
+    return True
+
+
+def _notify(payload: dict[str, Any]) -> None:
+    if settings.CRISIS_WEBHOOK_URL:
+        _post_webhook(settings.CRISIS_WEBHOOK_URL, payload)
+    if settings.CRISIS_ONCALL_EMAILS:
+        try:
+            send_mail(
+                subject=f"[Kindred] Crisis alert needs a human ({payload['category']})",
+                message=(
+                    f"A member ({payload['handle']}) in {payload['room']} wrote something that "
+                    f"suggests {payload['category']}, and {payload['reason']}.\n"
+                    "Please open the facilitator dashboard and reach out.\n"
+                ),
+                from_email=None,
+                recipient_list=settings.CRISIS_ONCALL_EMAILS,
+            )
+        except Exception:
+            logger.exception("crisis escalation email failed item=%s", payload["item"])
+
+
+def _post_webhook(url: str, payload: dict[str, Any]) -> bool:
+    body = json.dumps(payload).encode()
+    delay = 0.5
+    for attempt in range(1, settings.CRISIS_WEBHOOK_ATTEMPTS + 1):
+        request = urllib.request.Request(  # noqa: S310  (an admin-configured URL)
+            url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                if 200 <= response.status < 300:
+                    return True
+                logger.error("crisis webhook answered %s (attempt %d)", response.status, attempt)
+        except (urllib.error.URLError, OSError) as exc:
+            logger.error("crisis webhook failed (attempt %d): %s", attempt, type(exc).__name__)
+        time.sleep(delay)
+        delay *= 2
+    logger.error("crisis webhook gave up after %d attempts", settings.CRISIS_WEBHOOK_ATTEMPTS)
+    return False

@@ -1,0 +1,138 @@
+"""The facilitators' queue: filing items (one per message), their plain-data form,
+and telling every connected facilitator when something arrives or changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F
+
+from moderation.models import PRIORITY, ItemKind, ItemState, QueueItem, Report
+from rooms import bus
+
+#: The hub topic every facilitator's moderation socket listens on.
+QUEUE_TOPIC = "queue"
+OPEN_STATES = (ItemState.OPEN, ItemState.CLAIMED)
+
+
+def item_data(item: QueueItem) -> dict[str, Any]:
+    message = item.message
+    reasons = (
+        dict(item.reports.values_list("reason").annotate(n=Count("id")).order_by())
+        if item.pk
+        else {}
+    )
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "category": item.category,
+        "priority": item.priority,
+        "weight": round(item.weight, 2),
+        "state": item.state,
+        "room": item.room.slug if item.room else None,
+        "room_kind": item.room.kind if item.room else None,
+        "subject": item.subject.handle if item.subject else None,
+        "message": None
+        if message is None
+        else {
+            "id": message.pk,
+            "body": message.html,
+            "sent_at": message.sent_at.isoformat().replace("+00:00", "Z"),
+            "removed": message.removed_at is not None,
+            "held": message.held,
+        },
+        "excerpt": item.excerpt,
+        "reports": sum(reasons.values()),
+        "reasons": reasons,
+        "claimed_by": item.claimed_by.handle if item.claimed_by else None,
+        "resolution": item.resolution or None,
+        "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
+        "acknowledged_at": item.acknowledged_at.isoformat().replace("+00:00", "Z")
+        if item.acknowledged_at
+        else None,
+    }
+
+
+def _load(item_id: int) -> QueueItem:
+    return QueueItem.objects.select_related("message", "room", "subject", "claimed_by").get(
+        pk=item_id
+    )
+
+
+def announce(item_id: int, *, new: bool) -> None:
+    """After commit: every facilitator's socket gets ``queue.item`` or ``queue.update``."""
+
+    def send() -> None:
+        frame = {"type": "queue.item" if new else "queue.update", "item": item_data(_load(item_id))}
+        bus.publish_topic(QUEUE_TOPIC, frame)
+
+    transaction.on_commit(send)
+
+
+def open_items(limit: int = 200) -> list[dict[str, Any]]:
+    items = (
+        QueueItem.objects.filter(state__in=OPEN_STATES)
+        .select_related("message", "room", "subject", "claimed_by")
+        .order_by("priority", "-weight", "created_at")[:limit]
+    )
+    return [item_data(item) for item in items]
+
+
+def file_item(
+    *,
+    kind: str,
+    message: Any = None,
+    room: Any = None,
+    subject: Any = None,
+    category: str = "",
+    excerpt: str = "",
+    weight: float = 1.0,
+) -> tuple[QueueItem, bool]:
+    """File (or fold into the existing) item for *message*; returns (item, created).
+
+    A message has one item whatever flags and reports it collects: another one
+    raises its weight and, if more urgent, its priority. A closed item about the
+    message opens again.
+    """
+    priority = PRIORITY[ItemKind(kind)]
+    if message is not None:
+        item, created = QueueItem.objects.select_for_update().get_or_create(
+            message=message,
+            defaults={
+                "kind": kind,
+                "category": category,
+                "priority": priority,
+                "weight": weight,
+                "room": room or message.room,
+                "subject": subject or message.author,
+                "excerpt": excerpt or message.body[:500],
+            },
+        )
+        if not created:
+            updates: dict[str, Any] = {"weight": F("weight") + weight}
+            if priority < item.priority:
+                updates.update(priority=priority, kind=kind, category=category)
+            if item.state not in OPEN_STATES:
+                updates.update(state=ItemState.OPEN, closed_at=None, resolution="")
+            QueueItem.objects.filter(pk=item.pk).update(**updates)
+            item.refresh_from_db()
+    else:
+        item = QueueItem.objects.create(
+            kind=kind,
+            category=category,
+            priority=priority,
+            weight=weight,
+            room=room,
+            subject=subject,
+            excerpt=excerpt,
+        )
+        created = True
+    announce(item.pk, new=created)
+    return item, created
+
+
+def reporter_weight(reporter_id: int) -> float:
+    """A member whose reports keep being dismissed counts for less."""
+    dismissed = Report.objects.filter(reporter_id=reporter_id, outcome="no_action").count()
+    return max(0.1, 1.0 / (1 + dismissed / 2))
