@@ -55,3 +55,30 @@ def required_str(data: dict[str, Any], name: str, *, max_length: int = 200) -> s
 
 def no_session() -> JsonResponse:
     return error("no_session", "Join Kindred first: you have no member session.", 401)
+
+
+def service_response(request: HttpRequest, call, *, status: int = 200) -> JsonResponse:
+    """Run ``call(member_id)`` for a signed-in member and answer in JSON.
+
+    Refusals keep their stable code: 404 for not_found, 403 for not_allowed,
+    429 for rate limits, 400 otherwise; bad input is a 400 with a clear detail.
+    """
+    from rooms.services import Refused
+
+    if not request.user.is_authenticated:
+        return no_session()
+    try:
+        result = call(request.user.pk)
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    except Refused as exc:
+        codes = {"not_found": 404, "not_allowed": 403, "rate_limited": 429}
+        return error(exc.code, exc.detail, codes.get(exc.code, 400), **exc.extra)
+    return JsonResponse(result, status=status, safe=False)
+
+
+def required_int(data: dict[str, Any], name: str) -> int:
+    value = data.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2**53:
+        raise BadRequest("bad_field", f"'{name}' must be a whole number.")
+    return value

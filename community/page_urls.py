@@ -6,4 +6,7 @@ from community import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("join/", pages.join, name="join"),
+    path("rooms/<slug:slug>/", pages.room, name="room"),
+    path("resources/", pages.resources, name="resources"),
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.urls import re_path
 
 from community.consumers import NotFoundConsumer
+from moderation.routing import websocket_urlpatterns as moderation_routes
 from rooms.routing import websocket_urlpatterns as rooms_routes
 
 websocket_urlpatterns = [
     *rooms_routes,
+    *moderation_routes,
     re_path(r"", NotFoundConsumer.as_asgi()),
 ]

@@ -244,3 +244,27 @@ PRESENCE_HEARTBEAT_SECONDS = float(os.environ.get("PRESENCE_HEARTBEAT_SECONDS", 
 PRESENCE_TTL_SECONDS = float(os.environ.get("PRESENCE_TTL_SECONDS", "60"))
 PRESENCE_COALESCE_SECONDS = float(os.environ.get("PRESENCE_COALESCE_SECONDS", "0.25"))
 SOCKET_IDLE_SECONDS = float(os.environ.get("SOCKET_IDLE_SECONDS", "60"))
+# Moderation
+REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10/1h")
+MUTE_MAX_MINUTES = env_int("MUTE_MAX_MINUTES", 60 * 24 * 30)
+SLOW_MODE_MAX_SECONDS = env_int("SLOW_MODE_MAX_SECONDS", 3600)
+MODERATION_CONTEXT = env_int("MODERATION_CONTEXT", 5)
+# Links from handles younger than this many minutes are flagged for review.
+LINK_MIN_HANDLE_AGE_MINUTES = env_int("LINK_MIN_HANDLE_AGE_MINUTES", 60)
+# Being rate limited this often is flagged ("3/10m": 3 times in 10 minutes).
+RATE_LIMIT_FLAG_AFTER = os.environ.get("RATE_LIMIT_FLAG_AFTER", "3/10m")
+# Crisis hand-off (docs/safety.md)
+CRISIS_ESCALATE_AFTER = float(os.environ.get("CRISIS_ESCALATE_AFTER", "180"))
+CRISIS_WEBHOOK_URL = os.environ.get("CRISIS_WEBHOOK_URL", "")
+CRISIS_WEBHOOK_ATTEMPTS = env_int("CRISIS_WEBHOOK_ATTEMPTS", 4)
+CRISIS_ONCALL_EMAILS = env_list("CRISIS_ONCALL_EMAILS")
+CRISIS_CARD_EVERY = os.environ.get("CRISIS_CARD_EVERY", "1/30m")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kindred@localhost")
+# One-on-one chats and the drop-in line
+CHAT_REQUEST_COOLDOWN_HOURS = env_int("CHAT_REQUEST_COOLDOWN_HOURS", 24)
+CHAT_REQUEST_EXPIRE_MINUTES = env_int("CHAT_REQUEST_EXPIRE_MINUTES", 30)
+CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
+DROPIN_TIMEOUT_SECONDS = float(os.environ.get("DROPIN_TIMEOUT_SECONDS", "600"))

@@ -72,3 +72,8 @@ def publish_member(member_id: int, event: dict[str, Any]) -> None:
 def publish_close(*, member_id: int, code: int, room_id: int | None = None) -> None:
     """Close a member's sockets (in one room, or all) with *code*."""
     publish({"k": "c", "u": member_id, "r": room_id, "c": code})
+
+
+def publish_topic(topic: str, frame: dict[str, Any]) -> None:
+    """A frame for every socket listening on *topic* (e.g. facilitators' ``queue``)."""
+    publish({"k": "t", "t": topic, "f": encode(frame)})

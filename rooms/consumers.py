@@ -14,8 +14,23 @@ from community.consumers import (
     LiveConsumer,
     SocketClosed,
 )
-from rooms import services, status
-from rooms.frames import ROOM_FRAMES, Duty, History, Resume, SendMessage, SetStatus
+from rooms import chats, dropin, services, status
+from rooms.frames import (
+    CHAT_FRAMES,
+    ROOM_FRAMES,
+    ChatAccept,
+    ChatBlock,
+    ChatDecline,
+    ChatLeave,
+    ChatRequest,
+    DropInAccept,
+    Duty,
+    History,
+    Report,
+    Resume,
+    SendMessage,
+    SetStatus,
+)
 from rooms.hub import get_hub
 from rooms.selectors import page_after, page_before
 
@@ -25,7 +40,36 @@ def _close_code(refusal: services.Refused) -> int:
 
 
 class MemberFrames:
-    """Handlers for the frames every socket accepts (``duty``, ``status``)."""
+    """Handlers for the frames every socket accepts: presence choices, chat
+    requests and answers, drop-in offers, and reports."""
+
+    #: Reports from this socket must be about messages in this room (None: any).
+    def report_scope(self) -> str | None:
+        return None
+
+    async def frame_report(self, frame: Report) -> None:
+        from moderation.services import report_create
+
+        await self.reply(
+            report_create,
+            member_id=self.member_id,
+            message_id=frame.message,
+            reason=frame.reason,
+            note=frame.note,
+            room_slug=self.report_scope(),
+        )
+
+    async def frame_chat_request(self, frame: ChatRequest) -> None:
+        await self.reply(chats.chat_request, member_id=self.member_id, to=frame.to)
+
+    async def frame_chat_accept(self, frame: ChatAccept) -> None:
+        await self.reply(chats.chat_accept, member_id=self.member_id, chat_id=frame.chat)
+
+    async def frame_chat_decline(self, frame: ChatDecline) -> None:
+        await self.reply(chats.chat_decline, member_id=self.member_id, chat_id=frame.chat)
+
+    async def frame_dropin_accept(self, frame: DropInAccept) -> None:
+        await self.reply(dropin.dropin_accept, member_id=self.member_id, request_id=frame.request)
 
     async def frame_duty(self, frame: Duty) -> None:
         await self.reply(status.member_set_duty, member_id=self.member_id, on=frame.on)
@@ -55,7 +99,15 @@ class RoomConsumer(MemberFrames, LiveConsumer):
     def room_slug(self) -> str:
         return self.scope["url_route"]["kwargs"]["slug"]
 
+    def report_scope(self) -> str | None:
+        return self.room_slug()
+
+    async def resolve_room(self) -> None:
+        """Hook for chat sockets, which find their room from the chat id."""
+
     async def on_connect(self) -> None:
+        self.country_hint = country_from_headers(self.scope.get("headers", []))
+        await self.resolve_room()
         slug = self.room_slug()
         try:
             self.room_id = await database_sync_to_async(services.room_id_for)(
@@ -133,3 +185,42 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             hidden_authors=self.blocked,
         )
         await self.send_json({"type": "history", "messages": [m.frame() for m in messages]})
+
+
+def country_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The region of the browser's first Accept-Language entry ("en-GB" -> "GB")."""
+    for name, value in headers:
+        if name.lower() == b"accept-language":
+            first = value.decode("latin-1").split(",")[0].split(";")[0].strip()
+            parts = first.replace("_", "-").split("-")
+            if len(parts) >= 2 and len(parts[1]) == 2 and parts[1].isalpha():
+                return parts[1].upper()
+    return None
+
+
+class ChatConsumer(RoomConsumer):
+    """``/ws/chats/<id>/``: the same frames as a room, for its two participants only.
+
+    Anyone else, and any id that doesn't exist, gets the same 4403.
+    """
+
+    frames = CHAT_FRAMES
+
+    async def resolve_room(self) -> None:
+        chat_id = int(self.scope["url_route"]["kwargs"]["chat_id"])
+        try:
+            self._slug = await database_sync_to_async(chats.chat_room_slug)(
+                member_id=self.member_id, chat_id=chat_id
+            )
+        except services.Refused:
+            raise SocketClosed(CLOSE_FORBIDDEN) from None
+        self.chat_id = chat_id
+
+    def room_slug(self) -> str:
+        return self._slug
+
+    async def frame_chat_leave(self, frame: ChatLeave) -> None:
+        await self.reply(chats.chat_leave, member_id=self.member_id, chat_id=self.chat_id)
+
+    async def frame_chat_block(self, frame: ChatBlock) -> None:
+        await self.reply(chats.chat_block, member_id=self.member_id, chat_id=self.chat_id)

@@ -55,6 +55,69 @@ class SetStatus(ClientFrame):
     open_to_chat: bool | None = None
 
 
+Handle = Annotated[str, Field(min_length=1, max_length=64)]
+Note = Annotated[str, Field(max_length=500)]
+
+
+class Report(ClientFrame):
+    """Report a message to the facilitators (any chat socket)."""
+
+    frame_type: ClassVar[str] = "report"
+    type: Literal["report"]
+    message: Id
+    reason: Literal["harassment", "spam", "unsafe", "contact_info", "other"]
+    note: Note = ""
+
+
+class ChatRequest(ClientFrame):
+    frame_type: ClassVar[str] = "chat.request"
+    type: Literal["chat.request"]
+    to: Handle
+
+
+class ChatAccept(ClientFrame):
+    frame_type: ClassVar[str] = "chat.accept"
+    type: Literal["chat.accept"]
+    chat: Id
+
+
+class ChatDecline(ClientFrame):
+    frame_type: ClassVar[str] = "chat.decline"
+    type: Literal["chat.decline"]
+    chat: Id
+
+
+class DropInAccept(ClientFrame):
+    """A facilitator or peer supporter takes a drop-in request."""
+
+    frame_type: ClassVar[str] = "dropin.accept"
+    type: Literal["dropin.accept"]
+    request: Id
+
+
 #: Frames every Kindred socket understands.
-MEMBER_FRAMES: tuple[type[ClientFrame], ...] = (Ping, Duty, SetStatus)
-ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, *MEMBER_FRAMES)
+MEMBER_FRAMES: tuple[type[ClientFrame], ...] = (
+    Ping,
+    Duty,
+    SetStatus,
+    ChatRequest,
+    ChatAccept,
+    ChatDecline,
+    DropInAccept,
+)
+
+
+class ChatLeave(ClientFrame):
+    frame_type: ClassVar[str] = "chat.leave"
+    type: Literal["chat.leave"]
+
+
+class ChatBlock(ClientFrame):
+    """Block the other participant of this chat (closes it)."""
+
+    frame_type: ClassVar[str] = "chat.block"
+    type: Literal["chat.block"]
+
+
+ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, Report, *MEMBER_FRAMES)
+CHAT_FRAMES: tuple[type[ClientFrame], ...] = (*ROOM_FRAMES, ChatLeave, ChatBlock)

@@ -63,6 +63,7 @@ class Hub:
     def __init__(self) -> None:
         self.rooms: dict[int, RoomState] = {}
         self.members: dict[int, set[Any]] = {}
+        self.topics: dict[str, set[Any]] = {}
         self.sockets: set[Any] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._outbox: deque[tuple[str, Any, tuple[Any, ...]]] = deque()
@@ -104,9 +105,17 @@ class Hub:
         self.members.setdefault(sock.member_id, set()).add(sock)
         if sock.room_id is not None:
             self.rooms.setdefault(sock.room_id, RoomState()).sockets.add(sock)
+        for topic in getattr(sock, "topics", ()):
+            self.topics.setdefault(topic, set()).add(sock)
 
     def unregister(self, sock: Any) -> None:
         self.sockets.discard(sock)
+        for topic in getattr(sock, "topics", ()):
+            listeners = self.topics.get(topic)
+            if listeners is not None:
+                listeners.discard(sock)
+                if not listeners:
+                    del self.topics[topic]
         mine = self.members.get(sock.member_id)
         if mine is not None:
             mine.discard(sock)
@@ -151,6 +160,10 @@ class Hub:
             state = self.rooms.get(event["r"])
             if state is not None:
                 self._enqueue("frame", tuple(state.sockets), (event["f"],))
+        elif kind == "t":
+            listeners = self.topics.get(event["t"])
+            if listeners:
+                self._enqueue("frame", tuple(listeners), (event["f"],))
         elif kind == "u":
             targets = tuple(self.members.get(event["u"], ()))
             if targets:
@@ -292,7 +305,7 @@ class Hub:
     async def _heartbeat(self) -> None:
         """Every few seconds: refresh this process's sockets in the presence store,
         sweep out the sockets of processes that died, and close silent sockets."""
-        from rooms.presence_glue import heartbeat_and_sweep
+        from rooms.periodic import periodic_duties
 
         while True:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
@@ -307,7 +320,7 @@ class Hub:
                 if getattr(s, "presence_key", None)
             }
             try:
-                await database_sync_to_async(heartbeat_and_sweep)(mine)
+                await database_sync_to_async(periodic_duties)(mine)
             except Exception as exc:
                 logger.warning("presence heartbeat failed (%s); will retry", type(exc).__name__)
 

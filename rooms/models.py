@@ -99,3 +99,71 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class ChatStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    OPEN = "open", "Open"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Ignored"
+    CLOSED = "closed", "Closed"
+
+
+class ChatOrigin(models.TextChoices):
+    REQUEST = "request", "Member request"
+    DROPIN = "dropin", "Drop-in line"
+    REACH_OUT = "reach_out", "Facilitator reach-out"
+
+
+class Chat(models.Model):
+    """A one-on-one conversation: a direct room with exactly two participants,
+    opened only by consent (or by a member's own drop-in request)."""
+
+    room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="chat")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ChatStatus.choices, default=ChatStatus.REQUESTED
+    )
+    origin = models.CharField(max_length=10, choices=ChatOrigin.choices, default=ChatOrigin.REQUEST)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["requester", "recipient", "created_at"], name="chat_pair")]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk} ({self.status})"
+
+    def other(self, member_id: int) -> int:
+        return self.recipient_id if member_id == self.requester_id else self.requester_id
+
+
+class DropInStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    MATCHED = "matched", "Matched"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DropInRequest(models.Model):
+    """ "Talk to someone now": a member waiting for a facilitator or peer supporter."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=DropInStatus.choices, default=DropInStatus.WAITING
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chat = models.ForeignKey(Chat, null=True, blank=True, on_delete=models.SET_NULL)
+    timeout_notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"drop-in {self.pk} ({self.status})"

@@ -1,0 +1,66 @@
+"""HTTP endpoints for one-on-one chats and the drop-in line (the same services
+the sockets call)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from community.http import json_body, required_str, service_response
+from rooms import chats, dropin
+
+
+@require_http_methods(["GET", "POST"])
+def chat_list(request: HttpRequest) -> HttpResponse:
+    """GET: your open chats and requests. POST {"to": handle}: ask for a chat."""
+    if request.method == "GET":
+        return service_response(request, lambda me: chats.my_chats(member_id=me))
+    return service_response(
+        request,
+        lambda me: chats.chat_request(
+            member_id=me, to=required_str(json_body(request), "to", max_length=64)
+        ),
+        status=201,
+    )
+
+
+@require_POST
+def chat_accept(request: HttpRequest, chat_id: int) -> HttpResponse:
+    return service_response(request, lambda me: chats.chat_accept(member_id=me, chat_id=chat_id))
+
+
+@require_POST
+def chat_decline(request: HttpRequest, chat_id: int) -> HttpResponse:
+    return service_response(request, lambda me: chats.chat_decline(member_id=me, chat_id=chat_id))
+
+
+@require_POST
+def chat_leave(request: HttpRequest, chat_id: int) -> HttpResponse:
+    return service_response(request, lambda me: chats.chat_leave(member_id=me, chat_id=chat_id))
+
+
+@require_POST
+def chat_block(request: HttpRequest, chat_id: int) -> HttpResponse:
+    return service_response(request, lambda me: chats.chat_block(member_id=me, chat_id=chat_id))
+
+
+@require_http_methods(["GET", "POST", "DELETE"])
+def dropin_line(request: HttpRequest) -> HttpResponse:
+    """POST: join the line ("talk to someone now"). GET: your place. DELETE: leave it."""
+    if request.method == "POST":
+        return service_response(request, lambda me: dropin.dropin_join(member_id=me), status=201)
+    if request.method == "DELETE":
+        return service_response(request, lambda me: dropin.dropin_cancel(member_id=me))
+    return service_response(request, lambda me: dropin.dropin_status(member_id=me))
+
+
+@require_POST
+def dropin_accept(request: HttpRequest, request_id: int) -> HttpResponse:
+    return service_response(
+        request, lambda me: dropin.dropin_accept(member_id=me, request_id=request_id)
+    )
+
+
+def dropin_waiting(request: HttpRequest) -> HttpResponse:
+    """For facilitators and supporters: who is waiting, and for how long."""
+    return service_response(request, lambda me: dropin.dropin_line(member_id=me))

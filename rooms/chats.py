@@ -1,0 +1,218 @@
+"""One-on-one peer chats, by mutual consent.
+
+A member asks another handle; the other accepts or declines. Nothing opens
+without consent. A declined or ignored request cannot be repeated for
+``CHAT_REQUEST_COOLDOWN_HOURS``; a member has at most ``CHAT_MAX_OPEN_REQUESTS``
+unanswered requests. Either side can leave, or block the other, which closes the
+chat at once and refuses every future request. Messages go through the same
+path as rooms (rooms.services.message_send): crisis hand-off, limits, sanitising
+and reporting all apply.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from community.consumers import CLOSE_FORBIDDEN
+from community.handles import handle_key
+from community.models import Member
+from rooms import bus
+from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
+from rooms.services import NotAllowed, Refused, check_member
+
+UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
+
+
+def _notify(member_id: int, frame: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: bus.publish_member(member_id, {"frame": frame}))
+
+
+def blocked_between(a: int, b: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
+    ).exists()
+
+
+def expire_ignored() -> None:
+    """Requests nobody answered within ``CHAT_REQUEST_EXPIRE_MINUTES`` count as ignored."""
+    cutoff = timezone.now() - timedelta(minutes=settings.CHAT_REQUEST_EXPIRE_MINUTES)
+    Chat.objects.filter(status=ChatStatus.REQUESTED, created_at__lt=cutoff).update(
+        status=ChatStatus.EXPIRED, responded_at=timezone.now()
+    )
+
+
+def check_chat_participant(*, member: Member, room: Room) -> Chat:
+    """The open chat behind *room* if *member* is in it; the same refusal otherwise."""
+    chat = Chat.objects.filter(room=room).first()
+    if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
+        raise NotAllowed()
+    if chat.status != ChatStatus.OPEN:
+        raise NotAllowed("This chat has ended.")
+    return chat
+
+
+def chat_room_slug(*, member_id: int, chat_id: int) -> str:
+    """The room of chat *chat_id* for a participant; NotAllowed for anything else."""
+    member = check_member(member_id=member_id)
+    chat = Chat.objects.select_related("room").filter(pk=chat_id).first()
+    if chat is None:
+        raise NotAllowed()
+    check_chat_participant(member=member, room=chat.room)
+    return chat.room.slug
+
+
+def open_chat(*, requester: Member, recipient: Member, origin: str, status: str) -> Chat:
+    room = Room.objects.create(
+        slug=f"chat-{secrets.token_hex(8)}",
+        title="One-on-one chat",
+        kind=RoomKind.DIRECT,
+    )
+    return Chat.objects.create(
+        room=room,
+        requester=requester,
+        recipient=recipient,
+        origin=origin,
+        status=status,
+        responded_at=timezone.now() if status == ChatStatus.OPEN else None,
+    )
+
+
+@transaction.atomic
+def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    target = Member.objects.filter(handle_key=handle_key(to), is_active=True).first()
+    if target is None or target.pk == member.pk or target.is_banned:
+        raise Refused("not_available", UNAVAILABLE)
+    if blocked_between(member.pk, target.pk):
+        raise Refused("not_available", UNAVAILABLE)
+    expire_ignored()
+    since = timezone.now() - timedelta(hours=settings.CHAT_REQUEST_COOLDOWN_HOURS)
+    recent = Chat.objects.filter(
+        requester=member,
+        recipient=target,
+        created_at__gte=since,
+        status__in=[ChatStatus.REQUESTED, ChatStatus.DECLINED, ChatStatus.EXPIRED],
+    )
+    if recent.exists():
+        raise Refused(
+            "cooldown",
+            "You asked this member recently. Give them some space: you can ask again tomorrow.",
+        )
+    pending = Chat.objects.filter(requester=member, status=ChatStatus.REQUESTED).count()
+    if pending >= settings.CHAT_MAX_OPEN_REQUESTS:
+        raise Refused(
+            "too_many_requests",
+            "You have several requests waiting for an answer. Wait for a reply first.",
+        )
+    chat = open_chat(
+        requester=member, recipient=target, origin=ChatOrigin.REQUEST, status=ChatStatus.REQUESTED
+    )
+    _notify(target.pk, {"type": "chat.request", "from": member.handle, "chat": chat.pk})
+    return {"type": "chat.requested", "chat": chat.pk, "to": target.handle}
+
+
+def _answerable(member: Member, chat_id: int) -> Chat:
+    chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
+    if chat is None or chat.recipient_id != member.pk:
+        raise Refused("not_found", "There is no such chat request.")
+    if chat.status != ChatStatus.REQUESTED:
+        raise Refused("not_found", "That request has already been answered or has expired.")
+    return chat
+
+
+@transaction.atomic
+def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    chat = _answerable(member, chat_id)
+    if blocked_between(chat.requester_id, member.pk):
+        raise Refused("not_found", "There is no such chat request.")
+    chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
+    chat.save(update_fields=["status", "responded_at"])
+    _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
+    return {"type": "chat.accepted", "chat": chat.pk, "by": member.handle}
+
+
+@transaction.atomic
+def chat_decline(*, member_id: int, chat_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    chat = _answerable(member, chat_id)
+    chat.status, chat.responded_at = ChatStatus.DECLINED, timezone.now()
+    chat.save(update_fields=["status", "responded_at"])
+    _notify(chat.requester_id, {"type": "chat.declined", "chat": chat.pk})
+    return {"type": "chat.declined", "chat": chat.pk}
+
+
+def _participant_chat(member: Member, chat_id: int) -> Chat:
+    chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
+    if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
+        raise Refused("not_found", "There is no such chat.")
+    return chat
+
+
+def _close(chat: Chat, *, by: Member, blocked: bool) -> None:
+    chat.status, chat.closed_at = ChatStatus.CLOSED, timezone.now()
+    chat.save(update_fields=["status", "closed_at"])
+    other = chat.other(by.pk)
+    room_id = chat.room_id
+    frame = {"type": "chat.closed", "chat": chat.pk, "by": None if blocked else by.handle}
+    _notify(other, frame)
+    for member_id in (chat.requester_id, chat.recipient_id):
+        transaction.on_commit(
+            lambda m=member_id: bus.publish_close(
+                member_id=m, code=CLOSE_FORBIDDEN, room_id=room_id
+            )
+        )
+
+
+@transaction.atomic
+def chat_leave(*, member_id: int, chat_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    chat = _participant_chat(member, chat_id)
+    if chat.status in (ChatStatus.OPEN, ChatStatus.REQUESTED):
+        _close(chat, by=member, blocked=False)
+    return {"type": "chat.closed", "chat": chat.pk, "by": member.handle}
+
+
+@transaction.atomic
+def chat_block(*, member_id: int, chat_id: int) -> dict[str, Any]:
+    """Block the other participant: the chat closes, and they can't ask again."""
+    member = check_member(member_id=member_id)
+    chat = _participant_chat(member, chat_id)
+    other = chat.other(member.pk)
+    Block.objects.get_or_create(blocker=member, blocked_id=other)
+    if chat.status in (ChatStatus.OPEN, ChatStatus.REQUESTED):
+        _close(chat, by=member, blocked=True)
+    from rooms.selectors import blocked_ids
+
+    ids = list(blocked_ids(member.pk))
+    transaction.on_commit(lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": ids}))
+    return {"type": "chat.closed", "chat": chat.pk, "by": member.handle}
+
+
+def my_chats(*, member_id: int) -> list[dict[str, Any]]:
+    member = check_member(member_id=member_id)
+    expire_ignored()
+    chats = (
+        Chat.objects.filter(Q(requester=member) | Q(recipient=member))
+        .filter(status__in=[ChatStatus.REQUESTED, ChatStatus.OPEN])
+        .select_related("requester", "recipient")
+        .order_by("-created_at")
+    )
+    return [
+        {
+            "chat": c.pk,
+            "status": c.status,
+            "origin": c.origin,
+            "with": (c.recipient if c.requester_id == member.pk else c.requester).handle,
+            "incoming": c.recipient_id == member.pk,
+            "created_at": c.created_at.isoformat().replace("+00:00", "Z"),
+        }
+        for c in chats
+    ]

@@ -1,0 +1,195 @@
+"""The drop-in line: "talk to someone now".
+
+A member presses one button; every on-duty facilitator and every connected peer
+supporter open to a chat gets a live offer; the first to accept gets a new
+one-on-one chat with the member (an atomic update decides, so two acceptors at
+once cannot both win) and the others see the offer withdrawn. While waiting the
+member sees their place in line and an honest estimate from recent waits; after
+``DROPIN_TIMEOUT_SECONDS`` without a match they are told kindly, offered the
+crisis resources and the late-night room, and may stay in line.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Role
+from rooms import bus
+from rooms.chats import open_chat
+from rooms.models import ChatOrigin, ChatStatus, DropInRequest, DropInStatus
+from rooms.services import Refused, check_member
+
+RECENT_WAITS = 20
+
+
+def _helpers() -> set[int]:
+    """Member ids who can take a drop-in now: connected on-duty facilitators and
+    connected supporters open to a chat."""
+    from community.presence import get_store
+
+    store = get_store()
+    supporters = {
+        m["member_id"] for m in store.members_open_to_chat() if m["role"] == Role.SUPPORTER
+    }
+    return store.on_duty_member_ids() | supporters
+
+
+def _offer_frame(request: DropInRequest) -> dict[str, Any]:
+    return {
+        "type": "dropin.offer",
+        "request": request.pk,
+        "waiting_since": request.created_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def estimate_seconds() -> int | None:
+    """Median of recent waits, or None when there is no history to be honest with."""
+    recent = list(
+        DropInRequest.objects.filter(status=DropInStatus.MATCHED, matched_at__isnull=False)
+        .order_by("-matched_at")
+        .values_list("created_at", "matched_at")[:RECENT_WAITS]
+    )
+    if not recent:
+        return None
+    waits = sorted((m - c).total_seconds() for c, m in recent)
+    return int(waits[len(waits) // 2])
+
+
+def line_status(request: DropInRequest) -> dict[str, Any]:
+    ahead = DropInRequest.objects.filter(
+        status=DropInStatus.WAITING, created_at__lt=request.created_at
+    ).count()
+    return {
+        "type": "dropin.status",
+        "request": request.pk,
+        "status": request.status,
+        "place": ahead + 1 if request.status == DropInStatus.WAITING else None,
+        "estimate_seconds": estimate_seconds(),
+        "chat": request.chat_id,
+        "helpers_available": len(_helpers()) if request.status == DropInStatus.WAITING else None,
+    }
+
+
+@transaction.atomic
+def dropin_join(*, member_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    request = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING).first()
+    if request is None:
+        request = DropInRequest.objects.create(member=member)
+        frame = _offer_frame(request)
+        helpers = _helpers() - {member.pk}
+        transaction.on_commit(lambda: [bus.publish_member(h, {"frame": frame}) for h in helpers])
+    return line_status(request)
+
+
+def dropin_status(*, member_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    request = DropInRequest.objects.filter(member=member).order_by("-created_at").first()
+    if request is None:
+        raise Refused("not_found", "You're not waiting in the drop-in line.")
+    return line_status(request)
+
+
+@transaction.atomic
+def dropin_cancel(*, member_id: int) -> dict[str, Any]:
+    member = check_member(member_id=member_id)
+    waiting = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING)
+    ids = list(waiting.values_list("pk", flat=True))
+    waiting.update(status=DropInStatus.CANCELLED)
+    for request_id in ids:
+        frame = {"type": "dropin.withdrawn", "request": request_id}
+        transaction.on_commit(lambda f=frame: _tell_helpers(f))
+    return {"type": "dropin.status", "status": "cancelled"}
+
+
+def _tell_helpers(frame: dict[str, Any]) -> None:
+    for helper in _helpers():
+        bus.publish_member(helper, {"frame": frame})
+
+
+@transaction.atomic
+def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
+    """The first helper to accept wins; everyone else is told the offer is gone."""
+    helper = check_member(member_id=member_id)
+    if helper.role not in (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER):
+        raise Refused("not_allowed", "Only facilitators and peer supporters take drop-in chats.")
+    won = DropInRequest.objects.filter(pk=request_id, status=DropInStatus.WAITING).update(
+        status=DropInStatus.MATCHED, matched_at=timezone.now(), matched_by=helper
+    )
+    if not won:
+        raise Refused("taken", "Someone else is already with this member. Thank you.")
+    request = DropInRequest.objects.select_related("member").get(pk=request_id)
+    chat = open_chat(
+        requester=request.member,
+        recipient=helper,
+        origin=ChatOrigin.DROPIN,
+        status=ChatStatus.OPEN,
+    )
+    request.chat = chat
+    request.save(update_fields=["chat"])
+    matched = {
+        "type": "dropin.matched",
+        "request": request.pk,
+        "chat": chat.pk,
+        "with": helper.handle,
+    }
+    transaction.on_commit(lambda: bus.publish_member(request.member_id, {"frame": matched}))
+    withdrawn = {"type": "dropin.withdrawn", "request": request.pk}
+    others = _helpers() - {helper.pk}
+    transaction.on_commit(lambda: [bus.publish_member(o, {"frame": withdrawn}) for o in others])
+    return {
+        "type": "dropin.matched",
+        "request": request.pk,
+        "chat": chat.pk,
+        "with": request.member.handle,
+    }
+
+
+def dropin_line(*, member_id: int) -> list[dict[str, Any]]:
+    """For facilitators: who is waiting, and recent waiting times."""
+    helper = check_member(member_id=member_id)
+    if not helper.is_moderator and helper.role != Role.SUPPORTER:
+        raise Refused("not_allowed", "Only facilitators and peer supporters see the line.")
+    now = timezone.now()
+    waiting = DropInRequest.objects.filter(status=DropInStatus.WAITING).order_by("created_at")
+    return [
+        {"request": r.pk, "waiting_seconds": int((now - r.created_at).total_seconds())}
+        for r in waiting
+    ]
+
+
+def notify_timeouts() -> int:
+    """Tell members who have waited past the timeout, once, with resources and the room."""
+    from moderation.crisis import card_for
+
+    cutoff = timezone.now() - timedelta(seconds=settings.DROPIN_TIMEOUT_SECONDS)
+    due = DropInRequest.objects.filter(
+        status=DropInStatus.WAITING, created_at__lte=cutoff, timeout_notified_at__isnull=True
+    ).select_related("member")
+    count = 0
+    for request in due:
+        claimed = DropInRequest.objects.filter(
+            pk=request.pk, timeout_notified_at__isnull=True
+        ).update(timeout_notified_at=timezone.now())
+        if not claimed:
+            continue
+        card = card_for("suicide", (request.member.country or "US"))
+        frame = {
+            "type": "dropin.timeout",
+            "request": request.pk,
+            "message": (
+                "We're sorry: nobody has been free to take your chat yet. You're still in line "
+                "if you'd like to stay. The late-night drop-in room is open, and if things feel "
+                "urgent, the people on these lines are trained and available now."
+            ),
+            "room": "late-night",
+            "resources": card["resources"],
+        }
+        bus.publish_member(request.member_id, {"frame": frame})
+        count += 1
+    return count
