@@ -1,0 +1,239 @@
+"""The crisis hand-off end to end: card, delivery, queue, alert, reach-out, escalation."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from channels.db import database_sync_to_async
+
+from moderation.models import ItemKind, QueueItem
+from tests.conftest import communicator, receive_each, receive_until
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+CRISIS = "I want to kill myself tonight"
+
+
+class Pager:
+    """A local stand-in for an on-call pager: records every JSON POST it gets."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.received: list[dict] = []
+        self.fail_first = fail_first
+        self.arrived = threading.Event()
+        pager = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if pager.fail_first > 0:
+                    pager.fail_first -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                pager.received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+                pager.arrived.set()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/page"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def pager(settings):
+    pager = Pager()
+    settings.CRISIS_WEBHOOK_URL = pager.url
+    yield pager
+    pager.close()
+
+
+async def room_socket(member, slug="late-night"):
+    ws = await communicator(f"/ws/rooms/{slug}/", member)
+    connected, _ = await ws.connect()
+    assert connected
+    await receive_until(ws, "welcome")
+    return ws
+
+
+async def test_card_to_sender_only_message_delivered_item_and_alert(
+    member, make_member, facilitator, rooms, hub, pager
+):
+    other = await database_sync_to_async(make_member)("KindLark")
+    wf = await room_socket(facilitator, slug="newcomers")
+    await wf.send_json_to({"type": "duty", "on": True})
+    await receive_until(wf, "status")
+    wm = await room_socket(member)
+    wo = await room_socket(other)
+    await wm.send_json_to({"type": "message", "body": CRISIS, "nonce": "c1"})
+    got = await receive_each(wm, "crisis", "ack", "message")
+    card = got["crisis"]
+    assert card["category"] == "suicide"
+    assert "988" in json.dumps(card["resources"])
+    assert (
+        "not alone" in card["message"] or "don't have to go through this alone" in card["message"]
+    )
+    # Still delivered to the room: being heard matters.
+    delivered = await receive_until(wo, "message")
+    assert delivered["body"] == CRISIS and delivered["id"] == got["ack"]["id"]
+    # Nobody else gets the card: the next frame the other member sees after a ping is pong.
+    await wo.send_json_to({"type": "ping"})
+    seen = []
+    while (frame := await wo.receive_json_from(timeout=5))["type"] != "pong":
+        seen.append(frame["type"])
+    assert "crisis" not in seen
+    alert = await receive_until(wf, "crisis.alert")
+    assert alert["handle"] == "QuietOtter" and alert["room"] == "late-night"
+    assert alert["message"]["id"] == got["ack"]["id"] and alert["category"] == "suicide"
+    item = await database_sync_to_async(QueueItem.objects.get)(kind=ItemKind.CRISIS)
+    assert item.priority == 0
+    # Somebody was on duty: nothing escalated yet.
+    assert item.escalated_at is None and pager.received == []
+    # The member is never punished by the detector.
+    await wm.send_json_to({"type": "message", "body": "sorry, just a hard night"})
+    assert (await receive_until(wm, "ack"))["id"] > got["ack"]["id"]
+    for ws in (wf, wm, wo):
+        await ws.disconnect()
+
+
+async def test_reach_out_opens_a_chat_with_the_member(member, facilitator, rooms, hub, pager):
+    wm = await room_socket(member)
+    await wm.send_json_to({"type": "message", "body": CRISIS})
+    await receive_until(wm, "crisis")
+    item = await database_sync_to_async(QueueItem.objects.get)(kind=ItemKind.CRISIS)
+    mod = await communicator("/ws/moderation/", facilitator)
+    await mod.connect()
+    await receive_until(mod, "queue")
+    await mod.send_json_to({"type": "reach_out", "item": item.pk})
+    opened = await receive_until(mod, "chat.opened")
+    assert opened["with"] == "QuietOtter"
+    invite = await receive_until(wm, "chat.opened")
+    assert invite["chat"] == opened["chat"] and invite["from"] == "SteadyFacil"
+    chat = await communicator(f"/ws/chats/{opened['chat']}/", member)
+    connected, _ = await chat.connect()
+    assert connected
+    assert (await receive_until(chat, "welcome"))["room"]["kind"] == "direct"
+    await database_sync_to_async(item.refresh_from_db)()
+    assert item.acknowledged_at is not None and item.acknowledged_by_id == facilitator.pk
+    for ws in (wm, mod, chat):
+        await ws.disconnect()
+
+
+async def test_nobody_on_duty_escalates_to_the_pager_at_once(member, rooms, hub, pager):
+    wm = await room_socket(member)
+    await wm.send_json_to({"type": "message", "body": CRISIS})
+    await receive_until(wm, "crisis")
+    assert await database_sync_to_async(pager.arrived.wait)(10)
+    page = pager.received[0]
+    assert page["event"] == "kindred.crisis.escalation" and page["category"] == "suicide"
+    assert page["handle"] == "QuietOtter" and page["reason"] == "no facilitator on duty"
+    await wm.disconnect()
+
+
+def test_unacknowledged_alert_escalates_after_the_delay_once(
+    member, rooms, pager, settings, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.handoff import escalate_due
+    from rooms.services import message_send
+
+    settings.CRISIS_ONCALL_EMAILS = ["oncall@example.org"]
+    settings.CRISIS_ESCALATE_AFTER = 180
+    # A facilitator is on duty, so the alert waits for acknowledgement.
+    from community.presence import get_store
+
+    get_store().connect(
+        conn_id="f1",
+        member_id=999_999,
+        handle="Someone",
+        room="mod:queue",
+        role="facilitator",
+        invisible=False,
+        open_to_chat=False,
+        on_duty=True,
+    )
+    message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    assert escalate_due() == 0, "not yet due"
+    QueueItem.objects.filter(pk=item.pk).update(created_at=timezone.now() - timedelta(minutes=4))
+    assert escalate_due() == 1
+    assert escalate_due() == 0, "escalated once"
+    assert pager.arrived.wait(10)
+    assert pager.received[0]["reason"] == "not acknowledged in time"
+    for _ in range(200):
+        if mailoutbox:
+            break
+        threading.Event().wait(0.05)
+    assert mailoutbox and mailoutbox[0].to == ["oncall@example.org"]
+
+
+def test_webhook_failures_are_retried(settings):
+    from moderation.handoff import _post_webhook
+
+    pager = Pager(fail_first=2)
+    settings.CRISIS_WEBHOOK_ATTEMPTS = 4
+    try:
+        assert _post_webhook(pager.url, {"event": "test"}) is True
+        assert pager.received == [{"event": "test"}]
+    finally:
+        pager.close()
+
+
+def test_the_card_is_shown_once_per_30_minutes_per_category(member, rooms):
+    from rooms.services import message_send
+
+    first = message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    second = message_send(member_id=member.pk, room_slug="late-night", body="I want to die")
+    other = message_send(member_id=member.pk, room_slug="late-night", body="I took too many pills")
+    assert first.crisis is not None and second.crisis is None
+    assert other.crisis is not None and other.crisis["category"] == "overdose"
+    # The facilitator side still updates: every message is in the queue.
+    assert QueueItem.objects.filter(kind=ItemKind.CRISIS).count() == 3
+
+
+def test_overdose_card_leads_with_emergency_services_and_naloxone(member, rooms):
+    from rooms.services import message_send
+
+    card = message_send(
+        member_id=member.pk, room_slug="late-night", body="I think I overdosed"
+    ).crisis
+    assert card["category"] == "overdose"
+    assert "911" in (card["resources"][0].get("phone") or "")
+    assert "naloxone" in card["message"].lower()
+
+
+def test_country_choice_changes_the_resources(make_member, rooms):
+    from rooms.services import message_send
+
+    uk = make_member("TeaDrinker", country="GB")
+    card = message_send(member_id=uk.pk, room_slug="late-night", body=CRISIS).crisis
+    assert "116 123" in json.dumps(card["resources"])
+
+
+def test_rooms_that_hold_crisis_messages(member, make_member, rooms):
+    from rooms.services import message_send, room_welcome
+
+    room = rooms["late-night"]
+    room.hold_crisis_messages = True
+    room.save()
+    result = message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    assert result.held and result.crisis is not None
+    other = make_member("KindLark")
+    history = room_welcome(member_id=other.pk, room_slug="late-night").history
+    assert result.message.id not in [m.id for m in history]
+    assert QueueItem.objects.get(kind=ItemKind.CRISIS).message_id == result.message.id

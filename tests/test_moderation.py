@@ -1,0 +1,330 @@
+"""Moderation services: every action and state change, folding, limits, permissions, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from community.models import BannedDevice, Member
+from moderation import services
+from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
+from rooms import services as room_services
+from rooms.models import Message
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(make_member):
+    return make_member("LoudFinch")
+
+
+def send(member, room, body="hello there", **kw):
+    return room_services.message_send(
+        member_id=member.pk, room_slug=room.slug, body=body, **kw
+    ).message
+
+
+def report(member, message, reason="harassment", **kw):
+    return services.report_create(member_id=member.pk, message_id=message.id, reason=reason, **kw)
+
+
+def test_a_report_files_one_item_and_further_reports_fold_into_it(
+    member, make_member, author, room
+):
+    message = send(author, room)
+    assert report(member, message) == {"type": "report.received", "message": message.id}
+    other = make_member("KindLark")
+    report(other, message, reason="spam")
+    item = QueueItem.objects.get()
+    assert item.kind == ItemKind.REPORT and item.state == ItemState.OPEN
+    assert item.weight == pytest.approx(2.0)
+    assert item.reports.count() == 2
+    # The same member reporting again changes nothing.
+    report(member, message)
+    assert Report.objects.count() == 2 and QueueItem.objects.count() == 1
+
+
+def test_reports_from_members_whose_reports_are_dismissed_weigh_less(
+    member, make_member, author, room, facilitator
+):
+    for i in range(4):
+        message = send(author, room, f"fine message {i}")
+        report(member, message)
+        services.item_dismiss(actor_id=facilitator.pk, item_id=QueueItem.objects.latest("id").pk)
+    fresh = send(author, room, "another")
+    report(member, fresh)
+    assert QueueItem.objects.get(message_id=fresh.id).weight < 0.5
+
+
+def test_cannot_report_own_message_or_unknown_or_other_rooms(member, author, rooms):
+    mine = send(member, rooms["newcomers"])
+    with pytest.raises(room_services.Refused) as refused:
+        report(member, mine)
+    assert refused.value.code == "own_message"
+    theirs = send(author, rooms["alcohol"])
+    with pytest.raises(room_services.Refused) as refused:
+        report(member, theirs, room_slug="newcomers")
+    assert refused.value.code == "not_found"
+    with pytest.raises(room_services.Refused) as refused:
+        services.report_create(member_id=member.pk, message_id=10**12, reason="spam")
+    assert refused.value.code == "not_found"
+    assert not QueueItem.objects.exists()
+
+
+def test_report_rate_limit(member, author, room, settings):
+    settings.REPORT_RATE_LIMIT = "2/1h"
+    settings.MESSAGE_RATE_LIMIT = "100/1s"
+    messages = [send(author, room, f"m{i}") for i in range(3)]
+    report(member, messages[0])
+    report(member, messages[1])
+    with pytest.raises(room_services.Refused) as refused:
+        report(member, messages[2])
+    assert refused.value.code == "rate_limited" and refused.value.extra["retry_after"] > 0
+
+
+def test_bad_reason_is_refused(member, author, room):
+    with pytest.raises(room_services.Refused) as refused:
+        report(member, send(author, room), reason="because")
+    assert refused.value.code == "bad_reason"
+
+
+def test_members_can_never_act_or_read_the_queue(member, author, room):
+    message = send(author, room)
+    report(member, message)
+    item = QueueItem.objects.get()
+    calls = [
+        lambda: services.queue_snapshot(actor_id=member.pk),
+        lambda: services.item_claim(actor_id=member.pk, item_id=item.pk),
+        lambda: services.item_dismiss(actor_id=member.pk, item_id=item.pk),
+        lambda: services.message_remove(actor_id=member.pk, message_id=message.id),
+        lambda: services.member_warn(actor_id=member.pk, handle="LoudFinch", text="x"),
+        lambda: services.member_mute(actor_id=member.pk, handle="LoudFinch", minutes=5),
+        lambda: services.member_kick(actor_id=member.pk, handle="LoudFinch", room_slug=room.slug),
+        lambda: services.member_ban(actor_id=member.pk, handle="LoudFinch"),
+        lambda: services.room_slow_mode(actor_id=member.pk, room_slug=room.slug, seconds=5),
+        lambda: services.room_lock(actor_id=member.pk, room_slug=room.slug, locked=True),
+        lambda: services.message_pin(
+            actor_id=member.pk, room_slug=room.slug, message_id=message.id
+        ),
+        lambda: services.item_context(actor_id=member.pk, item_id=item.pk),
+        lambda: services.audit_log(actor_id=member.pk),
+        lambda: services.reach_out(actor_id=member.pk, item_id=item.pk),
+    ]
+    for call in calls:
+        with pytest.raises(room_services.NotAllowed):
+            call()
+    assert not AuditEntry.objects.exists()
+    assert QueueItem.objects.get().state == ItemState.OPEN
+
+
+def test_claim_then_another_facilitator_cannot_claim(
+    member, author, room, facilitator, make_member
+):
+    report(member, send(author, room))
+    item = QueueItem.objects.get()
+    services.item_claim(actor_id=facilitator.pk, item_id=item.pk)
+    item.refresh_from_db()
+    assert item.state == ItemState.CLAIMED and item.claimed_by == facilitator
+    assert item.acknowledged_at is not None
+    second = make_member("OtherFacil", role="facilitator")
+    with pytest.raises(room_services.Refused) as refused:
+        services.item_claim(actor_id=second.pk, item_id=item.pk)
+    assert refused.value.code == "claimed"
+
+
+def test_remove_message_resolves_hides_and_tells_reporters(
+    member, author, room, facilitator, monkeypatch
+):
+    from rooms import bus
+
+    sent = []
+    monkeypatch.setattr(bus, "publish_member", lambda mid, event: sent.append((mid, event)))
+    message = send(author, room)
+    report(member, message)
+    item = QueueItem.objects.get()
+    with django_capture_on_commit():
+        services.message_remove(actor_id=facilitator.pk, message_id=message.id, item_id=item.pk)
+    item.refresh_from_db()
+    assert item.state == ItemState.RESOLVED and item.resolution == "removed"
+    assert Message.objects.get(pk=message.id).removed_at is not None
+    welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
+    assert message.id not in [m.id for m in welcome.history]
+    notice = [event["frame"] for mid, event in sent if mid == member.pk]
+    assert notice and notice[0]["outcome"] == "action"
+    assert "SteadyFacil" not in notice[0]["message"], "the moderator is not named"
+    entry = AuditEntry.objects.get(action="remove_message")
+    assert entry.actor_handle == "SteadyFacil" and entry.target_handle == "LoudFinch"
+    assert entry.item_id == item.pk and entry.message_id == message.id
+
+
+def test_dismiss_tells_reporters_no_action(member, author, room, facilitator, monkeypatch):
+    from rooms import bus
+
+    sent = []
+    monkeypatch.setattr(bus, "publish_member", lambda mid, event: sent.append((mid, event)))
+    report(member, send(author, room))
+    item = QueueItem.objects.get()
+    with django_capture_on_commit():
+        services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk, reason="banter")
+    assert QueueItem.objects.get().state == ItemState.DISMISSED
+    assert [e["frame"]["outcome"] for m, e in sent if m == member.pk] == ["no_action"]
+    with pytest.raises(room_services.Refused) as refused:
+        services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk)
+    assert refused.value.code == "closed"
+
+
+def test_mute_is_enforced_on_the_next_send_and_expires(author, room, rooms, facilitator):
+    services.member_mute(
+        actor_id=facilitator.pk, handle="LoudFinch", minutes=10, room_slug=room.slug
+    )
+    with pytest.raises(room_services.Refused) as refused:
+        send(author, room)
+    assert refused.value.code == "muted" and refused.value.extra["until"].endswith("Z")
+    send(author, rooms["alcohol"])  # a room mute is for that room only
+    Mute.objects.update(until=timezone.now() - timedelta(seconds=1))
+    send(author, room, "back again")
+
+
+def test_site_wide_mute(author, rooms, facilitator):
+    services.member_mute(actor_id=facilitator.pk, handle="LoudFinch", minutes=10)
+    for room in rooms.values():
+        with pytest.raises(room_services.Refused):
+            send(author, room)
+
+
+def test_ban_refuses_the_member_and_their_browser(author, room, facilitator):
+    Member.objects.filter(pk=author.pk).update(device_hash="a" * 64)
+    services.member_ban(actor_id=facilitator.pk, handle="LoudFinch", reason="threats")
+    author.refresh_from_db()
+    assert author.is_banned
+    assert BannedDevice.objects.filter(token_hash="a" * 64).exists()
+    with pytest.raises(room_services.NotAllowed):
+        send(author, room)
+
+
+def test_facilitators_cannot_act_on_facilitators(facilitator, make_member):
+    make_member("OtherFacil", role="facilitator")
+    with pytest.raises(room_services.Refused):
+        services.member_ban(actor_id=facilitator.pk, handle="OtherFacil")
+
+
+def test_slow_mode_lock_and_pin(member, room, facilitator):
+    services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=30)
+    services.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=True)
+    room.refresh_from_db()
+    assert room.slow_mode_seconds == 30 and room.is_locked
+    guidelines = send(facilitator, room, "Be kind. Share your own story.")
+    services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=guidelines.id)
+    welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
+    assert welcome.pinned.id == guidelines.id
+    with pytest.raises(room_services.Refused):
+        services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=10**6)
+
+
+def test_context_is_five_before_and_after(member, author, room, facilitator, settings):
+    settings.MESSAGE_RATE_LIMIT = "100/1s"
+    messages = [send(author, room, f"m{i}") for i in range(15)]
+    report(member, messages[7])
+    item = QueueItem.objects.get()
+    context = services.item_context(actor_id=facilitator.pk, item_id=item.pk)
+    assert [m["id"] for m in context["messages"]] == [m.id for m in messages[2:13]]
+    assert [m["reported"] for m in context["messages"]].index(True) == 5
+
+
+def test_audit_log_is_complete_and_append_only(member, author, room, facilitator):
+    message = send(author, room)
+    report(member, message)
+    item = QueueItem.objects.get()
+    services.item_claim(actor_id=facilitator.pk, item_id=item.pk)
+    services.member_warn(actor_id=facilitator.pk, handle="LoudFinch", text="Please be kind.")
+    services.member_mute(actor_id=facilitator.pk, handle="LoudFinch", minutes=5)
+    services.member_kick(actor_id=facilitator.pk, handle="LoudFinch", room_slug=room.slug)
+    services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=5)
+    services.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=False)
+    services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=message.id)
+    services.message_remove(actor_id=facilitator.pk, message_id=message.id, item_id=item.pk)
+    services.member_ban(actor_id=facilitator.pk, handle="LoudFinch")
+    actions = [e["action"] for e in services.audit_log(actor_id=facilitator.pk)]
+    assert actions == [
+        "ban",
+        "remove_message",
+        "pin",
+        "unlock",
+        "slow_mode",
+        "kick",
+        "mute",
+        "warn",
+        "claim",
+    ]
+    entry = AuditEntry.objects.first()
+    entry.reason = "rewritten"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+def test_contact_details_are_redacted_and_flagged(member, room):
+    result = room_services.message_send(
+        member_id=member.pk,
+        room_slug=room.slug,
+        body="text me on 555 123 4567 or mail jo@example.com, snap: jojo22",
+    )
+    body = result.message.frame()["body"]
+    assert "555" not in body and "example.com" not in body and "jojo22" not in body
+    assert body.count("[contact details removed]") == 3
+    item = QueueItem.objects.get()
+    assert item.kind == ItemKind.CONTACT_INFO and "phone" in item.category
+    # The stored text keeps what facilitators need to review.
+    assert "555 123 4567" in Message.objects.get(pk=result.message.id).body
+
+
+def test_helpline_numbers_are_never_redacted(member, room):
+    body = room_services.message_send(
+        member_id=member.pk,
+        room_slug=room.slug,
+        body="SAMHSA is 1-800-662-4357 and you can call or text 988",
+    ).message.frame()["body"]
+    assert "1-800-662-4357" in body and "988" in body
+    assert not QueueItem.objects.exists()
+
+
+def test_blocked_words_and_new_handle_links_are_flagged(member, room, settings):
+    settings.LINK_MIN_HANDLE_AGE_MINUTES = 60
+    room_services.message_send(member_id=member.pk, room_slug=room.slug, body="you nazi")
+    room_services.message_send(
+        member_id=member.pk, room_slug=room.slug, body="see https://example.org/pills"
+    )
+    kinds = sorted(QueueItem.objects.values_list("kind", flat=True))
+    assert kinds == [ItemKind.BLOCKED_WORD, ItemKind.NEW_LINK]
+
+
+def test_repeatedly_hitting_the_rate_limit_is_flagged(member, room, settings):
+    settings.MESSAGE_RATE_LIMIT = "1/1h"
+    settings.RATE_LIMIT_FLAG_AFTER = "3/10m"
+    room_services.message_send(member_id=member.pk, room_slug=room.slug, body="one")
+    for _ in range(5):
+        with pytest.raises(room_services.Refused):
+            room_services.message_send(member_id=member.pk, room_slug=room.slug, body="again")
+    items = QueueItem.objects.filter(kind=ItemKind.RATE_LIMIT)
+    assert items.count() == 1 and items.get().subject == member
+
+
+def test_queue_order_is_priority_then_age(member, author, room, facilitator, settings):
+    settings.MESSAGE_RATE_LIMIT = "100/1s"
+    report(member, send(author, room, "rude"))
+    room_services.message_send(
+        member_id=author.pk, room_slug=room.slug, body="I want to kill myself"
+    )
+    items = services.queue_snapshot(actor_id=facilitator.pk)
+    assert [i["kind"] for i in items] == ["crisis", "report"]
+
+
+def django_capture_on_commit():
+    """Run on_commit callbacks at the end of the block (the test is in a transaction)."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
