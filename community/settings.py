@@ -268,3 +268,10 @@ CHAT_REQUEST_COOLDOWN_HOURS = env_int("CHAT_REQUEST_COOLDOWN_HOURS", 24)
 CHAT_REQUEST_EXPIRE_MINUTES = env_int("CHAT_REQUEST_EXPIRE_MINUTES", 30)
 CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
 DROPIN_TIMEOUT_SECONDS = float(os.environ.get("DROPIN_TIMEOUT_SECONDS", "600"))
+# On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
+SHUTDOWN_CLOSE_WAIT_SECONDS = float(os.environ.get("SHUTDOWN_CLOSE_WAIT_SECONDS", "3"))
+# Privacy: messages older than this are deleted by purge_messages (run daily by the
+# server processes and available as a command); closed moderation items are kept
+# for MODERATION_RETENTION_DAYS with only the excerpt facilitators need.
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90)
+MODERATION_RETENTION_DAYS = env_int("MODERATION_RETENTION_DAYS", 180)

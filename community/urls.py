@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/session/", views.session, name="api-session"),
     path("api/session/recover/", views.session_recover, name="api-session-recover"),
     path("api/session/logout/", views.session_logout, name="api-session-logout"),
+    path("api/session/delete/", views.session_delete, name="api-session-delete"),
     path("api/presence/", pages.presence, name="api-presence"),
     path("api/presence/me/", room_views.my_status, name="api-my-status"),
     path("api/rooms/", room_views.room_list, name="api-rooms"),

@@ -60,6 +60,9 @@ def session(request: HttpRequest) -> HttpResponse:
         member = _member(request)
         if member is None:
             return no_session()
+        if member.is_banned:
+            logout(request)
+            return error("banned", "This handle has been banned.", 403)
         return JsonResponse(services.member_describe(member=member))
     try:
         data = json_body(request)
@@ -108,3 +111,22 @@ class FacilitatorLoginView(LoginView):
 
     def get_success_url(self) -> str:
         return self.get_redirect_url() or "/"
+
+
+@require_POST
+def session_delete(request: HttpRequest) -> HttpResponse:
+    """Delete your handle and everything you wrote. Without ``confirm``: step one,
+    which answers with the token to send back; with it: done, and signed out."""
+    from community.http import service_response
+    from community.privacy import delete_confirmation, member_delete
+
+    try:
+        confirm = optional_str(json_body(request), "confirm", max_length=500)
+    except BadRequest as exc:
+        return error(exc.code, exc.detail, exc.status)
+    if confirm is None:
+        return service_response(request, lambda me: delete_confirmation(member_id=me))
+    response = service_response(request, lambda me: member_delete(member_id=me, confirm=confirm))
+    if response.status_code == 200:
+        logout(request)
+    return response

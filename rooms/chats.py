@@ -12,7 +12,7 @@ and reporting all apply.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -40,9 +40,14 @@ def blocked_between(a: int, b: int) -> bool:
     ).exists()
 
 
+def _ignored_before() -> datetime:
+    """Requests made before this moment and still unanswered count as ignored."""
+    return timezone.now() - timedelta(minutes=settings.CHAT_REQUEST_EXPIRE_MINUTES)
+
+
 def expire_ignored() -> None:
     """Requests nobody answered within ``CHAT_REQUEST_EXPIRE_MINUTES`` count as ignored."""
-    cutoff = timezone.now() - timedelta(minutes=settings.CHAT_REQUEST_EXPIRE_MINUTES)
+    cutoff = _ignored_before()
     Chat.objects.filter(status=ChatStatus.REQUESTED, created_at__lt=cutoff).update(
         status=ChatStatus.EXPIRED, responded_at=timezone.now()
     )
@@ -94,11 +99,12 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
         raise Refused("not_available", UNAVAILABLE)
     expire_ignored()
     since = timezone.now() - timedelta(hours=settings.CHAT_REQUEST_COOLDOWN_HOURS)
-    recent = Chat.objects.filter(
-        requester=member,
-        recipient=target,
-        created_at__gte=since,
-        status__in=[ChatStatus.REQUESTED, ChatStatus.DECLINED, ChatStatus.EXPIRED],
+    # A request closed before anyone answered it (withdrawn by the asker, or
+    # dismissed by the recipient) counts too: otherwise withdrawing and asking
+    # again would notify the same member over and over.
+    recent = Chat.objects.filter(requester=member, recipient=target, created_at__gte=since).filter(
+        Q(status__in=[ChatStatus.REQUESTED, ChatStatus.DECLINED, ChatStatus.EXPIRED])
+        | Q(status=ChatStatus.CLOSED, responded_at__isnull=True)
     )
     if recent.exists():
         raise Refused(
@@ -122,7 +128,9 @@ def _answerable(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or chat.recipient_id != member.pk:
         raise Refused("not_found", "There is no such chat request.")
-    if chat.status != ChatStatus.REQUESTED:
+    # An unanswered request past its time is ignored even if nothing has marked
+    # it expired yet: it can no longer open a chat.
+    if chat.status != ChatStatus.REQUESTED or chat.created_at < _ignored_before():
         raise Refused("not_found", "That request has already been answered or has expired.")
     return chat
 

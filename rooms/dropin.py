@@ -11,6 +11,7 @@ crisis resources and the late-night room, and may stay in line.
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 from typing import Any
 
@@ -18,10 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from community.models import Role
+from community.models import Member, Role
 from rooms import bus
-from rooms.chats import open_chat
-from rooms.models import ChatOrigin, ChatStatus, DropInRequest, DropInStatus
+from rooms.chats import blocked_between, open_chat
+from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 from rooms.services import Refused, check_member
 
 RECENT_WAITS = 20
@@ -37,6 +38,19 @@ def _helpers() -> set[int]:
         m["member_id"] for m in store.members_open_to_chat() if m["role"] == Role.SUPPORTER
     }
     return store.on_duty_member_ids() | supporters
+
+
+def _blocked_with(member_id: int, others: set[int]) -> set[int]:
+    """Those of *others* who block *member_id* or are blocked by them."""
+    if not others:
+        return set()
+    pairs = Block.objects.filter(blocker_id=member_id, blocked_id__in=others).values_list(
+        "blocked_id", flat=True
+    )
+    back = Block.objects.filter(blocked_id=member_id, blocker_id__in=others).values_list(
+        "blocker_id", flat=True
+    )
+    return set(pairs) | set(back)
 
 
 def _offer_frame(request: DropInRequest) -> dict[str, Any]:
@@ -56,8 +70,7 @@ def estimate_seconds() -> int | None:
     )
     if not recent:
         return None
-    waits = sorted((m - c).total_seconds() for c, m in recent)
-    return int(waits[len(waits) // 2])
+    return int(statistics.median((m - c).total_seconds() for c, m in recent))
 
 
 def line_status(request: DropInRequest) -> dict[str, Any]:
@@ -78,11 +91,15 @@ def line_status(request: DropInRequest) -> dict[str, Any]:
 @transaction.atomic
 def dropin_join(*, member_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
+    # Lock the member's row so that two joins at once (two tabs, a double
+    # click) find one another's request instead of both creating one.
+    Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
     request = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING).first()
     if request is None:
         request = DropInRequest.objects.create(member=member)
         frame = _offer_frame(request)
         helpers = _helpers() - {member.pk}
+        helpers -= _blocked_with(member.pk, helpers)
         transaction.on_commit(lambda: [bus.publish_member(h, {"frame": frame}) for h in helpers])
     return line_status(request)
 
@@ -118,6 +135,12 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     helper = check_member(member_id=member_id)
     if helper.role not in (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER):
         raise Refused("not_allowed", "Only facilitators and peer supporters take drop-in chats.")
+    asker = DropInRequest.objects.filter(pk=request_id).values_list("member_id", flat=True).first()
+    if asker == helper.pk:
+        raise Refused("not_allowed", "You can't take your own drop-in request.")
+    if asker is not None and blocked_between(asker, helper.pk):
+        # Someone else will take it; the same answer as when they already have.
+        raise Refused("taken", "Someone else is already with this member. Thank you.")
     won = DropInRequest.objects.filter(pk=request_id, status=DropInStatus.WAITING).update(
         status=DropInStatus.MATCHED, matched_at=timezone.now(), matched_by=helper
     )

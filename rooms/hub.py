@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -28,7 +30,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from community import redis as kredis
-from community.consumers import CLOSE_IDLE
+from community.consumers import CLOSE_IDLE, CLOSE_RESTART
 from community.frames import encode
 from rooms import bus
 
@@ -89,6 +91,45 @@ class Hub:
                 # catches every room up from the database once it is in.
                 logger.error("hub started without Redis; retrying in the background")
         bus.set_local_hub(self)
+        self._install_restart_hook()
+
+    def _install_restart_hook(self) -> None:
+        """Under daphne, close every socket with 1012 when the server is told to stop
+        (SIGTERM), so clients reconnect elsewhere instead of seeing a dropped line."""
+        if "twisted.internet.reactor" not in sys.modules:
+            return  # not under daphne (tests with the in-process communicator)
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.addSystemEventTrigger("before", "shutdown", self._close_for_restart)
+
+    def _close_for_restart(self) -> Any:
+        from twisted.internet import defer, reactor
+
+        protocols = []
+        for sock in list(self.sockets):
+            protocol = getattr(sock, "_protocol", None)
+            if protocol is None or sock.closed:
+                continue
+            sock.closed = True
+            try:
+                protocol.handle_reply({"type": "websocket.close", "code": CLOSE_RESTART})
+                protocols.append(protocol)
+            except Exception:  # already gone
+                logger.debug("socket closed before the restart notice")
+        logger.info("closing %d sockets for a restart", len(protocols))
+        done: defer.Deferred[None] = defer.Deferred()
+        deadline = time.monotonic() + settings.SHUTDOWN_CLOSE_WAIT_SECONDS
+
+        def check() -> None:
+            open_ = [p for p in protocols if getattr(p, "state", None) != p.STATE_CLOSED]
+            if not open_ or time.monotonic() > deadline:
+                done.callback(None)
+            else:
+                reactor.callLater(0.05, check)
+
+        check()
+        return done
 
     async def stop(self) -> None:
         self._stopping = True

@@ -12,6 +12,7 @@ logger = logging.getLogger("kindred.periodic")
 
 
 def periodic_duties(sockets: dict[str, tuple[int, str, int]]) -> None:
+    from community.privacy import purge_if_due
     from moderation.handoff import escalate_due
     from rooms.dropin import notify_timeouts
     from rooms.presence_glue import heartbeat_and_sweep
@@ -20,6 +21,7 @@ def periodic_duties(sockets: dict[str, tuple[int, str, int]]) -> None:
         (heartbeat_and_sweep, (sockets,)),
         (escalate_due, ()),
         (notify_timeouts, ()),
+        (purge_if_due, ()),
     ):
         try:
             duty(*args)
