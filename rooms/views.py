@@ -6,7 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.http import BadRequest, error, json_body, no_session, required_str
+from community.http import (
+    BadRequest,
+    error,
+    json_body,
+    no_session,
+    required_str,
+    service_response,
+)
 from rooms import selectors, services, status
 
 
@@ -63,30 +70,22 @@ def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"messages": [m.frame() for m in found]})
 
 
+def _handle_of(request: HttpRequest) -> str:
+    return required_str(json_body(request), "handle", max_length=64)
+
+
 @require_POST
 def block(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return no_session()
-    try:
-        handle = required_str(json_body(request), "handle", max_length=64)
-        return JsonResponse(services.member_block(member_id=request.user.pk, handle=handle))
-    except BadRequest as exc:
-        return error(exc.code, exc.detail, exc.status)
-    except services.Refused as exc:
-        return error(exc.code, exc.detail, 404 if exc.code == "not_found" else 400)
+    return service_response(
+        request, lambda me: services.member_block(member_id=me, handle=_handle_of(request))
+    )
 
 
 @require_POST
 def unblock(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return no_session()
-    try:
-        handle = required_str(json_body(request), "handle", max_length=64)
-        return JsonResponse(services.member_unblock(member_id=request.user.pk, handle=handle))
-    except BadRequest as exc:
-        return error(exc.code, exc.detail, exc.status)
-    except services.Refused as exc:
-        return error(exc.code, exc.detail, 400)
+    return service_response(
+        request, lambda me: services.member_unblock(member_id=me, handle=_handle_of(request))
+    )
 
 
 @require_http_methods(["GET", "POST"])
