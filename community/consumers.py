@@ -212,6 +212,24 @@ class LiveConsumer(AsyncConsumer):
             return
         await self._deliver(message_id, author_id, text)
 
+    def offer_message(self, message_id: int, author_id: int, text: str, wire: bytes) -> bool:
+        """The hub's fast path: handle a message without awaiting, writing the frame
+        the hub built once straight to this socket's transport. False when the slow
+        path (``hub_message``) must take it: catching up, or not under daphne."""
+        if not self.live or self.closed:
+            return self.closed
+        protocol = self._protocol
+        if not transport.can_write_direct(protocol):
+            return False
+        if message_id <= self.last_id:
+            return True
+        if self._send_buffer_full():
+            return False  # the slow path closes it with 4408
+        self.last_id = message_id
+        if author_id not in self.blocked:
+            protocol.transport.write(wire)
+        return True
+
     async def _deliver(self, message_id: int, author_id: int, text: str) -> None:
         if message_id <= self.last_id:
             return

@@ -30,3 +30,31 @@ def pending_bytes(protocol: Any) -> int | None:
     if buffered is None:
         return None
     return len(buffered) - getattr(inner, "offset", 0) + getattr(inner, "_tempDataLen", 0)
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One unmasked, final WebSocket text frame (RFC 6455 §5.2), as a server sends it.
+
+    Built once per message by the hub and written as-is to every local socket,
+    instead of letting the server frame (and UTF-8 encode) it again per recipient.
+    """
+    length = len(payload)
+    if length < 126:
+        header = bytes((0x81, length))
+    elif length < 65536:
+        header = bytes((0x81, 126)) + length.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + length.to_bytes(8, "big")
+    return header + payload
+
+
+def can_write_direct(protocol: Any) -> bool:
+    """True when a pre-built frame may go straight to the transport: the socket is
+    open, nothing is queued inside the protocol, and no extension (compression)
+    would have to transform the payload."""
+    return (
+        protocol is not None
+        and getattr(protocol, "state", None) == getattr(protocol, "STATE_OPEN", object())
+        and not getattr(protocol, "send_queue", None)
+        and not getattr(protocol, "websocket_extensions_in_use", None)
+    )

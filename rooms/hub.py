@@ -32,6 +32,7 @@ from django.conf import settings
 from community import redis as kredis
 from community.consumers import CLOSE_IDLE, CLOSE_RESTART
 from community.frames import encode
+from community.transport import text_frame
 from rooms import bus
 
 logger = logging.getLogger("kindred.hub")
@@ -328,6 +329,10 @@ class Hub:
             self._wake.clear()
             while outbox:
                 kind, targets, args = outbox.popleft()
+                if kind == "message":
+                    # Frame it once; most sockets take it without an await.
+                    wire = text_frame(args[2].encode())
+                    targets = [s for s in targets if not s.offer_message(*args, wire)]
                 for sock in targets:
                     try:
                         if kind == "message":
