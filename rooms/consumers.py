@@ -156,6 +156,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
                 room_slug=self.room_slug(),
                 body=frame.body,
                 nonce=frame.nonce,
+                country_hint=self.country_hint,
             )
         except services.Refused as refusal:
             await self.send_json(refusal.frame())

@@ -216,3 +216,22 @@ def notify_timeouts() -> int:
         bus.publish_member(request.member_id, {"frame": frame})
         count += 1
     return count
+
+
+def offer_waiting_to(*, helper_id: int) -> int:
+    """A helper who just became available (on duty, or a supporter opening up)
+    gets an offer for everyone already waiting, except people they block or who
+    block them. Returns how many offers were sent."""
+    waiting = list(
+        DropInRequest.objects.filter(status=DropInStatus.WAITING)
+        .exclude(member_id=helper_id)
+        .order_by("created_at")
+    )
+    sent = 0
+    for request in waiting:
+        if blocked_between(request.member_id, helper_id):
+            continue
+        frame = _offer_frame(request)
+        transaction.on_commit(lambda f=frame: bus.publish_member(helper_id, {"frame": f}))
+        sent += 1
+    return sent

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from community.models import Member
+from community.models import Member, Role
 from community.presence import get_store
+from rooms.dropin import offer_waiting_to
 from rooms.presence_glue import publish_changes
 from rooms.services import Refused, check_member
 
@@ -32,6 +33,8 @@ def member_set_duty(*, member_id: int, on: bool) -> dict[str, Any]:
     member.on_duty = on
     member.save(update_fields=["on_duty"])
     publish_changes(get_store().set_member_state(member_id=member.pk, on_duty=on), {})
+    if on:
+        offer_waiting_to(helper_id=member.pk)
     return _state(member)
 
 
@@ -53,6 +56,8 @@ def member_set_status(
             member_id=member.pk, invisible=invisible, open_to_chat=open_to_chat
         )
         publish_changes(changes, {})
+        if open_to_chat and member.role == Role.SUPPORTER:
+            offer_waiting_to(helper_id=member.pk)
     return _state(member)
 
 

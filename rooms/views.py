@@ -57,10 +57,9 @@ def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
         room = services.check_room_access(member=member, slug=slug)
     except BadRequest as exc:
         return error(exc.code, exc.detail, exc.status)
-    except services.NotFound:
+    except services.Refused:
+        # The same answer for a room that doesn't exist and one you can't read.
         return error("not_found", "There is no such room.", 404)
-    except services.Refused as exc:
-        return error(exc.code, exc.detail, 403)
     hidden = selectors.blocked_ids(member.pk)
     limit = min(max(limit, 1), settings.HISTORY_PAGE_MAX)
     if after is not None:
