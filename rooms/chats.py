@@ -98,6 +98,21 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     if blocked_between(member.pk, target.pk):
         raise Refused("not_available", UNAVAILABLE)
     expire_ignored()
+    pair = Q(requester=member, recipient=target) | Q(requester=target, recipient=member)
+    already = Chat.objects.filter(pair, status=ChatStatus.OPEN).first()
+    if already is not None:
+        raise Refused(
+            "already_open", "You already have a chat open with this member.", chat=already.pk
+        )
+    crossed = Chat.objects.filter(
+        requester=target,
+        recipient=member,
+        status=ChatStatus.REQUESTED,
+        created_at__gte=_ignored_before(),
+    ).first()
+    if crossed is not None:
+        # They asked us too: both said yes, so the chat opens.
+        return chat_accept(member_id=member.pk, chat_id=crossed.pk)
     since = timezone.now() - timedelta(hours=settings.CHAT_REQUEST_COOLDOWN_HOURS)
     # A request closed before anyone answered it (withdrawn by the asker, or
     # dismissed by the recipient) counts too: otherwise withdrawing and asking

@@ -629,3 +629,19 @@ def test_http_needs_a_session_and_the_csrf_token(pair):
     assert as_b.post(f"/api/chats/{chat_id}/block/").status_code == 403
     assert Chat.objects.count() == 1 and chat_of(chat_id).status == ChatStatus.REQUESTED
     assert not Block.objects.exists()
+
+
+@pytest.mark.django_db
+def test_crossed_requests_open_the_chat_and_a_second_chat_is_refused(make_member):
+    from rooms import chats
+
+    a = make_member("EarlyBird")
+    b = make_member("NightOwl")
+    asked = chats.chat_request(member_id=a.pk, to="NightOwl")
+    crossed = chats.chat_request(member_id=b.pk, to="EarlyBird")
+    assert crossed["type"] == "chat.accepted" and crossed["chat"] == asked["chat"]
+    assert Chat.objects.get(pk=asked["chat"]).status == ChatStatus.OPEN
+    with pytest.raises(Refused) as refused:
+        chats.chat_request(member_id=a.pk, to="NightOwl")
+    assert refused.value.code == "already_open" and refused.value.extra["chat"] == asked["chat"]
+    assert Chat.objects.count() == 1
