@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -48,6 +49,8 @@ COUNTRY_NAMES = {
     "MX": "Mexico",
     "BR": "Brazil",
 }
+#: Names that read "in the United States", not "in United States".
+_WITH_THE = frozenset({"US", "GB", "NL"})
 OTHER_COUNTRY = "other"
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 # Used only when the resources file cannot be read: a path to help must always show.
@@ -191,7 +194,7 @@ def sms_href(text: str) -> str:
     number, body = sms_parts(text)
     if body:
         # "?&body=" is the form both iOS and Android Messages accept.
-        return f"sms:{number}?&{urlencode({'body': body})}"
+        return f"sms:{number}?&body={quote(body)}"
     return f"sms:{number}"
 
 
@@ -207,7 +210,8 @@ def resource_links(entry: dict[str, Any]) -> list[dict[str, str]]:
         label = f"Text {body} to {number}" if body else f"Text {number}"
         links.append({"kind": "text", "href": sms_href(entry["text"]), "label": label})
     if entry.get("url"):
-        shown = re.sub(r"^https?://(www\.)?", "", entry["url"]).rstrip("/")
+        host = urlsplit(entry["url"]).hostname or entry["url"]
+        shown = host.removeprefix("www.")
         links.append({"kind": "web", "href": entry["url"], "label": shown})
     return links
 
@@ -252,6 +256,9 @@ def resources_for_country(country: str | None) -> dict[str, Any]:
         "code": code if listed else OTHER_COUNTRY,
         "listed": listed,
         "name": COUNTRY_NAMES.get(code, code) if listed else "",
+        "in_name": (
+            ("the " if code in _WITH_THE else "") + COUNTRY_NAMES.get(code, code) if listed else ""
+        ),
         "emergency": emergency,
         "lines": [_decorate(line) for line in entry.get("lines", [])],
         "everywhere": [_decorate(line) for line in everywhere],

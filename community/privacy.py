@@ -83,9 +83,13 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
         raise Refused("not_found", "This handle no longer exists.")
+    from moderation.models import QueueItem
+
     with transaction.atomic():
         gone = list(Message.objects.filter(author=member).values_list("room_id", "id"))
         handle = member.handle
+        # Items about them stay for the facilitators' record, without their words.
+        QueueItem.objects.filter(subject=member).update(excerpt="")
         member.delete()
         for room_id, message_id in gone:
             transaction.on_commit(

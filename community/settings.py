@@ -251,7 +251,8 @@ SLOW_MODE_MAX_SECONDS = env_int("SLOW_MODE_MAX_SECONDS", 3600)
 MODERATION_CONTEXT = env_int("MODERATION_CONTEXT", 5)
 # Links from handles younger than this many minutes are flagged for review.
 LINK_MIN_HANDLE_AGE_MINUTES = env_int("LINK_MIN_HANDLE_AGE_MINUTES", 60)
-# Being rate limited this often is flagged ("3/10m": 3 times in 10 minutes).
+# Being refused for sending too fast more often than this is flagged ("3/10m":
+# a fourth refusal within 10 minutes files an item).
 RATE_LIMIT_FLAG_AFTER = os.environ.get("RATE_LIMIT_FLAG_AFTER", "3/10m")
 # Crisis hand-off (docs/safety.md)
 CRISIS_ESCALATE_AFTER = float(os.environ.get("CRISIS_ESCALATE_AFTER", "180"))

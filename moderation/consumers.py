@@ -118,7 +118,4 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
         await self.act(services.reach_out, item_id=frame.item)
 
     async def frame_audit(self, frame: f.Audit) -> None:
-        entries = await database_sync_to_async(services.audit_log)(
-            actor_id=self.member_id, limit=frame.limit
-        )
-        await self.send_json({"type": "audit", "entries": entries})
+        await self.act(services.audit_frame, limit=frame.limit)

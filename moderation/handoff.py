@@ -35,8 +35,34 @@ def crisis_card(*, member, category: str, country_hint: str | None) -> dict[str,
     """The card, at most once per member per category per ``CRISIS_CARD_EVERY``."""
     if ratelimit.hit(f"crisiscard:{member.pk}:{category}", settings.CRISIS_CARD_EVERY):
         return None
-    country = (member.country or country_hint or "US").upper()
-    return card_for(category, country)
+    country = member.country or country_hint
+    return card_for(category, country.upper() if country else None)
+
+
+def crisis_for_refused(
+    *, member, room, text: str, country_hint: str | None
+) -> dict[str, Any] | None:
+    """For a message that was refused before storing: scan it anyway; if it is crisis
+    language, file a priority-0 item with its excerpt, alert facilitators, and
+    return the card (subject to the same once-per-30-minutes limit)."""
+    from moderation import queue
+    from moderation.crisis import scan
+    from moderation.flags import redact_contact_details
+
+    verdict = scan(text[:5000])
+    if not verdict.flagged:
+        return None
+    with transaction.atomic():
+        item, _ = queue.file_item(
+            kind=ItemKind.CRISIS,
+            room=room,
+            subject=member,
+            category=verdict.category,
+            excerpt=redact_contact_details(text[:500])[0],
+        )
+        item_id = item.pk
+        transaction.on_commit(lambda: alert_facilitators(item_id))
+    return crisis_card(member=member, category=verdict.category, country_hint=country_hint)
 
 
 def file_crisis_item(*, message, category: str, phrase: str) -> QueueItem:
@@ -50,7 +76,15 @@ def file_crisis_item(*, message, category: str, phrase: str) -> QueueItem:
 
 def alert_facilitators(item_id: int) -> None:
     """After commit: every on-duty facilitator gets a ``crisis.alert``; with nobody
-    on duty, escalate at once."""
+    on duty, escalate at once. Never raises into the sender's path: a failure is
+    logged, and the periodic escalation picks the item up."""
+    try:
+        _alert(item_id)
+    except Exception:
+        logger.exception("crisis alert failed item=%s; escalation will retry", item_id)
+
+
+def _alert(item_id: int) -> None:
     from community.presence import get_store
     from moderation.queue import item_data
 

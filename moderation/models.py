@@ -10,7 +10,7 @@ class BlockedWord(models.Model):
     """A word or phrase refused in handles and flagged in messages.
 
     Edited by admins in the admin site; matched case-insensitively on word
-    boundaries, after the same look-alike folding as handles.
+    boundaries (handles are also checked after look-alike folding).
     """
 
     word = models.CharField(max_length=64, unique=True)

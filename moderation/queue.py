@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F
 
+from moderation.flags import redact_contact_details
 from moderation.models import PRIORITY, ItemKind, ItemState, QueueItem, Report
 from rooms import bus
 
@@ -106,7 +107,7 @@ def file_item(
                 "weight": weight,
                 "room": room or message.room,
                 "subject": subject or message.author,
-                "excerpt": excerpt or message.body[:500],
+                "excerpt": excerpt or redact_contact_details(message.body[:500])[0],
             },
         )
         if not created:
@@ -114,7 +115,16 @@ def file_item(
             if priority < item.priority:
                 updates.update(priority=priority, kind=kind, category=category)
             if item.state not in OPEN_STATES:
-                updates.update(state=ItemState.OPEN, closed_at=None, resolution="")
+                # Opened again: a fresh item for whoever looks next.
+                updates.update(
+                    state=ItemState.OPEN,
+                    closed_at=None,
+                    resolution="",
+                    claimed_by=None,
+                    acknowledged_at=None,
+                    acknowledged_by=None,
+                    escalated_at=None,
+                )
             QueueItem.objects.filter(pk=item.pk).update(**updates)
             item.refresh_from_db()
     else:

@@ -224,7 +224,7 @@ def message_remove(
 
 @transaction.atomic
 def member_warn(
-    *, actor_id: int, handle: str, text: str, item_id: int | None = None
+    *, actor_id: int, handle: str, text: str = "", item_id: int | None = None
 ) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     target = check_target(handle=handle)
@@ -405,6 +405,10 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
     return {"type": "context", "item": item.pk, "messages": rows}
 
 
+def audit_frame(*, actor_id: int, limit: int = 100) -> dict[str, Any]:
+    return {"type": "audit", "entries": audit_log(actor_id=actor_id, limit=limit)}
+
+
 def audit_log(*, actor_id: int, limit: int = 100) -> list[dict[str, Any]]:
     check_moderator(member_id=actor_id)
     entries = AuditEntry.objects.all()[: min(limit, 500)]
@@ -442,7 +446,12 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     if item.state == ItemState.OPEN:
         item.state, item.claimed_by = ItemState.CLAIMED, actor
         item.save(update_fields=["state", "claimed_by"])
-    chat = open_chat(
+    from django.db.models import Q
+
+    from rooms.models import Chat
+
+    pair = Q(requester=actor, recipient=subject) | Q(requester=subject, recipient=actor)
+    chat = Chat.objects.filter(pair, status=ChatStatus.OPEN).first() or open_chat(
         requester=actor, recipient=subject, origin=ChatOrigin.REACH_OUT, status=ChatStatus.OPEN
     )
     frame = {

@@ -32,6 +32,7 @@ from rooms.frames import (
     SetStatus,
 )
 from rooms.hub import get_hub
+from rooms.models import RoomKind
 from rooms.selectors import page_after, page_before
 
 
@@ -95,6 +96,7 @@ class MemberFrames:
 
 class RoomConsumer(MemberFrames, LiveConsumer):
     frames = ROOM_FRAMES
+    room_kind = RoomKind.TOPIC
 
     def room_slug(self) -> str:
         return self.scope["url_route"]["kwargs"]["slug"]
@@ -111,7 +113,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         slug = self.room_slug()
         try:
             self.room_id = await database_sync_to_async(services.room_id_for)(
-                member_id=self.member_id, room_slug=slug
+                member_id=self.member_id, room_slug=slug, kind=self.room_kind
             )
         except services.Refused as refusal:
             raise SocketClosed(_close_code(refusal)) from None
@@ -159,6 +161,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
                 country_hint=self.country_hint,
             )
         except services.Refused as refusal:
+            if refusal.crisis is not None:
+                await self.send_json(refusal.crisis)
             await self.send_json(refusal.frame())
             return
         if result.crisis is not None:
@@ -206,6 +210,7 @@ class ChatConsumer(RoomConsumer):
     """
 
     frames = CHAT_FRAMES
+    room_kind = RoomKind.DIRECT
 
     async def resolve_room(self) -> None:
         chat_id = int(self.scope["url_route"]["kwargs"]["chat_id"])

@@ -201,7 +201,7 @@ def notify_timeouts() -> int:
         ).update(timeout_notified_at=timezone.now())
         if not claimed:
             continue
-        card = card_for("suicide", (request.member.country or "US"))
+        card = card_for("suicide", request.member.country or None)
         frame = {
             "type": "dropin.timeout",
             "request": request.pk,

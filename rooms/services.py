@@ -35,6 +35,8 @@ class Refused(Exception):
         self.code = code
         self.detail = detail
         self.extra = extra
+        #: A crisis card for the sender of a refused message (see message_send).
+        self.crisis: dict[str, Any] | None = None
 
     def frame(self) -> dict[str, Any]:
         return {"type": "error", "code": self.code, "detail": self.detail, **self.extra}
@@ -153,9 +155,20 @@ def message_send(
         seen = _existing(member, room, nonce)
         if seen is not None:
             return SendResult(message=seen, duplicate=True)
-    check_can_post(member=member, room=room)
-    text = check_body(body=body)
-    check_rates(member=member, room=room)
+    try:
+        check_can_post(member=member, room=room)
+        text = check_body(body=body)
+        check_rates(member=member, room=room)
+    except Refused as refusal:
+        # Someone refused for posting (muted, too fast, locked room, brand-new
+        # handle, too long) may be in crisis: they still get the card, and a
+        # facilitator is still alerted. The refusal itself stands.
+        from moderation.handoff import crisis_for_refused
+
+        refusal.crisis = crisis_for_refused(
+            member=member, room=room, text=clean_text(body), country_hint=country_hint
+        )
+        raise
     html = render_body(text)
 
     from moderation.hooks import inspect_message
@@ -189,8 +202,12 @@ def message_send(
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
 
 
-def room_id_for(*, member_id: int, room_slug: str) -> int:
+def room_id_for(*, member_id: int, room_slug: str, kind: str = RoomKind.TOPIC) -> int:
+    """The id of the room a socket may open. A chat's room is reachable only
+    through its chat socket; by slug it is as unknown as a missing room."""
     member = check_member(member_id=member_id)
+    if not Room.objects.filter(slug=room_slug, kind=kind).exists():
+        raise NotFound()
     return check_room_access(member=member, slug=room_slug).pk
 
 

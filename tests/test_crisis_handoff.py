@@ -27,7 +27,7 @@ class Pager:
         pager = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if pager.fail_first > 0:
                     pager.fail_first -= 1
@@ -237,3 +237,56 @@ def test_rooms_that_hold_crisis_messages(member, make_member, rooms):
     history = room_welcome(member_id=other.pk, room_slug="late-night").history
     assert result.message.id not in [m.id for m in history]
     assert QueueItem.objects.get(kind=ItemKind.CRISIS).message_id == result.message.id
+
+
+@pytest.mark.parametrize("why", ["muted", "rate_limited", "not_allowed_yet", "locked"])
+def test_a_refused_message_in_crisis_still_gets_the_card_and_an_alert(
+    member, facilitator, rooms, settings, why
+):
+    from moderation.services import member_mute
+    from rooms.services import Refused, message_send
+
+    room = rooms["late-night"]
+    if why == "muted":
+        member_mute(actor_id=facilitator.pk, handle="QuietOtter", minutes=10)
+    elif why == "rate_limited":
+        settings.MESSAGE_RATE_LIMIT = "1/1h"
+        message_send(member_id=member.pk, room_slug="late-night", body="hi")
+    elif why == "not_allowed_yet":
+        room.members_only_after_minutes = 30
+        room.save()
+    else:
+        room.is_locked = True
+        room.save()
+    with pytest.raises(Refused) as refused:
+        message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    assert refused.value.code == why
+    assert refused.value.crisis is not None and refused.value.crisis["category"] == "suicide"
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    assert item.subject == member and "kill myself" in item.excerpt and item.priority == 0
+
+
+async def test_refused_crisis_message_card_arrives_before_the_error(
+    member, facilitator, rooms, hub
+):
+    from moderation.services import member_mute
+
+    await database_sync_to_async(member_mute)(
+        actor_id=facilitator.pk, handle="QuietOtter", minutes=10
+    )
+    wm = await room_socket(member)
+    await wm.send_json_to({"type": "message", "body": CRISIS})
+    assert (await wm.receive_json_from(timeout=5))["type"] == "crisis"
+    assert (await receive_until(wm, "error"))["code"] == "muted"
+    await wm.disconnect()
+
+
+def test_reach_out_twice_reuses_the_open_chat(member, facilitator, rooms):
+    from moderation.services import reach_out
+    from rooms.services import message_send
+
+    message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    first = reach_out(actor_id=facilitator.pk, item_id=item.pk)
+    again = reach_out(actor_id=facilitator.pk, item_id=item.pk)
+    assert first["chat"] == again["chat"]

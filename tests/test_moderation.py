@@ -328,3 +328,15 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_a_reopened_item_is_fresh(member, make_member, author, room, facilitator):
+    message = send(author, room)
+    report(member, message)
+    item = QueueItem.objects.get()
+    services.item_claim(actor_id=facilitator.pk, item_id=item.pk)
+    services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk)
+    report(make_member("KindLark"), message, reason="unsafe")
+    item.refresh_from_db()
+    assert item.state == ItemState.OPEN
+    assert item.claimed_by is None and item.acknowledged_at is None

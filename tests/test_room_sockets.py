@@ -277,3 +277,15 @@ async def test_flooding_a_socket_is_rate_limited_then_closed(member, rooms, hub,
         frames.append(json.loads(output["text"]))
     assert output["code"] == 4429
     assert any(f["type"] == "error" and f["code"] == "rate_limited" for f in frames)
+
+
+async def test_a_chat_room_is_not_reachable_as_a_room(member, make_member, rooms, hub):
+    from rooms import chats
+
+    other = await database_sync_to_async(make_member)("BraveWren")
+    asked = await database_sync_to_async(chats.chat_request)(member_id=other.pk, to="QuietOtter")
+    from rooms.models import Chat
+
+    slug = await database_sync_to_async(lambda: Chat.objects.get(pk=asked["chat"]).room.slug)()
+    # Not a participant's socket path: the same 4404 as a room that doesn't exist.
+    assert await close_code(f"/ws/rooms/{slug}/", member) == 4404
