@@ -1,0 +1,409 @@
+// DOM pieces shared by conversation pages (a topic room now, one-on-one chats later):
+// the message list, the live announcer, the connection indicator and the crisis card.
+//
+// Safety rule: a message `body` (server-sanitised HTML with only <a> and <br>) is the
+// only text ever parsed as HTML, and even that is checked again here. Everything
+// else (handles, errors, crisis text, resources) goes through textContent.
+
+import { shortTime } from "./api.js";
+
+const SAFE_HREF = /^https?:\/\//i;
+const LINK_ATTRIBUTES = new Set(["href", "rel", "target"]);
+
+function isSafeFragment(fragment) {
+  for (const element of fragment.querySelectorAll("*")) {
+    const tag = element.tagName;
+    if (tag === "BR") {
+      if (element.attributes.length) return false;
+    } else if (tag === "A") {
+      for (const attribute of element.attributes) {
+        if (!LINK_ATTRIBUTES.has(attribute.name)) return false;
+      }
+      if (!SAFE_HREF.test(element.getAttribute("href") || "")) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Puts a message body into *element*. The body is parsed in an inert <template>
+ * (nothing runs, nothing loads); if it holds anything but <a href="http(s)…"> and
+ * <br> it is shown as plain text instead.
+ */
+export function renderBody(element, html) {
+  const template = document.createElement("template");
+  template.innerHTML = typeof html === "string" ? html : "";
+  const fragment = template.content;
+  if (isSafeFragment(fragment)) {
+    for (const link of fragment.querySelectorAll("a")) {
+      link.setAttribute("rel", "nofollow noopener noreferrer ugc");
+      link.setAttribute("target", "_blank");
+    }
+    element.replaceChildren(fragment);
+  } else {
+    element.textContent = fragment.textContent;
+  }
+}
+
+/** The words of a message body, for the screen-reader announcement. */
+export function plainText(html) {
+  const template = document.createElement("template");
+  template.innerHTML = typeof html === "string" ? html : "";
+  for (const br of template.content.querySelectorAll("br")) br.replaceWith(" ");
+  return (template.content.textContent || "").replace(/\s+/g, " ").trim();
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// --- the message list ----------------------------------------------------------
+
+const STATE_WORDS = {
+  sending: "Sending…",
+  waiting: "Waiting to send…",
+  sent: "Sent",
+  failed: "Not sent",
+};
+
+/**
+ * An <ol> of messages kept sorted by id, one node per id; our own unconfirmed
+ * messages sit at the end (by nonce) until the server gives them an id.
+ */
+export class MessageList {
+  constructor(list, { me, menu = true }) {
+    this.list = list;
+    this.me = me; // () => our handle
+    this.menu = menu;
+    this.byId = new Map();
+    this.byNonce = new Map();
+  }
+
+  get size() {
+    return this.list.childElementCount;
+  }
+
+  firstId() {
+    const ids = [...this.byId.keys()];
+    return ids.length ? Math.min(...ids) : null;
+  }
+
+  /** Shows *message* (a `message` frame). Returns its node. */
+  upsert(message, { fresh = false } = {}) {
+    let node = this.byId.get(message.id);
+    if (!node && message.nonce && message.author === this.me()) {
+      node = this.byNonce.get(message.nonce);
+    }
+    if (node) {
+      if (node.dataset.nonce) this.byNonce.delete(node.dataset.nonce);
+      this._fill(node, message);
+      this.byId.set(message.id, node);
+      this._place(node, message.id);
+      return node;
+    }
+    node = el("li");
+    this._fill(node, message);
+    if (fresh) node.classList.add("msg-new");
+    this.byId.set(message.id, node);
+    this._place(node, message.id);
+    return node;
+  }
+
+  /** Shows or updates one of our outgoing messages. */
+  outbox(entry, { onRetry, onDiscard } = {}) {
+    if (entry.id !== null && this.byId.has(entry.id) && this.byId.get(entry.id) !== this.byNonce.get(entry.nonce)) {
+      this.outboxRemove(entry.nonce);
+      return null;
+    }
+    let node = this.byNonce.get(entry.nonce);
+    if (!node) {
+      node = el("li", "msg msg-own msg-pending");
+      node.dataset.nonce = entry.nonce;
+      node.dataset.author = this.me() || "";
+      node.append(this._head(this.me() || "You", null), el("div", "msg-body", entry.body));
+      node.append(el("p", "msg-state"));
+      this.byNonce.set(entry.nonce, node);
+      this.list.append(node);
+    }
+    node.classList.toggle("msg-failed", entry.state === "failed");
+    node.dataset.state = entry.state;
+    const state = node.querySelector(".msg-state");
+    const words = STATE_WORDS[entry.state] || entry.state;
+    state.replaceChildren(el("span", "msg-state-text", entry.error && entry.state === "failed"
+      ? `${words}: ${entry.error.detail}` : words));
+    if (entry.state === "failed") {
+      const retry = el("button", "button-link", "Try again");
+      retry.type = "button";
+      retry.addEventListener("click", () => onRetry?.(entry.nonce));
+      const discard = el("button", "button-link", "Discard");
+      discard.type = "button";
+      discard.addEventListener("click", () => onDiscard?.(entry.nonce));
+      state.append(retry, discard);
+    }
+    if (entry.id !== null && !node.dataset.id) {
+      // Acked: it has its place in the conversation now.
+      node.dataset.id = String(entry.id);
+      this.byId.set(entry.id, node);
+      this._place(node, entry.id);
+    }
+    return node;
+  }
+
+  outboxRemove(nonce) {
+    const node = this.byNonce.get(nonce);
+    this.byNonce.delete(nonce);
+    if (!node) return;
+    const id = Number(node.dataset.id);
+    if (node.dataset.id && this.byId.get(id) === node) {
+      // Acked but its message frame never came: keep it, it is delivered.
+      return;
+    }
+    node.remove();
+  }
+
+  remove(id) {
+    const node = this.byId.get(id);
+    this.byId.delete(id);
+    if (node) node.remove();
+  }
+
+  /** Removes every message *handle* wrote (after blocking them); returns how many. */
+  hideAuthor(handle) {
+    let count = 0;
+    for (const [id, node] of this.byId) {
+      if (node.dataset.author === handle) {
+        this.remove(id);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  node(id) {
+    return this.byId.get(id) || null;
+  }
+
+  _head(author, sentAt) {
+    const head = el("div", "msg-head");
+    const who = el("span", "msg-author", author);
+    head.append(who);
+    if (author === this.me()) head.append(el("span", "msg-you", "(you)"));
+    if (sentAt) {
+      const time = el("time", "msg-time", shortTime(sentAt));
+      time.dateTime = sentAt;
+      head.append(time);
+    }
+    return head;
+  }
+
+  _fill(node, message) {
+    const own = message.author === this.me();
+    const fresh = node.classList.contains("msg-new");
+    node.className = own ? "msg msg-own" : "msg";
+    if (fresh) node.classList.add("msg-new");
+    node.dataset.id = String(message.id);
+    node.dataset.author = message.author;
+    delete node.dataset.nonce;
+    delete node.dataset.state;
+    const body = el("div", "msg-body");
+    renderBody(body, message.body);
+    node.replaceChildren(this._head(message.author, message.sent_at), body);
+    if (this.menu && !own) {
+      const button = el("button", "msg-menu-button", "⋯");
+      button.type = "button";
+      button.dataset.action = "menu";
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-label", `Options for the message from ${message.author}`);
+      node.append(button);
+    }
+  }
+
+  /** Moves *node* to its place by id; nodes without an id stay last. */
+  _place(node, id) {
+    const list = this.list;
+    const first = list.firstElementChild;
+    if (first && first !== node && first.dataset.id && Number(first.dataset.id) > id) {
+      list.insertBefore(node, first);
+      return;
+    }
+    let before = null;
+    let child = list.lastElementChild;
+    while (child) {
+      if (child !== node) {
+        const childId = child.dataset.id ? Number(child.dataset.id) : Infinity;
+        if (childId < id) break;
+        before = child;
+      }
+      child = child.previousElementSibling;
+    }
+    if (node.nextElementSibling !== before || node.parentNode !== list) {
+      list.insertBefore(node, before);
+    }
+  }
+}
+
+// --- announcements -----------------------------------------------------------------
+
+export class Announcer {
+  constructor(region, keep = 4) {
+    this.region = region;
+    this.keep = keep;
+  }
+
+  say(text) {
+    if (!text) return;
+    this.region.append(el("p", "", text));
+    while (this.region.childElementCount > this.keep) this.region.firstElementChild.remove();
+  }
+}
+
+// --- the connection indicator --------------------------------------------------
+
+const STOP_WORDS = {
+  no_session: "Your session has ended.",
+  forbidden: "You can't join this room.",
+  not_found: "There's no such room.",
+  closed: "Disconnected.",
+};
+
+export class ConnectionIndicator {
+  constructor({ root, text, retry, announcer, onRetry }) {
+    this.root = root;
+    this.text = text;
+    this.retry = retry;
+    this.announcer = announcer;
+    this.timer = null;
+    this.lost = false;
+    retry.addEventListener("click", () => onRetry());
+  }
+
+  update({ state, retryAt, reason }) {
+    clearInterval(this.timer);
+    this.root.dataset.state = state;
+    this.retry.hidden = state !== "reconnecting";
+    if (state === "connected") {
+      this.text.textContent = "Connected";
+      if (this.lost) this.announcer.say("Reconnected.");
+      this.lost = false;
+    } else if (state === "connecting") {
+      this.text.textContent = "Connecting…";
+    } else if (state === "reconnecting") {
+      if (!this.lost) this.announcer.say("Connection lost. Reconnecting; your messages will wait.");
+      this.lost = true;
+      const render = () => {
+        const seconds = retryAt ? Math.ceil((retryAt - Date.now()) / 1000) : 0;
+        this.text.textContent = seconds > 0 ? `Reconnecting in ${seconds} s…` : "Reconnecting…";
+      };
+      render();
+      if (retryAt) this.timer = setInterval(render, 1000);
+    } else if (state === "stopped") {
+      this.text.textContent = STOP_WORDS[reason] || "Disconnected.";
+    }
+  }
+}
+
+// --- crisis resources -------------------------------------------------------------
+
+function digits(value) {
+  return String(value).replace(/[^0-9+]/g, "");
+}
+
+/** Call, text and web actions for one resource (same rules as the resources page). */
+export function resourceLinks(resource) {
+  const links = [];
+  if (typeof resource.phone === "string" && digits(resource.phone)) {
+    links.push({ kind: "call", href: `tel:${digits(resource.phone)}`, label: `Call ${resource.phone}` });
+  }
+  if (typeof resource.text === "string" && resource.text.trim()) {
+    const match = /^\s*(.+?)\s+to\s+([0-9][0-9 -]*)\s*$/i.exec(resource.text);
+    if (match) {
+      const [, keyword, number] = match;
+      links.push({
+        kind: "text",
+        href: `sms:${digits(number)}?&body=${encodeURIComponent(keyword)}`,
+        label: `Text ${keyword} to ${digits(number)}`,
+      });
+    } else if (digits(resource.text)) {
+      links.push({ kind: "text", href: `sms:${digits(resource.text)}`, label: `Text ${digits(resource.text)}` });
+    }
+  }
+  if (typeof resource.url === "string" && SAFE_HREF.test(resource.url)) {
+    let shown = resource.url;
+    try {
+      shown = new URL(resource.url).hostname.replace(/^www\./, "");
+    } catch {
+      // keep the address as written
+    }
+    links.push({ kind: "web", href: resource.url, label: shown });
+  }
+  return links;
+}
+
+export function resourceItem(resource) {
+  const item = el("li", "resource");
+  item.append(el("h3", "resource-name", String(resource.name || "Crisis line")));
+  const links = resourceLinks(resource);
+  if (links.length) {
+    const actions = el("ul", "resource-actions");
+    for (const link of links) {
+      const a = el("a", `action action-${link.kind}`, link.label);
+      a.href = link.href;
+      if (link.kind === "web") {
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+      }
+      const li = el("li");
+      li.append(a);
+      actions.append(li);
+    }
+    item.append(actions);
+  } else {
+    item.append(el("p", "resource-note", "Call your local emergency number."));
+  }
+  if (resource.hours) item.append(el("p", "resource-hours", `Hours: ${resource.hours}`));
+  return item;
+}
+
+const DEFAULT_CRISIS_MESSAGE =
+  "You don't have to go through this alone. Kindred is a peer community, not a crisis " +
+  "service; the people on these lines are trained and available now.";
+
+/** The private crisis card: a calm modal <dialog> with tap-to-call and tap-to-text links. */
+export class CrisisCard {
+  constructor(dialog, { fallbackFocus }) {
+    this.dialog = dialog;
+    this.fallbackFocus = fallbackFocus;
+    this.title = dialog.querySelector("#crisis-title");
+    this.message = dialog.querySelector("#crisis-message");
+    this.list = dialog.querySelector("#crisis-resources");
+    this.opener = null;
+    this.last = null;
+    dialog.addEventListener("close", () => {
+      const target = this.opener && this.opener.isConnected ? this.opener : this.fallbackFocus();
+      target?.focus();
+    });
+  }
+
+  show(frame) {
+    this.last = frame;
+    this.message.textContent = typeof frame.message === "string" && frame.message.trim()
+      ? frame.message : DEFAULT_CRISIS_MESSAGE;
+    const resources = Array.isArray(frame.resources) ? frame.resources : [];
+    this.list.replaceChildren(...resources.filter((r) => r && typeof r === "object").map(resourceItem));
+    if (!this.dialog.open) {
+      this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      if (typeof this.dialog.showModal === "function") this.dialog.showModal();
+      else this.dialog.setAttribute("open", "");
+    }
+    this.title.focus();
+  }
+
+  showAgain() {
+    if (this.last) this.show(this.last);
+  }
+}

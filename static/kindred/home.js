@@ -1,0 +1,51 @@
+// Home page: refresh the live counts from GET /api/presence/ every 20 s or so
+// (no socket on this page). Paused while the tab is hidden.
+
+const summary = document.getElementById("presence-summary");
+const url = summary?.dataset.presenceUrl || "/api/presence/";
+const EVERY_MS = 20000;
+let timer = null;
+
+function setCount(element, value) {
+  if (element && element.textContent !== String(value)) element.textContent = String(value);
+}
+
+function render(data) {
+  const facilitators = Number(data.facilitators_on_duty) || 0;
+  const online = Number(data.online) || 0;
+  setCount(document.querySelector('[data-count="facilitators"]'), facilitators);
+  setCount(document.querySelector('[data-label="facilitators"]'),
+    facilitators === 1 ? "facilitator on now" : "facilitators on now");
+  setCount(document.querySelector('[data-count="online"]'), online);
+  setCount(document.querySelector('[data-label="online"]'), online === 1 ? "person here" : "people here");
+  const rooms = data.rooms && typeof data.rooms === "object" ? data.rooms : {};
+  for (const element of document.querySelectorAll("[data-room-online]")) {
+    setCount(element, Number(rooms[element.dataset.roomOnline]) || 0);
+  }
+}
+
+async function refresh() {
+  try {
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    if (response.ok) render(await response.json());
+  } catch {
+    // Offline for a moment: keep the last numbers and try again later.
+  }
+}
+
+function schedule() {
+  clearTimeout(timer);
+  // A little jitter so that many open tabs don't ask at the same instant.
+  timer = setTimeout(async () => {
+    if (document.visibilityState === "visible") await refresh();
+    schedule();
+  }, EVERY_MS + Math.random() * 3000);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") {
+    refresh();
+    schedule();
+  }
+});
+schedule();

@@ -1,0 +1,134 @@
+// Join page: choose or generate a handle, accept the guidelines, see the recovery
+// phrase once; or recover a handle with its phrase. Talks to /api/session/.
+
+import { ensureCsrf, postJSON, safeNext } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+const page = $("join-page");
+const next = safeNext(page.dataset.next);
+const HANDLE = /^[A-Za-z0-9_]{3,24}$/;
+
+ensureCsrf();
+
+function setError(field, errorElement, message) {
+  errorElement.textContent = message || "";
+  if (field) {
+    if (message) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  }
+}
+
+function busy(button, on, words) {
+  button.disabled = on;
+  if (words) button.textContent = words;
+}
+
+function showPhrase(handle, phrase, recovered) {
+  $("join-section").hidden = true;
+  $("recover-section").hidden = true;
+  const already = $("already-in");
+  if (already) already.hidden = true;
+  $("phrase-handle").textContent = handle;
+  $("phrase").textContent = phrase;
+  $("phrase-intro").textContent = recovered
+    ? "Welcome back. Your old recovery phrase no longer works: this is your new one, shown only once."
+    : "This is your recovery phrase. We show it only once.";
+  $("continue-link").setAttribute("href", next);
+  $("continue-link").textContent = next.startsWith("/rooms/") ? "Continue to the room" : "Continue";
+  $("phrase-section").hidden = false;
+  $("phrase-section").focus();
+}
+
+// --- join --------------------------------------------------------------------
+
+const joinForm = $("join-form");
+const handleInput = $("handle");
+const accept = $("accept");
+
+joinForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const handle = handleInput.value.trim();
+  setError(handleInput, $("handle-error"), "");
+  setError(accept, $("accept-error"), "");
+  $("join-error").textContent = "";
+  let invalid = null;
+  if (handle && !HANDLE.test(handle)) {
+    setError(handleInput, $("handle-error"),
+      "A handle is 3 to 24 letters, digits or underscores (no spaces).");
+    invalid = handleInput;
+  }
+  if (!accept.checked) {
+    setError(accept, $("accept-error"), "Please read the guidelines and tick the box to join.");
+    invalid = invalid || accept;
+  }
+  if (invalid) {
+    invalid.focus();
+    return;
+  }
+  const button = $("join-button");
+  busy(button, true, "Joining…");
+  const body = {};
+  if (handle) body.handle = handle;
+  const country = $("country").value;
+  if (country) body.country = country;
+  const result = await postJSON("/api/session/", body);
+  busy(button, false, "Join");
+  if (result.ok) {
+    showPhrase(result.data.handle, result.data.recovery_code, false);
+    return;
+  }
+  const detail = result.data.detail;
+  if (handle && result.status === 400 && result.data.error !== "bad_json") {
+    setError(handleInput, $("handle-error"), detail);
+    handleInput.focus();
+  } else {
+    $("join-error").textContent = detail;
+  }
+});
+
+// --- the phrase ------------------------------------------------------------------
+
+$("copy-phrase").addEventListener("click", async () => {
+  const phrase = $("phrase").textContent;
+  const copyStatus = $("copy-status");
+  try {
+    if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(phrase);
+    copyStatus.textContent = "Copied. Now paste it somewhere safe.";
+  } catch {
+    // Fallback: select the phrase so the member can copy it themselves.
+    const range = document.createRange();
+    range.selectNodeContents($("phrase"));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    copyStatus.textContent = "The phrase is selected: copy it with your device's copy command.";
+  }
+});
+
+// --- recover --------------------------------------------------------------------
+
+$("recover-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const handleField = $("recover-handle");
+  const codeField = $("recover-code");
+  const error = $("recover-error");
+  error.textContent = "";
+  const handle = handleField.value.trim();
+  const code = codeField.value.trim().replace(/\s+/g, " ");
+  if (!handle || !code) {
+    error.textContent = "Enter both your handle and your recovery phrase.";
+    (handle ? codeField : handleField).focus();
+    return;
+  }
+  const button = $("recover-button");
+  busy(button, true, "Checking…");
+  const result = await postJSON("/api/session/recover/", { handle, recovery_code: code });
+  busy(button, false, "Recover my handle");
+  if (result.ok) {
+    showPhrase(result.data.handle, result.data.recovery_code, true);
+    return;
+  }
+  error.textContent = result.data.detail;
+  codeField.focus();
+});
