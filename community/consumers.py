@@ -62,7 +62,9 @@ class LiveConsumer(AsyncConsumer):
         self.closed = False
         self.live = False
         self.last_id = 0
-        self._backlog: list[tuple[int, int, str]] = []
+        # Hub deliveries held while the socket catches up: (message id, author, text),
+        # or (None, 0, text) for any other frame, in the order they arrived.
+        self._backlog: list[tuple[int | None, int, str]] = []
         self._tokens = float(settings.SOCKET_FRAME_RATE)
         self._refilled = time.monotonic()
         self._flood = 0
@@ -70,6 +72,11 @@ class LiveConsumer(AsyncConsumer):
         self.last_seen = time.monotonic()
         self.hub = None
         self._protocol = transport.protocol_of(self.base_send)
+        if self._protocol is not None:
+            # Autobahn drops the TCP connection on a protocol error (a frame over
+            # the size limit, invalid UTF-8) unless told to close it with the
+            # code: 1009 or 1007, as docs/protocol.md promises.
+            self._protocol.failByDrop = False
         # Accept first, then close with a code: browsers can read a code only
         # from a socket that was accepted.
         await self.base_send({"type": "websocket.accept"})
@@ -242,18 +249,26 @@ class LiveConsumer(AsyncConsumer):
         """Flush what the hub delivered while this socket was catching up."""
         while self._backlog:
             backlog, self._backlog = self._backlog, []
-            for item in backlog:
-                await self._deliver(*item)
+            for message_id, author_id, text in backlog:
+                if message_id is None:
+                    await self.send_text(text)
+                else:
+                    await self._deliver(message_id, author_id, text)
         self.live = True
 
     async def hub_frame(self, text: str) -> None:
+        # Not before the welcome (or in the middle of a resume): a presence or
+        # ``removed`` frame must not overtake the state it applies to.
+        if not self.live:
+            self._backlog.append((None, 0, text))
+            return
         await self.send_text(text)
 
     async def hub_member_event(self, event: dict[str, Any]) -> None:
         if event.get("kind") == "blocks":
             self.blocked = frozenset(event["ids"])
         elif "frame" in event:
-            await self.send_json(event["frame"])
+            await self.hub_frame(encode(event["frame"]))
 
     async def hub_close(self, code: int) -> None:
         await self.close(code)

@@ -13,11 +13,17 @@ from typing import Any
 
 
 def protocol_of(send: Any) -> Any:
-    args = getattr(send, "args", None)
-    if not args:
-        return None
-    protocol = args[0]
-    return protocol if hasattr(protocol, "transport") else None
+    # Middleware can stand in between: channels' session middleware hands the
+    # consumer its own bound ``send``, which keeps the next one as ``real_send``.
+    for _ in range(8):
+        args = getattr(send, "args", None)
+        if args:
+            protocol = args[0]
+            return protocol if hasattr(protocol, "transport") else None
+        send = getattr(getattr(send, "__self__", None), "real_send", None)
+        if send is None:
+            return None
+    return None
 
 
 def pending_bytes(protocol: Any) -> int | None:

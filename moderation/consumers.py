@@ -73,6 +73,9 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
             reason=frame.reason,
         )
 
+    async def frame_release_message(self, frame: f.ReleaseMessage) -> None:
+        await self.act(services.message_release, message_id=frame.message, item_id=frame.item)
+
     async def frame_warn(self, frame: f.Warn) -> None:
         await self.act(
             services.member_warn, handle=frame.handle, text=frame.text, item_id=frame.item

@@ -35,6 +35,15 @@ class RemoveMessage(ClientFrame):
     reason: Reason = ""
 
 
+class ReleaseMessage(ClientFrame):
+    """Deliver a message held by the room's crisis policy."""
+
+    frame_type: ClassVar[str] = "release_message"
+    type: Literal["release_message"]
+    message: Id
+    item: Id | None = None
+
+
 class Warn(ClientFrame):
     frame_type: ClassVar[str] = "warn"
     type: Literal["warn"]
@@ -115,6 +124,7 @@ MODERATION_FRAMES: tuple[type[ClientFrame], ...] = (
     Claim,
     Dismiss,
     RemoveMessage,
+    ReleaseMessage,
     Warn,
     Mute,
     Kick,

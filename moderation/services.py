@@ -223,6 +223,33 @@ def message_remove(
 
 
 @transaction.atomic
+def message_release(
+    *, actor_id: int, message_id: int, item_id: int | None = None
+) -> dict[str, Any]:
+    """Deliver a message the room's crisis policy held back. The crisis item stays
+    open: releasing is about the room, not about the member's safety."""
+    actor = check_moderator(member_id=actor_id)
+    message = check_moderated_message(message_id=message_id)
+    if not message.held:
+        raise Refused("not_held", "That message isn't held.")
+    message.held = False
+    message.save(update_fields=["held"])
+    data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
+    room_id = message.room_id
+    transaction.on_commit(lambda: bus.publish_room(room_id, data.frame()))
+    item = _item_for(item_id) if item_id is not None else None
+    audit(
+        actor,
+        "release_message",
+        item=item,
+        target=message.author,
+        room=message.room,
+        message_id=message.pk,
+    )
+    return {"type": "done", "action": "release_message", "message": message.pk}
+
+
+@transaction.atomic
 def member_warn(
     *, actor_id: int, handle: str, text: str = "", item_id: int | None = None
 ) -> dict[str, Any]:

@@ -76,6 +76,11 @@ ACTIONS = {
         {"message": "message_id", "item": "item_id"},
         ("message:int", "item:int", "reason:str"),
     ),
+    "release_message": (
+        services.message_release,
+        {"message": "message_id", "item": "item_id"},
+        ("message:int", "item:int"),
+    ),
     "warn": (services.member_warn, {"item": "item_id"}, ("handle:str", "text:str", "item:int")),
     "mute": (
         services.member_mute,

@@ -14,6 +14,7 @@ from community.consumers import (
     LiveConsumer,
     SocketClosed,
 )
+from community.frames import encode
 from rooms import chats, dropin, services, status
 from rooms.frames import (
     CHAT_FRAMES,
@@ -38,6 +39,22 @@ from rooms.selectors import page_after, page_before
 
 def _close_code(refusal: services.Refused) -> int:
     return CLOSE_NOT_FOUND if isinstance(refusal, services.NotFound) else CLOSE_FORBIDDEN
+
+
+def _newest_that_fit(messages: list[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
+    """The newest of *messages* (oldest first) whose encoded size fits in *budget* bytes.
+
+    Daphne's ``--websocket-max-message-size`` limits what the server sends too:
+    autobahn refuses (and the socket dies with 1011) to send a frame over it, so
+    a welcome or history page full of long messages must leave the oldest out.
+    """
+    kept: list[dict[str, Any]] = []
+    for message in reversed(messages):
+        budget -= len(encode(message).encode()) + 1
+        if budget < 0:
+            break
+        kept.append(message)
+    return kept[::-1]
 
 
 class MemberFrames:
@@ -136,14 +153,17 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         await self.go_live()
 
     def welcome_frame(self, welcome: Any) -> dict[str, Any]:
-        return {
+        frame = {
             "type": "welcome",
             "room": welcome.room.public(),
             "you": welcome.you,
-            "history": [m.frame() for m in welcome.history],
+            "history": [],
             "pinned": welcome.pinned.frame() if welcome.pinned else None,
             **welcome.presence,
         }
+        room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
+        frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)
+        return frame
 
     async def on_disconnect(self) -> None:
         if getattr(self, "presence_key", None):
@@ -168,19 +188,28 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         if result.crisis is not None:
             await self.send_json(result.crisis)
         await self.send_json({"type": "ack", "nonce": frame.nonce, "id": result.message.id})
+        if result.held and not result.duplicate:
+            # Held for a facilitator: the room doesn't get it, but its author sees it.
+            await self.send_json(result.message.frame())
 
     async def frame_resume(self, frame: Resume) -> None:
         self.live = False
         try:
             last_id, messages, more = await database_sync_to_async(page_after)(
-                room_id=self.room_id, after=frame.after, hidden_authors=self.blocked
+                room_id=self.room_id,
+                after=frame.after,
+                hidden_authors=self.blocked,
+                viewer_id=self.member_id,
             )
             for message in messages:
                 await self.send_json(message.frame())
             self.last_id = max(self.last_id, messages[-1].id if more else last_id)
         finally:
             await self.go_live()
-        await self.send_json({"type": "resumed", "last_id": self.last_id, "more": more})
+        # With more to come, the client resumes after the last message of this page:
+        # the socket's own last id can be far past it (live messages since the welcome).
+        resumed_at = messages[-1].id if more else self.last_id
+        await self.send_json({"type": "resumed", "last_id": resumed_at, "more": more})
 
     async def frame_history(self, frame: History) -> None:
         messages = await database_sync_to_async(page_before)(
@@ -188,8 +217,12 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             before=frame.before,
             limit=min(frame.limit, settings.HISTORY_PAGE_MAX),
             hidden_authors=self.blocked,
+            viewer_id=self.member_id,
         )
-        await self.send_json({"type": "history", "messages": [m.frame() for m in messages]})
+        page: dict[str, Any] = {"type": "history", "messages": []}
+        room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(page).encode())
+        page["messages"] = _newest_that_fit([m.frame() for m in messages], room_left)
+        await self.send_json(page)
 
 
 def country_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:

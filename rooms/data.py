@@ -39,9 +39,11 @@ class MessageData:
     sent_at: str
     nonce: str | None
     prev_id: int
+    #: Held for a facilitator (the room's crisis policy): shown to its author only.
+    held: bool = False
 
     def frame(self) -> dict[str, Any]:
-        return {
+        frame = {
             "type": "message",
             "id": self.id,
             "room": self.room_slug,
@@ -50,6 +52,9 @@ class MessageData:
             "sent_at": self.sent_at,
             "nonce": self.nonce,
         }
+        if self.held:
+            frame["held"] = True
+        return frame
 
 
 @dataclass(frozen=True)

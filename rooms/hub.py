@@ -114,7 +114,9 @@ class Hub:
                 continue
             sock.closed = True
             try:
-                protocol.handle_reply({"type": "websocket.close", "code": CLOSE_RESTART})
+                # Not handle_reply(): autobahn's sendClose() accepts only 1000 and
+                # 3000-4999 from an application, and refuses 1012 with an exception.
+                protocol.sendCloseFrame(code=CLOSE_RESTART)
                 protocols.append(protocol)
             except Exception:  # already gone
                 logger.debug("socket closed before the restart notice")

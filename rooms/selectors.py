@@ -34,6 +34,7 @@ def message_data(message: Message, *, room_slug: str, author: str) -> MessageDat
         sent_at=message.sent_at.isoformat().replace("+00:00", "Z"),
         nonce=message.nonce or None,
         prev_id=message.prev_id,
+        held=message.held,
     )
 
 
@@ -43,8 +44,13 @@ def blocked_ids(member_id: int) -> frozenset[int]:
     )
 
 
-def _visible(room: Room, hidden_authors: Iterable[int]):
-    qs = Message.objects.filter(room=room, removed_at__isnull=True, held=False)
+def _visible(room: Room, hidden_authors: Iterable[int], viewer_id: int | None = None):
+    """Messages a reader sees: not removed, not from someone they block, and not
+    held for a facilitator, unless the reader wrote it."""
+    from django.db.models import Q
+
+    qs = Message.objects.filter(room=room, removed_at__isnull=True)
+    qs = qs.filter(Q(held=False) | Q(author_id=viewer_id)) if viewer_id else qs.filter(held=False)
     hidden = list(hidden_authors)
     if hidden:
         qs = qs.exclude(author_id__in=hidden)
@@ -56,11 +62,16 @@ def _as_data(room: Room, messages: Iterable[Message]) -> list[MessageData]:
 
 
 def messages_before(
-    room: Room, *, before: int | None, limit: int, hidden_authors: Iterable[int] = ()
+    room: Room,
+    *,
+    before: int | None,
+    limit: int,
+    hidden_authors: Iterable[int] = (),
+    viewer_id: int | None = None,
 ) -> list[MessageData]:
     """Up to *limit* visible messages older than *before* (all when None), oldest first."""
     limit = max(1, min(limit, settings.HISTORY_PAGE_MAX))
-    qs = _visible(room, hidden_authors)
+    qs = _visible(room, hidden_authors, viewer_id)
     if before is not None:
         qs = qs.filter(id__lt=before)
     newest_first = list(qs.order_by("-id")[:limit])
@@ -68,10 +79,15 @@ def messages_before(
 
 
 def messages_after(
-    room: Room, *, after: int, limit: int | None = None, hidden_authors: Iterable[int] = ()
+    room: Room,
+    *,
+    after: int,
+    limit: int | None = None,
+    hidden_authors: Iterable[int] = (),
+    viewer_id: int | None = None,
 ) -> list[MessageData]:
     """Visible messages newer than *after*, oldest first (at most *limit*)."""
-    qs = _visible(room, hidden_authors).filter(id__gt=after).order_by("id")
+    qs = _visible(room, hidden_authors, viewer_id).filter(id__gt=after).order_by("id")
     if limit is not None:
         qs = qs[:limit]
     return _as_data(room, qs)
@@ -95,7 +111,7 @@ def catch_up(room_id: int, after: int) -> tuple[int, list[MessageData]]:
 
 
 def page_after(
-    *, room_id: int, after: int, hidden_authors: Iterable[int] = ()
+    *, room_id: int, after: int, hidden_authors: Iterable[int] = (), viewer_id: int | None = None
 ) -> tuple[int, list[MessageData], bool]:
     """For ``resume``: the newest id, then up to RESUME_MAX messages after *after*,
     and whether more remain."""
@@ -105,14 +121,23 @@ def page_after(
     with transaction.atomic():
         room = Room.objects.get(pk=room_id)
         last = room.last_message_id
-        found = messages_after(room, after=after, limit=limit + 1, hidden_authors=hidden_authors)
+        found = messages_after(
+            room, after=after, limit=limit + 1, hidden_authors=hidden_authors, viewer_id=viewer_id
+        )
     found = [m for m in found if m.id <= last]
     more = len(found) > limit
     return last, found[:limit], more
 
 
 def page_before(
-    *, room_id: int, before: int, limit: int, hidden_authors: Iterable[int] = ()
+    *,
+    room_id: int,
+    before: int,
+    limit: int,
+    hidden_authors: Iterable[int] = (),
+    viewer_id: int | None = None,
 ) -> list[MessageData]:
     room = Room.objects.get(pk=room_id)
-    return messages_before(room, before=before, limit=limit, hidden_authors=hidden_authors)
+    return messages_before(
+        room, before=before, limit=limit, hidden_authors=hidden_authors, viewer_id=viewer_id
+    )

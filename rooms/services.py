@@ -224,7 +224,11 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         presence_glue.join(conn_id=conn_id, member=member, room_key=key, room_id=room.pk)
     hidden = blocked_ids(member.pk)
     history = messages_before(
-        room, before=None, limit=settings.HISTORY_ON_CONNECT, hidden_authors=hidden
+        room,
+        before=None,
+        limit=settings.HISTORY_ON_CONNECT,
+        hidden_authors=hidden,
+        viewer_id=member.pk,
     )
     pinned = None
     if room.pinned_message_id:

@@ -63,9 +63,13 @@ def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
     hidden = selectors.blocked_ids(member.pk)
     limit = min(max(limit, 1), settings.HISTORY_PAGE_MAX)
     if after is not None:
-        found = selectors.messages_after(room, after=after, limit=limit, hidden_authors=hidden)
+        found = selectors.messages_after(
+            room, after=after, limit=limit, hidden_authors=hidden, viewer_id=member.pk
+        )
     else:
-        found = selectors.messages_before(room, before=before, limit=limit, hidden_authors=hidden)
+        found = selectors.messages_before(
+            room, before=before, limit=limit, hidden_authors=hidden, viewer_id=member.pk
+        )
     return JsonResponse({"messages": [m.frame() for m in found]})
 
 

@@ -236,7 +236,18 @@ def test_rooms_that_hold_crisis_messages(member, make_member, rooms):
     other = make_member("KindLark")
     history = room_welcome(member_id=other.pk, room_slug="late-night").history
     assert result.message.id not in [m.id for m in history]
+    # Its author still sees it, marked as held.
+    own = room_welcome(member_id=member.pk, room_slug="late-night").history
+    assert [(m.id, m.frame().get("held")) for m in own] == [(result.message.id, True)]
     assert QueueItem.objects.get(kind=ItemKind.CRISIS).message_id == result.message.id
+    # A facilitator releases it to the room; the crisis item stays open.
+    from moderation.services import message_release
+
+    facilitator = make_member("NightFacil", role="facilitator")
+    message_release(actor_id=facilitator.pk, message_id=result.message.id)
+    history = room_welcome(member_id=other.pk, room_slug="late-night").history
+    assert [m.id for m in history] == [result.message.id]
+    assert QueueItem.objects.get(kind=ItemKind.CRISIS).state == "open"
 
 
 @pytest.mark.parametrize("why", ["muted", "rate_limited", "not_allowed_yet", "locked"])
