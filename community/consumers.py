@@ -234,7 +234,7 @@ class LiveConsumer(AsyncConsumer):
             return False  # the slow path closes it with 4408
         self.last_id = message_id
         if author_id not in self.blocked:
-            protocol.transport.write(wire)
+            transport.write_now(protocol.transport, wire)
         return True
 
     async def _deliver(self, message_id: int, author_id: int, text: str) -> None:

@@ -64,3 +64,33 @@ def can_write_direct(protocol: Any) -> bool:
         and not getattr(protocol, "send_queue", None)
         and not getattr(protocol, "websocket_extensions_in_use", None)
     )
+
+
+def write_now(transport: Any, data: bytes) -> None:
+    """Write *data* to the client, straight to the socket when nothing is queued.
+
+    Twisted's ``transport.write`` always buffers and asks the event loop to watch
+    the socket for writability, which costs more than the send itself when a room
+    fans one message out to hundreds of sockets. When the transport has nothing
+    buffered (so ordering is safe) and is plain TCP, send now; whatever the
+    kernel doesn't take goes through Twisted's buffer as usual.
+    """
+    sock = getattr(transport, "socket", None)
+    if (
+        sock is None
+        or getattr(transport, "TLS", False)
+        or getattr(transport, "dataBuffer", b"x")
+        or getattr(transport, "_tempDataLen", 1)
+        or getattr(transport, "disconnecting", True)
+    ):
+        transport.write(data)
+        return
+    try:
+        sent = sock.send(data)
+    except (BlockingIOError, InterruptedError):
+        sent = 0
+    except OSError:
+        transport.write(data)  # let Twisted notice and report the broken connection
+        return
+    if sent < len(data):
+        transport.write(data[sent:])
