@@ -189,3 +189,41 @@ def test_status_over_http(member_client):
         HTTP_X_CSRFTOKEN=token,
     )
     assert refused.status_code == 403
+
+
+@pytest.fixture
+def fast_heartbeat(settings):
+    """Heartbeat and idle limits short enough to watch (set before the hub starts)."""
+    settings.PRESENCE_HEARTBEAT_SECONDS = 0.05
+    settings.SOCKET_IDLE_SECONDS = 0.5
+
+
+async def test_a_silent_socket_is_closed_and_a_pinging_one_is_not(
+    fast_heartbeat, rooms, hub, make_member
+):
+    import asyncio
+
+    quiet = await database_sync_to_async(make_member)("QuietOne")
+    chatty = await database_sync_to_async(make_member)("ChattyOne")
+    silent, _ = await joined(quiet)
+    alive, _ = await joined(chatty)
+
+    async def keep_pinging():
+        # A client pings well within the idle limit (here 0.5 s).
+        while True:
+            await alive.send_json_to({"type": "ping"})
+            await asyncio.sleep(0.1)
+
+    pinger = asyncio.create_task(keep_pinging())
+    try:
+        while (output := await silent.receive_output(timeout=5))["type"] != "websocket.close":
+            pass
+        assert output["code"] == 4000
+        # Fifteen pongs later (three idle limits), the pinging socket is still open.
+        pongs = 0
+        while pongs < 15:
+            frame = await alive.receive_json_from(timeout=5)
+            pongs += frame["type"] == "pong"
+    finally:
+        pinger.cancel()
+    await alive.disconnect()
