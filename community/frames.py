@@ -56,6 +56,11 @@ class FrameParser:
         adapter = self.adapters.get(kind)
         if adapter is None:
             raise FrameError(f"Unknown frame type {kind[:40]!r} on this socket.")
+        # PostgreSQL can't store NUL, and no client has a reason to send one. A
+        # message body may hold it: the sanitiser removes it with the other controls.
+        for name, value in data.items():
+            if name != "body" and isinstance(value, str) and "\x00" in value:
+                raise FrameError(f"{name[:40]!r}: text can't contain NUL characters.")
         try:
             return adapter.validate_python(data)
         except ValidationError as exc:

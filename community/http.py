@@ -28,10 +28,13 @@ def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, 
         return {}
     try:
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest("bad_json", "The request body must be valid JSON.") from None
     if not isinstance(data, dict):
         raise BadRequest("bad_json", "The request body must be a JSON object.")
+    # PostgreSQL can't store (or even compare) text with NUL in it.
+    if any(isinstance(value, str) and "\x00" in value for value in data.values()):
+        raise BadRequest("bad_field", "Text can't contain NUL characters.")
     return data
 
 

@@ -67,6 +67,7 @@ def delete_confirmation(*, member_id: int) -> dict[str, Any]:
 
 def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     """Step two: delete the member and every message they wrote; rooms drop them live."""
+    from community.consumers import CLOSE_NO_SESSION
     from community.models import Member
     from rooms import bus
     from rooms.models import Message
@@ -95,5 +96,7 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
             transaction.on_commit(
                 lambda r=room_id, m=message_id: bus.publish_room(r, {"type": "removed", "id": m})
             )
+        # Their open sockets end with the session (and their handle leaves "who's here").
+        transaction.on_commit(lambda: bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION))
     logger.info("member deleted themselves handle=%s messages=%d", handle, len(gone))
     return {"deleted": True, "messages": len(gone)}

@@ -205,3 +205,48 @@ async def next_frame(ws, frame_type: str, timeout: float = 10) -> dict:
             frame = json.loads(await ws.recv())
             if frame.get("type") == frame_type:
                 return frame
+
+
+# --- Added for the fault tests (tests/faults/) ---------------------------------------
+
+
+def start_servers(*servers: LiveServer) -> list[LiveServer]:
+    """Start several daphne processes at once (each waited for, as ``start()`` does).
+
+    If any fails to come up, every one of them is stopped and the first error raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(servers)) as pool:
+        futures = [pool.submit(server.start) for server in servers]
+        errors = [future.exception() for future in futures]
+    failed = [error for error in errors if error is not None]
+    if failed:
+        for server in servers:
+            server.stop()
+        raise failed[0]
+    return list(servers)
+
+
+async def wait_for(condition, *, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """The asyncio twin of :func:`wait_until`: poll without blocking the event loop."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+@contextlib.contextmanager
+def logs_on_failure(*servers: LiveServer, tail: int = 6000):
+    """Print the end of each server's output if the block fails (stop() deletes it)."""
+    try:
+        yield
+    except BaseException:
+        for server in servers:
+            with contextlib.suppress(OSError):
+                print(f"--- daphne on port {server.port} ---\n{server.output()[-tail:]}")
+        raise
