@@ -9,4 +9,8 @@ urlpatterns = [
     path("join/", pages.join, name="join"),
     path("rooms/<slug:slug>/", pages.room, name="room"),
     path("resources/", pages.resources, name="resources"),
+    path("chats/", pages.chats, name="chats"),
+    path("chats/<int:chat_id>/", pages.chat, name="chat"),
+    path("dropin/", pages.dropin, name="dropin"),
+    path("facilitators/", pages.dashboard, name="dashboard"),
 ]

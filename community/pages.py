@@ -367,6 +367,210 @@ def resources(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _join_first(path: str) -> HttpResponse:
+    return redirect(f"/join/?{urlencode({'next': path})}")
+
+
+def _iso(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+#: Ids beyond this can't exist (and could overflow the database's integer).
+_MAX_ID = 2**53 - 1
+
+
+@require_GET
+@ensure_csrf_cookie
+def chats(request: HttpRequest) -> HttpResponse:
+    """Your one-on-one chats and requests; ask someone for a chat (chats.js)."""
+    member = _member(request)
+    if member is None:
+        return _join_first("/chats/")
+    from django.conf import settings
+
+    return render(
+        request,
+        "chats.html",
+        {"member": member, "expire_minutes": settings.CHAT_REQUEST_EXPIRE_MINUTES},
+    )
+
+
+def _no_chat(request: HttpRequest) -> HttpResponse:
+    # The same page for an id that doesn't exist and a chat you're not in: ids can't be probed.
+    return render(
+        request,
+        "404.html",
+        {
+            "what": "chat",
+            "detail": "There's no chat here. It may have ended, or the link may be wrong.",
+        },
+        status=404,
+    )
+
+
+@require_GET
+@ensure_csrf_cookie
+def chat(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """One one-on-one chat, for its two participants only (chat.js over /ws/chats/<id>/)."""
+    from rooms.models import Chat
+
+    member = _member(request)
+    if member is None:
+        return _join_first(f"/chats/{chat_id}/")
+    if chat_id > _MAX_ID:
+        return _no_chat(request)
+    found = Chat.objects.select_related("requester", "recipient").filter(pk=chat_id).first()
+    if found is None or member.pk not in (found.requester_id, found.recipient_id):
+        return _no_chat(request)
+    mine = found.requester_id == member.pk
+    other = found.recipient if mine else found.requester
+    return render(
+        request,
+        "chat.html",
+        {
+            "chat": found,
+            "member": member,
+            "other": other.handle,
+            # "requester" or "recipient": what the origin line says depends on it.
+            "side": "requester" if mine else "recipient",
+        },
+    )
+
+
+@require_GET
+@ensure_csrf_cookie
+def dropin(request: HttpRequest) -> HttpResponse:
+    """The drop-in line ("Talk to someone now"): join it and wait (dropin.js)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from rooms.models import ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+
+    member = _member(request)
+    if member is None:
+        return _join_first("/dropin/")
+    latest = (
+        DropInRequest.objects.filter(member=member)
+        .select_related("chat", "matched_by")
+        .order_by("-created_at")
+        .first()
+    )
+    timeout = int(settings.DROPIN_TIMEOUT_SECONDS)
+    state, waited, matched = "start", 0, None
+    if latest is not None and latest.status == DropInStatus.WAITING:
+        state = "waiting"
+        waited = max(0, int((timezone.now() - latest.created_at).total_seconds()))
+        if latest.timeout_notified_at is not None or waited >= timeout:
+            state = "timeout"
+    elif (
+        latest is not None
+        and latest.status == DropInStatus.MATCHED
+        and latest.chat is not None
+        and latest.chat.status == ChatStatus.OPEN
+    ):
+        state = "matched"
+        matched = {
+            "chat": latest.chat_id,
+            "with": latest.matched_by.handle if latest.matched_by else "",
+        }
+    country, _source = resolve_country(request)
+    late_night = (
+        Room.objects.filter(slug="late-night", kind=RoomKind.TOPIC).only("slug", "title").first()
+    )
+    return render(
+        request,
+        "dropin.html",
+        {
+            "member": member,
+            "state": state,
+            "waited": waited,
+            "timeout_seconds": timeout,
+            "matched": matched,
+            "shown": resources_for_country(country),
+            "facilitators_on_duty": presence_counts_or_empty()["facilitators_on_duty"],
+            "late_night": late_night,
+        },
+    )
+
+
+FACILITATOR_LOGIN = "/facilitators/login/?next=/facilitators/"
+
+
+@require_GET
+@ensure_csrf_cookie
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The facilitators' dashboard (dashboard.js over /ws/moderation/).
+
+    Facilitators and admins get the whole dashboard; peer supporters the drop-in
+    line only; members a 403 page; visitors the sign-in page.
+    """
+    from community.models import Role
+    from rooms.models import Room, RoomKind
+
+    member = _member(request)
+    if member is None:
+        return redirect(FACILITATOR_LOGIN)
+    if member.role not in (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER):
+        return render(
+            request,
+            "403.html",
+            {
+                "title": "For facilitators only",
+                "detail": "This page is for Kindred's facilitators and peer supporters. "
+                "If you're one of them, sign in with your facilitator handle.",
+                "sign_in": FACILITATOR_LOGIN,
+            },
+            status=403,
+        )
+    moderator = member.role in (Role.FACILITATOR, Role.ADMIN)
+    rooms = []
+    if moderator:
+        for found in (
+            Room.objects.filter(kind=RoomKind.TOPIC)
+            .order_by("position", "title")
+            .only("slug", "title", "is_locked", "slow_mode_seconds")
+        ):
+            choices = list(SLOW_MODE_CHOICES)
+            if found.slow_mode_seconds not in dict(choices):
+                choices.append((found.slow_mode_seconds, f"{found.slow_mode_seconds} seconds"))
+            rooms.append({"room": found, "slow_choices": sorted(choices)})
+    return render(
+        request,
+        "facilitators/dashboard.html",
+        {
+            "member": member,
+            "moderator": moderator,
+            "role_words": ROLE_WORDS.get(member.role, member.role),
+            "rooms": rooms,
+            "mute_choices": MUTE_CHOICES,
+        },
+    )
+
+
+#: Slow-mode settings offered on the dashboard: (seconds, words).
+SLOW_MODE_CHOICES = (
+    (0, "Off"),
+    (10, "10 seconds"),
+    (30, "30 seconds"),
+    (60, "1 minute"),
+    (120, "2 minutes"),
+    (300, "5 minutes"),
+)
+ROLE_WORDS = {
+    "facilitator": "facilitator",
+    "admin": "admin",
+    "supporter": "peer supporter",
+}
+#: Mute lengths offered on the dashboard: (minutes, words).
+MUTE_CHOICES = (
+    (10, "10 minutes"),
+    (60, "1 hour"),
+    (240, "4 hours"),
+    (1440, "1 day"),
+    (10080, "7 days"),
+)
+
+
 # --- the presence API ---------------------------------------------------------------
 
 

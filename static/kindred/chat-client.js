@@ -10,7 +10,7 @@
 //   removed       {id}
 //   outbox        {entry}        a message of ours changed state (sending/waiting/sent/failed)
 //   outbox-remove {nonce}        it was delivered (after its "message" event) or discarded
-//   presence      {online, count}
+//   presence      {online, count}   (openToChat: who was open to a chat at the welcome)
 //   history       {added, done}
 //   resumed       {added}
 //   crisis        {frame}
@@ -21,6 +21,12 @@
 //   pinned        {message}                           a message was pinned (null: unpinned)
 //   private       {frame}                             a `notice` frame from the facilitators
 //   stopped       {reason, code}                      no automatic reconnect (4401/4403/4404/4001)
+//   push          {frame}        a frame about this member rather than the room: chat.request,
+//                                chat.accepted/declined/closed/opened, dropin.*, crisis.alert
+//
+// request(frame) sends a member frame (chat.request, chat.accept, chat.decline, chat.leave,
+// chat.block, status, duty, dropin.accept) and resolves to its answer, or rejects with
+// {code, detail} (an `error` frame, "offline" or "disconnected").
 //
 // The server answers a socket's frames in order, one answer each (ack or error for
 // a message, report.received or error for a report, ...), so the client keeps a
@@ -33,6 +39,56 @@ export const STOP_CODES = {
 
 // The message waits and is sent again by itself after retry_after.
 const WAIT_ERRORS = new Set(["rate_limited", "slow_mode", "not_allowed_yet"]);
+
+export const OFFLINE = {
+  code: "offline",
+  detail: "You're offline right now. Try again once you're connected.",
+};
+const DISCONNECTED = {
+  code: "disconnected",
+  detail: "The connection dropped before we heard back. Please try again.",
+};
+
+/**
+ * Whether *frame* from the server is the answer to *sent*, a frame this socket sent.
+ * Some answer types also arrive as news about someone else's action (the asker's
+ * copy of chat.accepted, the other side's chat.closed, ...): these are told apart
+ * by their fields. *me* is our handle.
+ */
+export function answers(sent, frame, me) {
+  switch (frame.type) {
+    case "chat.requested":
+      return sent.type === "chat.request";
+    case "chat.accepted":
+      // Ours has our handle in `by`; asking someone who had asked us accepts theirs.
+      return frame.by === me && (sent.type === "chat.request"
+        || (sent.type === "chat.accept" && sent.chat === frame.chat));
+    case "chat.declined":
+      return sent.type === "chat.decline" && sent.chat === frame.chat;
+    case "chat.closed":
+      return (sent.type === "chat.leave" || sent.type === "chat.block") && frame.by === me;
+    case "status":
+      return sent.type === "status" || sent.type === "duty";
+    case "dropin.matched":
+      return sent.type === "dropin.accept" && sent.request === frame.request;
+    case "chat.opened":
+      return sent.type === "reach_out" && typeof frame.with === "string";
+    case "done":
+      return sent.type === frame.action;
+    case "context":
+      return sent.type === "context" && sent.item === frame.item;
+    case "audit":
+      return sent.type === "audit";
+    default:
+      return false;
+  }
+}
+
+/** Frames about this member (not the room) that a page may show wherever it is. */
+export const PUSH_TYPES = new Set([
+  "chat.request", "chat.accepted", "chat.declined", "chat.closed", "chat.opened",
+  "dropin.offer", "dropin.matched", "dropin.withdrawn", "dropin.timeout", "crisis.alert",
+]);
 
 /** A client-chosen id that makes a retry safe (1–64 characters). */
 export function newNonce() {
@@ -75,6 +131,7 @@ export class ChatClient extends EventTarget {
     this.awaiting = []; // what each frame we sent is waiting for, in order
     this.online = new Set();
     this.onlineCount = 0;
+    this.openToChat = new Set(); // handles open to a one-on-one chat, as of the welcome
     this.ws = null;
     this.welcomed = false;
     this.everWelcomed = false;
@@ -177,6 +234,20 @@ export class ChatClient extends EventTarget {
     return true;
   }
 
+  /**
+   * Sends a member frame and resolves to its answer (see `answers`); rejects with
+   * {code, detail}. Never sent twice: after a dropped connection, the caller decides.
+   */
+  request(frame) {
+    return new Promise((resolve, reject) => {
+      if (!this.connected) {
+        reject({ ...OFFLINE });
+        return;
+      }
+      if (!this._send(frame, { kind: "member", frame, resolve, reject })) reject({ ...OFFLINE });
+    });
+  }
+
   /** Drops everything *handle* wrote from the store (after blocking them). */
   forgetAuthor(handle) {
     for (const [id, message] of this.messages) {
@@ -234,7 +305,9 @@ export class ChatClient extends EventTarget {
 
   _connectionLost() {
     this.inflight = null;
+    const pending = this.awaiting.filter((a) => a.kind === "member");
     this.awaiting = [];
+    for (const answer of pending) answer.reject({ ...DISCONNECTED });
     this.historyInFlight = false;
     this.resuming = false;
     if (this.reportPending !== null) {
@@ -315,8 +388,22 @@ export class ChatClient extends EventTarget {
       case "room": return frame.room && this._emit("room", { room: frame.room });
       case "pinned": return this._emit("pinned", { message: frame.message ?? null });
       case "notice": return this._emit("private", { frame });
-      default: return undefined; // frames this client does not know (yet)
+      default: return this._onOther(frame);
     }
+  }
+
+  /** An answer to a member frame we sent, or news for this member, or unknown. */
+  _onOther(frame) {
+    const index = this.awaiting.findIndex(
+      (a) => a.kind === "member" && answers(a.frame, frame, this.me),
+    );
+    if (index !== -1) {
+      const [answer] = this.awaiting.splice(index, 1);
+      answer.resolve(frame);
+      return;
+    }
+    if (PUSH_TYPES.has(frame.type)) this._emit("push", { frame });
+    // Anything else: a frame this client does not know (yet).
   }
 
   _onWelcome(frame) {
@@ -330,6 +417,7 @@ export class ChatClient extends EventTarget {
     this.room = frame.room ?? this.room;
     this.online = new Set(Array.isArray(frame.online) ? frame.online : []);
     this.onlineCount = Number.isInteger(frame.online_count) ? frame.online_count : this.online.size;
+    this.openToChat = new Set(Array.isArray(frame.open_to_chat) ? frame.open_to_chat : []);
     this.resumeAdded = 0;
     this._setState("connected", { retryAt: null });
     this._emit("welcome", { frame, reconnect });
@@ -472,6 +560,10 @@ export class ChatClient extends EventTarget {
       const message = this.reportPending;
       this.reportPending = null;
       this._emit("report", { message, ok: false, code, detail });
+      return;
+    }
+    if (answer.kind === "member") {
+      answer.reject({ ...frame, code, detail });
       return;
     }
     if (answer.kind === "history") this.historyInFlight = false;

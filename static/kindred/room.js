@@ -1,4 +1,5 @@
-// The topic-room page: wires the shared chat client and UI pieces to room.html.
+// A conversation page: wires the shared chat client and UI pieces to room.html (a topic
+// room) or chat.html (a one-on-one chat, `data-kind="chat"`, whose own bits are in chat.js).
 
 import { postJSON, shortTime } from "./api.js";
 import { ChatClient } from "./chat-client.js";
@@ -10,9 +11,29 @@ import {
   plainText,
   renderBody,
 } from "./chat-ui.js";
+import { ChatNotices, mountPresenceChoices, requestProblem } from "./notices.js";
 
 const $ = (id) => document.getElementById(id);
 const page = $("room-page");
+const KIND = page.dataset.kind === "chat" ? "chat" : "room";
+const WORDS = {
+  room: {
+    beginning: "This is the beginning of the room.",
+    stopped: {
+      forbidden: "You can't join this room.",
+      not_found: "There's no such room. It may have been renamed or closed.",
+      kicked: "A facilitator has asked you to step out of this room for now. "
+        + "You can come back when you're ready.",
+    },
+    disconnected: "You've been disconnected from this room.",
+  },
+  chat: {
+    beginning: "This is the beginning of your chat.",
+    // A chat socket answers 4403 for a chat that has ended (and nothing else tells apart).
+    stopped: { forbidden: "This chat has ended.", not_found: "This chat has ended." },
+    disconnected: "You've been disconnected from this chat.",
+  },
+}[KIND];
 const MAX_LENGTH = Number($("message-input").getAttribute("maxlength")) || 2000;
 const MODERATORS = new Set(["facilitator", "admin"]);
 const NEAR_BOTTOM_PX = 160;
@@ -80,14 +101,18 @@ client.addEventListener("state", (event) => indicator.update(event.detail));
 client.addEventListener("welcome", (event) => {
   const { frame, reconnect } = event.detail;
   const room = frame.room || {};
-  if (typeof room.title === "string") $("room-title").textContent = room.title;
-  if (typeof room.description === "string") $("room-description").textContent = room.description;
+  if (KIND === "room") {
+    if (typeof room.title === "string") $("room-title").textContent = room.title;
+    if (typeof room.description === "string") $("room-description").textContent = room.description;
+  }
   showRoomRules(room);
   showPinned(frame.pinned);
   if (!reconnect) {
     const history = Array.isArray(frame.history) ? frame.history : [];
     $("load-earlier").hidden = history.length < client.historyPage;
-    if (window.matchMedia("(min-width: 60rem)").matches) $("here-details").open = true;
+    if ($("here-details") && window.matchMedia("(min-width: 60rem)").matches) {
+      $("here-details").open = true;
+    }
   }
 });
 
@@ -166,20 +191,35 @@ client.addEventListener("removed", (event) => {
 });
 
 client.addEventListener("presence", (event) => {
+  if (!$("here-list")) return; // a chat page shows who is here its own way (chat.js)
   const { online, count } = event.detail;
   $("here-count").textContent = String(count);
+  // Rebuilding the list must not lose a keyboard user's place on an "Ask to chat" button.
+  const focused = document.activeElement?.closest?.("#here-list [data-ask]")?.dataset.ask;
   const items = online.map((handle) => {
     const li = document.createElement("li");
-    li.textContent = handle;
+    const name = document.createElement("span");
+    name.className = "here-handle";
+    name.textContent = handle;
+    li.append(name);
     if (handle === me()) {
       const you = document.createElement("span");
       you.className = "you";
       you.textContent = " (you)";
-      li.append(you);
+      name.append(you);
+    } else if (client.openToChat.has(handle)) {
+      const ask = document.createElement("button");
+      ask.type = "button";
+      ask.className = "button-link ask-chat";
+      ask.dataset.ask = handle;
+      ask.textContent = "Ask to chat";
+      ask.setAttribute("aria-label", `Ask to chat with ${handle}, one-on-one`);
+      li.append(ask);
     }
     return li;
   });
   $("here-list").replaceChildren(...items);
+  if (focused) $("here-list").querySelector(`[data-ask="${CSS.escape(focused)}"]`)?.focus();
   const unlisted = count - online.length;
   $("here-more").hidden = unlisted <= 0;
   $("here-more").textContent = unlisted > 0
@@ -227,12 +267,7 @@ client.addEventListener("stopped", (event) => {
     window.location.assign(`/join/?next=${encodeURIComponent(window.location.pathname)}`);
     return;
   }
-  const words = {
-    forbidden: "You can't join this room.",
-    not_found: "There's no such room. It may have been renamed or closed.",
-    kicked: "A facilitator has asked you to step out of this room for now. "
-      + "You can come back when you're ready.",
-  }[reason] || "You've been disconnected from this room.";
+  const words = WORDS.stopped[reason] || WORDS.disconnected;
   $("room-stopped-text").textContent = words;
   $("room-stopped-rejoin").hidden = reason !== "kicked";
   $("room-stopped").hidden = false;
@@ -361,9 +396,7 @@ client.addEventListener("history", (event) => {
     beginningReached = true;
     const hadFocus = document.activeElement === $("load-earlier");
     $("load-earlier").hidden = true;
-    $("history-status").textContent = added
-      ? `${loaded} This is the beginning of the room.`
-      : "This is the beginning of the room.";
+    $("history-status").textContent = added ? `${loaded} ${WORDS.beginning}` : WORDS.beginning;
     // The button is gone: keep keyboard focus here, at the top, not lost.
     if (hadFocus) $("history-status").focus({ preventScroll: true });
   } else {
@@ -400,12 +433,16 @@ function toggleMenu(button) {
   report.className = "button button-quiet button-small";
   report.dataset.action = "report";
   report.textContent = "Report";
-  const block = document.createElement("button");
-  block.type = "button";
-  block.className = "button button-quiet button-small";
-  block.dataset.action = "block";
-  block.textContent = `Block ${author}`;
-  menu.append(report, block);
+  menu.append(report);
+  // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
+  if (KIND === "room") {
+    const block = document.createElement("button");
+    block.type = "button";
+    block.className = "button button-quiet button-small";
+    block.dataset.action = "block";
+    block.textContent = `Block ${author}`;
+    menu.append(block);
+  }
   item.append(menu);
   button.setAttribute("aria-controls", menu.id);
   button.setAttribute("aria-expanded", "true");
@@ -524,7 +561,8 @@ function openBlock(handle, opener) {
   $("block-confirm").focus();
 }
 
-$("block-confirm").addEventListener("click", async () => {
+// A chat page has no room block dialog: blocking ends the chat there (chat.js).
+$("block-confirm")?.addEventListener("click", async () => {
   if (!blocking) return;
   const handle = blocking;
   $("block-confirm").disabled = true;
@@ -546,8 +584,66 @@ $("block-confirm").addEventListener("click", async () => {
   status.say(`You blocked ${handle}. ${hidden ? "Their messages are hidden." : ""}`.trim());
   $("history-status").textContent = `You blocked ${handle}. You won't see their messages.`;
 });
-blockDialog.addEventListener("close", () => {
+blockDialog?.addEventListener("close", () => {
   blocking = null;
 });
+
+// --- chat requests, notices and presence choices ----------------------------------------------
+
+// Notices for this member (a chat request, a facilitator checking in, a drop-in match)
+// sit above the composer, where they are seen without scrolling; they never take focus.
+const notices = new ChatNotices(document.createElement("div"), {
+  client,
+  announcer: status,
+  fallbackFocus: () => (input.disabled ? null : input),
+});
+notices.container.id = "notices";
+notices.container.setAttribute("role", "region");
+notices.container.setAttribute("aria-label", "Requests and updates for you");
+document.querySelector(".composer-wrap").prepend(notices.container);
+
+let hereStatus = null;
+if (KIND === "room" && $("here-details")) {
+  hereStatus = document.createElement("p");
+  hereStatus.className = "here-status";
+  hereStatus.id = "here-status";
+  hereStatus.setAttribute("role", "status");
+  $("here-details").append(hereStatus);
+  mountPresenceChoices($("here-details"), { idPrefix: "here" });
+}
+
+async function askToChat(handle, asker) {
+  asker.disabled = true;
+  hereStatus.textContent = `Asking ${handle}…`;
+  try {
+    const answer = await client.request({ type: "chat.request", to: handle });
+    if (answer.type === "chat.accepted") {
+      // They had asked us too: the chat is open.
+      hereStatus.textContent = `${handle} had asked you too, so your chat is open.`;
+      notices.show({ type: "chat.accepted", chat: answer.chat, by: handle });
+    } else {
+      notices.remember(answer.chat, handle);
+      hereStatus.textContent = `We've asked ${handle}. You'll see a notice here when they answer.`;
+    }
+  } catch (error) {
+    const problem = requestProblem(error, handle);
+    hereStatus.replaceChildren(problem.text);
+    if (problem.chat) {
+      const link = document.createElement("a");
+      link.href = `/chats/${Number(problem.chat)}/`;
+      link.textContent = "Go to that chat";
+      hereStatus.append(" ", link);
+    }
+  } finally {
+    if (asker.isConnected) asker.disabled = false;
+  }
+}
+
+$("here-list")?.addEventListener("click", (event) => {
+  const asker = event.target.closest("button[data-ask]");
+  if (asker) askToChat(asker.dataset.ask, asker);
+});
+
+export { client, list, status, announcer, input, notices, me };
 
 client.start();

@@ -186,3 +186,137 @@ def test_call_and_text_links():
 def test_presence_api_shape(rooms):
     data = Client().get("/api/presence/").json()
     assert set(data) == {"online", "facilitators_on_duty", "rooms"}
+
+
+# --- chats, the drop-in line and the facilitators' dashboard ------------------------------
+
+
+def logged_in(member) -> Client:
+    client = Client()
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def make_chat(requester, recipient, *, status="open", origin="request"):
+    from rooms.chats import open_chat
+
+    return open_chat(requester=requester, recipient=recipient, origin=origin, status=status)
+
+
+def test_chats_page_for_members_and_join_for_visitors(rooms, member_client):
+    response = Client().get("/chats/")
+    assert response.status_code == 302
+    assert response["Location"] == "/join/?next=%2Fchats%2F"
+    response = member_client.get("/chats/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_inline_code(html)
+    assert 'src="/static/kindred/chats.js"' in html
+    assert 'id="ask-form"' in html and 'for="ask-handle"' in html
+    assert 'href="/resources/"' in html and 'href="/dropin/"' in html
+    assert "csrftoken" in response.cookies
+
+
+def test_chat_page_only_for_its_two_participants(rooms, member, make_member):
+    other = make_member("NightOwl")
+    outsider = make_member("Stranger")
+    chat = make_chat(member, other)
+    html = logged_in(member).get(f"/chats/{chat.pk}/").content.decode()
+    assert_no_inline_code(html)
+    assert f'data-socket-path="/ws/chats/{chat.pk}/"' in html
+    assert 'data-kind="chat"' in html and 'data-with="NightOwl"' in html
+    assert "Chat with NightOwl" in html and "Leave chat" in html and "Block this person" in html
+    assert 'type="module" src="/static/kindred/chat.js"' in html
+    assert logged_in(other).get(f"/chats/{chat.pk}/").status_code == 200
+
+    # Someone else's chat and a chat that doesn't exist look exactly the same.
+    theirs = logged_in(outsider).get(f"/chats/{chat.pk}/")
+    missing = logged_in(outsider).get(f"/chats/{chat.pk + 1000}/")
+    huge = logged_in(outsider).get("/chats/99999999999999999999999/")
+    assert theirs.status_code == missing.status_code == huge.status_code == 404
+    assert theirs.content == missing.content == huge.content
+    assert b"NightOwl" not in theirs.content and b"QuietOtter" not in theirs.content
+    assert_no_inline_code(theirs.content.decode())
+
+    # Visitors join first (whatever the id).
+    response = Client().get(f"/chats/{chat.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/join/?next=%2Fchats%2F{chat.pk}%2F"
+
+
+def test_an_ended_chat_says_so_without_a_socket(rooms, member, make_member):
+    chat = make_chat(member, make_member("LeftAlready"), status="closed")
+    html = logged_in(member).get(f"/chats/{chat.pk}/").content.decode()
+    assert "This chat has ended." in html and 'href="/chats/"' in html
+    assert "chat.js" not in html and "data-socket-path" in html
+    assert 'id="composer"' not in html
+    waiting = make_chat(member, make_member("NotYetAnswered"), status="requested")
+    html = logged_in(member).get(f"/chats/{waiting.pk}/").content.decode()
+    assert "hasn't started yet" in html and "chat.js" not in html
+
+
+def test_dropin_page(rooms, member, member_client):
+    response = Client().get("/dropin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/join/?next=%2Fdropin%2F"
+    html = Client().get(response["Location"]).content.decode()
+    assert 'data-next="/dropin/"' in html
+
+    response = member_client.get("/dropin/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_inline_code(html)
+    assert 'data-state="start"' in html and "Talk to someone now" in html
+    assert 'src="/static/kindred/dropin.js"' in html
+    assert "not a crisis service" in html
+    # The crisis lines are always on this page, emergency services first.
+    assert html.index('href="tel:911"') < html.index('href="tel:988"')
+    assert 'class="resource resource-emergency"' in html
+    assert 'href="/rooms/late-night/"' in html
+
+
+def test_dropin_page_picks_up_a_wait_in_progress(rooms, member, member_client, make_member):
+    from rooms.dropin import dropin_accept, dropin_join
+
+    dropin_join(member_id=member.pk)
+    html = member_client.get("/dropin/").content.decode()
+    assert 'data-state="waiting"' in html
+    helper = make_member("SteadyHelper", role="facilitator")
+    matched = dropin_accept(
+        member_id=helper.pk, request_id=dropin_join(member_id=member.pk)["request"]
+    )
+    html = member_client.get("/dropin/").content.decode()
+    assert 'data-state="matched"' in html
+    assert f'href="/chats/{matched["chat"]}/"' in html and "SteadyHelper took your request" in html
+
+
+def test_dashboard_for_facilitators_supporters_members_and_visitors(rooms, member, make_member):
+    response = Client().get("/facilitators/")
+    assert response.status_code == 302
+    assert response["Location"] == "/facilitators/login/?next=/facilitators/"
+
+    response = logged_in(member).get("/facilitators/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "For facilitators only" in html and 'href="/resources/"' in html
+    assert_no_inline_code(html)
+    assert "dashboard.js" not in html
+
+    facilitator = make_member("SteadyFacil", role="facilitator")
+    response = logged_in(facilitator).get("/facilitators/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_inline_code(html)
+    assert 'data-moderator="1"' in html and 'role="switch"' in html
+    assert 'id="tab-queue"' in html and 'id="tab-audit"' in html and 'id="panel-dropin"' in html
+    assert 'data-room="late-night"' in html
+    assert 'type="module" src="/static/kindred/dashboard.js"' in html
+
+    supporter = make_member("KindSupporter", role="supporter")
+    response = logged_in(supporter).get("/facilitators/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_inline_code(html)
+    assert 'data-moderator="0"' in html and 'id="panel-dropin"' in html
+    assert 'id="tab-queue"' not in html and 'id="queue-list"' not in html
+    assert 'data-room="' not in html and "mod-client.js" not in html

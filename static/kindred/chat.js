@@ -1,0 +1,113 @@
+// A one-on-one chat page (chat.html): the conversation itself is room.js over
+// /ws/chats/<id>/; this adds who is here, "Leave chat", "Block this person", and
+// the end of the chat (a `chat.closed` frame, then the socket closes with 4403).
+
+import { postJSON } from "./api.js";
+import { client, input, status } from "./room.js";
+
+const $ = (id) => document.getElementById(id);
+const page = $("room-page");
+const chatId = Number(page.dataset.chat);
+const other = page.dataset.with || "The other person";
+
+// --- who is here ----------------------------------------------------------------------
+
+let seenOther = false;
+client.addEventListener("presence", (event) => {
+  const { online, count } = event.detail;
+  // Only the two of you can be here: a count of two means they are (even if invisible).
+  const here = online.includes(other) || count > 1;
+  const before = $("chat-presence").textContent;
+  let words;
+  if (here) words = `${other} is here now.`;
+  else if (seenOther) words = `${other} has stepped away. They'll see your messages when they're back.`;
+  else words = `${other} hasn't opened the chat yet. They'll see your messages when they do.`;
+  seenOther ||= here;
+  $("chat-presence").textContent = words;
+  if (before !== words && before !== "Connecting…") status.say(words);
+});
+
+// --- the end of the chat ----------------------------------------------------------------
+
+let ended = null; // words saying how it ended, once it has
+
+function showEnded(words) {
+  ended ||= words;
+  $("room-stopped-text").textContent = ended;
+  $("room-stopped-rejoin").hidden = true;
+  $("room-stopped").hidden = false;
+  $("chat-actions").hidden = true;
+  input.disabled = true;
+  $("send-button").disabled = true;
+  $("chat-presence").textContent = "";
+}
+
+// The other side ended it (their copy of chat.closed; `by` is null when they blocked us,
+// and we say no more than that the chat has ended).
+client.addEventListener("push", (event) => {
+  const { frame } = event.detail;
+  if (frame.type !== "chat.closed" || frame.chat !== chatId) return;
+  showEnded(frame.by === other ? `${other} left the chat. This chat has ended.` : "This chat has ended.");
+  status.say(ended);
+});
+
+// Then (or first: the close may overtake the answer) the socket closes with 4403.
+client.addEventListener("stopped", (event) => {
+  if (event.detail.reason !== "forbidden" && event.detail.reason !== "not_found") return;
+  showEnded("This chat has ended.");
+  $("room-stopped").focus();
+});
+
+// --- leave and block --------------------------------------------------------------------
+
+let opener = null;
+function openDialog(dialog, from) {
+  opener = from;
+  dialog.querySelector(".form-error").textContent = "";
+  dialog.showModal();
+}
+for (const dialog of [$("leave-dialog"), $("chat-block-dialog")]) {
+  dialog.addEventListener("close", () => {
+    if (ended) $("room-stopped").focus();
+    else (opener && opener.isConnected ? opener : input).focus();
+  });
+}
+
+$("leave-chat").addEventListener("click", (event) => openDialog($("leave-dialog"), event.currentTarget));
+$("block-chat").addEventListener("click", (event) => openDialog($("chat-block-dialog"), event.currentTarget));
+
+/** Ends the chat with chat.leave or chat.block (HTTP when the socket is down). */
+async function endChat(kind, button, error) {
+  const words = kind === "block"
+    ? `You blocked ${other}. This chat has ended.`
+    : "You left the chat. This chat has ended.";
+  button.disabled = true;
+  let problem = null;
+  try {
+    await client.request({ type: kind === "block" ? "chat.block" : "chat.leave" });
+  } catch (failure) {
+    if (failure.code === "offline") {
+      const result = await postJSON(`/api/chats/${chatId}/${kind === "block" ? "block" : "leave"}/`, {});
+      if (!result.ok && result.status !== 404) problem = result.data.detail;
+    } else if (failure.code !== "disconnected") {
+      problem = failure.detail;
+    }
+    // "disconnected": the server closes the chat's sockets as it ends the chat.
+  }
+  button.disabled = false;
+  if (problem) {
+    error.textContent = problem;
+    return;
+  }
+  // Stop first: its "stopped" event must not have the last word.
+  client.stop("closed");
+  ended = words;
+  showEnded(words);
+  button.closest("dialog").close();
+  status.say(words);
+}
+
+$("leave-confirm").addEventListener("click", (event) =>
+  endChat("leave", event.currentTarget, $("leave-error")));
+$("chat-block-confirm").addEventListener("click", (event) =>
+  endChat("block", event.currentTarget, $("chat-block-error")));
