@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -274,8 +275,8 @@ def resolve_country(request: HttpRequest) -> tuple[str | None, str]:
     asked = normalise_country(request.GET.get("country"))
     if asked:
         return asked, "chosen"
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and getattr(user, "country", ""):
+    user = _member(request)
+    if user is not None and getattr(user, "country", ""):
         stored = normalise_country(user.country)
         if stored:
             return stored, "member"
@@ -287,7 +288,12 @@ def resolve_country(request: HttpRequest) -> tuple[str | None, str]:
 
 def _member(request: HttpRequest):
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    try:
+        return user if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        # Sessions live in the database: with it down, treat everyone as a visitor
+        # so the pages that lead to help still render.
+        return None
 
 
 # --- pages --------------------------------------------------------------------
@@ -296,7 +302,13 @@ def _member(request: HttpRequest):
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     counts = presence_counts_or_empty()
-    rooms = [{"room": room, "online": counts["rooms"].get(room.slug, 0)} for room in topic_rooms()]
+    try:
+        listed = topic_rooms()
+    except DatabaseError:
+        # The crisis link and the page itself must still load; rooms come back
+        # with the database.
+        listed = []
+    rooms = [{"room": room, "online": counts["rooms"].get(room.slug, 0)} for room in listed]
     return render(
         request,
         "home.html",

@@ -246,6 +246,9 @@ def message_release(
         room=message.room,
         message_id=message.pk,
     )
+    # Every dashboard shows the message as delivered now.
+    for held_item in QueueItem.objects.filter(message=message).values_list("pk", flat=True):
+        queue.announce(held_item, new=False)
     return {"type": "done", "action": "release_message", "message": message.pk}
 
 

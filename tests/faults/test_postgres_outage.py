@@ -80,10 +80,14 @@ async def test_database_outage_is_answered_unavailable_and_the_retry_stores_once
             assert health.status_code == 503
             assert health.json()["database"] == "unavailable"
             assert proxy.refused > 0, "the server really tried the database"
-            # The way to a crisis line still opens (for a visitor without a session;
-            # see docs/security.md for the signed-in case).
+            # The way to a crisis line still opens, for a visitor and for a member
+            # whose session can't be read right now, and so does the home page.
             resources = httpx.get(f"{server.http}/resources/", timeout=10)
             assert resources.status_code == 200 and "emergency" in resources.text.lower()
+            signed_in = writer.client.get("/resources/")
+            assert signed_in.status_code == 200 and "emergency" in signed_in.text.lower()
+            home = writer.client.get("/")
+            assert home.status_code == 200 and "/resources/" in home.text
 
             proxy.restore()
             await wait_for(
