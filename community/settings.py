@@ -105,7 +105,15 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # Persistent connections (checked before reuse): opening a PostgreSQL
+    # connection for every message costs more than storing the message.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("CONN_MAX_AGE", 300),
+            conn_health_checks=True,
+        )
+    }
 else:
     DATABASES = {
         "default": {
