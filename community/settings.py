@@ -105,12 +105,13 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # Persistent connections (checked before reuse): opening a PostgreSQL
-    # connection for every message costs more than storing the message.
+    # CONN_MAX_AGE > 0 keeps connections open (checked before reuse), which saves
+    # a connection per message but holds one per worker thread per process: size
+    # PostgreSQL's max_connections (or a pooler) for that before raising it.
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=env_int("CONN_MAX_AGE", 300),
+            conn_max_age=env_int("CONN_MAX_AGE", 0),
             conn_health_checks=True,
         )
     }
