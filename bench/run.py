@@ -621,7 +621,7 @@ def scenario_fanout(ctx: Context, nservers: int, code: str) -> dict[str, Any]:
             "loadgen_processes": ctx.nprocs,
         }
     }
-    for kind in ("kindred", "naive"):
+    for kind in ctx.args.targets:
         label = f"{code}-{kind}"
         log(f"  [{code}] {kind}: {nservers} daphne process(es), {members} members in one room")
         with Target(ctx, kind, label, nservers) as target:
@@ -708,7 +708,7 @@ def scenario_rooms(ctx: Context) -> dict[str, Any]:
             "loadgen_processes": ctx.nprocs,
         }
     }
-    for kind in ("kindred", "naive"):
+    for kind in ctx.args.targets:
         label = f"b-{kind}"
         log(f"  [b] {kind}: {connections} sockets over {rooms} rooms")
         with Target(ctx, kind, label) as target:
@@ -751,7 +751,7 @@ def scenario_idle(ctx: Context) -> dict[str, Any]:
             "client_ping_every_s": 20,
         }
     }
-    for kind in ("kindred", "naive"):
+    for kind in ctx.args.targets:
         label = f"c-{kind}"
         log(f"  [c] {kind}: ramping to {connections} sockets on one process")
         with Target(ctx, kind, label) as target:
@@ -832,6 +832,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="a,b,c,d", help="comma-separated: a,b,c,d")
     parser.add_argument("--quick", action="store_true", help="a small version of each (<2 min)")
+    parser.add_argument(
+        "--targets",
+        type=lambda s: [t.strip() for t in s.split(",") if t.strip()],
+        default=["kindred", "naive"],
+        help="kindred,naive (default both)",
+    )
     parser.add_argument("--doc", help="where to write the report (default: see above)")
     parser.add_argument("--loadgens", type=int, default=2, help="load-generator processes (1–2)")
     parser.add_argument("--members", type=int, default=200, help="members in the fan-out room")
@@ -885,6 +891,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
+    if not args.targets or set(args.targets) - {"kindred", "naive"}:
+        parser.error("--targets takes kindred, naive or both")
     if not 1 <= args.loadgens <= 2:
         parser.error("--loadgens must be 1 or 2")
     return args
@@ -913,7 +921,8 @@ def main(argv: list[str] | None = None) -> int:
     # Stop cleanly (servers, load generators, databases, Redis keys) on any of
     # these, also when started in the background with SIGINT ignored.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupt)
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # nohup stays nohup
+            signal.signal(sig, _interrupt)
     RESULTS.mkdir(parents=True, exist_ok=True)
     nofile = raise_nofile()
     ctx = Context(args)
@@ -961,8 +970,8 @@ def main(argv: list[str] | None = None) -> int:
                 # Servers are stopped by then; record the failure, go on with the rest.
                 log(f"scenario {name} failed:\n{traceback.format_exc()}")
                 results["failed"] = {**results.get("failed", {}), name: traceback.format_exc()}
-    except KeyboardInterrupt:
-        log("interrupted; stopping servers and dropping databases")
+    except KeyboardInterrupt as exc:
+        log(f"interrupted ({exc or 'SIGINT'}); stopping servers and dropping databases")
         return 130
     finally:
         ctx.dbs.drop_all()
