@@ -141,12 +141,20 @@ MAIN_CATEGORIES = (
         "epoll registration churn (Twisted add/remove writer)",
         ("_PollLikeSelector.modify", "addWriter", "removeWriter", "_add_writer", "_remove_writer"),
     ),
-    ("send() system calls (Twisted doWrite)", ("writeSomeData", "doWrite")),
+    ("send() system calls", ("writeSomeData", "doWrite", "write_now (community/transport.py")),
     ("WebSocket framing (autobahn)", ("(autobahn/",)),
-    ("ASGI send plumbing (channels, daphne)", ("(daphne/", "InstanceSessionWrapper")),
-    ("hub and consumer delivery code", ("(rooms/hub.py", "(community/consumers.py")),
+    (
+        "ASGI send plumbing (channels session wrapper, daphne handle_reply)",
+        ("Server.handle_reply (daphne", "InstanceSessionWrapper.send", "serverSend (daphne"),
+    ),
+    (
+        "hops to a worker thread (aclose_old_connections, executor submit)",
+        ("aclose_old_connections", "run_in_executor", "SyncToAsync.__call__ (asgiref"),
+    ),
+    ("frame parsing (pydantic)", ("(community/frames.py", "(pydantic")),
     ("reading from sockets", ("doRead", "dataReceived")),
-    ("Redis (hub subscriber)", ("(redis/",)),
+    ("Redis (hub subscriber, presence)", ("(redis/",)),
+    ("hub and consumer code", ("(rooms/hub.py", "(community/consumers.py", "(rooms/consumers.py")),
     ("channels / asgiref plumbing", ("(channels/", "(asgiref/")),
 )
 
@@ -171,12 +179,24 @@ def _categorise(frames: list[str], categories: tuple) -> str:
     return "other"
 
 
+def thread_group(thread: str) -> str:
+    """Threads that do the same job, counted together."""
+    if thread == "MainThread":
+        return "event loop (MainThread)"
+    if thread.startswith("asyncio_"):
+        return "thread pool (asyncio_*: sync_to_async(thread_sensitive=False))"
+    if thread.startswith("ThreadPoolExecutor"):
+        return "thread-sensitive worker (ThreadPoolExecutor-*: database_sync_to_async)"
+    return thread
+
+
 def hotspots(raw: str, top: int = 20) -> dict[str, Any]:
     """Where the server's time goes, from py-spy's raw (collapsed-stack) output
-    recorded with ``--threads --idle``: per thread, the share of wall time spent
-    working, and, of the working samples, the top functions (inclusive and self),
-    the packages, and a breakdown into categories."""
-    per_thread: dict[str, dict[str, Any]] = {}
+    recorded with ``--threads --idle``. Per group of threads doing the same job:
+    how many threads' worth of wall time it spent working, and, of the working
+    samples, a breakdown into categories, the packages and the top functions."""
+    groups: dict[str, dict[str, Any]] = {}
+    per_thread_samples: dict[str, Counter[str]] = {}
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
@@ -189,54 +209,59 @@ def hotspots(raw: str, top: int = 20) -> dict[str, Any]:
         frames = [re.sub(r":\d+\)$", ")", f) for f in frames]
         if not frames:
             continue
-        t = per_thread.setdefault(
-            thread,
+        name = thread_group(thread)
+        per_thread_samples.setdefault(name, Counter())[thread] += count
+        g = groups.setdefault(
+            name,
             {
-                "samples": 0,
-                "idle": 0,
+                "threads": set(),
+                "busy": 0,
                 "self": Counter(),
                 "inclusive": Counter(),
                 "packages": Counter(),
                 "categories": Counter(),
             },
         )
-        t["samples"] += count
+        g["threads"].add(thread)
         if _idle(frames):
-            t["idle"] += count
             continue
-        t["self"][frames[-1]] += count
-        for name in set(frames):
-            t["inclusive"][name] += count
+        g["busy"] += count
+        g["self"][frames[-1]] += count
+        for fn in set(frames):
+            g["inclusive"][fn] += count
         packages = set()
         for frame in frames:
             match = _FRAME.match(frame)
             if match and match["file"] and not match["file"].startswith("<"):
                 packages.add(_package(match["file"]))
-        for name in packages:
-            t["packages"][name] += count
-        worker = "ThreadPoolExecutor" in thread
-        t["categories"][_categorise(frames, WORKER_CATEGORIES if worker else MAIN_CATEGORIES)] += (
-            count
-        )
+        for pkg in packages:
+            g["packages"][pkg] += count
+        cats = MAIN_CATEGORIES if thread == "MainThread" else WORKER_CATEGORIES
+        g["categories"][_categorise(frames, cats)] += count
 
     out: dict[str, Any] = {"threads": []}
-    for thread, t in sorted(per_thread.items(), key=lambda kv: -kv[1]["samples"]):
-        busy = t["samples"] - t["idle"]
+    for name, g in groups.items():
+        # Wall-clock samples of one thread over the recording (they all ran throughout).
+        span = max(per_thread_samples[name].values())
+        busy = g["busy"]
 
         def share(counter: Counter[str], n: int, busy: int = busy) -> list[tuple[str, float]]:
             return [(k, 100.0 * v / busy) for k, v in counter.most_common(n)] if busy else []
 
         out["threads"].append(
             {
-                "thread": thread,
-                "samples": t["samples"],
-                "busy_pct": 100.0 * busy / t["samples"] if t["samples"] else 0.0,
-                "categories": share(t["categories"], 12),
-                "packages": share(t["packages"], 12),
-                "self": share(t["self"], top),
-                "inclusive": share(t["inclusive"], top + 10),
+                "thread": name,
+                "count": len(g["threads"]),
+                "samples": span,
+                "busy_threads": busy / span if span else 0.0,
+                "busy_pct": 100.0 * busy / span if span else 0.0,
+                "categories": share(g["categories"], 12),
+                "packages": share(g["packages"], 12),
+                "self": share(g["self"], top),
+                "inclusive": share(g["inclusive"], top + 10),
             }
         )
+    out["threads"].sort(key=lambda t: -t["busy_threads"])
     return out
 
 
@@ -370,16 +395,18 @@ def _fanout_section(title: str, data: dict[str, Any], two: bool) -> list[str]:
         + f"), {p['senders']} of them sending at a combined fixed rate, each step "
         f"{p['step_seconds']:g} s, rates {', '.join(f'{r:g}' for r in p['rates'])} msgs/s "
         "(every message is delivered to every member, the sender included). Stepping stops "
-        f"at the first step with p99 > {P99_LIMIT_MS:g} ms, a lost message, an error or an "
-        f"unacked send. {p['loadgen_processes']} load-generator process(es). Before the "
+        f"when a step fails (p99 > {P99_LIMIT_MS:g} ms, a lost message, an error or an unacked "
+        "send) and fails again when repeated at once; a failure that passes on the repeat is "
+        f"shown as its own row. {p['loadgen_processes']} load-generator process(es). Before the "
         "first step each target gets the same warm-up (3 s at 10 msgs/s, not in the tables)."
     )
     out.append("")
     k, n = data.get("kindred"), data.get("naive")
     if k and n:
         rows = []
-        n_steps = {s["rate"]: s for s in n["steps"]}
-        for s in k["steps"]:
+        n_steps = {s["rate"]: s for s in n["steps"]}  # the last attempt at each rate
+        k_steps = {s["rate"]: s for s in k["steps"]}
+        for s in k_steps.values():
             ns = n_steps.get(s["rate"])
             rows.append(
                 [
@@ -395,7 +422,7 @@ def _fanout_section(title: str, data: dict[str, Any], two: bool) -> list[str]:
                 ]
             )
         for rate, ns in n_steps.items():
-            if not any(s["rate"] == rate for s in k["steps"]):
+            if rate not in k_steps:
                 rows.append(
                     [
                         f"{rate:g}",
@@ -437,9 +464,24 @@ def _fanout_section(title: str, data: dict[str, Any], two: bool) -> list[str]:
         out += _table(STEP_HEADER, [_step_row(s, naive_ids=two and d is n) for s in steps])
         out.append("")
         if d.get("saturated_at") is not None:
-            out.append(f"Saturated at {d['saturated_at']:g} msgs/s.")
+            out.append(f"Stopped at {d['saturated_at']:g} msgs/s (failed twice).")
         else:
-            out.append("Did not saturate within the rates tried.")
+            out.append("Did not fail twice at any rate tried.")
+        isolated = [
+            s["rate"]
+            for i, s in enumerate(d["steps"])
+            if not s["passed"]
+            and s.get("label") != "repeat"
+            and i + 1 < len(d["steps"])
+            and d["steps"][i + 1].get("label") == "repeat"
+            and d["steps"][i + 1]["passed"]
+        ]
+        if isolated:
+            out.append(
+                "Failed once and passed on the repeat at "
+                + ", ".join(f"{r:g}" for r in isolated)
+                + " msgs/s."
+            )
         out.append("")
     if two:
         out += [
@@ -558,15 +600,19 @@ def _idle_section(data: dict[str, Any]) -> list[str]:
 def _hotspot_lines(spots: dict[str, Any]) -> list[str]:
     out: list[str] = []
     for t in spots["threads"]:
-        if t["samples"] * t["busy_pct"] / 100 < 20:
-            continue  # a thread that (almost) never worked: executor threads at rest
+        if t["samples"] * t["busy_threads"] < 20:
+            continue  # (almost) never working
+        many = t.get("count", 1) > 1
         out += [
-            f"**Thread `{t['thread']}`**: working in {t['busy_pct']:.0f} % of "
-            f"{t['samples']:,} samples (the rest waiting for work). Of its working samples:",
+            f"**{t['thread']}**"
+            + (f", {t['count']} threads" if many else "")
+            + f": working {t['busy_threads']:.2f} thread(s)' worth of the wall time"
+            + (" (summed over the threads)" if many else "")
+            + ". Of its working samples:",
             "",
         ]
         out += _table(
-            ["what (innermost match)", "share"],
+            ["what (first match, in this order)", "share"],
             [[name, f"{v:.1f} %"] for name, v in t["categories"]],
         )
         out.append("")
@@ -605,22 +651,19 @@ def _profile_section(profile: dict[str, Any], connect: dict[str, Any] | None) ->
     raw_step = profile["steps"][-1]
     if spots:
         for t in spots["threads"]:
-            busy = t["busy_pct"] / 100.0
-            if t["thread"] == "MainThread" and raw_step["deliveries_per_s"]:
+            busy = t["busy_threads"]
+            if t["thread"].startswith("event loop") and raw_step["deliveries_per_s"]:
                 out.append(
-                    f"- Event loop (`MainThread`): busy {t['busy_pct']:.0f} % of the wall time "
-                    f"at {raw_step['deliveries_per_s']:,.0f} deliveries/s, about "
-                    f"{busy / raw_step['deliveries_per_s'] * 1e6:.0f} µs per delivery; at that "
-                    f"cost one core delivers at most about "
-                    f"{raw_step['deliveries_per_s'] / max(busy, 1e-9):,.0f} frames/s."
+                    f"- {t['thread']}: busy {t['busy_pct']:.0f} % of the wall time at "
+                    f"{raw_step['deliveries_per_s']:,.0f} deliveries/s (sends, pings and "
+                    f"deliveries together), about "
+                    f"{busy / raw_step['deliveries_per_s'] * 1e6:.0f} µs per delivery."
                 )
-            elif "ThreadPoolExecutor" in t["thread"] and profile["rate"]:
+            elif busy * t["samples"] >= 20 and profile["rate"]:
                 out.append(
-                    f"- The one worker thread that runs every `database_sync_to_async` call "
-                    f"(`{t['thread']}`): busy {t['busy_pct']:.0f} % of the wall time at "
+                    f"- {t['thread']}: {busy:.2f} thread(s) busy on average at "
                     f"{profile['rate']:g} msgs/s, about {busy / profile['rate'] * 1000:.1f} ms "
-                    f"per message; so one process stores at most about "
-                    f"{profile['rate'] / max(busy, 1e-9):.0f} msgs/s, whatever the cores."
+                    f"of a thread's wall time per message."
                 )
         out.append("")
     out += _hotspot_lines(spots) if spots else ["No samples were recorded.", ""]
@@ -655,6 +698,11 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
                 f"{best['recipients']} (p99 {ms(best['latency']['p99_ms'])}, "
                 f"{best['lost']} lost)"
             )
+            if k.get("first_failure") is not None and k["first_failure"] < best["rate"]:
+                measured += (
+                    f"; a step at {k['first_failure']:g} msgs/s failed once and passed "
+                    "on the repeat"
+                )
             met = best["deliveries_per_s"] >= 40_000
         else:
             measured, met = "no step passed", False
@@ -778,6 +826,13 @@ def write(results: dict[str, Any], path: Path) -> None:
     out.append("")
     out += ["## This run", ""]
     out.append(f"- Command: `{results['command']}` (`make bench` runs the same with `DEBUG=1`).")
+    daphne = "daphne -b 127.0.0.1 -p PORT --websocket-max-message-size 65536 "
+    daphne += "--websocket-max-frame-size 65536"
+    if results.get("daphne_args"):
+        daphne += " " + " ".join(results["daphne_args"])
+        out.append(f"- Servers: `{daphne}` (an experiment: not the flags of `make run`).")
+    else:
+        out.append(f"- Servers: `{daphne}` (the flags of `make run` and the Procfile).")
     out.append(
         f"- Date: {results['started']} (UTC), {minutes:.1f} minutes, run id "
         f"`{results['run_id']}`" + (", **quick** (smoke check)" if results["quick"] else "") + "."
@@ -819,7 +874,14 @@ def write(results: dict[str, Any], path: Path) -> None:
     out.append(
         "- Raised for the benchmark (and printed by it): "
         + ", ".join(f"`{k}={v}`" for k, v in results["raised"].items())
-        + f". `DEBUG={results['debug']}`. Everything else is on as in production: every "
+        + f". `DEBUG={results['debug']}`"
+        + (
+            "; also from the environment: "
+            + ", ".join(f"`{k}={v}`" for k, v in results["env"].items())
+            if results.get("env")
+            else "; no other setting overridden (`CONN_MAX_AGE` etc. at their defaults)"
+        )
+        + ". Everything else is on as in production: every "
         "message is checked, sanitised, stored in PostgreSQL (a fresh database per scenario, "
         "cloned from a migrated and seeded template, dropped afterwards), published on Redis "
         "(its own `REDIS_PREFIX`, keys deleted afterwards), presence kept in Redis, and the "

@@ -169,7 +169,15 @@ def redis_cleanup(redis_url: str, prefix: str) -> int:
 class Daphne:
     """One daphne process (Kindred or the naive baseline) on a loopback port."""
 
-    def __init__(self, name: str, app: str, env: dict[str, str], health_path: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        app: str,
+        env: dict[str, str],
+        health_path: str,
+        extra_args: list[str] | None = None,
+    ) -> None:
+        self.extra_args = extra_args or []
         self.name = name
         self.app = app
         self.env = env
@@ -199,6 +207,7 @@ class Daphne:
                 "65536",
                 "--websocket-max-frame-size",
                 "65536",
+                *self.extra_args,
                 self.app,
             ],
             cwd=ROOT,
