@@ -29,6 +29,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -104,17 +114,36 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Under ASGI Django gives every request its own worker thread, so persistent
+# connections (CONN_MAX_AGE) would be left behind by threads that end; and
+# opening a PostgreSQL connection per call costs more server CPU than a whole
+# message send. So each process keeps a small pool (psycopg_pool): every
+# database call borrows a connection and gives it back. A process never holds
+# more than DB_POOL_MAX_SIZE, so size PostgreSQL's max_connections for
+# processes × DB_POOL_MAX_SIZE. DB_POOL_MAX_SIZE=0 turns the pool off and
+# opens a connection per call (CONN_MAX_AGE then applies).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
 if DATABASE_URL:
-    # CONN_MAX_AGE > 0 keeps connections open (checked before reuse), which saves
-    # a connection per message but holds one per worker thread per process: size
-    # PostgreSQL's max_connections (or a pooler) for that before raising it.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("CONN_MAX_AGE", 0),
-            conn_health_checks=True,
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), DB_POOL_MAX_SIZE),
+                "max_size": DB_POOL_MAX_SIZE,
+                # How long a call waits for a connection before it fails; also how
+                # long a call waits while the database is unreachable, so short:
+                # a member is told "try again" rather than left hanging.
+                "timeout": env_float("DB_POOL_TIMEOUT_SECONDS", 3.0),
+                # Connections above min_size close after this long unused.
+                "max_idle": env_float("DB_POOL_MAX_IDLE_SECONDS", 300.0),
+            }
+        }
+        # With the pool, this is one cheap round trip on every borrow, so that
+        # after the database restarts no call is handed a dead connection.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -218,10 +247,10 @@ SOCKET_FLOOD_CLOSE_AFTER = env_int("SOCKET_FLOOD_CLOSE_AFTER", 200)
 # A socket whose outgoing buffer stays above this many bytes is closed with 4408
 # so the client reconnects and resumes instead of the server buffering forever.
 SOCKET_SEND_BUFFER_LIMIT = env_int("SOCKET_SEND_BUFFER_LIMIT", 1024 * 1024)
-SOCKET_SEND_BUFFER_GRACE_SECONDS = float(os.environ.get("SOCKET_SEND_BUFFER_GRACE_SECONDS", "5"))
+SOCKET_SEND_BUFFER_GRACE_SECONDS = env_float("SOCKET_SEND_BUFFER_GRACE_SECONDS", 5)
 # The hub waits this long for an out-of-order predecessor before it reads the
 # gap from the database.
-HUB_GAP_WAIT_SECONDS = float(os.environ.get("HUB_GAP_WAIT_SECONDS", "0.5"))
+HUB_GAP_WAIT_SECONDS = env_float("HUB_GAP_WAIT_SECONDS", 0.5)
 RECOVERY_PHRASE_WORDS = 6
 BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")
@@ -249,10 +278,10 @@ if env_bool("KINDRED_FAST_HASH"):
 # Presence: sockets refresh every PRESENCE_HEARTBEAT_SECONDS; an entry expires
 # PRESENCE_TTL_SECONDS after its last refresh (a crashed process's members
 # drop out within that time); silent sockets are closed after SOCKET_IDLE_SECONDS.
-PRESENCE_HEARTBEAT_SECONDS = float(os.environ.get("PRESENCE_HEARTBEAT_SECONDS", "20"))
-PRESENCE_TTL_SECONDS = float(os.environ.get("PRESENCE_TTL_SECONDS", "60"))
-PRESENCE_COALESCE_SECONDS = float(os.environ.get("PRESENCE_COALESCE_SECONDS", "0.25"))
-SOCKET_IDLE_SECONDS = float(os.environ.get("SOCKET_IDLE_SECONDS", "60"))
+PRESENCE_HEARTBEAT_SECONDS = env_float("PRESENCE_HEARTBEAT_SECONDS", 20)
+PRESENCE_TTL_SECONDS = env_float("PRESENCE_TTL_SECONDS", 60)
+PRESENCE_COALESCE_SECONDS = env_float("PRESENCE_COALESCE_SECONDS", 0.25)
+SOCKET_IDLE_SECONDS = env_float("SOCKET_IDLE_SECONDS", 60)
 # Moderation
 REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10/1h")
 MUTE_MAX_MINUTES = env_int("MUTE_MAX_MINUTES", 60 * 24 * 30)
@@ -264,7 +293,7 @@ LINK_MIN_HANDLE_AGE_MINUTES = env_int("LINK_MIN_HANDLE_AGE_MINUTES", 60)
 # a fourth refusal within 10 minutes files an item).
 RATE_LIMIT_FLAG_AFTER = os.environ.get("RATE_LIMIT_FLAG_AFTER", "3/10m")
 # Crisis hand-off (docs/safety.md)
-CRISIS_ESCALATE_AFTER = float(os.environ.get("CRISIS_ESCALATE_AFTER", "180"))
+CRISIS_ESCALATE_AFTER = env_float("CRISIS_ESCALATE_AFTER", 180)
 CRISIS_WEBHOOK_URL = os.environ.get("CRISIS_WEBHOOK_URL", "")
 CRISIS_WEBHOOK_ATTEMPTS = env_int("CRISIS_WEBHOOK_ATTEMPTS", 4)
 CRISIS_ONCALL_EMAILS = env_list("CRISIS_ONCALL_EMAILS")
@@ -277,9 +306,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kindred@localhost")
 CHAT_REQUEST_COOLDOWN_HOURS = env_int("CHAT_REQUEST_COOLDOWN_HOURS", 24)
 CHAT_REQUEST_EXPIRE_MINUTES = env_int("CHAT_REQUEST_EXPIRE_MINUTES", 30)
 CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
-DROPIN_TIMEOUT_SECONDS = float(os.environ.get("DROPIN_TIMEOUT_SECONDS", "600"))
+DROPIN_TIMEOUT_SECONDS = env_float("DROPIN_TIMEOUT_SECONDS", 600)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
-SHUTDOWN_CLOSE_WAIT_SECONDS = float(os.environ.get("SHUTDOWN_CLOSE_WAIT_SECONDS", "3"))
+SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the
 # server processes and available as a command); closed moderation items are kept
 # for MODERATION_RETENTION_DAYS with only the excerpt facilitators need.

@@ -52,7 +52,7 @@ class LiveDatabase:
         self.env = {
             k: v
             for k, v in os.environ.items()
-            if k not in {"KINDRED_TEST_DB_NAME", "DJANGO_SETTINGS_MODULE"}
+            if k not in {"KINDRED_TEST_DB_NAME", "DJANGO_SETTINGS_MODULE", "DB_POOL_MAX_SIZE"}
         }
         self.env.update(DEBUG="1", PYTHONUNBUFFERED="1", KINDRED_FAST_HASH="1")
         self.env["REDIS_PREFIX"] = (

@@ -52,6 +52,11 @@ else:
     UNAVAILABLE.setdefault("postgres", "DATABASE_URL is not a PostgreSQL URL")
 os.environ["REDIS_PREFIX"] = f"kindred-test-{RUN_ID}"
 os.environ.setdefault("DEBUG", "1")
+# The in-process suite opens a connection per call: pytest's event loops come
+# and go with their threads, and a pooled connection held by a thread that
+# ends is never given back. Live daphne servers use the pool as in production
+# (tests/live.py drops this).
+os.environ.setdefault("DB_POOL_MAX_SIZE", "0")
 # Fast, still real, recovery-phrase hashing for the suite.
 os.environ.setdefault("KINDRED_FAST_HASH", "1")
 
