@@ -25,6 +25,11 @@ class Inspection:
     card: dict[str, Any] | None = None
     _after: list[Any] = field(default_factory=list)
 
+    @property
+    def has_after_store(self) -> bool:
+        """True when something must be stored in the same transaction as the message."""
+        return bool(self._after)
+
     def after_store(self, *, message: Any, data: Any) -> None:
         for step in self._after:
             step(message)

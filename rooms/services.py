@@ -9,6 +9,7 @@ fan-out. Consumers call it off the event loop and reply with what it returns.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.sanitize import clean_text, render_body
 from rooms.selectors import blocked_ids, message_data, messages_before, room_data
+from rooms.store import message_insert
 
 logger = logging.getLogger("kindred.rooms")
 
@@ -177,20 +179,18 @@ def message_send(
         member=member, room=room, text=text, html=html, country_hint=country_hint
     )
     try:
-        with transaction.atomic():
-            # The row lock orders sends in a room: ids are handed out and
-            # committed one at a time, so a reader never sees 102 before 101.
-            locked = Room.objects.select_for_update().only("id", "last_message_id").get(pk=room.pk)
-            message = Message.objects.create(
+        # What the inspection files (a crisis alert, a flag) commits together
+        # with the message; the usual message with nothing to file is one
+        # statement on its own (rooms.store).
+        with transaction.atomic() if inspection.has_after_store else nullcontext():
+            message = message_insert(
                 room=room,
                 author=member,
                 body=text,
                 html=inspection.html,
                 nonce=nonce or "",
-                prev_id=locked.last_message_id,
                 held=inspection.hold,
             )
-            Room.objects.filter(pk=room.pk).update(last_message_id=message.pk)
             data = message_data(message, room_slug=room.slug, author=member.handle)
             inspection.after_store(message=message, data=data)
             transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))

@@ -6,12 +6,10 @@ resources after a long wait.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from community.models import Role
 from rooms import bus, dropin, services
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 from rooms.services import Refused
+from tests.concurrency import race
 from tests.conftest import communicator, receive_until
 
 sync_db = pytest.mark.django_db
@@ -43,39 +42,6 @@ def waited(request_id: int, seconds: float) -> None:
     DropInRequest.objects.filter(pk=request_id).update(
         created_at=timezone.now() - timedelta(seconds=seconds)
     )
-
-
-def race(calls) -> list:
-    """Run *calls* at the same moment in threads on PostgreSQL (each with its own
-    connection), one after another elsewhere; each one's result or Refused."""
-
-    def outcome(call):
-        try:
-            return call()
-        except Refused as refused:
-            return refused
-
-    if connection.vendor != "postgresql":
-        return [outcome(call) for call in calls]
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = outcome(call)
-        except Exception as exc:  # reported by the assertions below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from community.models import Member
 from rooms import services
 from rooms.models import Message, Room
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,46 @@ def test_seeding_rooms_is_idempotent(db):
     assert seed_rooms() == 0
     assert Room.objects.get(slug="late-night").title == "Edited by an admin"
     assert Room.objects.count() == 8
+
+
+# --- many senders at once (threads on PostgreSQL, as several processes would) ----
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_senders_form_one_unbroken_chain(make_member, rooms, settings):
+    settings.MESSAGE_RATE_LIMIT = "1000/1s"
+    room = rooms["newcomers"]
+    senders = [make_member(f"Sender{i}") for i in range(6)]
+    before = Room.objects.get(pk=room.pk).last_message_id or 0
+
+    def burst(member):
+        return [send(member, room, f"{member.handle} says {k}").message.id for k in range(8)]
+
+    results = race([lambda m=m: burst(m) for m in senders])
+    assert all(isinstance(r, list) for r in results), results
+    chain = list(Message.objects.filter(room=room).order_by("id").values_list("id", "prev_id"))
+    assert len(chain) == 6 * 8
+    # Each message follows the one before it, with nothing skipped or shared.
+    assert chain[0][1] == before
+    assert all(prev == earlier for (earlier, _), (_, prev) in itertools.pairwise(chain))
+    assert Room.objects.get(pk=room.pk).last_message_id == chain[-1][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_nonce_from_several_sockets_at_once_is_stored_once(member, rooms):
+    room = rooms["newcomers"]
+    results = race([lambda: send(member, room, "only once", nonce="tap") for _ in range(5)])
+    assert {r.message.id for r in results} == {Message.objects.get(nonce="tap").pk}
+    assert sum(not r.duplicate for r in results) == 1
+
+
+def test_a_plain_message_is_stored_in_one_statement(member, room):
+    send(member, room, "warm up")
+    with CaptureQueriesContext(connection) as queries:
+        send(member, room, "just talking", nonce="plain-1")
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    if connection.vendor == "postgresql":
+        # Lock, insert and room update are one statement, outside any
+        # BEGIN/COMMIT pair: the room's lock is held for microseconds.
+        assert len(writes) == 1 and writes[0].lstrip().startswith("WITH"), writes
+        assert len(queries) <= 5
