@@ -219,22 +219,27 @@ class LiveConsumer(AsyncConsumer):
             return
         await self._deliver(message_id, author_id, text)
 
-    def offer_message(self, message_id: int, author_id: int, text: str, wire: bytes) -> bool:
-        """The hub's fast path: handle a message without awaiting, writing the frame
-        the hub built once straight to this socket's transport. False when the slow
-        path (``hub_message``) must take it: catching up, or not under daphne."""
+    def offer_messages(self, batch: list[tuple[int, int, str, bytes]], joined: bytes) -> bool:
+        """The hub's fast path: take a room's next messages without awaiting, writing
+        the frames the hub built once straight to this socket's transport, all in
+        one write. *batch* is ``(id, author_id, text, frame)`` in id order and
+        *joined* all its frames together. False when the slow path
+        (``hub_message``) must take them: catching up, or not under daphne."""
         if not self.live or self.closed:
             return self.closed
         protocol = self._protocol
         if not transport.can_write_direct(protocol):
             return False
-        if message_id <= self.last_id:
-            return True
         if self._send_buffer_full():
             return False  # the slow path closes it with 4408
-        self.last_id = message_id
-        if author_id not in self.blocked:
-            transport.write_now(protocol.transport, wire)
+        last, blocked = self.last_id, self.blocked
+        if batch[0][0] > last and not (blocked and any(m[1] in blocked for m in batch)):
+            data = joined
+        else:
+            data = b"".join(m[3] for m in batch if m[0] > last and m[1] not in blocked)
+        self.last_id = max(last, batch[-1][0])
+        if data:
+            transport.write_now(protocol.transport, data)
         return True
 
     async def _deliver(self, message_id: int, author_id: int, text: str) -> None:

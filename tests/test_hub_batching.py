@@ -1,0 +1,145 @@
+"""The hub's fast path: frames built once, several messages per socket write.
+
+A real socket pair stands in for the TCP connection daphne would hand over, so
+what is checked is what a client would read off the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections import deque
+from typing import Any
+
+import pytest
+
+from community.consumers import LiveConsumer
+from rooms.hub import Hub
+
+
+class FakeTransport:
+    """The parts of Twisted's TCP transport the fast path looks at."""
+
+    TLS = False
+    dataBuffer = b""
+    _tempDataLen = 0
+    disconnecting = False
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.socket = sock
+
+    def write(self, data: bytes) -> None:  # the slow path; unused while the pair is empty
+        self.socket.sendall(data)
+
+
+class FakeProtocol:
+    STATE_OPEN = 1
+    state = 1
+    send_queue: deque = deque()
+    websocket_extensions_in_use = None
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.transport = FakeTransport(sock)
+
+
+class CountingSocket:
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.sends = 0
+
+    def send(self, data: bytes) -> int:
+        self.sends += 1
+        return self._sock.send(data)
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+
+def live_socket(blocked: frozenset[int] = frozenset(), last_id: int = 0):
+    server, client = socket.socketpair()
+    counting = CountingSocket(server)
+    consumer = LiveConsumer.__new__(LiveConsumer)
+    consumer.live, consumer.closed, consumer.last_id = True, False, last_id
+    consumer.blocked = blocked
+    consumer._over_since = None
+    consumer._protocol = FakeProtocol(counting)
+    consumer.member_id, consumer.room_id, consumer.topics = 1, 7, ()
+    client.setblocking(False)
+    return consumer, counting, client
+
+
+def frames_read(client: socket.socket) -> list[dict[str, Any]]:
+    """Unmasked server text frames (all short here), decoded."""
+    data = b""
+    while True:
+        try:
+            chunk = client.recv(65536)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    out = []
+    while data:
+        assert data[0] == 0x81 and data[1] < 126
+        length = data[1]
+        out.append(json.loads(data[2 : 2 + length]))
+        data = data[2 + length :]
+    return out
+
+
+def message(message_id: int, author_id: int) -> tuple[int, int, str]:
+    return (message_id, author_id, json.dumps({"type": "message", "id": message_id}))
+
+
+@pytest.fixture
+def hub():
+    hub = Hub()
+    hub.loop = asyncio.new_event_loop()
+    yield hub
+    hub.loop.close()
+
+
+def write_all(hub: Hub, targets: tuple, messages: list[tuple[int, int, str]]) -> None:
+    for args in messages:
+        hub._enqueue("message", targets, args)
+    _, first_targets, first = hub._outbox.popleft()
+    hub.loop.run_until_complete(hub._write_messages(hub._outbox, first_targets, first))
+
+
+def test_messages_queued_together_reach_each_socket_in_one_write(hub):
+    sockets = [live_socket() for _ in range(3)]
+    targets = tuple(consumer for consumer, _, _ in sockets)
+    write_all(hub, targets, [message(i, 5) for i in (11, 12, 13)])
+    for consumer, counting, client in sockets:
+        assert [f["id"] for f in frames_read(client)] == [11, 12, 13]
+        assert counting.sends == 1
+        assert consumer.last_id == 13
+    assert not hub._outbox
+
+
+def test_a_batch_leaves_out_blocked_authors_and_what_a_socket_already_has(hub):
+    blocking, _, blocking_client = live_socket(blocked=frozenset({9}))
+    behind, _, behind_client = live_socket(last_id=12)
+    plain, _, plain_client = live_socket()
+    batch = [message(11, 5), message(12, 9), message(13, 5), message(14, 9)]
+    write_all(hub, (blocking, behind, plain), batch)
+    assert [f["id"] for f in frames_read(blocking_client)] == [11, 13]
+    assert [f["id"] for f in frames_read(behind_client)] == [13, 14]
+    assert [f["id"] for f in frames_read(plain_client)] == [11, 12, 13, 14]
+    assert blocking.last_id == behind.last_id == plain.last_id == 14
+
+
+def test_messages_for_other_sockets_are_not_swept_into_the_batch(hub, settings):
+    settings.HUB_BATCH_MAX_MESSAGES = 2
+    first, _, first_client = live_socket()
+    second, _, _ = live_socket()
+    hub._enqueue("message", (first,), message(1, 5))
+    hub._enqueue("message", (first,), message(2, 5))
+    hub._enqueue("message", (first,), message(3, 5))  # over the batch limit
+    hub._enqueue("message", (second,), message(4, 5))  # another room
+    _, targets, args = hub._outbox.popleft()
+    hub.loop.run_until_complete(hub._write_messages(hub._outbox, targets, args))
+    assert [f["id"] for f in frames_read(first_client)] == [1, 2]
+    assert [item[2][0] for item in hub._outbox] == [3, 4]
