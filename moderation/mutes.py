@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from moderation.models import Mute
 
+_NOT_READ = object()
 
-def active_mute_until(*, member_id: int, room_id: int):
-    mute = (
-        Mute.objects.filter(member_id=member_id, until__gt=timezone.now())
+
+def _active(room_id: int):
+    return (
+        Mute.objects.filter(until__gt=timezone.now())
         .filter(Q(room_id=room_id) | Q(room__isnull=True))
         .order_by("-until")
-        .first()
     )
+
+
+def active_mute_until(*, member_id: int, room_id: int):
+    mute = _active(room_id).filter(member_id=member_id).first()
     return mute.until if mute else None
 
 
-def check_not_muted(*, member, room) -> None:
+def mute_until_subquery(*, room_id: int) -> Subquery:
+    """``active_mute_until`` as a column of a Member query (``OuterRef("pk")``), so
+    the message path reads the sender and their mute in one round trip."""
+    return Subquery(_active(room_id).filter(member_id=OuterRef("pk")).values("until")[:1])
+
+
+def check_not_muted(*, member, room, until=_NOT_READ) -> None:
+    """Refuse a muted member; *until* when the caller already read it."""
     from rooms.services import Refused
 
-    until = active_mute_until(member_id=member.pk, room_id=room.pk)
+    if until is _NOT_READ:
+        until = active_mute_until(member_id=member.pk, room_id=room.pk)
     if until is not None:
         raise Refused(
             "muted",

@@ -174,8 +174,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
     async def frame_message(self, frame: SendMessage) -> None:
         try:
             # Not thread-sensitive: sends from different sockets run side by side,
-            # each thread with its own (persistent) connection, so one socket's
-            # database round trips don't queue everyone else's. A socket's own
+            # each borrowing a pooled connection, so one socket's database round
+            # trips don't queue everyone else's. A socket's own
             # frames are still handled one at a time, in order.
             result = await database_sync_to_async(services.message_send, thread_sensitive=False)(
                 member_id=self.member_id,

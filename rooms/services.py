@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from community import ratelimit
@@ -58,7 +59,10 @@ class NotAllowed(Refused):
 
 
 def check_member(*, member_id: int) -> Member:
-    member = Member.objects.filter(pk=member_id, is_active=True).first()
+    return _check_member_found(Member.objects.filter(pk=member_id, is_active=True).first())
+
+
+def _check_member_found(member: Member | None) -> Member:
     if member is None:
         raise NotAllowed("Your session has ended. Please join again.")
     if member.is_banned:
@@ -68,7 +72,10 @@ def check_member(*, member_id: int) -> Member:
 
 def check_room_access(*, member: Member, slug: str) -> Room:
     """The room *member* may read, by slug. Same answer for missing and hidden rooms."""
-    room = Room.objects.filter(slug=slug).first()
+    return _check_room_found(member=member, room=Room.objects.filter(slug=slug).first())
+
+
+def _check_room_found(*, member: Member, room: Room | None) -> Room:
     if room is None:
         raise NotFound()
     if room.kind == RoomKind.DIRECT:
@@ -79,6 +86,8 @@ def check_room_access(*, member: Member, slug: str) -> Room:
 
 
 def check_can_post(*, member: Member, room: Room) -> None:
+    """Locked room, new-handle wait, mute. The mute is read here unless *member*
+    came from ``_check_sender``, which read it already."""
     if member.is_moderator:
         return
     if room.is_locked:
@@ -96,7 +105,10 @@ def check_can_post(*, member: Member, room: Room) -> None:
             )
     from moderation.mutes import check_not_muted
 
-    check_not_muted(member=member, room=room)
+    if hasattr(member, "muted_until"):
+        check_not_muted(member=member, room=room, until=member.muted_until)
+    else:
+        check_not_muted(member=member, room=room)
 
 
 def check_body(*, body: str) -> str:
@@ -142,6 +154,27 @@ def _existing(member: Member, room: Room, nonce: str) -> MessageData | None:
     return message_data(found, room_slug=room.slug, author=member.handle) if found else None
 
 
+def _check_sender(*, member_id: int, room_slug: str, nonce: str | None) -> tuple[Member, Room]:
+    """``check_member`` and ``check_room_access`` for a send, with the sender's mute
+    and any message they already sent under *nonce* read in the same query:
+    every round trip is paid again, under load, in waiting for the database and
+    the interpreter, so the busiest path makes two instead of four."""
+    from moderation.mutes import mute_until_subquery
+
+    room = Room.objects.filter(slug=room_slug).first()
+    members = Member.objects.filter(pk=member_id, is_active=True)
+    if room is not None:
+        sent = Message.objects.filter(author_id=OuterRef("pk"), room_id=room.pk, nonce=nonce)
+        members = members.annotate(
+            muted_until=mute_until_subquery(room_id=room.pk),
+            sent_id=Subquery(sent.values("id")[:1])
+            if nonce
+            else Value(None, output_field=BigIntegerField()),
+        )
+    member = _check_member_found(members.first())
+    return member, _check_room_found(member=member, room=room)
+
+
 def message_send(
     *,
     member_id: int,
@@ -151,9 +184,8 @@ def message_send(
     country_hint: str | None = None,
 ) -> SendResult:
     """Store and publish one message; idempotent per (member, room, nonce)."""
-    member = check_member(member_id=member_id)
-    room = check_room_access(member=member, slug=room_slug)
-    if nonce:
+    member, room = _check_sender(member_id=member_id, room_slug=room_slug, nonce=nonce)
+    if nonce and member.sent_id is not None:
         seen = _existing(member, room, nonce)
         if seen is not None:
             return SendResult(message=seen, duplicate=True)
