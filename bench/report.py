@@ -165,10 +165,15 @@ def _package(path: str) -> str:
 
 
 def _idle(frames: list[str]) -> bool:
-    """Waiting, not working: an event loop in select(), or an executor thread
-    between jobs (no work item on its stack)."""
+    """Waiting, not working: an event loop in select(), an executor thread between
+    jobs (no work item on its stack), or a pool's housekeeping thread waiting for
+    a job (psycopg_pool's workers and scheduler)."""
     if any(f.startswith("_worker (concurrent/futures/thread.py") for f in frames):
         return not any(f.startswith("_WorkItem.run") for f in frames)
+    if any("(psycopg_pool/" in f for f in frames) and frames[-1].startswith(
+        ("Condition.wait", "Event.wait", "Lock.acquire")
+    ):
+        return True
     return frames[-1].startswith(("EpollSelector.select", "select ("))
 
 
