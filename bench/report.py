@@ -830,7 +830,10 @@ def write(results: dict[str, Any], path: Path) -> None:
     )
     out.append("")
     out += ["## This run", ""]
-    out.append(f"- Command: `{results['command']}` (`make bench` runs the same with `DEBUG=1`).")
+    out.append(
+        f"- Command: `{results['command']}`, as `make bench` runs it (with `DEBUG=0`, "
+        "`SECURE_COOKIES=0` and a benchmark-only `SECRET_KEY`)."
+    )
     daphne = "daphne -b 127.0.0.1 -p PORT --websocket-max-message-size 65536 "
     daphne += "--websocket-max-frame-size 65536"
     if results.get("daphne_args"):
