@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any, ClassVar
 
-from channels.consumer import AsyncConsumer
+from channels.consumer import AsyncConsumer, get_handler_name
 from channels.exceptions import StopConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -57,6 +57,18 @@ class LiveConsumer(AsyncConsumer):
     room_id: int | None = None
 
     # --- lifecycle ----------------------------------------------------------------
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' own dispatch first hops to the worker thread to close stale
+        database connections there, for every frame a client sends, pings
+        included. Kindred's sockets touch the database only through
+        ``database_sync_to_async``, which closes them around each call itself,
+        so that hop bought nothing and cost the event loop a thread round trip
+        per frame."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.closed = False
