@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from community import ratelimit
@@ -25,6 +24,7 @@ from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.sanitize import clean_text, render_body
 from rooms.selectors import blocked_ids, message_data, messages_before, room_data
+from rooms.sender import read_sender
 from rooms.store import message_insert
 
 logger = logging.getLogger("kindred.rooms")
@@ -156,22 +156,10 @@ def _existing(member: Member, room: Room, nonce: str) -> MessageData | None:
 
 def _check_sender(*, member_id: int, room_slug: str, nonce: str | None) -> tuple[Member, Room]:
     """``check_member`` and ``check_room_access`` for a send, with the sender's mute
-    and any message they already sent under *nonce* read in the same query:
-    every round trip is paid again, under load, in waiting for the database and
-    the interpreter, so the busiest path makes two instead of four."""
-    from moderation.mutes import mute_until_subquery
-
-    room = Room.objects.filter(slug=room_slug).first()
-    members = Member.objects.filter(pk=member_id, is_active=True)
-    if room is not None:
-        sent = Message.objects.filter(author_id=OuterRef("pk"), room_id=room.pk, nonce=nonce)
-        members = members.annotate(
-            muted_until=mute_until_subquery(room_id=room.pk),
-            sent_id=Subquery(sent.values("id")[:1])
-            if nonce
-            else Value(None, output_field=BigIntegerField()),
-        )
-    member = _check_member_found(members.first())
+    and any message they already sent under *nonce* read at the same time
+    (rooms/sender.py: one statement on PostgreSQL)."""
+    room, member = read_sender(member_id=member_id, room_slug=room_slug, nonce=nonce)
+    member = _check_member_found(member)
     return member, _check_room_found(member=member, room=room)
 
 
