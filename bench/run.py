@@ -40,12 +40,14 @@ if str(ROOT) not in sys.path:
 
 from bench import report  # noqa: E402
 from bench.servers import (  # noqa: E402
+    METRICS_TOKEN,
     RAISED_LIMITS,
     RESULTS,
     Daphne,
     Databases,
     base_env,
     redis_cleanup,
+    server_timings,
     source_state,
 )
 from bench.stats import Hist, Sampler, machine_busy, proc_rss_kib  # noqa: E402
@@ -178,6 +180,7 @@ class Target:
             if self.kind == "kindred":
                 self.db = self.ctx.dbs.clone(self.label)
                 env["DATABASE_URL"] = self.ctx.dbs.url(self.db)
+                env["METRICS_TOKEN"] = METRICS_TOKEN
                 app, health = "community.asgi:application", "/healthz"
             else:
                 env.pop("DATABASE_URL", None)
@@ -443,6 +446,7 @@ def _run_step(
         **schedule,
     }
     extra = None
+    timings_before = [server_timings(server.port) for server in target.servers]
     lg.send(cmd)
     try:
         if during is not None:
@@ -457,6 +461,12 @@ def _run_step(
             acked.setdefault(room, []).extend(keys)
     verified = lg.call({"cmd": "verify", "acked": acked, "wait": 30.0}, timeout=120)
     sampler.stop()
+    # The servers' own receipt→ack times for this step (Kindred only).
+    server_ack = Hist()
+    for server, before in zip(target.servers, timings_before, strict=True):
+        after = server_timings(server.port)
+        if before is not None and after is not None:
+            server_ack.merge(Hist.between(before, after))
     sends_done = max(r["sends_done_ns"] for r in replies)
     last_recv = max(v["last_recv_ns"] for v in verified)
     window = sampler.window(start_ns, max(sends_done, last_recv))
@@ -498,6 +508,7 @@ def _run_step(
         "resumed": sum(r["resumed"] for r in replies),
         "latency": lat.summary(),
         "ack": ack.summary(),
+        "server_ack": server_ack.summary() if server_ack.n else None,
         "lag": lag.summary(),
         **window,
         "machine_busy_before_pct": busy_before,
@@ -877,7 +888,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rates",
         type=lambda s: [float(x) for x in s.split(",")],
-        default=[1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0],
+        default=[1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0],
         help="fan-out send rates, msgs/s (comma-separated)",
     )
     parser.add_argument("--step-seconds", type=float, default=10.0)

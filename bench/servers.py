@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -60,6 +61,24 @@ def source_state() -> dict[str, object]:
         "dirty": git("status", "--porcelain", "--", *APP_DIRS).splitlines(),
         "digest": digest.hexdigest()[:12],
     }
+
+
+#: Lets the benchmark read the servers' own timings (``GET /metrics/``).
+METRICS_TOKEN = "kindred-bench-metrics"
+
+
+def server_timings(port: int) -> dict[str, Any] | None:
+    """A Kindred server's receipt→ack histogram so far (``Hist.to_json`` form), or
+    None when it has none (the naive baseline)."""
+    try:
+        response = httpx.get(
+            f"http://127.0.0.1:{port}/metrics/",
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+            timeout=10,
+        )
+        return response.json()["send_ack"] if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, KeyError):
+        return None
 
 
 def free_port() -> int:

@@ -67,6 +67,23 @@ class Hist:
         hist.sum_us = data["sum_us"]
         return hist
 
+    @classmethod
+    def between(cls, before: dict[str, Any], after: dict[str, Any]) -> Hist:
+        """The samples added between two snapshots (``to_json`` form) of one
+        histogram; the maximum is the top of the highest bucket that grew."""
+        hist = cls()
+        old = {int(k): v for k, v in before["counts"].items()}
+        for key, count in after["counts"].items():
+            grew = count - old.get(int(key), 0)
+            if grew > 0:
+                hist.counts[int(key)] = grew
+        hist.n = after["n"] - before["n"]
+        hist.sum_us = after["sum_us"] - before["sum_us"]
+        if hist.counts:
+            top = max(hist.counts)
+            hist.max_us = min(after["max_us"], _EXP((top + 1) / _SCALE) if top else 1.0)
+        return hist
+
     def percentile_ms(self, q: float) -> float | None:
         """The q-th percentile (0–100) in milliseconds, or None without samples."""
         if not self.n:

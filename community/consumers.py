@@ -130,6 +130,8 @@ class LiveConsumer(AsyncConsumer):
         return cls._parser  # type: ignore[return-value]
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
+        #: When this frame reached us, for the server's own send timings.
+        self.received_at = time.perf_counter()
         if self.closed or self.member_id is None:
             return
         self.last_seen = time.monotonic()

@@ -251,6 +251,9 @@ SOCKET_SEND_BUFFER_GRACE_SECONDS = env_float("SOCKET_SEND_BUFFER_GRACE_SECONDS",
 # The hub waits this long for an out-of-order predecessor before it reads the
 # gap from the database.
 HUB_GAP_WAIT_SECONDS = env_float("HUB_GAP_WAIT_SECONDS", 0.5)
+# Who may read this process's timings at /metrics/ (send "Authorization: Bearer
+# <token>"); empty: the page does not exist.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # When messages for a room pile up faster than the hub writes them, it writes up
 # to this many to each socket in one go (one system call instead of many).
 HUB_BATCH_MAX_MESSAGES = env_int("HUB_BATCH_MAX_MESSAGES", 64)

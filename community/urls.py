@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from community import health, pages, views
+from community import health, metrics, pages, views
 from moderation import views as moderation_views
 from rooms import chat_views
 from rooms import views as room_views
@@ -9,6 +9,7 @@ from rooms import views as room_views
 urlpatterns = [
     path("", include("community.page_urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics/", metrics.metrics, name="metrics"),
     path("api/session/", views.session, name="api-session"),
     path("api/session/recover/", views.session_recover, name="api-session-recover"),
     path("api/session/logout/", views.session_logout, name="api-session-logout"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from community import metrics
 from community.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
@@ -192,6 +194,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         if result.crisis is not None:
             await self.send_json(result.crisis)
         await self.send_json({"type": "ack", "nonce": frame.nonce, "id": result.message.id})
+        metrics.SEND_ACK.record(time.perf_counter() - self.received_at)
         if result.held and not result.duplicate:
             # Held for a facilitator: the room doesn't get it, but its author sees it.
             await self.send_json(result.message.frame())

@@ -103,3 +103,14 @@ def test_every_page_carries_the_content_security_policy(client):
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_metrics_exist_only_for_the_holder_of_the_token(client, settings):
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics/", HTTP_AUTHORIZATION="Bearer ").status_code == 404
+    settings.METRICS_TOKEN = "operator-token"
+    assert client.get("/metrics/").status_code == 404
+    assert client.get("/metrics/", HTTP_AUTHORIZATION="Bearer guess").status_code == 404
+    page = client.get("/metrics/", HTTP_AUTHORIZATION="Bearer operator-token")
+    assert page.status_code == 200
+    assert set(page.json()["send_ack"]) >= {"counts", "n", "max_us", "unit"}

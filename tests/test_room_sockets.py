@@ -289,3 +289,18 @@ async def test_a_chat_room_is_not_reachable_as_a_room(member, make_member, rooms
     slug = await database_sync_to_async(lambda: Chat.objects.get(pk=asked["chat"]).room.slug)()
     # Not a participant's socket path: the same 4404 as a room that doesn't exist.
     assert await close_code(f"/ws/rooms/{slug}/", member) == 4404
+
+
+async def test_the_server_times_each_send_from_receipt_to_ack(member, rooms, hub):
+    from community.metrics import SEND_ACK
+
+    before = SEND_ACK.n
+    ws, _ = await joined(member)
+    await ws.send_json_to({"type": "message", "body": "   ", "nonce": "refused"})
+    assert (await receive_until(ws, "error"))["code"] == "empty"
+    await ws.send_json_to({"type": "message", "body": "timed", "nonce": "t1"})
+    await receive_until(ws, "ack")
+    # The acked send is counted, the refused one is not.
+    assert SEND_ACK.n == before + 1
+    assert 0 < SEND_ACK.max_us < 60e6
+    await ws.disconnect()
