@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from community import ratelimit
@@ -171,7 +171,50 @@ def message_send(
     nonce: str | None = None,
     country_hint: str | None = None,
 ) -> SendResult:
-    """Store and publish one message; idempotent per (member, room, nonce)."""
+    """Store and publish one message; idempotent per (member, room, nonce).
+
+    A pooled connection that died with a database restart fails the first
+    statement sent on it; with a nonce the send is then tried once more on a
+    live connection, which is safe because the nonce makes it idempotent."""
+    kwargs = {
+        "member_id": member_id,
+        "room_slug": room_slug,
+        "body": body,
+        "nonce": nonce,
+        "country_hint": country_hint,
+    }
+    try:
+        return _message_send(**kwargs)
+    except (OperationalError, InterfaceError):
+        if not nonce or not _connection_was_dead():
+            raise
+        logger.warning("database connection was dead; sending again on a fresh one")
+        connection.close()  # the pool discards a broken connection given back
+        # Its idle siblings most likely died with it (a restart): weed them out
+        # before borrowing again.
+        from rooms.periodic import check_idle_connections
+
+        check_idle_connections()
+        return _message_send(**kwargs)
+
+
+def _connection_was_dead() -> bool:
+    raw = connection.connection
+    return (
+        raw is not None
+        and not connection.in_atomic_block
+        and bool(getattr(raw, "broken", False) or getattr(raw, "closed", False))
+    )
+
+
+def _message_send(
+    *,
+    member_id: int,
+    room_slug: str,
+    body: str,
+    nonce: str | None,
+    country_hint: str | None,
+) -> SendResult:
     member, room = _check_sender(member_id=member_id, room_slug=room_slug, nonce=nonce)
     if nonce and member.sent_id is not None:
         seen = _existing(member, room, nonce)

@@ -119,3 +119,37 @@ async def test_database_outage_is_answered_unavailable_and_the_retry_stores_once
                 await ws.close()
         server.stop()
         proxy.stop()
+
+
+async def test_a_send_on_a_connection_the_database_dropped_is_stored_not_refused(live_database):
+    """A database restart kills the pooled connections; borrowing doesn't check
+    them, so the next send meets a dead one and must go through anyway."""
+    server = LiveServer(live_database, MESSAGE_RATE_LIMIT="1000/1s")
+    ws = None
+    try:
+        with logs_on_failure(server):
+            server.start()
+            writer, listener = LiveMember(server), LiveMember(server)
+            ws = await writer.connect(PATH)
+            ws_l = await listener.connect(PATH)
+            for sock in (ws, ws_l):
+                assert json.loads(await sock.recv())["type"] == "welcome"
+            await send(ws, "before", "d1")
+            assert (await answer_to(ws, "d1"))["type"] == "ack"
+            assert (await next_message(ws_l))["nonce"] == "d1"
+
+            # What a restart does to the server's side of every connection.
+            live_database._pg_execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{live_database.pg_name}' AND pid <> pg_backend_pid()"
+            )
+            await send(ws, "after the restart", "d2")
+            answer = await answer_to(ws, "d2")
+            assert answer["type"] == "ack", answer
+            assert (await next_message(ws_l))["nonce"] == "d2"
+            await ws_l.close()
+    finally:
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        server.stop()
