@@ -233,12 +233,12 @@ class LiveConsumer(AsyncConsumer):
             return
         await self._deliver(message_id, author_id, text)
 
-    def offer_messages(self, batch: list[tuple[int, int, str, bytes]], joined: bytes) -> bool:
+    def offer_messages(self, batch: list[tuple[int, int, bytes]], joined: bytes) -> bool:
         """The hub's fast path: take a room's next messages without awaiting, writing
         the frames the hub built once straight to this socket's transport, all in
-        one write. *batch* is ``(id, author_id, text, frame)`` in id order and
-        *joined* all its frames together. False when the slow path
-        (``hub_message``) must take them: catching up, or not under daphne."""
+        one write. *batch* is ``(id, author_id, frame)`` in id order and *joined*
+        all its frames together. False when the slow path (``hub_message``) must
+        take them: catching up, or not under daphne."""
         if not self.live or self.closed:
             return self.closed
         protocol = self._protocol
@@ -250,7 +250,7 @@ class LiveConsumer(AsyncConsumer):
         if batch[0][0] > last and not (blocked and any(m[1] in blocked for m in batch)):
             data = joined
         else:
-            data = b"".join(m[3] for m in batch if m[0] > last and m[1] not in blocked)
+            data = b"".join(m[2] for m in batch if m[0] > last and m[1] not in blocked)
         self.last_id = max(last, batch[-1][0])
         if data:
             transport.write_now(protocol.transport, data)

@@ -358,8 +358,8 @@ class Hub:
             outbox and len(batch) < limit and outbox[0][0] == "message" and outbox[0][1] == targets
         ):
             batch.append(outbox.popleft()[2])
-        framed = [(i, author, text, text_frame(text.encode())) for i, author, text in batch]
-        joined = b"".join(m[3] for m in framed)
+        framed = [(i, author, text_frame(text.encode())) for i, author, text in batch]
+        joined = b"".join(m[2] for m in framed)
         slow = [s for s in targets if not s.offer_messages(framed, joined)]
         for sock in slow:
             try:
