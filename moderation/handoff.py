@@ -65,15 +65,6 @@ def crisis_for_refused(
     return crisis_card(member=member, category=verdict.category, country_hint=country_hint)
 
 
-def file_crisis_item(*, message, category: str, phrase: str) -> QueueItem:
-    from moderation import queue
-
-    item, _ = queue.file_item(kind=ItemKind.CRISIS, message=message, category=category, weight=1.0)
-    item_id = item.pk
-    transaction.on_commit(lambda: alert_facilitators(item_id))
-    return item
-
-
 def alert_facilitators(item_id: int) -> None:
     """After commit: every on-duty facilitator gets a ``crisis.alert``; with nobody
     on duty, escalate at once. Never raises into the sender's path: a failure is

@@ -2,8 +2,11 @@
 
 ``inspect_message`` runs before a message is stored and decides what the room
 sees (contact details redacted), whether the message is held for a facilitator,
-and whether the sender gets a crisis card; ``Inspection.after_store`` runs inside
-the storing transaction to file the queue items that point at the message.
+and whether the sender gets a crisis card. What it flags becomes one queue item,
+stored in the same statement as the message (``Inspection.queue_item``,
+rooms.store), so a flagged message never exists without its item and the room
+stays locked no longer than for any other message; ``Inspection.after_store``
+then tells the facilitators.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from moderation import flags
 from moderation.crisis import scan
-from moderation.models import ItemKind
+from moderation.models import PRIORITY, ItemKind, QueueItem
 from moderation.wordlist import find_blocked_word
 from rooms.sanitize import render_body
 
@@ -23,22 +28,45 @@ class Inspection:
     html: str
     hold: bool = False
     card: dict[str, Any] | None = None
-    _after: list[Any] = field(default_factory=list)
+    #: Why a facilitator should look at the message: (kind, category), in the
+    #: order found, crisis first.
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    crisis: bool = False
 
-    @property
-    def has_after_store(self) -> bool:
-        """True when something must be stored in the same transaction as the message."""
-        return bool(self._after)
+    def queue_item(self, *, member: Any, room: Any, text: str) -> QueueItem | None:
+        """The queue item to store with the message, unsaved; None when nothing
+        was flagged. One item per message however many flags it raised: the
+        most urgent names it and each flag adds to its weight (as
+        ``queue.file_item`` folds a flag into an existing item)."""
+        if not self.flags:
+            return None
+        kind, category = min(self.flags, key=lambda f: PRIORITY[ItemKind(f[0])])
+        return QueueItem(
+            kind=kind,
+            category=category,
+            priority=PRIORITY[ItemKind(kind)],
+            weight=float(len(self.flags)),
+            room=room,
+            subject=member,
+            excerpt=flags.redact_contact_details(text[:500])[0],
+        )
 
-    def after_store(self, *, message: Any, data: Any) -> None:
-        for step in self._after:
-            step(message)
+    def after_store(self, *, item: QueueItem | None) -> None:
+        """The message and *item* are stored: tell the facilitators, after commit."""
+        if item is None:
+            return
+        from moderation import handoff, queue
+
+        queue.announce(item.pk, new=True, item=item)
+        if self.crisis:
+            item_id = item.pk
+            transaction.on_commit(lambda: handoff.alert_facilitators(item_id))
 
 
 def inspect_message(
     *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
 ) -> Inspection:
-    from moderation import handoff, queue
+    from moderation import handoff
 
     inspection = Inspection(html=html)
     verdict = scan(text)
@@ -47,31 +75,15 @@ def inspect_message(
             member=member, category=verdict.category, country_hint=country_hint
         )
         inspection.hold = room.hold_crisis_messages
-        inspection._after.append(
-            lambda message: handoff.file_crisis_item(
-                message=message, category=verdict.category, phrase=verdict.phrase or ""
-            )
-        )
+        inspection.crisis = True
+        inspection.flags.append((ItemKind.CRISIS, verdict.category))
     redacted, kinds = flags.redact_contact_details(text)
     if kinds:
         inspection.html = render_body(redacted)
-        category = ",".join(sorted(set(kinds)))
-        inspection._after.append(
-            lambda message: queue.file_item(
-                kind=ItemKind.CONTACT_INFO, message=message, category=category
-            )
-        )
+        inspection.flags.append((ItemKind.CONTACT_INFO, ",".join(sorted(set(kinds)))))
     word = find_blocked_word(text)
     if word:
-        inspection._after.append(
-            lambda message: queue.file_item(
-                kind=ItemKind.BLOCKED_WORD, message=message, category=word
-            )
-        )
+        inspection.flags.append((ItemKind.BLOCKED_WORD, word))
     if flags.young_handle_posting_link(member=member, text=text):
-        inspection._after.append(
-            lambda message: queue.file_item(
-                kind=ItemKind.NEW_LINK, message=message, category="link"
-            )
-        )
+        inspection.flags.append((ItemKind.NEW_LINK, "link"))
     return inspection

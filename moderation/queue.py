@@ -17,12 +17,13 @@ QUEUE_TOPIC = "queue"
 OPEN_STATES = (ItemState.OPEN, ItemState.CLAIMED)
 
 
-def item_data(item: QueueItem) -> dict[str, Any]:
+def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
+    """*fresh*: the item was just filed, so nobody has reported it yet."""
     message = item.message
     reasons = (
-        dict(item.reports.values_list("reason").annotate(n=Count("id")).order_by())
-        if item.pk
-        else {}
+        {}
+        if fresh or not item.pk
+        else dict(item.reports.values_list("reason").annotate(n=Count("id")).order_by())
     )
     return {
         "id": item.pk,
@@ -61,12 +62,19 @@ def _load(item_id: int) -> QueueItem:
     )
 
 
-def announce(item_id: int, *, new: bool) -> None:
-    """After commit: every facilitator's socket gets ``queue.item`` or ``queue.update``."""
+def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
+    """After commit: every facilitator's socket gets ``queue.item`` or ``queue.update``.
+
+    *item*, a new item stored with its message just now, is described from
+    memory (nothing about it can have changed before the commit); otherwise the
+    item is read again after the commit."""
+    fresh = item_data(item, fresh=True) if item is not None else None
 
     def send() -> None:
-        frame = {"type": "queue.item" if new else "queue.update", "item": item_data(_load(item_id))}
-        bus.publish_topic(QUEUE_TOPIC, frame)
+        data = fresh if fresh is not None else item_data(_load(item_id))
+        bus.publish_topic(
+            QUEUE_TOPIC, {"type": "queue.item" if new else "queue.update", "item": data}
+        )
 
     transaction.on_commit(send)
 

@@ -9,7 +9,6 @@ fan-out. Consumers call it off the event loop and reply with what it returns.
 from __future__ import annotations
 
 import logging
-from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -241,27 +240,27 @@ def _message_send(
     inspection = inspect_message(
         member=member, room=room, text=text, html=html, country_hint=country_hint
     )
+    # What the inspection flagged (a crisis alert, a link from a new handle) is
+    # stored by the same statement as the message (rooms.store).
+    item = inspection.queue_item(member=member, room=room, text=text)
     try:
-        # What the inspection files (a crisis alert, a flag) commits together
-        # with the message; the usual message with nothing to file is one
-        # statement on its own (rooms.store).
-        with transaction.atomic() if inspection.has_after_store else nullcontext():
-            message = message_insert(
-                room=room,
-                author=member,
-                body=text,
-                html=inspection.html,
-                nonce=nonce or "",
-                held=inspection.hold,
-            )
-            data = message_data(message, room_slug=room.slug, author=member.handle)
-            inspection.after_store(message=message, data=data)
-            transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))
+        message = message_insert(
+            room=room,
+            author=member,
+            body=text,
+            html=inspection.html,
+            nonce=nonce or "",
+            held=inspection.hold,
+            item=item,
+        )
     except IntegrityError:
         # The same nonce raced in on another socket: both get the one message.
         if nonce and (seen := _existing(member, room, nonce)) is not None:
             return SendResult(message=seen, duplicate=True)
         raise
+    data = message_data(message, room_slug=room.slug, author=member.handle)
+    inspection.after_store(item=item)
+    transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
 
 

@@ -13,11 +13,19 @@ delivering. On PostgreSQL the lock, the insert and the room update are
 therefore one statement: the lock is held inside the database only, for
 microseconds. Other databases (SQLite, the single-process default) serialise
 writers anyway and take the plain ORM path.
+
+A flagged message brings its moderation queue item (any unsaved row with a
+``message`` foreign key): it is inserted by the same statement, pointing at the
+new message, so the two commit together without a transaction held open
+across more round trips while the room is locked.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from community.models import Member
@@ -35,25 +43,65 @@ WITH prev AS (
     FROM prev
     RETURNING id, prev_id
 )
-UPDATE {room} SET last_message_id = ins.id FROM ins WHERE {room}.id = %(room_id)s
-RETURNING ins.id, ins.prev_id
+{item}UPDATE {room} SET last_message_id = ins.id FROM ins WHERE {room}.id = %(room_id)s
+RETURNING ins.id, ins.prev_id, {item_id}
+"""
+
+# The companion row, inserted after the message it points at.
+_INSERT_ITEM = """, item AS (
+    INSERT INTO {table} ({columns}, {link}) SELECT {values}, ins.id FROM ins RETURNING id
+)
 """
 
 
+def _item_sql(item: Model) -> tuple[str, dict[str, Any]]:
+    """The ``item`` part of the statement for an unsaved *item*, and its parameters,
+    prepared for the database as ``Model.save()`` would (defaults, ``auto_now``)."""
+    quote = connection.ops.quote_name
+    link = item._meta.get_field("message")
+    columns, values, params = [], [], {}
+    for index, field in enumerate(item._meta.concrete_fields):
+        if field.primary_key or field is link:
+            continue
+        name = f"item_{index}"
+        columns.append(quote(field.column))
+        values.append(f"%({name})s")
+        params[name] = field.get_db_prep_save(field.pre_save(item, add=True), connection)
+    sql = _INSERT_ITEM.format(
+        table=quote(item._meta.db_table),
+        columns=", ".join(columns),
+        link=quote(link.column),
+        values=", ".join(values),
+    )
+    return sql, params
+
+
 def message_insert(
-    *, room: Room, author: Member, body: str, html: str, nonce: str, held: bool
+    *,
+    room: Room,
+    author: Member,
+    body: str,
+    html: str,
+    nonce: str,
+    held: bool,
+    item: Model | None = None,
 ) -> Message:
-    """Store one message after the room's last; raises IntegrityError for a nonce
-    this author already used in this room. Call inside a transaction when more
-    must commit with it; alone, it is its own transaction."""
+    """Store one message after the room's last, and *item* pointing at it; raises
+    IntegrityError for a nonce this author already used in this room. Outside a
+    transaction it is its own."""
     if connection.vendor != "postgresql":
-        return _insert_orm(room=room, author=author, body=body, html=html, nonce=nonce, held=held)
+        return _insert_orm(
+            room=room, author=author, body=body, html=html, nonce=nonce, held=held, item=item
+        )
     sent_at = timezone.now()
+    item_sql, params = _item_sql(item) if item is not None else ("", {})
     sql = _INSERT_NEXT.format(
         room=connection.ops.quote_name(Room._meta.db_table),
         message=connection.ops.quote_name(Message._meta.db_table),
+        item=item_sql,
+        item_id="(SELECT id FROM item)" if item is not None else "NULL",
     )
-    params = {
+    params |= {
         "room_id": room.pk,
         "author_id": author.pk,
         "body": body,
@@ -80,11 +128,16 @@ def message_insert(
     )
     message._state.adding = False
     message._state.db = connection.alias
+    if item is not None:
+        item.pk = row[2]
+        item.message = message
+        item._state.adding = False
+        item._state.db = connection.alias
     return message
 
 
 def _insert_orm(
-    *, room: Room, author: Member, body: str, html: str, nonce: str, held: bool
+    *, room: Room, author: Member, body: str, html: str, nonce: str, held: bool, item: Model | None
 ) -> Message:
     from django.db import transaction
 
@@ -100,4 +153,7 @@ def _insert_orm(
             held=held,
         )
         Room.objects.filter(pk=room.pk).update(last_message_id=message.pk)
+        if item is not None:
+            item.message = message
+            item.save(force_insert=True)
     return message

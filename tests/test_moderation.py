@@ -302,6 +302,60 @@ def test_blocked_words_and_new_handle_links_are_flagged(member, room, settings):
     assert kinds == [ItemKind.BLOCKED_WORD, ItemKind.NEW_LINK]
 
 
+def test_a_message_with_several_flags_gets_one_item_named_by_the_most_urgent(
+    member, room, settings
+):
+    settings.LINK_MIN_HANDLE_AGE_MINUTES = 60
+    settings.MESSAGE_RATE_LIMIT = "100/1s"
+    sent = room_services.message_send(
+        member_id=member.pk,
+        room_slug=room.slug,
+        body="you nazi, see https://example.org/pills or mail jo@example.com",
+    )
+    item = QueueItem.objects.get()
+    # Contact details (priority 2, found before the blocked word) outrank the link.
+    assert (item.kind, item.category) == (ItemKind.CONTACT_INFO, "email")
+    assert item.weight == 3.0 and item.state == ItemState.OPEN
+    assert item.message_id == sent.message.id and item.subject == member and item.room == room
+    assert "jo@example.com" not in item.excerpt
+
+
+def test_a_flagged_message_and_its_item_are_stored_by_one_statement(member, room, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LINK_MIN_HANDLE_AGE_MINUTES = 60
+    room_services.message_send(member_id=member.pk, room_slug=room.slug, body="warm up")
+    with CaptureQueriesContext(connection) as queries:
+        sent = room_services.message_send(
+            member_id=member.pk, room_slug=room.slug, body="see https://example.org/x"
+        )
+    assert QueueItem.objects.get().message_id == sent.message.id
+    if connection.vendor == "postgresql":
+        # The read, then the message with its item in one statement: no
+        # BEGIN ... COMMIT held open while the room is locked.
+        assert len(queries) == 2, [q["sql"][:60] for q in queries]
+
+
+def test_facilitators_are_told_of_a_new_item_as_it_is_stored(member, room, settings, monkeypatch):
+    """The queue frame for a new flagged message is built from memory, without
+    reading the item back; it must say exactly what a fresh read would."""
+    from moderation import queue
+    from rooms import bus
+
+    settings.LINK_MIN_HANDLE_AGE_MINUTES = 60
+    published = []
+    monkeypatch.setattr(bus, "publish_topic", lambda topic, frame: published.append((topic, frame)))
+    with django_capture_on_commit():
+        room_services.message_send(
+            member_id=member.pk, room_slug=room.slug, body="see https://example.org/x"
+        )
+    item = QueueItem.objects.get()
+    assert published == [
+        (queue.QUEUE_TOPIC, {"type": "queue.item", "item": queue.item_data(queue._load(item.pk))})
+    ]
+
+
 def test_repeatedly_hitting_the_rate_limit_is_flagged(member, room, settings):
     settings.MESSAGE_RATE_LIMIT = "1/1h"
     settings.RATE_LIMIT_FLAG_AFTER = "3/10m"
