@@ -9,6 +9,7 @@ in-process dict does the same under a lock.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from community import redis as kredis
 
@@ -52,6 +54,13 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
 return '0'
 """
 
+
+@functools.cache
+def _script(client: Any) -> Any:
+    """The script, sent by its digest (EVALSHA) once Redis knows it."""
+    return client.register_script(_SCRIPT)
+
+
 _local_lock = threading.Lock()
 _local: dict[str, deque[float]] = {}
 
@@ -75,9 +84,8 @@ def hit(name: str, rate: Rate | str) -> float:
         return 0.0
     now = time.time()
     if kredis.enabled():
-        client = kredis.sync_client()
-        wait = client.eval(
-            _SCRIPT, 1, kredis.key("rl", name), now, rate.seconds, rate.count, uuid.uuid4().hex
+        wait = _script(kredis.sync_client())(
+            keys=[kredis.key("rl", name)], args=[now, rate.seconds, rate.count, uuid.uuid4().hex]
         )
         return max(0.0, float(wait))
     return max(0.0, _hit_local(name, rate, now))

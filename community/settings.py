@@ -260,6 +260,9 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # When messages for a room pile up faster than the hub writes them, it writes up
 # to this many to each socket in one go (one system call instead of many).
 HUB_BATCH_MAX_MESSAGES = env_int("HUB_BATCH_MAX_MESSAGES", 64)
+# Bus events (stored messages, presence, notices) waiting in this process for
+# Redis; beyond this many the sender publishes itself (rooms.publisher).
+BUS_PUBLISH_QUEUE_MAX = env_int("BUS_PUBLISH_QUEUE_MAX", 10_000)
 RECOVERY_PHRASE_WORDS = 6
 BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")

@@ -4,7 +4,8 @@ A message is published once, already encoded, with its id and the room's
 previous id; each process's :class:`rooms.hub.Hub` writes it to that process's
 local sockets. Targeted events (a member's sockets, a room's sockets) travel
 the same way. Publishing happens after commit and never raises into the
-sender's path: a lost publish is repaired by the hub from the database.
+sender's path: a lost publish is repaired by the hub from the database. With
+Redis, the publish itself happens on the event loop (rooms.publisher).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def set_local_hub(hub: Any) -> None:
 def publish(event: dict[str, Any]) -> None:
     payload = json.dumps(event, separators=(",", ":"))
     if kredis.enabled():
+        # Handed to the event loop's publisher when this process has one, so the
+        # caller (a sender waiting for its ack) doesn't wait for Redis.
+        publisher = getattr(_local_hub, "publisher", None)
+        if publisher is not None and publisher.offer_threadsafe(payload):
+            return
         try:
             kredis.sync_client().publish(channel(), payload)
         except Exception as exc:  # the hub repairs gaps from the database

@@ -34,6 +34,7 @@ from community.consumers import CLOSE_IDLE, CLOSE_RESTART
 from community.frames import encode
 from community.transport import text_frame
 from rooms import bus
+from rooms.publisher import Publisher
 
 logger = logging.getLogger("kindred.hub")
 
@@ -74,6 +75,8 @@ class Hub:
         self._tasks: list[asyncio.Task[Any]] = []
         self._subscribed = asyncio.Event()
         self._stopping = False
+        #: Sends this process's bus events to Redis (rooms.publisher); None without Redis.
+        self.publisher: Publisher | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -84,6 +87,8 @@ class Hub:
         self._tasks.append(asyncio.create_task(self._writer(), name="hub-writer"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="hub-heartbeat"))
         if kredis.enabled():
+            self.publisher = Publisher(self.loop, bus.channel())
+            self._tasks.append(asyncio.create_task(self.publisher.run(), name="hub-publisher"))
             self._tasks.append(asyncio.create_task(self._subscriber(), name="hub-subscriber"))
             try:
                 await asyncio.wait_for(self._subscribed.wait(), timeout=5)
@@ -141,6 +146,9 @@ class Hub:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        if self.publisher is not None and self.loop is asyncio.get_running_loop():
+            # (A hub left over from a loop that has ended has nothing left to send with.)
+            await self.publisher.close(timeout=settings.SHUTDOWN_CLOSE_WAIT_SECONDS)
 
     # --- sockets -----------------------------------------------------------------
 
