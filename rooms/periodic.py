@@ -11,18 +11,8 @@ import logging
 logger = logging.getLogger("kindred.periodic")
 
 
-def check_idle_connections() -> None:
-    """Weed out pooled PostgreSQL connections that died (a database restart):
-    borrowing does not check them (see DB_POOL_HEALTH_CHECKS), so this keeps
-    the window in which a call can meet a dead one to one heartbeat."""
-    from django.db import connection
-
-    pool = getattr(connection, "pool", None)
-    if pool is not None and not pool.closed:
-        pool.check()
-
-
 def periodic_duties(sockets: dict[str, tuple[int, str, int]]) -> None:
+    from community.db import check_idle_connections
     from community.privacy import purge_if_due
     from moderation.handoff import escalate_due
     from rooms.dropin import notify_timeouts

@@ -191,7 +191,7 @@ def message_send(
         connection.close()  # the pool discards a broken connection given back
         # Its idle siblings most likely died with it (a restart): weed them out
         # before borrowing again.
-        from rooms.periodic import check_idle_connections
+        from community.db import check_idle_connections
 
         check_idle_connections()
         return _message_send(**kwargs)

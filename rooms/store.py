@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from community.db import prepared_cursor
 from community.models import Member
 from rooms.models import Message, Room
 
@@ -110,7 +111,9 @@ def message_insert(
         "sent_at": sent_at,
         "held": held,
     }
-    with connection.cursor() as cursor:
+    # Prepared once per connection (community.db), except with an item: its
+    # NULLs and strings in a SELECT list need the types client-side binding gives.
+    with prepared_cursor() if item is None else connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:  # the room was deleted in between

@@ -197,6 +197,20 @@ def test_the_same_nonce_from_several_sockets_at_once_is_stored_once(member, room
     assert sum(not r.duplicate for r in results) == 1
 
 
+def test_the_statements_of_a_send_are_planned_once_per_connection(member, room):
+    """The read and the store run on every send; PostgreSQL keeps them prepared
+    instead of parsing and planning them each time (community/db.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for n in range(3):
+        send(member, room, f"message {n}", nonce=f"prepared-{n}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 2, prepared
+    assert any("FOR UPDATE" in text for text in prepared)
+
+
 def test_a_plain_message_is_stored_in_one_statement(member, room):
     send(member, room, "warm up")
     with CaptureQueriesContext(connection) as queries:
