@@ -201,9 +201,18 @@ class LiveConsumer(AsyncConsumer):
     async def send_text(self, text: str) -> None:
         if self.closed:
             return
-        if self._protocol is not None and self._send_buffer_full():
+        protocol = self._protocol
+        if protocol is not None and self._send_buffer_full():
             logger.warning("slow reader closed handle=%s", self.handle)
             await self.close(CLOSE_SLOW_READER)
+            return
+        if transport.can_write_direct(protocol):
+            # Framed here and written straight to the socket, as the hub writes
+            # messages: daphne's reply path (ASGI hand-off, autobahn's framing,
+            # Twisted's buffered write and its writability watch) cost more than
+            # a pong or an ack itself. Same order either way: a direct write
+            # goes behind anything Twisted still holds for the socket.
+            transport.write_now(protocol.transport, transport.text_frame(text.encode()))
             return
         await self.base_send({"type": "websocket.send", "text": text})
 

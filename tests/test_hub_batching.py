@@ -143,3 +143,24 @@ def test_messages_for_other_sockets_are_not_swept_into_the_batch(hub, settings):
     hub.loop.run_until_complete(hub._write_messages(hub._outbox, targets, args))
     assert [f["id"] for f in frames_read(first_client)] == [1, 2]
     assert [item[2][0] for item in hub._outbox] == [3, 4]
+
+
+def test_a_reply_is_framed_and_written_straight_to_the_socket(hub):
+    """Acks, pongs and errors take the same direct write as the hub's messages."""
+    consumer, counting, client = live_socket()
+    consumer.hub = None
+    hub.loop.run_until_complete(consumer.send_text('{"type":"pong"}'))
+    assert frames_read(client) == [{"type": "pong"}]
+    assert counting.sends == 1
+
+
+def test_a_reply_queues_behind_what_the_socket_still_has_to_send(hub):
+    consumer, counting, _ = live_socket()
+    consumer.hub = None
+    held = consumer._protocol.transport
+    written: list[bytes] = []
+    held.dataBuffer = b"earlier"  # Twisted still holds bytes for this socket
+    held.write = written.append
+    hub.loop.run_until_complete(consumer.send_text('{"type":"pong"}'))
+    # Not sent past them: handed to Twisted, which sends in order.
+    assert counting.sends == 0 and written == [b'\x81\x0f{"type":"pong"}']
