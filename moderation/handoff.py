@@ -47,7 +47,6 @@ def crisis_for_refused(
     return the card (subject to the same once-per-30-minutes limit)."""
     from moderation import queue
     from moderation.crisis import scan
-    from moderation.flags import redact_contact_details
 
     verdict = scan(text[:5000])
     if not verdict.flagged:
@@ -58,7 +57,7 @@ def crisis_for_refused(
             room=room,
             subject=member,
             category=verdict.category,
-            excerpt=redact_contact_details(text[:500])[0],
+            excerpt=queue.excerpt_of(text),
         )
         item_id = item.pk
         transaction.on_commit(lambda: alert_facilitators(item_id))

@@ -31,13 +31,14 @@ class Inspection:
     #: Why a facilitator should look at the message: (kind, category), in the
     #: order found, crisis first.
     flags: list[tuple[str, str]] = field(default_factory=list)
-    crisis: bool = False
 
     def queue_item(self, *, member: Any, room: Any, text: str) -> QueueItem | None:
         """The queue item to store with the message, unsaved; None when nothing
         was flagged. One item per message however many flags it raised: the
         most urgent names it and each flag adds to its weight (as
         ``queue.file_item`` folds a flag into an existing item)."""
+        from moderation.queue import excerpt_of
+
         if not self.flags:
             return None
         kind, category = min(self.flags, key=lambda f: PRIORITY[ItemKind(f[0])])
@@ -48,7 +49,7 @@ class Inspection:
             weight=float(len(self.flags)),
             room=room,
             subject=member,
-            excerpt=flags.redact_contact_details(text[:500])[0],
+            excerpt=excerpt_of(text),
         )
 
     def after_store(self, *, item: QueueItem | None) -> None:
@@ -58,7 +59,8 @@ class Inspection:
         from moderation import handoff, queue
 
         queue.announce(item.pk, new=True, item=item)
-        if self.crisis:
+        # Crisis outranks every other flag, so it names the item when raised.
+        if item.kind == ItemKind.CRISIS:
             item_id = item.pk
             transaction.on_commit(lambda: handoff.alert_facilitators(item_id))
 
@@ -75,7 +77,6 @@ def inspect_message(
             member=member, category=verdict.category, country_hint=country_hint
         )
         inspection.hold = room.hold_crisis_messages
-        inspection.crisis = True
         inspection.flags.append((ItemKind.CRISIS, verdict.category))
     redacted, kinds = flags.redact_contact_details(text)
     if kinds:

@@ -17,6 +17,11 @@ QUEUE_TOPIC = "queue"
 OPEN_STATES = (ItemState.OPEN, ItemState.CLAIMED)
 
 
+def excerpt_of(text: str) -> str:
+    """What a queue item shows of a message: its start, contact details removed."""
+    return redact_contact_details(text[:500])[0]
+
+
 def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
     """*fresh*: the item was just filed, so nobody has reported it yet."""
     message = item.message
@@ -115,7 +120,7 @@ def file_item(
                 "weight": weight,
                 "room": room or message.room,
                 "subject": subject or message.author,
-                "excerpt": excerpt or redact_contact_details(message.body[:500])[0],
+                "excerpt": excerpt or excerpt_of(message.body),
             },
         )
         if not created:
