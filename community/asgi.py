@@ -48,3 +48,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far lives as long as the process (community.collector).
+from community import collector  # noqa: E402
+
+collector.freeze_long_lived(once_key="application")

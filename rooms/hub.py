@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from community import collector
 from community import redis as kredis
 from community.consumers import CLOSE_IDLE, CLOSE_RESTART
 from community.frames import encode
@@ -98,6 +99,9 @@ class Hub:
                 logger.error("hub started without Redis; retrying in the background")
         bus.set_local_hub(self)
         self._install_restart_hook()
+        # Django, the pools and the first requests' caches exist by now and
+        # live as long as the process: exempt them from the collector.
+        collector.freeze_long_lived(once_key="hub")
 
     def _install_restart_hook(self) -> None:
         """Under daphne, close every socket with 1012 when the server is told to stop
