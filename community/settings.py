@@ -260,6 +260,12 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # When messages for a room pile up faster than the hub writes them, it writes up
 # to this many to each socket in one go (one system call instead of many).
 HUB_BATCH_MAX_MESSAGES = env_int("HUB_BATCH_MAX_MESSAGES", 64)
+# A room's sockets are written to at most once per this interval: a message
+# arriving sooner after the last write waits for the rest of it and goes out
+# with whatever joins it (one system call per socket for several messages).
+# The first message after a quiet spell goes at once; 0 writes every message
+# as soon as it is delivered.
+HUB_ROOM_WRITE_INTERVAL_SECONDS = env_float("HUB_ROOM_WRITE_INTERVAL_SECONDS", 0.02)
 # Bus events (stored messages, presence, notices) waiting in this process for
 # Redis; beyond this many the sender publishes itself (rooms.publisher).
 BUS_PUBLISH_QUEUE_MAX = env_int("BUS_PUBLISH_QUEUE_MAX", 10_000)

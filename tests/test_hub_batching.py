@@ -164,3 +164,96 @@ def test_a_reply_queues_behind_what_the_socket_still_has_to_send(hub):
     hub.loop.run_until_complete(consumer.send_text('{"type":"pong"}'))
     # Not sent past them: handed to Twisted, which sends in order.
     assert counting.sends == 0 and written == [b'\x81\x0f{"type":"pong"}']
+
+
+# --- one write per room per interval ---------------------------------------------
+
+
+def room_hub(hub: Hub, interval: float, settings) -> tuple[Any, Any, socket.socket]:
+    """*hub* with one live socket in room 7, whose chain is known up to id 10."""
+    settings.HUB_ROOM_WRITE_INTERVAL_SECONDS = interval
+    consumer, counting, client = live_socket()
+    hub.register(consumer)
+    hub.room_known(7, 10)
+    return consumer, counting, client
+
+
+def arrive(hub: Hub, *ids: int) -> None:
+    for message_id in ids:
+        text = json.dumps({"type": "message", "id": message_id})
+        hub._on_message(7, message_id, message_id - 1, 5, text)
+
+
+def run_writer_until(hub: Hub, done) -> None:
+    """Run the hub's writer on its loop until *done()* holds (or fail after 5 s)."""
+
+    async def wait() -> None:
+        writer = asyncio.ensure_future(hub._writer())
+        try:
+            async with asyncio.timeout(5):
+                while not done():
+                    await asyncio.sleep(0.001)
+        finally:
+            writer.cancel()
+
+    hub.loop.run_until_complete(wait())
+
+
+def test_a_message_in_a_quiet_room_is_written_at_once(hub, settings):
+    _, _, _ = room_hub(hub, 60.0, settings)
+    arrive(hub, 11)
+    assert [item[2][0] for item in hub._outbox] == [11]
+    assert not hub._holding
+
+
+def test_messages_arriving_within_the_interval_go_out_together(hub, settings):
+    consumer, counting, client = room_hub(hub, 0.05, settings)
+    arrive(hub, 11)
+    run_writer_until(hub, lambda: consumer.last_id == 11)
+    arrive(hub, 12, 13)
+    assert not hub._outbox  # held: the room was written to just now
+    run_writer_until(hub, lambda: consumer.last_id == 13)
+    assert [f["id"] for f in frames_read(client)] == [11, 12, 13]
+    assert counting.sends == 2  # 11 alone, then 12 and 13 in one write
+
+
+def test_nothing_for_the_room_overtakes_its_held_messages(hub, settings):
+    """A ``removed`` frame for a held message must not reach the socket before it."""
+    consumer, _, client = room_hub(hub, 60.0, settings)
+    arrive(hub, 11)
+    run_writer_until(hub, lambda: consumer.last_id == 11)
+    arrive(hub, 12)
+    removed = json.dumps({"type": "removed", "id": 12})
+    hub.dispatch(json.dumps({"k": "r", "r": 7, "f": removed}))
+    run_writer_until(hub, lambda: not hub._outbox)
+    assert [(f["type"], f["id"]) for f in frames_read(client)] == [
+        ("message", 11),
+        ("message", 12),
+        ("removed", 12),
+    ]
+
+
+def test_an_event_for_a_member_releases_the_held_messages_of_their_rooms(hub, settings):
+    consumer, _, client = room_hub(hub, 60.0, settings)
+    arrive(hub, 11)
+    run_writer_until(hub, lambda: consumer.last_id == 11)
+    arrive(hub, 12)
+    hub.dispatch(json.dumps({"k": "u", "u": consumer.member_id, "e": {"frame": {"type": "x"}}}))
+    run_writer_until(hub, lambda: not hub._outbox)
+    assert [f["type"] for f in frames_read(client)] == ["message", "message", "x"]
+
+
+def test_an_interval_of_zero_writes_every_message_when_it_arrives(hub, settings):
+    room_hub(hub, 0, settings)
+    arrive(hub, 11, 12, 13)
+    assert [item[2][0] for item in hub._outbox] == [11, 12, 13]
+    assert not hub._holding
+
+
+def test_the_last_socket_leaving_drops_the_rooms_timer(hub, settings):
+    consumer, _, _ = room_hub(hub, 60.0, settings)
+    arrive(hub, 11, 12)
+    timer = hub.rooms[7].hold_timer
+    assert timer is not None
+    hub.unregister(consumer)
+    assert timer.cancelled() and 7 not in hub._holding
