@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import math
 import random
@@ -413,7 +414,12 @@ class LoadGen:
             self._ping_task = asyncio.create_task(self._pinger(cmd.get("ping_every", 20.0)))
         upto = round(len(self.conns) * cmd.get("upto", 1.0))
         todo = [c for c in self.conns[:upto] if c.ws is None and not c.ever_connected]
-        return {"ok": True, "connect": await self._connect_all(todo, cmd.get("concurrency", 32))}
+        result = await self._connect_all(todo, cmd.get("concurrency", 32))
+        # What exists now lives for the whole run: keep the collector from
+        # scanning it again and again, so its pauses don't show up as latency.
+        gc.collect()
+        gc.freeze()
+        return {"ok": True, "connect": result}
 
     async def _create_members(self, concurrency: int) -> dict[str, Any]:
         queue: asyncio.Queue[Conn] = asyncio.Queue()
@@ -708,7 +714,15 @@ def main() -> None:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     cfg = json.loads(Path(sys.argv[1]).read_text())
-    asyncio.run(LoadGen(cfg).main())
+    # uvloop's transports read sockets in C: with 30,000+ frames a second to
+    # take in, the plain asyncio loop cost the generator about a fifth more CPU,
+    # taken from the server it shares the cores with (docs/performance.md).
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(LoadGen(cfg).main())
+    else:
+        uvloop.run(LoadGen(cfg).main())
 
 
 if __name__ == "__main__":

@@ -88,7 +88,15 @@ def machine_info() -> dict[str, Any]:
     except AttributeError:
         nproc = os.cpu_count() or 0
     versions = {}
-    for name in ("Django", "channels", "channels-redis", "daphne", "Twisted", "websockets"):
+    for name in (
+        "Django",
+        "channels",
+        "channels-redis",
+        "daphne",
+        "Twisted",
+        "websockets",
+        "uvloop",
+    ):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
