@@ -91,6 +91,14 @@ def hit(name: str, rate: Rate | str) -> float:
     return max(0.0, _hit_local(name, rate, now))
 
 
+def forget(name: str) -> None:
+    """Drop every event recorded under *name*, as if none had happened."""
+    with _local_lock:
+        _local.pop(name, None)
+    if kredis.enabled():
+        kredis.sync_client().delete(kredis.key("rl", name))
+
+
 def retry_after(wait: float) -> int:
     """Whole seconds to tell a client (never 0 for a refused event)."""
     return max(1, math.ceil(wait))

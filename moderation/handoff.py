@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from community import ratelimit
@@ -33,10 +33,20 @@ logger = logging.getLogger("kindred.crisis")
 
 def crisis_card(*, member, category: str, country_hint: str | None) -> dict[str, Any] | None:
     """The card, at most once per member per category per ``CRISIS_CARD_EVERY``."""
-    if ratelimit.hit(f"crisiscard:{member.pk}:{category}", settings.CRISIS_CARD_EVERY):
+    if ratelimit.hit(_card_key(member.pk, category), settings.CRISIS_CARD_EVERY):
         return None
     country = member.country or country_hint
     return card_for(category, country.upper() if country else None)
+
+
+def card_not_shown(*, member_id: int, category: str) -> None:
+    """A card was made for a send that then failed (it never reached the
+    member): give the member their card again on the retry."""
+    ratelimit.forget(_card_key(member_id, category))
+
+
+def _card_key(member_id: int, category: str) -> str:
+    return f"crisiscard:{member_id}:{category}"
 
 
 def crisis_for_refused(
@@ -107,20 +117,42 @@ def acknowledge(*, item: QueueItem, actor) -> None:
 
 
 def escalate_due() -> int:
-    """Escalate crisis items nobody acknowledged in time (run by every process's
-    heartbeat; each item is escalated by exactly one process)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.CRISIS_ESCALATE_AFTER)
+    """Escalate crisis items nobody acknowledged in time, and page again for
+    escalations whose page never got through (run by every process's
+    heartbeat; each item is escalated, and each retry sent, by one process).
+    Returns how many pages were started."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.CRISIS_ESCALATE_AFTER)
     due = list(
-        QueueItem.objects.filter(
-            kind=ItemKind.CRISIS,
-            acknowledged_at__isnull=True,
-            escalated_at__isnull=True,
-            created_at__lte=cutoff,
-        ).values_list("pk", flat=True)[:50]
+        _unacknowledged(escalated_at__isnull=True, created_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )[:50]
     )
-    for item_id in due:
-        escalate(item_id, reason="not acknowledged in time")
-    return len(due)
+    started = sum(escalate(item_id, reason="not acknowledged in time") for item_id in due)
+    if not (settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS):
+        return started  # nowhere to page; _notify has said so in the log
+    stale = now - timedelta(seconds=settings.CRISIS_PAGE_RETRY_SECONDS)
+    unpaged = list(
+        _unacknowledged(
+            closed_at__isnull=True, paged_at__isnull=True, escalated_at__lte=stale
+        ).values_list("pk", "escalated_at")[:50]
+    )
+    for item_id, escalated_at in unpaged:
+        # Moving escalated_at on claims this retry: another process's update
+        # finds the old value gone and pages nobody.
+        claimed = QueueItem.objects.filter(
+            pk=item_id, escalated_at=escalated_at, paged_at__isnull=True
+        ).update(escalated_at=now)
+        if claimed:
+            _page(item_id, reason="the page before did not get through")
+            started += 1
+    return started
+
+
+def _unacknowledged(**conditions: Any) -> Any:
+    return QueueItem.objects.filter(
+        kind=ItemKind.CRISIS, acknowledged_at__isnull=True, **conditions
+    )
 
 
 def escalate(item_id: int, *, reason: str) -> bool:
@@ -130,6 +162,13 @@ def escalate(item_id: int, *, reason: str) -> bool:
     )
     if not claimed:
         return False
+    _page(item_id, reason=reason)
+    return True
+
+
+def _page(item_id: int, *, reason: str) -> None:
+    """Page the on-call people for *item_id* in the background; ``paged_at`` is
+    set once the page gets through, and until then escalate_due tries again."""
     item = QueueItem.objects.select_related("room", "subject").get(pk=item_id)
     payload = {
         "event": "kindred.crisis.escalation",
@@ -144,13 +183,33 @@ def escalate(item_id: int, *, reason: str) -> bool:
     logger.warning(
         "crisis escalated item=%s handle=%s reason=%s", item.pk, payload["handle"], reason
     )
-    threading.Thread(target=_notify, args=(payload,), daemon=True, name="crisis-escalation").start()
-    return True
+    threading.Thread(
+        target=_page_in_background, args=(payload,), daemon=True, name="crisis-escalation"
+    ).start()
 
 
-def _notify(payload: dict[str, Any]) -> None:
+def _page_in_background(payload: dict[str, Any]) -> None:
+    try:
+        if _notify(payload):
+            QueueItem.objects.filter(pk=payload["item"]).update(paged_at=timezone.now())
+    except Exception:
+        logger.exception("crisis page failed item=%s; will retry", payload["item"])
+    finally:
+        connection.close()  # this thread's own connection (back to the pool)
+
+
+def _notify(payload: dict[str, Any]) -> bool:
+    """Send the page everywhere configured; True when every one got through."""
+    if not (settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS):
+        logger.error(
+            "crisis escalation item=%s has nobody to page: set CRISIS_WEBHOOK_URL or "
+            "CRISIS_ONCALL_EMAILS; the item waits in the facilitators' queue",
+            payload["item"],
+        )
+        return False
+    delivered = True
     if settings.CRISIS_WEBHOOK_URL:
-        _post_webhook(settings.CRISIS_WEBHOOK_URL, payload)
+        delivered = _post_webhook(settings.CRISIS_WEBHOOK_URL, payload)
     if settings.CRISIS_ONCALL_EMAILS:
         try:
             send_mail(
@@ -165,6 +224,8 @@ def _notify(payload: dict[str, Any]) -> None:
             )
         except Exception:
             logger.exception("crisis escalation email failed item=%s", payload["item"])
+            delivered = False
+    return delivered
 
 
 def _post_webhook(url: str, payload: dict[str, Any]) -> bool:
@@ -181,7 +242,8 @@ def _post_webhook(url: str, payload: dict[str, Any]) -> bool:
                 logger.error("crisis webhook answered %s (attempt %d)", response.status, attempt)
         except (urllib.error.URLError, OSError) as exc:
             logger.error("crisis webhook failed (attempt %d): %s", attempt, type(exc).__name__)
-        time.sleep(delay)
-        delay *= 2
+        if attempt < settings.CRISIS_WEBHOOK_ATTEMPTS:
+            time.sleep(delay)
+            delay *= 2
     logger.error("crisis webhook gave up after %d attempts", settings.CRISIS_WEBHOOK_ATTEMPTS)
     return False

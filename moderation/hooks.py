@@ -32,6 +32,14 @@ class Inspection:
     #: order found, crisis first.
     flags: list[tuple[str, str]] = field(default_factory=list)
 
+    def card_not_shown(self, *, member_id: int) -> None:
+        """The send that made this card failed: the member never saw it, so it
+        must not count against the once-per-``CRISIS_CARD_EVERY`` limit."""
+        if self.card is not None:
+            from moderation import handoff
+
+            handoff.card_not_shown(member_id=member_id, category=self.card["category"])
+
     def queue_item(self, *, member: Any, room: Any, text: str) -> QueueItem | None:
         """The queue item to store with the message, unsaved; None when nothing
         was flagged. One item per message however many flags it raised: the

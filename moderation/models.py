@@ -86,6 +86,9 @@ class QueueItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    #: When the on-call page for the escalation got through; while it is None
+    #: the page is tried again (moderation.handoff.escalate_due).
+    paged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["priority", "created_at"]

@@ -253,9 +253,16 @@ def _message_send(
             held=inspection.hold,
             item=item,
         )
-    except IntegrityError:
+    except Exception as exc:
+        # This send's card (if it made one) will not reach the member: give it
+        # back, so the retry or the next crisis message brings it.
+        inspection.card_not_shown(member_id=member.pk)
         # The same nonce raced in on another socket: both get the one message.
-        if nonce and (seen := _existing(member, room, nonce)) is not None:
+        if (
+            isinstance(exc, IntegrityError)
+            and nonce
+            and (seen := _existing(member, room, nonce)) is not None
+        ):
             return SendResult(message=seen, duplicate=True)
         raise
     data = message_data(message, room_slug=room.slug, author=member.handle)

@@ -52,6 +52,28 @@ class Pager:
         self.server.server_close()
 
 
+def pages_finished() -> bool:
+    return not any(t.name == "crisis-escalation" for t in threading.enumerate())
+
+
+def wait_until(condition, timeout: float = 10.0) -> bool:
+    """Poll *condition* until it holds (True) or *timeout* passes (False)."""
+    pause = threading.Event()
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return True
+        pause.wait(0.02)
+    return condition()
+
+
+@pytest.fixture(autouse=True)
+def pages_done_before_teardown():
+    """A page runs in a background thread and records ``paged_at`` when it gets
+    through; let it finish before the database is flushed under it."""
+    yield
+    assert wait_until(pages_finished, timeout=30)
+
+
 @pytest.fixture
 def pager(settings):
     pager = Pager()
@@ -139,6 +161,9 @@ async def test_nobody_on_duty_escalates_to_the_pager_at_once(member, rooms, hub,
     page = pager.received[0]
     assert page["event"] == "kindred.crisis.escalation" and page["category"] == "suicide"
     assert page["handle"] == "QuietOtter" and page["reason"] == "no facilitator on duty"
+    assert await database_sync_to_async(wait_until)(pages_finished)
+    item = await database_sync_to_async(QueueItem.objects.get)(kind=ItemKind.CRISIS)
+    assert item.paged_at is not None, "the page got through"
     await wm.disconnect()
 
 
@@ -301,3 +326,114 @@ def test_reach_out_twice_reuses_the_open_chat(member, facilitator, rooms):
     first = reach_out(actor_id=facilitator.pk, item_id=item.pk)
     again = reach_out(actor_id=facilitator.pk, item_id=item.pk)
     assert first["chat"] == again["chat"]
+
+
+# --- a page that does not get through is tried again ------------------------------
+
+
+def unacknowledged_crisis_item(member):
+    from rooms.services import message_send
+
+    message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
+    return QueueItem.objects.get(kind=ItemKind.CRISIS)
+
+
+def test_an_escalation_whose_page_failed_is_paged_again(member, rooms, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.handoff import escalate_due
+
+    settings.CRISIS_WEBHOOK_ATTEMPTS = 1
+    settings.CRISIS_PAGE_RETRY_SECONDS = 120
+    down = Pager(fail_first=1_000)  # the pager is down: every page is refused
+    settings.CRISIS_WEBHOOK_URL = down.url
+    try:
+        # Nobody on duty: escalated at once, and the page fails.
+        item = unacknowledged_crisis_item(member)
+        assert wait_until(pages_finished)
+    finally:
+        down.close()
+    item.refresh_from_db()
+    assert item.escalated_at is not None and item.paged_at is None
+    assert escalate_due() == 0, "not again before CRISIS_PAGE_RETRY_SECONDS"
+
+    up = Pager()
+    settings.CRISIS_WEBHOOK_URL = up.url
+    try:
+        QueueItem.objects.filter(pk=item.pk).update(
+            escalated_at=timezone.now() - timedelta(minutes=3)
+        )
+        assert escalate_due() == 1
+        assert up.arrived.wait(10)
+        assert up.received[0]["item"] == item.pk
+        assert up.received[0]["reason"] == "the page before did not get through"
+        assert wait_until(pages_finished)
+        assert QueueItem.objects.get(pk=item.pk).paged_at is not None
+        QueueItem.objects.filter(pk=item.pk).update(
+            escalated_at=timezone.now() - timedelta(minutes=3)
+        )
+        assert escalate_due() == 0, "paged: not again"
+        assert len(up.received) == 1
+    finally:
+        up.close()
+
+
+def test_an_acknowledged_item_is_not_paged_again(member, rooms, settings, facilitator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.handoff import acknowledge, escalate_due
+
+    settings.CRISIS_WEBHOOK_ATTEMPTS = 1
+    down = Pager(fail_first=1_000)
+    settings.CRISIS_WEBHOOK_URL = down.url
+    try:
+        item = unacknowledged_crisis_item(member)
+        assert wait_until(pages_finished)
+        acknowledge(item=item, actor=facilitator)
+        QueueItem.objects.filter(pk=item.pk).update(
+            escalated_at=timezone.now() - timedelta(minutes=3)
+        )
+        assert escalate_due() == 0
+    finally:
+        down.close()
+
+
+def test_a_send_that_fails_to_store_does_not_use_up_the_card(member, rooms):
+    """The card travels with the stored message's ack; if the store fails the
+    member never saw it, so their retry must still bring it."""
+    from django.db import DatabaseError, connection
+
+    from rooms.services import message_send
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION kindred_test_fail() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER kindred_test_fail BEFORE INSERT ON rooms_message "
+                "FOR EACH ROW EXECUTE FUNCTION kindred_test_fail()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER kindred_test_fail BEFORE INSERT ON rooms_message "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+    try:
+        with pytest.raises(DatabaseError):
+            message_send(member_id=member.pk, room_slug="late-night", body=CRISIS, nonce="n1")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER kindred_test_fail"
+                + (" ON rooms_message" if connection.vendor == "postgresql" else "")
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP FUNCTION kindred_test_fail()")
+    retry = message_send(member_id=member.pk, room_slug="late-night", body=CRISIS, nonce="n1")
+    assert retry.crisis is not None and retry.crisis["category"] == "suicide"
