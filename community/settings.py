@@ -314,6 +314,9 @@ RATE_LIMIT_FLAG_AFTER = os.environ.get("RATE_LIMIT_FLAG_AFTER", "3/10m")
 CRISIS_ESCALATE_AFTER = env_float("CRISIS_ESCALATE_AFTER", 180)
 CRISIS_WEBHOOK_URL = os.environ.get("CRISIS_WEBHOOK_URL", "")
 CRISIS_WEBHOOK_ATTEMPTS = env_int("CRISIS_WEBHOOK_ATTEMPTS", 4)
+# When set, every webhook request is signed with it (X-Kindred-Signature,
+# HMAC-SHA256 over "<X-Kindred-Timestamp>.<body>"; docs/safety.md).
+CRISIS_WEBHOOK_SECRET = os.environ.get("CRISIS_WEBHOOK_SECRET", "")
 # An escalation whose page did not get through (webhook failing after all its
 # attempts, mail refused, the process gone) is paged again this long after.
 CRISIS_PAGE_RETRY_SECONDS = env_float("CRISIS_PAGE_RETRY_SECONDS", 120)

@@ -9,6 +9,8 @@ failures are retried and logged, never surfaced to the member.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -228,12 +230,25 @@ def _notify(payload: dict[str, Any]) -> bool:
     return delivered
 
 
+def webhook_headers(body: bytes, *, now: float | None = None) -> dict[str, str]:
+    """The request's headers; signed when ``CRISIS_WEBHOOK_SECRET`` is set
+    (HMAC-SHA256 of ``<timestamp>.<body>``, see docs/safety.md)."""
+    headers = {"Content-Type": "application/json"}
+    secret = settings.CRISIS_WEBHOOK_SECRET
+    if secret:
+        stamp = str(int(time.time() if now is None else now))
+        digest = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256)
+        headers["X-Kindred-Timestamp"] = stamp
+        headers["X-Kindred-Signature"] = "sha256=" + digest.hexdigest()
+    return headers
+
+
 def _post_webhook(url: str, payload: dict[str, Any]) -> bool:
     body = json.dumps(payload).encode()
     delay = 0.5
     for attempt in range(1, settings.CRISIS_WEBHOOK_ATTEMPTS + 1):
         request = urllib.request.Request(  # noqa: S310  (an admin-configured URL)
-            url, data=body, method="POST", headers={"Content-Type": "application/json"}
+            url, data=body, method="POST", headers=webhook_headers(body)
         )
         try:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310

@@ -22,6 +22,7 @@ class Pager:
 
     def __init__(self, fail_first: int = 0) -> None:
         self.received: list[dict] = []
+        self.headers: list[dict[str, str]] = []
         self.fail_first = fail_first
         self.arrived = threading.Event()
         pager = self
@@ -35,6 +36,7 @@ class Pager:
                     self.end_headers()
                     return
                 pager.received.append(json.loads(body))
+                pager.headers.append({**dict(self.headers.items()), "body": body.decode()})
                 self.send_response(204)
                 self.end_headers()
                 pager.arrived.set()
@@ -437,3 +439,38 @@ def test_a_send_that_fails_to_store_does_not_use_up_the_card(member, rooms):
                 cursor.execute("DROP FUNCTION kindred_test_fail()")
     retry = message_send(member_id=member.pk, room_slug="late-night", body=CRISIS, nonce="n1")
     assert retry.crisis is not None and retry.crisis["category"] == "suicide"
+
+
+def test_a_signed_page_can_be_checked_by_its_receiver(settings):
+    import hashlib
+    import hmac
+    import time
+
+    from moderation.handoff import _post_webhook
+
+    settings.CRISIS_WEBHOOK_SECRET = "s3cret-for-the-pager"
+    pager = Pager()
+    try:
+        before = int(time.time())
+        assert _post_webhook(pager.url, {"event": "kindred.crisis.escalation", "item": 7})
+    finally:
+        pager.close()
+    got = pager.headers[0]
+    stamp = got["X-Kindred-Timestamp"]
+    assert before <= int(stamp) <= int(time.time())
+    expected = hmac.new(
+        b"s3cret-for-the-pager", f"{stamp}.{got['body']}".encode(), hashlib.sha256
+    ).hexdigest()
+    assert hmac.compare_digest(got["X-Kindred-Signature"], "sha256=" + expected)
+
+
+def test_without_a_secret_no_signature_is_sent(settings):
+    from moderation.handoff import _post_webhook
+
+    settings.CRISIS_WEBHOOK_SECRET = ""
+    pager = Pager()
+    try:
+        assert _post_webhook(pager.url, {"event": "test"})
+    finally:
+        pager.close()
+    assert "X-Kindred-Signature" not in pager.headers[0]
