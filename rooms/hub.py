@@ -376,6 +376,8 @@ class Hub:
             from rooms.selectors import catch_up
 
             last_id, missed = await database_sync_to_async(catch_up)(room_id, state.last_id)
+            # What is held for the room is older than what was missed: it goes first.
+            self._release(room_id)
             for item in missed:
                 if item.id > state.last_id:
                     self._enqueue(
