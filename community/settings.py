@@ -302,6 +302,8 @@ PRESENCE_COALESCE_SECONDS = env_float("PRESENCE_COALESCE_SECONDS", 0.25)
 SOCKET_IDLE_SECONDS = env_float("SOCKET_IDLE_SECONDS", 60)
 # Moderation
 REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10/1h")
+# How many of an item's report notes (newest first) facilitators see with it.
+QUEUE_ITEM_NOTES_SHOWN = env_int("QUEUE_ITEM_NOTES_SHOWN", 5)
 MUTE_MAX_MINUTES = env_int("MUTE_MAX_MINUTES", 60 * 24 * 30)
 SLOW_MODE_MAX_SECONDS = env_int("SLOW_MODE_MAX_SECONDS", 3600)
 MODERATION_CONTEXT = env_int("MODERATION_CONTEXT", 5)

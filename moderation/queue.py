@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 
@@ -22,6 +23,10 @@ def excerpt_of(text: str) -> str:
     return redact_contact_details(text[:500])[0]
 
 
+def _iso(moment: Any) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
     """*fresh*: the item was just filed, so nobody has reported it yet."""
     message = item.message
@@ -29,6 +34,17 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         {}
         if fresh or not item.pk
         else dict(item.reports.values_list("reason").annotate(n=Count("id")).order_by())
+    )
+    # What reporters wrote, newest first; never who wrote it.
+    notes = (
+        []
+        if not reasons
+        else [
+            {"reason": reason, "note": note, "at": _iso(at)}
+            for reason, note, at in item.reports.exclude(note="")
+            .order_by("-created_at", "-id")
+            .values_list("reason", "note", "created_at")[: settings.QUEUE_ITEM_NOTES_SHOWN]
+        ]
     )
     return {
         "id": item.pk,
@@ -45,19 +61,18 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         else {
             "id": message.pk,
             "body": message.html,
-            "sent_at": message.sent_at.isoformat().replace("+00:00", "Z"),
+            "sent_at": _iso(message.sent_at),
             "removed": message.removed_at is not None,
             "held": message.held,
         },
         "excerpt": item.excerpt,
         "reports": sum(reasons.values()),
         "reasons": reasons,
+        "notes": notes,
         "claimed_by": item.claimed_by.handle if item.claimed_by else None,
         "resolution": item.resolution or None,
-        "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
-        "acknowledged_at": item.acknowledged_at.isoformat().replace("+00:00", "Z")
-        if item.acknowledged_at
-        else None,
+        "created_at": _iso(item.created_at),
+        "acknowledged_at": _iso(item.acknowledged_at) if item.acknowledged_at else None,
     }
 
 

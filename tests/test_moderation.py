@@ -394,3 +394,23 @@ def test_a_reopened_item_is_fresh(member, make_member, author, room, facilitator
     item.refresh_from_db()
     assert item.state == ItemState.OPEN
     assert item.claimed_by is None and item.acknowledged_at is None
+
+
+def test_facilitators_see_what_reporters_wrote_newest_first_without_who(
+    member, make_member, author, room, settings
+):
+    from moderation import queue
+
+    settings.QUEUE_ITEM_NOTES_SHOWN = 2
+    message = send(author, room)
+    report(member, message, note="Third time tonight, aimed at me")
+    report(make_member("KindLark"), message, reason="spam")  # no note: left out
+    report(make_member("SoftRain"), message, reason="other", note="They DM'd me too")
+    report(make_member("LateOwl"), message, note="please look")
+    data = queue.item_data(queue._load(QueueItem.objects.get().pk))
+    assert data["reports"] == 4
+    assert [(n["reason"], n["note"]) for n in data["notes"]] == [
+        ("harassment", "please look"),
+        ("other", "They DM'd me too"),
+    ]
+    assert "LateOwl" not in str(data["notes"]) and "SoftRain" not in str(data["notes"])

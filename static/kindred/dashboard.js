@@ -480,6 +480,12 @@ function renderDetail(item) {
   if (Number.isFinite(item.weight)) flags.push(`weight ${item.weight}`);
   flags.push(open ? stateWords(item) : `This item has left the queue: ${RESOLUTION_WORDS[item.resolution] || "it was closed"}.`);
   $("detail-flags").textContent = flags.join(" · ");
+  // Reporters' own words, newest first (never who wrote them): text, not HTML.
+  const notes = Array.isArray(item.notes) ? item.notes : [];
+  $("detail-notes").replaceChildren(
+    ...notes.map((n) => el("li", "", `${REASON_WORDS[n.reason] || n.reason}: ${String(n.note || "")}`)),
+  );
+  $("detail-notes-wrap").hidden = !notes.length;
 
   const message = item.message && typeof item.message === "object" ? item.message : null;
   $("detail-message").hidden = !message;

@@ -45,6 +45,7 @@ def test_a_report_reaches_the_queue_live_and_a_removal_reaches_every_member(page
     item = message(reporter, "you are all pathetic")
     item.get_by_role("button", name="Options for the message from AnaWritesIt").click()
     item.get_by_role("button", name="Report", exact=True).click()
+    reporter.locator("#report-note").fill("Third time tonight <b>aimed at me</b>")
     reporter.locator("#report-dialog").get_by_role("button", name="Send report").click()
     expect(reporter.locator("#report-status")).to_have_text(
         "Thank you. A facilitator will look at it."
@@ -64,6 +65,11 @@ def test_a_report_reaches_the_queue_live_and_a_removal_reaches_every_member(page
     expect(detail).to_be_focused()
     expect(detail.locator("#detail-heading")).to_have_text("Report: harassment")
     expect(detail.locator("#detail-body")).to_have_text("you are all pathetic, give up already")
+    # What the reporter wrote, as they wrote it (text, never markup), without their handle.
+    notes = detail.locator("#detail-notes li")
+    expect(notes).to_have_text(["harassment: Third time tonight <b>aimed at me</b>"])
+    expect(detail.locator("#detail-notes b")).to_have_count(0)
+    expect(detail.locator("#detail-notes-wrap")).not_to_contain_text("BoReportsIt")
     reported = detail.locator(".ctx-reported")
     expect(reported).to_have_count(1)
     expect(reported).to_contain_text("This item's message")
