@@ -114,9 +114,23 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
         raise MemberError("banned", "This handle has been banned.", status=403)
     phrase = recovery.generate_phrase()
     member.recovery_hash = recovery.hash_phrase(phrase)
-    member.save(update_fields=["recovery_hash"])
+    # A recovery is often of a lost or shared phone: every session signed in
+    # before it ends. A new (unusable) password changes the member's session
+    # auth hash, which Django and Channels check on every request and socket;
+    # the sockets open now are closed with 4401.
+    member.set_unusable_password()
+    member.save(update_fields=["recovery_hash", "password"])
+    member_id = member.pk
+    transaction.on_commit(lambda: _end_open_sockets(member_id))
     logger.info("member recovered handle=%s", member.handle)
     return JoinResult(member.pk, member.handle, member.role, phrase)
+
+
+def _end_open_sockets(member_id: int) -> None:
+    from community.consumers import CLOSE_NO_SESSION
+    from rooms import bus
+
+    bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION)
 
 
 def member_describe(*, member: Member) -> dict[str, object]:

@@ -130,6 +130,13 @@ def test_post_without_csrf_token_is_refused():
     assert not Member.objects.exists()
 
 
+def recover(handle: str, code: str) -> tuple[Client, object]:
+    """A new browser recovering *handle* with *code*: (its client, the response)."""
+    client, token = csrf_client()
+    body = {"handle": handle, "recovery_code": code}
+    return client, post(client, "/api/session/recover/", body, HTTP_X_CSRFTOKEN=token)
+
+
 def test_recovery_reclaims_the_handle_on_another_device_once():
     _, body = join("Calm_River")
     other, token = csrf_client()
@@ -145,14 +152,18 @@ def test_recovery_reclaims_the_handle_on_another_device_once():
     assert fresh["recovery_code"] != body["recovery_code"]
     assert other.get("/api/session/").json()["handle"] == "Calm_River"
     # The old phrase was one-time: it no longer works.
-    third, token = csrf_client()
-    response = post(
-        third,
-        "/api/session/recover/",
-        {"handle": "Calm_River", "recovery_code": body["recovery_code"]},
-        HTTP_X_CSRFTOKEN=token,
-    )
+    _, response = recover("Calm_River", body["recovery_code"])
     assert response.status_code == 400 and response.json()["error"] == "bad_recovery"
+
+
+def test_recovery_signs_out_every_device_signed_in_before_it():
+    """A lost phone: recovering the handle elsewhere ends the phone's session."""
+    lost, body = join("Calm_River")
+    assert lost.get("/api/session/").status_code == 200
+    found, response = recover("Calm_River", body["recovery_code"])
+    assert response.status_code == 200, response.content
+    assert lost.get("/api/session/").status_code == 401
+    assert found.get("/api/session/").json()["handle"] == "Calm_River"
 
 
 def test_recovery_answers_the_same_for_unknown_handle_and_wrong_phrase():

@@ -304,3 +304,24 @@ async def test_the_server_times_each_send_from_receipt_to_ack(member, rooms, hub
     assert SEND_ACK.n == before + 1
     assert 0 < SEND_ACK.max_us < 60e6
     await ws.disconnect()
+
+
+async def test_recovering_the_handle_elsewhere_closes_the_old_devices_sockets(
+    make_member, rooms, hub
+):
+    from community import recovery
+    from community.services import member_recover
+
+    phrase = recovery.generate_phrase()
+    member = await database_sync_to_async(make_member)(
+        "LostPhone", recovery_hash=recovery.hash_phrase(phrase)
+    )
+    old, _ = await joined(member)
+    await database_sync_to_async(member_recover)(
+        handle="LostPhone", recovery_code=phrase, device_token=None
+    )
+    while (output := await old.receive_output(timeout=5))["type"] != "websocket.close":
+        pass
+    assert output["code"] == 4401
+    # The old device's session can't open a socket again.
+    assert await close_code("/ws/rooms/newcomers/", member) == 4401
