@@ -132,3 +132,8 @@ $("recover-form").addEventListener("submit", async (event) => {
   error.textContent = result.data.detail;
   codeField.focus();
 });
+
+// The forms are checked and sent by this script (they are novalidate): until
+// it is running, a press would reload the page and lose what was typed.
+$("join-button").disabled = false;
+$("recover-button").disabled = false;
