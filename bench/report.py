@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from community.serving import DAPHNE_FLAGS
+
 PRESERVED = (
     "Findings and recommendations",
     "What was tried and what each change bought",
@@ -873,8 +875,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         f"- Command: `{results['command']}`, as `make bench` runs it (with `DEBUG=0`, "
         "`SECURE_COOKIES=0` and a benchmark-only `SECRET_KEY`)."
     )
-    daphne = "daphne -b 127.0.0.1 -p PORT --websocket-max-message-size 65536 "
-    daphne += "--websocket-max-frame-size 65536"
+    daphne = " ".join(("daphne -b 127.0.0.1 -p PORT", *DAPHNE_FLAGS))
     if results.get("daphne_args"):
         daphne += " " + " ".join(results["daphne_args"])
         out.append(f"- Servers: `{daphne}` (an experiment: not the flags of `make run`).")

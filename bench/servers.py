@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from community.serving import daphne_command
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
@@ -214,21 +216,7 @@ class Daphne:
     def start(self, timeout: float = 60) -> Daphne:
         log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket-max-message-size",
-                "65536",
-                "--websocket-max-frame-size",
-                "65536",
-                *self.extra_args,
-                self.app,
-            ],
+            daphne_command(port=self.port, extra=self.extra_args, app=self.app),
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -25,6 +25,8 @@ from urllib.parse import urlparse
 import httpx
 import websockets
 
+from community.serving import daphne_command
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -123,20 +125,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket-max-message-size",
-                "65536",
-                "--websocket-max-frame-size",
-                "65536",
-                "community.asgi:application",
-            ],
+            daphne_command(port=self.port),
             cwd=ROOT,
             env=self.env,
             stdout=self.log,

@@ -114,3 +114,25 @@ def test_metrics_exist_only_for_the_holder_of_the_token(client, settings):
     page = client.get("/metrics/", HTTP_AUTHORIZATION="Bearer operator-token")
     assert page.status_code == 200
     assert set(page.json()["send_ack"]) >= {"counts", "n", "max_us", "unit"}
+
+
+def test_every_way_of_starting_daphne_uses_the_same_flags():
+    """make run, the Procfile and the README's many-process example start daphne
+    by hand; the tests and the benchmark use community.serving. All the same."""
+    from pathlib import Path
+
+    from community.serving import DAPHNE_FLAGS
+
+    root = Path(__file__).resolve().parent.parent
+    flags = " ".join(DAPHNE_FLAGS)
+    makefile = (root / "Makefile").read_text().replace("\\\n", " ")
+    places = {
+        "Makefile": " ".join(makefile.split()),
+        "Procfile": (root / "Procfile").read_text(),
+        "README.md": (root / "README.md").read_text(),
+    }
+    for name, text in places.items():
+        starts = [line for line in text.splitlines() if "daphne -b" in line]
+        assert starts, f"{name} no longer starts daphne"
+        for line in starts:
+            assert flags in line, f"{name}: {line.strip()}"
