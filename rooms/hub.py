@@ -224,17 +224,14 @@ class Hub(HubOutput):
         elif kind == "r":
             state = self.rooms.get(event["r"])
             if state is not None:
-                self._release(event["r"])
                 self._enqueue("frame", tuple(state.sockets), (event["f"],))
         elif kind == "t":
             listeners = self.topics.get(event["t"])
             if listeners:
-                self._release_for(listeners)
                 self._enqueue("frame", tuple(listeners), (event["f"],))
         elif kind == "u":
             targets = tuple(self.members.get(event["u"], ()))
             if targets:
-                self._release_for(targets)
                 self._enqueue("member", targets, (event["e"],))
         elif kind == "c":
             targets = tuple(
@@ -243,7 +240,6 @@ class Hub(HubOutput):
                 if event.get("r") is None or s.room_id == event["r"]
             )
             if targets:
-                self._release_for(targets)
                 self._enqueue("close", targets, (event["c"],))
 
     def _on_message(
@@ -290,8 +286,7 @@ class Hub(HubOutput):
             from rooms.selectors import catch_up
 
             last_id, missed = await database_sync_to_async(catch_up)(room_id, state.last_id)
-            # What is held for the room is older than what was missed: it goes first.
-            self._release(room_id)
+            # What the room holds is older than what was missed; _enqueue sends it first.
             for item in missed:
                 if item.id > state.last_id:
                     self._enqueue(

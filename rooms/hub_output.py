@@ -65,7 +65,6 @@ class HubOutput:
                 "changes": [{"event": c["e"], "handle": c["h"]} for c in changes],
                 "count": count,
             }
-        self._release(room_id)
         self._enqueue("frame", tuple(state.sockets), (encode(frame),))
 
     def _deliver(self, room_id: int, state: RoomState, message: tuple[int, int, str]) -> None:
@@ -78,8 +77,9 @@ class HubOutput:
         held and goes out with whatever joins it when the interval is up, so a
         room of 200 taking 200 messages a second costs a few writes per socket
         instead of 200. The first message after a quiet spell goes at once.
-        Anything else for the room's sockets releases what is held first, so
-        nothing overtakes a message (a ``removed`` frame, say)."""
+        Anything else queued for the room's sockets releases what is held
+        first (``_enqueue``), so nothing overtakes a message (a ``removed``
+        frame, say)."""
         if state.hold_timer is not None:
             state.held.append(message)
             return
@@ -114,14 +114,15 @@ class HubOutput:
         for message in held:
             self._enqueue("message", targets, message)
 
-    def _release_for(self, targets: Any) -> None:
-        """Release what is held for the rooms of *targets* (member and topic
-        events can reach sockets in any room)."""
+    def _enqueue(self, kind: str, targets: Any, args: tuple[Any, ...]) -> None:
+        """Queue a write. Nothing overtakes a message held for a room's next
+        write: whatever is queued for a room's sockets (a room frame, presence,
+        a member event or close, messages read back from the database) first
+        releases what that room holds. A release itself finds its room no
+        longer holding, so it passes straight through."""
         if self._holding:
             for room_id in {s.room_id for s in targets} & self._holding:
                 self._release(room_id)
-
-    def _enqueue(self, kind: str, targets: Any, args: tuple[Any, ...]) -> None:
         self._outbox.append((kind, targets, args))
         self._wake.set()
 
