@@ -131,8 +131,8 @@ def escalate_due() -> int:
         )[:50]
     )
     started = sum(escalate(item_id, reason="not acknowledged in time") for item_id in due)
-    if not (settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS):
-        return started  # nowhere to page; _notify has said so in the log
+    if not _anyone_to_page():
+        return started  # _notify has said so in the log
     stale = now - timedelta(seconds=settings.CRISIS_PAGE_RETRY_SECONDS)
     unpaged = list(
         _unacknowledged(
@@ -200,9 +200,13 @@ def _page_in_background(payload: dict[str, Any]) -> None:
         connection.close()  # this thread's own connection (back to the pool)
 
 
+def _anyone_to_page() -> bool:
+    return bool(settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS)
+
+
 def _notify(payload: dict[str, Any]) -> bool:
     """Send the page everywhere configured; True when every one got through."""
-    if not (settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS):
+    if not _anyone_to_page():
         logger.error(
             "crisis escalation item=%s has nobody to page: set CRISIS_WEBHOOK_URL or "
             "CRISIS_ONCALL_EMAILS; the item waits in the facilitators' queue",
