@@ -265,7 +265,7 @@ HUB_BATCH_MAX_MESSAGES = env_int("HUB_BATCH_MAX_MESSAGES", 64)
 # with whatever joins it (one system call per socket for several messages).
 # The first message after a quiet spell goes at once; 0 writes every message
 # as soon as it is delivered.
-HUB_ROOM_WRITE_INTERVAL_SECONDS = env_float("HUB_ROOM_WRITE_INTERVAL_SECONDS", 0.02)
+HUB_ROOM_WRITE_INTERVAL_SECONDS = env_float("HUB_ROOM_WRITE_INTERVAL_SECONDS", 0.04)
 # Bus events (stored messages, presence, notices) waiting in this process for
 # Redis; beyond this many the sender publishes itself (rooms.publisher).
 BUS_PUBLISH_QUEUE_MAX = env_int("BUS_PUBLISH_QUEUE_MAX", 10_000)
