@@ -12,12 +12,19 @@ import sys
 
 #: A frame or message over 64 KiB is refused by daphne itself (1009), before
 #: Kindred's own checks: the largest client frame the protocol allows is far
-#: smaller (docs/protocol.md).
+#: smaller (docs/protocol.md). Liveness is the protocol's own: clients send a
+#: ``ping`` frame every 20 s and the hub closes a socket silent for
+#: SOCKET_IDLE_SECONDS (60), so daphne's keepalive pings (after 20 s without a
+#: frame by default) only duplicated it: with 5,000 idle sockets they cost
+#: 1.5-3 % of a core (docs/performance.md). Now daphne pings only a socket
+#: silent for 60 s, which the hub is about to close anyway.
 DAPHNE_FLAGS = (
     "--websocket-max-message-size",
     "65536",
     "--websocket-max-frame-size",
     "65536",
+    "--ping-interval",
+    "60",
 )
 APPLICATION = "community.asgi:application"
 
