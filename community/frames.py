@@ -71,6 +71,11 @@ class FrameParser:
             raise FrameError("The frame is nested too deeply.") from None
 
 
+def timestamp(moment: Any) -> str:
+    """A time as frames carry it: ISO 8601 in UTC, ending in ``Z``."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def encode(frame: dict[str, Any]) -> str:
     """Server frames are encoded once, compactly."""
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)

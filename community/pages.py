@@ -383,10 +383,6 @@ def _join_first(path: str) -> HttpResponse:
     return redirect(f"/join/?{urlencode({'next': path})}")
 
 
-def _iso(moment) -> str:
-    return moment.isoformat().replace("+00:00", "Z") if moment else ""
-
-
 #: Ids beyond this can't exist (and could overflow the database's integer).
 _MAX_ID = 2**53 - 1
 

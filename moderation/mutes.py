@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from community.frames import timestamp
 from moderation.models import Mute
 
 _NOT_READ = object()
@@ -39,5 +40,5 @@ def check_not_muted(*, member, room, until=_NOT_READ) -> None:
         raise Refused(
             "muted",
             "A facilitator has paused your posting for a while. You can still read along.",
-            until=until.isoformat().replace("+00:00", "Z"),
+            until=timestamp(until),
         )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 
+from community.frames import timestamp
 from moderation.flags import redact_contact_details
 from moderation.models import PRIORITY, ItemKind, ItemState, QueueItem, Report
 from rooms import bus
@@ -21,10 +22,6 @@ OPEN_STATES = (ItemState.OPEN, ItemState.CLAIMED)
 def excerpt_of(text: str) -> str:
     """What a queue item shows of a message: its start, contact details removed."""
     return redact_contact_details(text[:500])[0]
-
-
-def _iso(moment: Any) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
@@ -40,7 +37,7 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         []
         if not reasons
         else [
-            {"reason": reason, "note": note, "at": _iso(at)}
+            {"reason": reason, "note": note, "at": timestamp(at)}
             for reason, note, at in item.reports.exclude(note="")
             .order_by("-created_at", "-id")
             .values_list("reason", "note", "created_at")[: settings.QUEUE_ITEM_NOTES_SHOWN]
@@ -61,7 +58,7 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         else {
             "id": message.pk,
             "body": message.html,
-            "sent_at": _iso(message.sent_at),
+            "sent_at": timestamp(message.sent_at),
             "removed": message.removed_at is not None,
             "held": message.held,
         },
@@ -71,8 +68,8 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         "notes": notes,
         "claimed_by": item.claimed_by.handle if item.claimed_by else None,
         "resolution": item.resolution or None,
-        "created_at": _iso(item.created_at),
-        "acknowledged_at": _iso(item.acknowledged_at) if item.acknowledged_at else None,
+        "created_at": timestamp(item.created_at),
+        "acknowledged_at": timestamp(item.acknowledged_at) if item.acknowledged_at else None,
     }
 
 

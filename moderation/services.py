@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from community import ratelimit
 from community.consumers import CLOSE_FORBIDDEN, CLOSE_KICKED
+from community.frames import timestamp
 from community.handles import handle_key
 from community.models import BannedDevice, Member
 from moderation import queue
@@ -296,7 +297,7 @@ def member_mute(
         "type": "done",
         "action": "mute",
         "member": target.handle,
-        "until": until.isoformat().replace("+00:00", "Z"),
+        "until": timestamp(until),
     }
 
 
@@ -445,7 +446,7 @@ def audit_log(*, actor_id: int, limit: int = 100) -> list[dict[str, Any]]:
     return [
         {
             "id": e.pk,
-            "at": e.created_at.isoformat().replace("+00:00", "Z"),
+            "at": timestamp(e.created_at),
             "actor": e.actor_handle,
             "action": e.action,
             "item": e.item_id,

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from community.consumers import CLOSE_FORBIDDEN
+from community.frames import timestamp
 from community.handles import handle_key
 from community.models import Member
 from rooms import bus
@@ -235,7 +236,7 @@ def my_chats(*, member_id: int) -> list[dict[str, Any]]:
             "origin": c.origin,
             "with": (c.recipient if c.requester_id == member.pk else c.requester).handle,
             "incoming": c.recipient_id == member.pk,
-            "created_at": c.created_at.isoformat().replace("+00:00", "Z"),
+            "created_at": timestamp(c.created_at),
         }
         for c in chats
     ]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from community.frames import timestamp
 from community.models import Member, Role
 from rooms import bus
 from rooms.chats import blocked_between, open_chat
@@ -57,7 +58,7 @@ def _offer_frame(request: DropInRequest) -> dict[str, Any]:
     return {
         "type": "dropin.offer",
         "request": request.pk,
-        "waiting_since": request.created_at.isoformat().replace("+00:00", "Z"),
+        "waiting_since": timestamp(request.created_at),
     }
 
 

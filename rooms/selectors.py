@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from community.frames import timestamp
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
 
@@ -31,7 +32,7 @@ def message_data(message: Message, *, room_slug: str, author: str) -> MessageDat
         author_id=message.author_id,
         author=author,
         html=message.html,
-        sent_at=message.sent_at.isoformat().replace("+00:00", "Z"),
+        sent_at=timestamp(message.sent_at),
         nonce=message.nonce or None,
         prev_id=message.prev_id,
         held=message.held,
