@@ -84,6 +84,7 @@ class LiveConsumer(AsyncConsumer):
         self.last_seen = time.monotonic()
         self.hub = None
         self._protocol = transport.protocol_of(self.base_send)
+        self._out = transport.DirectWriter(self._protocol) if self._protocol else None
         if self._protocol is not None:
             # Autobahn drops the TCP connection on a protocol error (a frame over
             # the size limit, invalid UTF-8) unless told to close it with the
@@ -212,9 +213,29 @@ class LiveConsumer(AsyncConsumer):
             # Twisted's buffered write and its writability watch) cost more than
             # a pong or an ack itself. Same order either way: a direct write
             # goes behind anything Twisted still holds for the socket.
-            transport.write_now(protocol.transport, transport.text_frame(text.encode()))
+            self._out.write(transport.text_frame(text.encode()))
             return
+        if self._out is not None:
+            self._out.flush()
         await self.base_send({"type": "websocket.send", "text": text})
+
+    def reply_from_thread(self, frames: list[dict[str, Any]]) -> bool:
+        """From the worker thread running a service: write *frames* to this socket
+        now, in order, if they can go straight to it (see
+        ``transport.DirectWriter``). False when nothing was written; the caller
+        then sends them on the event loop as usual."""
+        out = self._out
+        if out is None or self.closed:
+            return False
+        try:
+            return out.write_from_thread(
+                b"".join(transport.text_frame(encode(frame).encode()) for frame in frames)
+            )
+        except Exception:
+            # The service's work is done and must not be reported as failed
+            # because of how its reply was written: the loop writes it instead.
+            logger.exception("could not reply from the worker thread handle=%s", self.handle)
+            return False
 
     def _send_buffer_full(self) -> bool:
         pending = transport.pending_bytes(self._protocol)
@@ -232,6 +253,8 @@ class LiveConsumer(AsyncConsumer):
         self.closed = True
         if self.hub is not None:
             self.hub.unregister(self)
+        if self._out is not None:
+            self._out.closing()
         await self.base_send({"type": "websocket.close", "code": code})
 
     # --- what the hub calls ---------------------------------------------------------------
@@ -262,7 +285,7 @@ class LiveConsumer(AsyncConsumer):
             data = b"".join(m[2] for m in batch if m[0] > last and m[1] not in blocked)
         self.last_id = max(last, batch[-1][0])
         if data:
-            transport.write_now(protocol.transport, data)
+            self._out.write(data)
         return True
 
     async def _deliver(self, message_id: int, author_id: int, text: str) -> None:
@@ -302,6 +325,7 @@ class LiveConsumer(AsyncConsumer):
         await self.close(code)
 
     blocked: frozenset[int] = frozenset()
+    _out: transport.DirectWriter | None = None
 
 
 class NotFoundConsumer(AsyncConsumer):

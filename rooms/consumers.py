@@ -18,6 +18,7 @@ from community.consumers import (
 )
 from community.frames import encode
 from rooms import chats, dropin, services, status
+from rooms.data import SendResult
 from rooms.frames import (
     CHAT_FRAMES,
     ROOM_FRAMES,
@@ -57,6 +58,13 @@ def _newest_that_fit(messages: list[dict[str, Any]], budget: int) -> list[dict[s
             break
         kept.append(message)
     return kept[::-1]
+
+
+def _ack_frames(result: SendResult, nonce: str | None) -> list[dict[str, Any]]:
+    """What the sender of a stored message gets: the crisis card first when one
+    is due (docs/protocol.md), then the ack."""
+    ack = {"type": "ack", "nonce": nonce, "id": result.message.id}
+    return [result.crisis, ack] if result.crisis is not None else [ack]
 
 
 class MemberFrames:
@@ -174,27 +182,42 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             )
 
     async def frame_message(self, frame: SendMessage) -> None:
+        received_at, nonce = self.received_at, frame.nonce
+
+        def send_and_ack() -> tuple[SendResult, float | None]:
+            result = services.message_send(
+                member_id=self.member_id,
+                room_slug=self.room_slug(),
+                body=frame.body,
+                nonce=nonce,
+                country_hint=self.country_hint,
+            )
+            # Still in the worker thread: the ack (after the crisis card, when
+            # one is due) goes out now, not once the event loop gets round to
+            # this socket again, which on a busy machine can be behind a room's
+            # write to hundreds of sockets.
+            if self.reply_from_thread(_ack_frames(result, nonce)):
+                return result, time.perf_counter() - received_at
+            return result, None
+
         try:
             # Not thread-sensitive: sends from different sockets run side by side,
             # each borrowing a pooled connection, so one socket's database round
             # trips don't queue everyone else's. A socket's own
             # frames are still handled one at a time, in order.
-            result = await database_sync_to_async(services.message_send, thread_sensitive=False)(
-                member_id=self.member_id,
-                room_slug=self.room_slug(),
-                body=frame.body,
-                nonce=frame.nonce,
-                country_hint=self.country_hint,
-            )
+            result, took = await database_sync_to_async(send_and_ack, thread_sensitive=False)()
         except services.Refused as refusal:
             if refusal.crisis is not None:
                 await self.send_json(refusal.crisis)
             await self.send_json(refusal.frame())
             return
-        if result.crisis is not None:
-            await self.send_json(result.crisis)
-        await self.send_json({"type": "ack", "nonce": frame.nonce, "id": result.message.id})
-        metrics.SEND_ACK.record(time.perf_counter() - self.received_at)
+        if took is None:
+            for reply in _ack_frames(result, nonce):
+                await self.send_json(reply)
+            took = time.perf_counter() - received_at
+        else:
+            self._out.flush()  # whatever of the ack the kernel didn't take at once
+        metrics.SEND_ACK.record(took)
         if result.held and not result.duplicate:
             # Held for a facilitator: the room doesn't get it, but its author sees it.
             await self.send_json(result.message.frame())

@@ -129,6 +129,8 @@ class Hub(HubOutput):
             if protocol is None or sock.closed:
                 continue
             sock.closed = True
+            if sock._out is not None:
+                sock._out.closing()
             try:
                 # Not handle_reply(): autobahn's sendClose() accepts only 1000 and
                 # 3000-4999 from an application, and refuses 1012 with an exception.

@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 from collections import deque
 from typing import Any
 
 import pytest
 
 from community.consumers import LiveConsumer
+from community.transport import DirectWriter, text_frame
 from rooms.hub import Hub
 
 
@@ -29,7 +31,7 @@ class FakeTransport:
     def __init__(self, sock: socket.socket) -> None:
         self.socket = sock
 
-    def write(self, data: bytes) -> None:  # the slow path; unused while the pair is empty
+    def write(self, data: bytes) -> None:  # the slow path: Twisted would buffer, then send
         self.socket.sendall(data)
 
 
@@ -52,18 +54,22 @@ class CountingSocket:
         self.sends += 1
         return self._sock.send(data)
 
+    def sendall(self, data: bytes) -> None:  # Twisted's buffered write, in FakeTransport
+        self._sock.sendall(data)
+
     def fileno(self) -> int:
         return self._sock.fileno()
 
 
-def live_socket(blocked: frozenset[int] = frozenset(), last_id: int = 0):
+def live_socket(blocked: frozenset[int] = frozenset(), last_id: int = 0, kernel=CountingSocket):
     server, client = socket.socketpair()
-    counting = CountingSocket(server)
+    counting = kernel(server)
     consumer = LiveConsumer.__new__(LiveConsumer)
     consumer.live, consumer.closed, consumer.last_id = True, False, last_id
     consumer.blocked = blocked
     consumer._over_since = None
     consumer._protocol = FakeProtocol(counting)
+    consumer._out = DirectWriter(consumer._protocol)
     consumer.member_id, consumer.room_id, consumer.topics = 1, 7, ()
     client.setblocking(False)
     return consumer, counting, client
@@ -166,6 +172,74 @@ def test_a_reply_queues_behind_what_the_socket_still_has_to_send(hub):
     hub.loop.run_until_complete(consumer.send_text('{"type":"pong"}'))
     # Not sent past them: handed to Twisted, which sends in order.
     assert counting.sends == 0 and written == [b'\x81\x0f{"type":"pong"}']
+
+
+# --- an ack written by the worker thread that stored the message -------------------
+
+
+def from_thread(call):
+    """Run *call* in another thread, as a service's worker thread runs it."""
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(call()))
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive()
+    return result[0]
+
+
+def test_a_worker_thread_writes_the_crisis_card_and_ack_straight_to_the_socket():
+    consumer, counting, client = live_socket()
+    card = {"type": "crisis", "category": "suicide"}
+    ack = {"type": "ack", "nonce": "n1", "id": 42}
+    assert from_thread(lambda: consumer.reply_from_thread([card, ack])) is True
+    # One write, card first: the member sees the card before their message is confirmed.
+    assert counting.sends == 1
+    assert frames_read(client) == [card, ack]
+
+
+def test_a_worker_thread_leaves_the_ack_to_the_loop_when_twisted_holds_bytes():
+    consumer, counting, client = live_socket()
+    consumer._protocol.transport.dataBuffer = b"earlier"
+    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack"}])) is False
+    assert counting.sends == 0 and frames_read(client) == []
+
+
+def test_a_worker_thread_writes_nothing_once_the_socket_is_closing():
+    consumer, counting, client = live_socket()
+    consumer._out.closing()
+    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack"}])) is False
+    assert counting.sends == 0 and frames_read(client) == []
+
+
+class ShortSocket(CountingSocket):
+    """A kernel that takes only the first *room* bytes of the next send, as a
+    nearly full send buffer does."""
+
+    room: int | None = None
+
+    def send(self, data: bytes) -> int:
+        if self.room is not None:
+            data, self.room = data[: self.room], None
+        return super().send(data)
+
+
+def test_what_the_kernel_did_not_take_of_an_ack_goes_before_the_next_message():
+    consumer, short, client = live_socket(kernel=ShortSocket)
+    short.room = 5  # the frame header and three bytes of the ack
+    ack = {"type": "ack", "nonce": "n1", "id": 42}
+    assert from_thread(lambda: consumer.reply_from_thread([ack])) is True
+    # A message for the room comes next, on the loop: it must not land inside the ack.
+    framed = [(43, 2, text_frame(b'{"type":"message","id":43}'))]
+    assert consumer.offer_messages(framed, framed[0][2]) is True
+    assert frames_read(client) == [ack, {"type": "message", "id": 43}]
+
+
+def test_closing_a_socket_sends_what_a_thread_left_unsent_first():
+    consumer, short, client = live_socket(kernel=ShortSocket)
+    short.room = 4
+    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack", "id": 1}])) is True
+    consumer._out.closing()  # what close() does before daphne writes the close frame
+    assert frames_read(client) == [{"type": "ack", "id": 1}]
 
 
 # --- one write per room per interval ---------------------------------------------

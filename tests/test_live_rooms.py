@@ -68,3 +68,34 @@ async def test_members_on_two_processes_see_every_message_once_in_id_order(two_s
         assert {f["body"] for f in got} == expected
     for ws in sockets:
         await ws.close()
+
+
+async def test_on_a_real_server_every_send_is_acked_once_with_its_id_card_first(two_servers):
+    """Under daphne the ack is written by the worker thread that stored the message
+    (community.transport.DirectWriter): the sender still gets exactly one ack per
+    message, carrying the id the room sees, with the crisis card just before it."""
+    member = LiveMember(two_servers[0])
+    ws = await member.connect("/ws/rooms/alcohol/")
+    await next_frame(ws, "welcome")
+    bodies = ["first night without a drink", "I want to kill myself tonight", "thank you all"]
+    for i, body in enumerate(bodies):
+        await ws.send(json.dumps({"type": "message", "body": body, "nonce": f"n{i}"}))
+    replies, stored = [], {}
+    async with asyncio.timeout(20):
+        while len(stored) < len(bodies) or sum(f["type"] == "ack" for f in replies) < len(bodies):
+            frame = json.loads(await ws.recv())
+            if frame["type"] == "message":
+                stored[frame["nonce"]] = frame["id"]
+            elif frame["type"] in ("ack", "crisis", "error"):
+                replies.append(frame)
+    # A socket's frames are answered in order: every reply to the sends comes before the pong.
+    await ws.send(json.dumps({"type": "ping"}))
+    async with asyncio.timeout(10):
+        while (frame := json.loads(await ws.recv()))["type"] != "pong":
+            if frame["type"] != "message":
+                replies.append(frame)
+    assert [f["type"] for f in replies] == ["ack", "crisis", "ack", "ack"]
+    acks = [f for f in replies if f["type"] == "ack"]
+    assert [a["nonce"] for a in acks] == ["n0", "n1", "n2"]
+    assert {a["nonce"]: a["id"] for a in acks} == stored
+    await ws.close()
