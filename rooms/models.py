@@ -68,7 +68,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["room", "id"], name="message_room_id")]
+        indexes = [
+            models.Index(fields=["room", "id"], name="message_room_id"),
+            # A member's latest messages in a room: the message rate limit, read on every send.
+            models.Index(fields=["author", "room", "sent_at"], name="message_author_room_sent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "room", "nonce"],

@@ -88,6 +88,44 @@ def test_rate_limit_is_per_room(member, rooms, settings):
     send(member, rooms["alcohol"])  # a different room is not limited
 
 
+def test_rate_limit_lets_a_member_send_again_once_the_window_has_passed(member, room, settings):
+    settings.MESSAGE_RATE_LIMIT = "2/10s"
+    send(member, room, "one")
+    send(member, room, "two")
+    # The older of the two was sent 7 s ago: the wait is what is left of its window.
+    Message.objects.filter(body="one").update(sent_at=timezone.now() - timedelta(seconds=7))
+    with pytest.raises(services.Refused) as refused:
+        send(member, room, "three")
+    assert refused.value.code == "rate_limited" and refused.value.extra["retry_after"] == 3
+    Message.objects.filter(body="one").update(sent_at=timezone.now() - timedelta(seconds=11))
+    assert send(member, room, "three").message.id
+    with pytest.raises(services.Refused):
+        send(member, room, "four")  # "two" and "three" fill the window again
+
+
+def test_rate_limit_of_zero_means_no_limit(member, room, settings):
+    settings.MESSAGE_RATE_LIMIT = "0/10s"
+    for n in range(12):
+        send(member, room, f"message {n}")
+    assert Message.objects.count() == 12
+
+
+@pytest.mark.redis
+def test_the_message_rate_limit_keeps_nothing_in_redis(member, room, settings):
+    """It is counted from the member's stored messages, in the read every send
+    makes, so it costs a send no round trip of its own."""
+    from community import redis as kredis
+
+    settings.MESSAGE_RATE_LIMIT = "3/10s"
+    for n in range(3):
+        send(member, room, f"message {n}")
+    with pytest.raises(services.Refused) as refused:
+        send(member, room, "one too many")
+    assert refused.value.code == "rate_limited"
+    assert kredis.enabled()
+    assert not list(kredis.sync_client().scan_iter(match=kredis.key("rl", "msg:*")))
+
+
 def test_slow_mode(member, facilitator, room):
     room.slow_mode_seconds = 30
     room.save()
