@@ -888,7 +888,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rates",
         type=lambda s: [float(x) for x in s.split(",")],
-        default=[1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 220.0, 250.0, 300.0],
+        default=[
+            *(1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 150.0),
+            # The targets' rate and just above it, then on until saturation.
+            *(200.0, 220.0, 250.0, 300.0, 350.0, 400.0, 500.0),
+        ],
         help="fan-out send rates, msgs/s (comma-separated)",
     )
     parser.add_argument("--step-seconds", type=float, default=10.0)
