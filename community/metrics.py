@@ -1,9 +1,10 @@
 """Timings a process keeps about itself, read by operators at ``/metrics/``.
 
 One histogram for now: how long each message send took from the moment its
-frame reached the socket's consumer to the moment the ack was handed to the
-server for writing — the server's own share of a send, without the network or
-the client. Buckets are logarithmic (about 1 % wide) in microseconds, so two
+frame reached the socket's consumer to the moment the ack was written to the
+socket (or, when it could not go straight there, handed to the server for
+writing) — the server's own share of a send, without the network or the
+client. Buckets are logarithmic (about 1 % wide) in microseconds, so two
 snapshots can be subtracted to get the timings of any window.
 
 Nothing here identifies anyone: counts and durations only.
