@@ -29,7 +29,7 @@ migrate: install
 run: migrate
 	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) \
 		--websocket-max-message-size 65536 --websocket-max-frame-size 65536 --ping-interval 60 \
-		community.asgi:application
+		kindred.asgi:application
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,7 +1,7 @@
 """The naive baseline: the plain Channels chat pattern, for side-by-side numbers.
 
 Served by daphne as ``bench.naive_asgi:application`` (cwd = repository root)
-with the same settings module as Kindred (``community.settings``), so the
+with the same settings module as Kindred (``kindred.settings``), so the
 channel layer is channels-redis on ``REDIS_URL`` under ``REDIS_PREFIX``.
 
 ``/ws/naive/<room>/`` accepts anyone (no session, no Origin check, nothing
@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402

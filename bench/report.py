@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from community.serving import DAPHNE_FLAGS
+from realtime.serving import DAPHNE_FLAGS
 
 PRESERVED = (
     "Findings and recommendations",

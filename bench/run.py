@@ -181,7 +181,7 @@ class Target:
                 self.db = self.ctx.dbs.clone(self.label)
                 env["DATABASE_URL"] = self.ctx.dbs.url(self.db)
                 env["METRICS_TOKEN"] = METRICS_TOKEN
-                app, health = "community.asgi:application", "/healthz"
+                app, health = "kindred.asgi:application", "/healthz"
             else:
                 env.pop("DATABASE_URL", None)
                 env["SQLITE_PATH"] = str(RESULTS / "naive-unused.sqlite3")

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from community.serving import daphne_command
+from realtime.serving import daphne_command
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from community.presence import presence_counts, presence_counts_or_empty
+from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.selectors import topic_rooms
 
 logger = logging.getLogger("kindred.pages")

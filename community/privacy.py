@@ -67,9 +67,9 @@ def delete_confirmation(*, member_id: int) -> dict[str, Any]:
 
 def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     """Step two: delete the member and every message they wrote; rooms drop them live."""
-    from community.consumers import CLOSE_NO_SESSION
     from community.models import Member
-    from rooms import bus
+    from core.protocol import CLOSE_NO_SESSION
+    from realtime import bus
     from rooms.models import Message
     from rooms.services import Refused
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from community import ratelimit, recovery
+from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key
 from community.models import BannedDevice, Member, Role
+from core import ratelimit
 
 logger = logging.getLogger("kindred.members")
 
@@ -127,8 +128,8 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
 
 
 def _end_open_sockets(member_id: int) -> None:
-    from community.consumers import CLOSE_NO_SESSION
-    from rooms import bus
+    from core.protocol import CLOSE_NO_SESSION
+    from realtime import bus
 
     bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION)
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import services
-from community.http import BadRequest, error, json_body, no_session, optional_str, required_str
+from core.http import BadRequest, error, json_body, no_session, optional_str, required_str
 
 DEVICE_COOKIE = "kindred_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
@@ -117,8 +117,8 @@ class FacilitatorLoginView(LoginView):
 def session_delete(request: HttpRequest) -> HttpResponse:
     """Delete your handle and everything you wrote. Without ``confirm``: step one,
     which answers with the token to send back; with it: done, and signed out."""
-    from community.http import service_response
     from community.privacy import delete_confirmation, member_delete
+    from core.http import service_response
 
     try:
         confirm = optional_str(json_body(request), "confirm", max_length=500)

@@ -11,12 +11,13 @@ import uuid
 
 from channels.db import database_sync_to_async
 
-from community.consumers import CLOSE_FORBIDDEN, LiveConsumer, SocketClosed
+from core.protocol import CLOSE_FORBIDDEN
 from moderation import frames as f
 from moderation import services
 from moderation.queue import QUEUE_TOPIC
+from realtime.hub import get_hub
+from realtime.sockets import LiveConsumer, SocketClosed
 from rooms.consumers import MemberFrames
-from rooms.hub import get_hub
 from rooms.presence_glue import join as presence_join
 from rooms.presence_glue import leave as presence_leave
 

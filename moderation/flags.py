@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from community import ratelimit
+from core import ratelimit
 
 REDACTED = "[contact details removed]"
 

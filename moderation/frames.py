@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from community.frames import ClientFrame, Id
+from core.frames import ClientFrame, Id
 from rooms.frames import MEMBER_FRAMES
 
 Handle = Annotated[str, Field(min_length=1, max_length=64)]

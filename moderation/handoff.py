@@ -25,10 +25,10 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from community import ratelimit
+from core import ratelimit
 from moderation.crisis import card_for
 from moderation.models import ItemKind, QueueItem
-from rooms import bus
+from realtime import bus
 
 logger = logging.getLogger("kindred.crisis")
 
@@ -87,8 +87,8 @@ def alert_facilitators(item_id: int) -> None:
 
 
 def _alert(item_id: int) -> None:
-    from community.presence import get_store
     from moderation.queue import item_data
+    from realtime.presence import get_store
 
     item = QueueItem.objects.select_related("message", "room", "subject").get(pk=item_id)
     data = item_data(item)

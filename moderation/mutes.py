@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from community.frames import timestamp
+from core.frames import timestamp
 from moderation.models import Mute
 
 _NOT_READ = object()

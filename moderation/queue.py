@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 
-from community.frames import timestamp
+from core.frames import timestamp
 from moderation.flags import redact_contact_details
 from moderation.models import PRIORITY, ItemKind, ItemState, QueueItem, Report
-from rooms import bus
+from realtime import bus
 
 #: The hub topic every facilitator's moderation socket listens on.
 QUEUE_TOPIC = "queue"

@@ -15,14 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from community import ratelimit
-from community.consumers import CLOSE_FORBIDDEN, CLOSE_KICKED
-from community.frames import timestamp
 from community.handles import handle_key
 from community.models import BannedDevice, Member
+from core import ratelimit
+from core.frames import timestamp
+from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
 from moderation import queue
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
-from rooms import bus
+from realtime import bus
 from rooms.models import Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
 from rooms.services import NotAllowed, Refused, check_member, check_room_access

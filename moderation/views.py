@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from community.http import (
+from core.http import (
     BadRequest,
     error,
     json_body,

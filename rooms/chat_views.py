@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from community.http import json_body, required_str, service_response
+from core.http import json_body, required_str, service_response
 from rooms import chats, dropin
 
 

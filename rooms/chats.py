@@ -20,11 +20,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from community.consumers import CLOSE_FORBIDDEN
-from community.frames import timestamp
 from community.handles import handle_key
 from community.models import Member
-from rooms import bus
+from core.frames import timestamp
+from core.protocol import CLOSE_FORBIDDEN
+from realtime import bus
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.services import NotAllowed, Refused, check_member
 

@@ -9,14 +9,11 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from community import metrics
-from community.consumers import (
-    CLOSE_FORBIDDEN,
-    CLOSE_NOT_FOUND,
-    LiveConsumer,
-    SocketClosed,
-)
-from community.frames import encode
+from core.frames import encode
+from core.protocol import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from realtime import metrics
+from realtime.hub import get_hub
+from realtime.sockets import LiveConsumer, SocketClosed
 from rooms import chats, dropin, services, status
 from rooms.data import SendResult
 from rooms.frames import (
@@ -35,7 +32,6 @@ from rooms.frames import (
     SendMessage,
     SetStatus,
 )
-from rooms.hub import get_hub
 from rooms.models import RoomKind
 from rooms.selectors import page_after, page_before
 

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from community.frames import timestamp
 from community.models import Member, Role
-from rooms import bus
+from core.frames import timestamp
+from realtime import bus
 from rooms.chats import blocked_between, open_chat
 from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 from rooms.services import Refused, check_member
@@ -32,7 +32,7 @@ RECENT_WAITS = 20
 def _helpers() -> set[int]:
     """Member ids who can take a drop-in now: connected on-duty facilitators and
     connected supporters open to a chat."""
-    from community.presence import get_store
+    from realtime.presence import get_store
 
     store = get_store()
     supporters = {

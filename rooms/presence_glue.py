@@ -1,6 +1,6 @@
 """The socket side of presence: what a room socket tells the presence store.
 
-The store (community.presence) knows who is connected where; this module turns
+The store (realtime.presence) knows who is connected where; this module turns
 its changes into ``presence`` frames on the bus. ``disconnect()`` is only the
 fast path: the hub's heartbeat refreshes every local socket and its sweep drops
 the sockets of a process that died without running it.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from community.presence import Change, get_store
-from rooms import bus
+from realtime import bus
+from realtime.presence import Change, get_store
 
 
 def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from community.frames import timestamp
+from core.frames import timestamp
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
 

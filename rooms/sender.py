@@ -7,7 +7,7 @@ room can take. Built with the ORM it costs about a millisecond of CPU a send
 just to assemble and compile the SQL, under the interpreter lock the event loop
 needs for delivering. On PostgreSQL it is therefore one hand-written statement
 (a room row, the member joined to it, three scalar subqueries), its text built
-once per process and prepared once per connection (community.db). Other
+once per process and prepared once per connection (realtime.db). Other
 databases take the ORM path, which asks the same.
 """
 
@@ -20,9 +20,9 @@ from django.db import connection
 from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
-from community.db import prepared_cursor
 from community.models import Member
-from community.ratelimit import Rate
+from core.ratelimit import Rate
+from realtime.db import prepared_cursor
 from rooms.models import Message, Room
 
 

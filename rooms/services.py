@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from community import ratelimit
 from community.models import Member
-from rooms import bus, presence_glue
+from core import ratelimit
+from realtime import bus
+from rooms import presence_glue
 from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.sanitize import clean_text, render_body
@@ -214,7 +215,7 @@ def message_send(
         connection.close()  # the pool discards a broken connection given back
         # Its idle siblings most likely died with it (a restart): weed them out
         # before borrowing again.
-        from community.db import check_idle_connections
+        from realtime.db import check_idle_connections
 
         check_idle_connections()
         return _message_send(**kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from community.models import Member, Role
-from community.presence import get_store
+from realtime.presence import get_store
 from rooms.dropin import offer_waiting_to
 from rooms.presence_glue import publish_changes
 from rooms.services import Refused, check_member

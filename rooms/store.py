@@ -2,7 +2,7 @@
 
 Every message records the id of the room's message before it (``prev_id``), and
 ids must commit in the order they were handed out, so the live fan-out can
-deliver along that chain without gaps (rooms.hub). Both need the room's row
+deliver along that chain without gaps (realtime.hub). Both need the room's row
 lock from before the id is drawn until the commit.
 
 How long that lock is held bounds how many messages a room can take per
@@ -28,8 +28,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from community.db import prepared_cursor
 from community.models import Member
+from realtime.db import prepared_cursor
 from rooms.models import Message, Room
 
 # The room row is locked first (``prev``); the insert draws the new id only
@@ -111,7 +111,7 @@ def message_insert(
         "sent_at": sent_at,
         "held": held,
     }
-    # Prepared once per connection (community.db), except with an item: its
+    # Prepared once per connection (realtime.db), except with an item: its
     # NULLs and strings in a SELECT list need the types client-side binding gives.
     with prepared_cursor() if item is None else connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.http import (
+from core.http import (
     BadRequest,
     error,
     json_body,
@@ -28,7 +28,7 @@ def _positive_int(request: HttpRequest, name: str) -> int | None:
 
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    from community.presence import presence_counts_or_empty
+    from realtime.presence import presence_counts_or_empty
 
     counts = presence_counts_or_empty()["rooms"]
     rooms = [

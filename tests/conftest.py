@@ -10,8 +10,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from community import ratelimit
 from community.models import Member, Role
+from core import ratelimit
 from moderation import wordlist
 
 _counter = itertools.count(1)
@@ -27,7 +27,7 @@ def _fresh_limits():
 
 @pytest.fixture(autouse=True)
 def _fresh_presence(request):
-    from community.presence import get_store
+    from realtime.presence import get_store
 
     yield
     with contextlib.suppress(Exception):  # a test may have broken Redis on purpose
@@ -87,7 +87,7 @@ async def communicator(
     """A test socket to *path* as *member* (not yet connected)."""
     from channels.db import database_sync_to_async
 
-    from community.asgi import application
+    from kindred.asgi import application
 
     headers = [(b"host", b"localhost")]
     if origin is not None:
@@ -109,7 +109,7 @@ async def receive_until(ws: WebsocketCommunicator, frame_type: str, timeout: flo
 @pytest.fixture
 async def hub():
     """A fresh hub for this test's event loop, stopped afterwards."""
-    from rooms.hub import get_hub, reset_hub
+    from realtime.hub import get_hub, reset_hub
 
     await reset_hub()
     yield await get_hub()

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import httpx
 import websockets
 
-from community.serving import daphne_command
+from realtime.serving import daphne_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,7 @@ class LiveDatabase:
 
 
 class LiveServer:
-    """One daphne process serving community.asgi on a loopback port."""
+    """One daphne process serving kindred.asgi on a loopback port."""
 
     def __init__(self, database: LiveDatabase, **env: str) -> None:
         self.database = database

@@ -260,7 +260,7 @@ def _sample_route(pattern) -> str:
 
 
 def concrete_urls(patterns=None, prefix: str = ""):
-    """One concrete URL for every route in community.urls (admin included)."""
+    """One concrete URL for every route in kindred.urls (admin included)."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + _sample_route(entry.pattern)
         if isinstance(entry, URLResolver):

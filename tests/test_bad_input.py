@@ -18,8 +18,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from community.frames import MAX_ID, encode
 from community.models import Member
+from core.frames import MAX_ID, encode
 from rooms import chats
 from rooms import services as room_services
 from rooms.models import Message

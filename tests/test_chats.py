@@ -67,7 +67,7 @@ def pair(make_member):
 @pytest.fixture
 def published(monkeypatch):
     """What the chat services tell members' sockets, in order (our own bus, recorded)."""
-    from rooms import bus
+    from realtime import bus
 
     sent: list[tuple] = []
     monkeypatch.setattr(bus, "publish_member", lambda m, event: sent.append(("member", m, event)))

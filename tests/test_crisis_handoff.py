@@ -182,7 +182,7 @@ def test_unacknowledged_alert_escalates_after_the_delay_once(
     settings.CRISIS_ONCALL_EMAILS = ["oncall@example.org"]
     settings.CRISIS_ESCALATE_AFTER = 180
     # A facilitator is on duty, so the alert waits for acknowledgement.
-    from community.presence import get_store
+    from realtime.presence import get_store
 
     get_store().connect(
         conn_id="f1",

@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import Role
-from rooms import bus, dropin, services
+from realtime import bus
+from rooms import dropin, services
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 from rooms.services import Refused
 from tests.concurrency import race

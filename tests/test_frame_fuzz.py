@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.frames import ClientFrame, FrameError, FrameParser
+from core.frames import ClientFrame, FrameError, FrameParser
 from moderation.frames import MODERATION_FRAMES
 from rooms.data import SendResult
 from rooms.frames import CHAT_FRAMES, ROOM_FRAMES

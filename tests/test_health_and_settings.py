@@ -19,7 +19,7 @@ def test_healthz_ok(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_healthz_names_the_database_when_it_is_down(client, monkeypatch):
-    from community import health
+    from kindred import health
 
     def broken():
         raise connection.Database.OperationalError("database is down")
@@ -51,8 +51,7 @@ def test_healthz_names_the_channel_layer_when_it_is_down(client, settings):
 
 
 SETUP = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'community.settings'; "
-    "django.setup()\n"
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'kindred.settings'; django.setup()\n"
 )
 
 
@@ -118,10 +117,10 @@ def test_metrics_exist_only_for_the_holder_of_the_token(client, settings):
 
 def test_every_way_of_starting_daphne_uses_the_same_flags():
     """make run, the Procfile and the README's many-process example start daphne
-    by hand; the tests and the benchmark use community.serving. All the same."""
+    by hand; the tests and the benchmark use realtime.serving. All the same."""
     from pathlib import Path
 
-    from community.serving import DAPHNE_FLAGS
+    from realtime.serving import DAPHNE_FLAGS
 
     root = Path(__file__).resolve().parent.parent
     flags = " ".join(DAPHNE_FLAGS)

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from community.consumers import LiveConsumer
-from community.transport import DirectWriter, text_frame
-from rooms.hub import Hub
+from realtime.hub import Hub
+from realtime.sockets import LiveConsumer
+from realtime.transport import DirectWriter, text_frame
 
 
 class FakeTransport:

@@ -72,7 +72,7 @@ async def test_members_on_two_processes_see_every_message_once_in_id_order(two_s
 
 async def test_on_a_real_server_every_send_is_acked_once_with_its_id_card_first(two_servers):
     """Under daphne the ack is written by the worker thread that stored the message
-    (community.transport.DirectWriter): the sender still gets exactly one ack per
+    (realtime.transport.DirectWriter): the sender still gets exactly one ack per
     message, carrying the id the room sees, with the crisis card just before it."""
     member = LiveMember(two_servers[0])
     ws = await member.connect("/ws/rooms/alcohol/")

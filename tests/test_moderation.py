@@ -138,7 +138,7 @@ def test_claim_then_another_facilitator_cannot_claim(
 def test_remove_message_resolves_hides_and_tells_reporters(
     member, author, room, facilitator, monkeypatch
 ):
-    from rooms import bus
+    from realtime import bus
 
     sent = []
     monkeypatch.setattr(bus, "publish_member", lambda mid, event: sent.append((mid, event)))
@@ -161,7 +161,7 @@ def test_remove_message_resolves_hides_and_tells_reporters(
 
 
 def test_dismiss_tells_reporters_no_action(member, author, room, facilitator, monkeypatch):
-    from rooms import bus
+    from realtime import bus
 
     sent = []
     monkeypatch.setattr(bus, "publish_member", lambda mid, event: sent.append((mid, event)))
@@ -341,7 +341,7 @@ def test_facilitators_are_told_of_a_new_item_as_it_is_stored(member, room, setti
     """The queue frame for a new flagged message is built from memory, without
     reading the item back; it must say exactly what a fresh read would."""
     from moderation import queue
-    from rooms import bus
+    from realtime import bus
 
     settings.LINK_MIN_HANDLE_AGE_MINUTES = 60
     published = []

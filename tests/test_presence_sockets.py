@@ -58,7 +58,7 @@ async def next_presence(ws, me: str) -> tuple[list[tuple[str, str | None]], int]
 
 
 def counts():
-    from community.presence import presence_counts
+    from realtime.presence import presence_counts
 
     return presence_counts()
 

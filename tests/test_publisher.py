@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import pytest
 import redis.asyncio as aioredis
 
-from rooms import bus
-from rooms.publisher import Publisher
+from realtime import bus
+from realtime.publisher import Publisher
 from tests.faults.tcpproxy import TcpProxy
 from tests.presence.conftest import redis_url_or_skip
 

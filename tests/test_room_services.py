@@ -114,7 +114,7 @@ def test_rate_limit_of_zero_means_no_limit(member, room, settings):
 def test_the_message_rate_limit_keeps_nothing_in_redis(member, room, settings):
     """It is counted from the member's stored messages, in the read every send
     makes, so it costs a send no round trip of its own."""
-    from community import redis as kredis
+    from core import redis as kredis
 
     settings.MESSAGE_RATE_LIMIT = "3/10s"
     for n in range(3):

@@ -292,7 +292,7 @@ async def test_a_chat_room_is_not_reachable_as_a_room(member, make_member, rooms
 
 
 async def test_the_server_times_each_send_from_receipt_to_ack(member, rooms, hub):
-    from community.metrics import SEND_ACK
+    from realtime.metrics import SEND_ACK
 
     before = SEND_ACK.n
     ws, _ = await joined(member)

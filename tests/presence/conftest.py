@@ -13,8 +13,8 @@ from uuid import uuid4
 import pytest
 import redis
 
-from community.presence.memory import MemoryPresenceStore
-from community.presence.redis_store import RedisPresenceStore
+from realtime.presence.memory import MemoryPresenceStore
+from realtime.presence.redis_store import RedisPresenceStore
 
 TTL = 60.0
 SESSION_PREFIX = f"kindred-test-{uuid4().hex[:8]}"

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 import redis
 
-from community.presence import Change, ConnectionConflict, get_store, presence_counts
-from community.presence.memory import MemoryPresenceStore
-from community.presence.redis_store import RedisPresenceStore
+from realtime.presence import Change, ConnectionConflict, get_store, presence_counts
+from realtime.presence.memory import MemoryPresenceStore
+from realtime.presence.redis_store import RedisPresenceStore
 from tests.presence.conftest import TTL
 
 T0 = 1_700_000_000.0
@@ -488,7 +488,7 @@ def test_round_trips_do_not_grow_with_members(redis_store, round_trips):
 
 @pytest.mark.redis
 def test_clear_leaves_other_keys_alone(redis_store):
-    from community import redis as kredis
+    from core import redis as kredis
 
     client = kredis.sync_client()
     mine_elsewhere = kredis.key("not-presence", "x")
@@ -508,7 +508,7 @@ def test_clear_leaves_other_keys_alone(redis_store):
 
 @pytest.mark.redis
 def test_scripts_are_reloaded_after_a_script_flush(redis_store):
-    from community import redis as kredis
+    from core import redis as kredis
 
     conn(redis_store, "a", 1)
     kredis.sync_client().script_flush()

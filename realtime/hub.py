@@ -4,7 +4,7 @@ The plain Channels pattern routes every message through the channel layer to
 every recipient consumer, which re-encodes it; on two cores that tops out near
 a few thousand deliveries a second and then drops messages at the layer's
 capacity. Instead each process runs one hub. A message is published once per
-process (rooms.bus), already encoded, and the hub writes that text straight to
+process (realtime.bus), already encoded, and the hub writes that text straight to
 the sockets of the room in this process.
 
 Ordering and gaps: sends in a room are serialised by the room's row lock, so
@@ -29,13 +29,12 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from community import collector
-from community import redis as kredis
-from community.consumers import CLOSE_IDLE, CLOSE_RESTART
-from community.frames import encode
-from rooms import bus
-from rooms.hub_output import HubOutput
-from rooms.publisher import Publisher
+from core import redis as kredis
+from core.frames import encode
+from core.protocol import CLOSE_IDLE, CLOSE_RESTART
+from realtime import bus, collector
+from realtime.hub_output import HubOutput
+from realtime.publisher import Publisher
 
 logger = logging.getLogger("kindred.hub")
 
@@ -83,7 +82,7 @@ class Hub(HubOutput):
         self._stopping = False
         #: Rooms with messages held back for their next write.
         self._holding: set[int] = set()
-        #: Sends this process's bus events to Redis (rooms.publisher); None without Redis.
+        #: Sends this process's bus events to Redis (realtime.publisher); None without Redis.
         self.publisher: Publisher | None = None
 
     # --- lifecycle -------------------------------------------------------------
@@ -314,7 +313,7 @@ class Hub(HubOutput):
     async def _heartbeat(self) -> None:
         """Every few seconds: refresh this process's sockets in the presence store,
         sweep out the sockets of processes that died, and close silent sockets."""
-        from rooms.periodic import periodic_duties
+        from realtime.periodic import periodic_duties
 
         while True:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from community import redis as kredis
-from community.presence.base import Change, ConnectionConflict, PresenceStore
+from core import redis as kredis
+from realtime.presence.base import Change, ConnectionConflict, PresenceStore
 
 __all__ = [
     "Change",
@@ -35,11 +35,11 @@ def get_store() -> PresenceStore:
             store = _stores.get(kind)
             if store is None:
                 if kind == "redis":
-                    from community.presence.redis_store import RedisPresenceStore
+                    from realtime.presence.redis_store import RedisPresenceStore
 
                     store = RedisPresenceStore()
                 else:
-                    from community.presence.memory import MemoryPresenceStore
+                    from realtime.presence.memory import MemoryPresenceStore
 
                     store = MemoryPresenceStore()
                 _stores[kind] = store
@@ -53,7 +53,7 @@ def presence_counts() -> dict:
 
 def __getattr__(name: str) -> Any:
     if name in ("PRESENCE_TTL_SECONDS", "PRESENCE_HEARTBEAT_SECONDS"):
-        from community.presence import base
+        from realtime.presence import base
 
         return getattr(base, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,8 +36,8 @@ from typing import Any
 import redis
 from redis.exceptions import NoScriptError
 
-from community import redis as kredis
-from community.presence.base import (
+from core import redis as kredis
+from realtime.presence.base import (
     Change,
     ConnectionConflict,
     by_handle,

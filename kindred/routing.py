@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import re_path
 
-from community.consumers import NotFoundConsumer
 from moderation.routing import websocket_urlpatterns as moderation_routes
+from realtime.sockets import NotFoundConsumer
 from rooms.routing import websocket_urlpatterns as rooms_routes
 
 websocket_urlpatterns = [

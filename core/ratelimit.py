@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from community import redis as kredis
+from core import redis as kredis
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smh])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from community.presence.base import (
+from realtime.presence.base import (
     Change,
     ConnectionConflict,
     by_handle,

@@ -7,7 +7,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
 django_asgi_app = get_asgi_application()
 
 
@@ -38,7 +38,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from community.routing import websocket_urlpatterns  # noqa: E402
+from kindred.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -49,7 +49,7 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything loaded so far lives as long as the process (community.collector).
-from community import collector  # noqa: E402
+# Everything loaded so far lives as long as the process (realtime.collector).
+from realtime import collector  # noqa: E402
 
 collector.freeze_long_lived(once_key="application")

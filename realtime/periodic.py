@@ -12,9 +12,9 @@ logger = logging.getLogger("kindred.periodic")
 
 
 def periodic_duties(sockets: dict[str, tuple[int, str, int]]) -> None:
-    from community.db import check_idle_connections
     from community.privacy import purge_if_due
     from moderation.handoff import escalate_due
+    from realtime.db import check_idle_connections
     from rooms.dropin import notify_timeouts
     from rooms.presence_glue import heartbeat_and_sweep
 

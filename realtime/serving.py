@@ -26,7 +26,7 @@ DAPHNE_FLAGS = (
     "--ping-interval",
     "60",
 )
-APPLICATION = "community.asgi:application"
+APPLICATION = "kindred.asgi:application"
 
 
 def daphne_command(

@@ -1,7 +1,7 @@
 """What the hub writes, and when: the one writer task, a room's message pacing
 and presence coalescing.
 
-Kept apart from the hub's routing (rooms.hub) because this is where the
+Kept apart from the hub's routing (realtime.hub) because this is where the
 fan-out's cost is decided: every frame written here goes to a room's sockets
 one system call each, so the hub writes a room at most once per
 ``HUB_ROOM_WRITE_INTERVAL_SECONDS`` and a room's joins and leaves once per
@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from community.frames import encode
-from community.transport import text_frame
+from core.frames import encode
+from realtime.transport import text_frame
 
 if TYPE_CHECKING:
-    from rooms.hub import RoomState
+    from realtime.hub import RoomState
 
 logger = logging.getLogger("kindred.hub")
 
 
 class HubOutput:
-    """Mixed into rooms.hub.Hub, whose state it shares."""
+    """Mixed into realtime.hub.Hub, whose state it shares."""
 
     rooms: dict[int, RoomState]
     loop: asyncio.AbstractEventLoop | None

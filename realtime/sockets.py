@@ -20,21 +20,18 @@ from django.conf import settings
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
-from community import transport
-from community.frames import ClientFrame, FrameError, FrameParser, encode
+from core.frames import ClientFrame, FrameError, FrameParser, encode
+from core.protocol import (
+    CLOSE_FLOOD,
+    CLOSE_NO_SESSION,
+    CLOSE_NOT_FOUND,
+    CLOSE_SLOW_READER,
+    CLOSE_TOO_BIG,
+)
+from realtime import transport
 
 logger = logging.getLogger("kindred.sockets")
 
-# Close codes (docs/protocol.md)
-CLOSE_NO_SESSION = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_SLOW_READER = 4408
-CLOSE_IDLE = 4000
-CLOSE_KICKED = 4001
-CLOSE_FLOOD = 4429
-CLOSE_TOO_BIG = 1009
-CLOSE_RESTART = 1012
 
 UNAVAILABLE_ERRORS = (DatabaseError, RedisError)
 

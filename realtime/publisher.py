@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
-from community import redis as kredis
+from core import redis as kredis
 
 logger = logging.getLogger("kindred.bus")
 

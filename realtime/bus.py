@@ -1,11 +1,11 @@
 """Publishing to every process's hub: Redis pub/sub when configured, else in-process.
 
 A message is published once, already encoded, with its id and the room's
-previous id; each process's :class:`rooms.hub.Hub` writes it to that process's
+previous id; each process's :class:`realtime.hub.Hub` writes it to that process's
 local sockets. Targeted events (a member's sockets, a room's sockets) travel
 the same way. Publishing happens after commit and never raises into the
 sender's path: a lost publish is repaired by the hub from the database. With
-Redis, the publish itself happens on the event loop (rooms.publisher).
+Redis, the publish itself happens on the event loop (realtime.publisher).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import json
 import logging
 from typing import Any
 
-from community import redis as kredis
-from community.frames import encode
+from core import redis as kredis
+from core.frames import encode
 from rooms.data import MessageData
 
 logger = logging.getLogger("kindred.bus")
 
-#: The hub of this process, set when it starts (see rooms.hub.get_hub).
+#: The hub of this process, set when it starts (see realtime.hub.get_hub).
 _local_hub: Any = None
 
 

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from community import health, metrics, pages, views
+from community import pages, views
+from kindred import health
 from moderation import views as moderation_views
+from realtime import metrics
 from rooms import chat_views
 from rooms import views as room_views
 
