@@ -7,3 +7,9 @@ class CommunityConfig(AppConfig):
     name = "community"
     label = "community"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from community import privacy
+        from realtime import periodic
+
+        periodic.register_duty(privacy.purge_if_due)

@@ -12,6 +12,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from community.handles import handle_key
+
 
 class Role(models.TextChoices):
     MEMBER = "member", "Member"
@@ -26,8 +28,6 @@ MODERATOR_ROLES = frozenset({Role.FACILITATOR, Role.ADMIN})
 
 class MemberManager(BaseUserManager):
     def create_user(self, handle: str, password: str | None = None, **fields) -> Member:
-        from community.handles import handle_key
-
         member = self.model(handle=handle, handle_key=handle_key(handle), **fields)
         if password:
             member.set_password(password)
@@ -41,8 +41,6 @@ class MemberManager(BaseUserManager):
         return self.create_user(handle, password, **fields)
 
     def get_by_natural_key(self, handle: str) -> Member:
-        from community.handles import handle_key
-
         return self.get(handle_key=handle_key(handle))
 
 

@@ -18,6 +18,12 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from community.models import Member
+from community.signals import member_erasing, retention_due
+from core.http import BadRequest
+from core.protocol import CLOSE_NO_SESSION
+from realtime import bus
+
 logger = logging.getLogger("kindred.privacy")
 
 CONFIRM_SALT = "kindred.delete-member"
@@ -26,23 +32,28 @@ CONFIRM_MAX_AGE = 10 * 60
 
 def purge(*, older_than_days: int | None = None) -> dict[str, int]:
     """Delete messages (and closed moderation items) past their retention."""
-    from moderation.models import QueueItem
-    from rooms.models import Message, Room
-
     days = settings.MESSAGE_RETENTION_DAYS if older_than_days is None else older_than_days
-    cutoff = timezone.now() - timedelta(days=days)
+    now = timezone.now()
+    removed = {"messages": 0, "items": 0}
     with transaction.atomic():
-        # A pinned message that is purged is simply unpinned (SET_NULL).
-        messages, _ = Message.objects.filter(sent_at__lt=cutoff).delete()
-        Room.objects.filter(kind="direct", messages__isnull=True, chat__status="closed").filter(
-            chat__closed_at__lt=cutoff
-        ).delete()
-    item_cutoff = timezone.now() - timedelta(days=settings.MODERATION_RETENTION_DAYS)
-    items, _ = QueueItem.objects.filter(
-        state__in=["resolved", "dismissed"], closed_at__lt=item_cutoff
-    ).delete()
-    logger.info("purge removed messages=%s items=%s older_than_days=%s", messages, items, days)
-    return {"messages": messages, "items": items}
+        for _receiver, counts in retention_due.send(
+            sender=Member,
+            messages_before=now - timedelta(days=days),
+            items_before=now - timedelta(days=settings.MODERATION_RETENTION_DAYS),
+        ):
+            _add(removed, counts)
+    logger.info(
+        "purge removed messages=%s items=%s older_than_days=%s",
+        removed["messages"],
+        removed["items"],
+        days,
+    )
+    return removed
+
+
+def _add(total: dict[str, int], counts: dict[str, int] | None) -> None:
+    for name, count in (counts or {}).items():
+        total[name] = total.get(name, 0) + count
 
 
 def purge_if_due() -> bool:
@@ -67,36 +78,24 @@ def delete_confirmation(*, member_id: int) -> dict[str, Any]:
 
 def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     """Step two: delete the member and every message they wrote; rooms drop them live."""
-    from community.models import Member
-    from core.protocol import CLOSE_NO_SESSION
-    from realtime import bus
-    from rooms.models import Message
-    from rooms.services import Refused
-
     try:
         data = signing.loads(confirm, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise Refused(
+        raise BadRequest(
             "bad_confirmation", "That confirmation has expired. Please start again."
         ) from None
     if data.get("member") != member_id:
-        raise Refused("bad_confirmation", "That confirmation is not for this handle.")
+        raise BadRequest("bad_confirmation", "That confirmation is not for this handle.")
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
-        raise Refused("not_found", "This handle no longer exists.")
-    from moderation.models import QueueItem
-
+        raise BadRequest("not_found", "This handle no longer exists.", 404)
+    removed = {"messages": 0}
     with transaction.atomic():
-        gone = list(Message.objects.filter(author=member).values_list("room_id", "id"))
         handle = member.handle
-        # Items about them stay for the facilitators' record, without their words.
-        QueueItem.objects.filter(subject=member).update(excerpt="")
+        for _receiver, counts in member_erasing.send(sender=Member, member=member):
+            _add(removed, counts)
         member.delete()
-        for room_id, message_id in gone:
-            transaction.on_commit(
-                lambda r=room_id, m=message_id: bus.publish_room(r, {"type": "removed", "id": m})
-            )
         # Their open sockets end with the session (and their handle leaves "who's here").
         transaction.on_commit(lambda: bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION))
-    logger.info("member deleted themselves handle=%s messages=%d", handle, len(gone))
-    return {"deleted": True, "messages": len(gone)}
+    logger.info("member deleted themselves handle=%s messages=%d", handle, removed["messages"])
+    return {"deleted": True, "messages": removed["messages"]}

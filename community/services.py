@@ -16,6 +16,8 @@ from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key
 from community.models import BannedDevice, Member, Role
 from core import ratelimit
+from core.protocol import CLOSE_NO_SESSION
+from realtime import bus
 
 logger = logging.getLogger("kindred.members")
 
@@ -128,9 +130,6 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
 
 
 def _end_open_sockets(member_id: int) -> None:
-    from core.protocol import CLOSE_NO_SESSION
-    from realtime import bus
-
     bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION)
 
 

@@ -6,11 +6,12 @@ import getpass
 import os
 import sys
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from community.handles import handle_key
+from community.handles import HANDLE_CHARS, handle_key
 from community.models import Member
 
 
@@ -44,9 +45,9 @@ class CreateStaffCommand(BaseCommand):
         return first
 
     def handle(self, *args, handle: str, **options):
-        from community.handles import HANDLE_CHARS
-
-        if not HANDLE_CHARS.fullmatch(handle) or not (3 <= len(handle) <= 24):
+        if not HANDLE_CHARS.fullmatch(handle) or not (
+            settings.HANDLE_MIN_LENGTH <= len(handle) <= settings.HANDLE_MAX_LENGTH
+        ):
             raise CommandError("A handle is 3 to 24 letters, digits and underscores.")
         password = self._password(options)
         existing = Member.objects.filter(handle_key=handle_key(handle)).first()

@@ -12,7 +12,17 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import services
-from core.http import BadRequest, error, json_body, no_session, optional_str, required_str
+from community.models import Member
+from community.privacy import delete_confirmation, member_delete
+from core.http import (
+    BadRequest,
+    error,
+    json_body,
+    no_session,
+    optional_str,
+    required_str,
+    service_response,
+)
 
 DEVICE_COOKIE = "kindred_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
@@ -40,8 +50,6 @@ def _member(request: HttpRequest):
 
 
 def _joined(request: HttpRequest, result: services.JoinResult, token: str) -> JsonResponse:
-    from community.models import Member
-
     member = Member.objects.get(pk=result.member_id)
     login(request, member, backend="django.contrib.auth.backends.ModelBackend")
     response = JsonResponse(
@@ -117,9 +125,6 @@ class FacilitatorLoginView(LoginView):
 def session_delete(request: HttpRequest) -> HttpResponse:
     """Delete your handle and everything you wrote. Without ``confirm``: step one,
     which answers with the token to send back; with it: done, and signed out."""
-    from community.privacy import delete_confirmation, member_delete
-    from core.http import service_response
-
     try:
         confirm = optional_str(json_body(request), "confirm", max_length=500)
     except BadRequest as exc:

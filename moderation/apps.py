@@ -8,7 +8,16 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Compile the crisis lexicon now, not on the first member's message.
+        # Imported here, as Django asks: models are loaded only now.
+        from community import handles
+        from community.signals import member_erasing, retention_due
+        from moderation import handoff, privacy, wordlist
         from moderation.crisis import load_lexicon
+        from realtime import periodic
 
+        # Compile the crisis lexicon now, not on the first member's message.
         load_lexicon()
+        periodic.register_duty(handoff.escalate_due)
+        handles.register_word_check(wordlist.find_blocked_word)
+        member_erasing.connect(privacy.forget_member_words, dispatch_uid="moderation.erase")
+        retention_due.connect(privacy.purge_closed_items, dispatch_uid="moderation.purge")

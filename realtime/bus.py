@@ -12,13 +12,24 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from core import redis as kredis
 from core.frames import encode
-from rooms.data import MessageData
 
 logger = logging.getLogger("kindred.bus")
+
+
+class StoredMessage(Protocol):
+    """What the bus needs of a stored message (rooms.data.MessageData is one)."""
+
+    id: int
+    room_id: int
+    prev_id: int
+    author_id: int
+
+    def frame(self) -> dict[str, Any]: ...
+
 
 #: The hub of this process, set when it starts (see realtime.hub.get_hub).
 _local_hub: Any = None
@@ -51,7 +62,7 @@ def publish(event: dict[str, Any]) -> None:
         hub.dispatch_threadsafe(payload)
 
 
-def publish_message(data: MessageData, *, held: bool = False) -> None:
+def publish_message(data: StoredMessage, *, held: bool = False) -> None:
     """A stored message; *held* ones only move the room's id chain forward."""
     publish(
         {

@@ -23,7 +23,7 @@ import logging
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
@@ -33,10 +33,27 @@ from core import redis as kredis
 from core.frames import encode
 from core.protocol import CLOSE_IDLE, CLOSE_RESTART
 from realtime import bus, collector
-from realtime.hub_output import HubOutput
+from realtime.hub_output import HubOutput, RoomState
+from realtime.periodic import periodic_duties
 from realtime.publisher import Publisher
 
 logger = logging.getLogger("kindred.hub")
+
+#: Reads what a room's chain is missing from the database: ``reader(room_id,
+#: after_id) -> (last_id, messages)``, each message with ``id``, ``author_id``
+#: and ``frame()``. The rooms app registers it when ready; realtime knows no models.
+_catch_up: Callable[[int, int], tuple[int, list[Any]]] | None = None
+
+
+def set_catch_up_reader(reader: Callable[[int, int], tuple[int, list[Any]]]) -> None:
+    global _catch_up
+    _catch_up = reader
+
+
+def catch_up_reader() -> Callable[[int, int], tuple[int, list[Any]]]:
+    if _catch_up is None:
+        raise RuntimeError("no catch-up reader is registered (is the rooms app installed?)")
+    return _catch_up
 
 
 class LiveSocket(Protocol):
@@ -47,25 +64,6 @@ class LiveSocket(Protocol):
     async def hub_frame(self, text: str) -> None: ...
     async def hub_member_event(self, event: dict[str, Any]) -> None: ...
     async def hub_close(self, code: int) -> None: ...
-
-
-@dataclass
-class RoomState:
-    sockets: set[Any] = field(default_factory=set)
-    #: Id of the last message delivered along the chain; None until known.
-    last_id: int | None = None
-    #: Early arrivals, keyed by the id they follow: prev_id -> (id, author, text).
-    pending: dict[int, tuple[int, int, str | None]] = field(default_factory=dict)
-    repairing: bool = False
-    gap_timer: asyncio.TimerHandle | None = None
-    #: Presence changes waiting to be sent as one frame.
-    presence: list[dict[str, Any]] = field(default_factory=list)
-    presence_timer: asyncio.TimerHandle | None = None
-    #: Messages held back until the room's next write (see Hub._deliver).
-    held: list[tuple[int, int, str]] = field(default_factory=list)
-    hold_timer: asyncio.TimerHandle | None = None
-    #: Loop time of the room's last message write.
-    written_at: float = float("-inf")
 
 
 class Hub(HubOutput):
@@ -284,9 +282,9 @@ class Hub(HubOutput):
             return
         state.repairing = True
         try:
-            from rooms.selectors import catch_up
-
-            last_id, missed = await database_sync_to_async(catch_up)(room_id, state.last_id)
+            last_id, missed = await database_sync_to_async(catch_up_reader())(
+                room_id, state.last_id
+            )
             # What the room holds is older than what was missed; _enqueue sends it first.
             for item in missed:
                 if item.id > state.last_id:
@@ -313,8 +311,6 @@ class Hub(HubOutput):
     async def _heartbeat(self) -> None:
         """Every few seconds: refresh this process's sockets in the presence store,
         sweep out the sockets of processes that died, and close silent sockets."""
-        from realtime.periodic import periodic_duties
-
         while True:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
             now = asyncio.get_running_loop().time()

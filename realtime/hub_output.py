@@ -13,17 +13,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 
 from core.frames import encode
 from realtime.transport import text_frame
 
-if TYPE_CHECKING:
-    from realtime.hub import RoomState
-
 logger = logging.getLogger("kindred.hub")
+
+
+@dataclass
+class RoomState:
+    sockets: set[Any] = field(default_factory=set)
+    #: Id of the last message delivered along the chain; None until known.
+    last_id: int | None = None
+    #: Early arrivals, keyed by the id they follow: prev_id -> (id, author, text).
+    pending: dict[int, tuple[int, int, str | None]] = field(default_factory=dict)
+    repairing: bool = False
+    gap_timer: asyncio.TimerHandle | None = None
+    #: Presence changes waiting to be sent as one frame.
+    presence: list[dict[str, Any]] = field(default_factory=list)
+    presence_timer: asyncio.TimerHandle | None = None
+    #: Messages held back until the room's next write (see Hub._deliver).
+    held: list[tuple[int, int, str]] = field(default_factory=list)
+    hold_timer: asyncio.TimerHandle | None = None
+    #: Loop time of the room's last message write.
+    written_at: float = float("-inf")
 
 
 class HubOutput:

@@ -1,30 +1,41 @@
 """What every server process does on each heartbeat, whichever process it is.
 
-Each duty is safe to run in several processes at once (the store or an atomic
-update decides who does what), and one failing never stops the others.
+realtime knows nothing of the apps: each app registers its own duties when it
+is ready (``register_duty`` in its ``AppConfig.ready``). Each duty is safe to
+run in several processes at once (the store or an atomic update decides who
+does what), and one failing never stops the others.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger("kindred.periodic")
 
+#: The sockets of this process in presence: conn_id -> (member_id, presence key, room id).
+Sockets = dict[str, tuple[int, str, int]]
 
-def periodic_duties(sockets: dict[str, tuple[int, str, int]]) -> None:
-    from community.privacy import purge_if_due
-    from moderation.handoff import escalate_due
-    from realtime.db import check_idle_connections
-    from rooms.dropin import notify_timeouts
-    from rooms.presence_glue import heartbeat_and_sweep
+_duties: list[Callable[..., Any]] = []
+_socket_duties: list[Callable[[Sockets], Any]] = []
 
-    for duty, args in (
-        (heartbeat_and_sweep, (sockets,)),
-        (escalate_due, ()),
-        (notify_timeouts, ()),
-        (purge_if_due, ()),
-        (check_idle_connections, ()),
-    ):
+
+def register_duty(duty: Callable[[], Any]) -> None:
+    """Run *duty* (no arguments) on every heartbeat; registering twice is harmless."""
+    if duty not in _duties:
+        _duties.append(duty)
+
+
+def register_socket_duty(duty: Callable[[Sockets], Any]) -> None:
+    """Run *duty* with this process's sockets on every heartbeat (presence refresh)."""
+    if duty not in _socket_duties:
+        _socket_duties.append(duty)
+
+
+def periodic_duties(sockets: Sockets) -> None:
+    calls = [(duty, (sockets,)) for duty in _socket_duties] + [(duty, ()) for duty in _duties]
+    for duty, args in calls:
         try:
             duty(*args)
         except Exception:

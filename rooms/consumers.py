@@ -11,6 +11,7 @@ from django.conf import settings
 
 from core.frames import encode
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from core.web import browser_country, scope_header
 from realtime import metrics
 from realtime.hub import get_hub
 from realtime.sockets import LiveConsumer, SocketClosed
@@ -131,7 +132,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         """Hook for chat sockets, which find their room from the chat id."""
 
     async def on_connect(self) -> None:
-        self.country_hint = country_from_headers(self.scope.get("headers", []))
+        self.country_hint = browser_country(scope_header(self.scope, b"accept-language"))
         await self.resolve_room()
         slug = self.room_slug()
         try:
@@ -249,17 +250,6 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(page).encode())
         page["messages"] = _newest_that_fit([m.frame() for m in messages], room_left)
         await self.send_json(page)
-
-
-def country_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The region of the browser's first Accept-Language entry ("en-GB" -> "GB")."""
-    for name, value in headers:
-        if name.lower() == b"accept-language":
-            first = value.decode("latin-1").split(",")[0].split(";")[0].strip()
-            parts = first.replace("_", "-").split("-")
-            if len(parts) >= 2 and len(parts[1]) == 2 and parts[1].isalpha():
-                return parts[1].upper()
-    return None
 
 
 class ChatConsumer(RoomConsumer):

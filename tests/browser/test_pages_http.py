@@ -7,7 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from community.pages import browser_country, safe_next, sms_href, tel_href
+from core.web import browser_country, safe_next
+from moderation.crisis.lines import sms_href, tel_href
 
 pytestmark = pytest.mark.django_db
 

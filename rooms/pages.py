@@ -1,0 +1,180 @@
+"""The rooms app's pages: home, a room, one-on-one chats, the drop-in line,
+and the site-wide presence API. Each page is a template plus, where it needs
+one, a small ES module under static/kindred/ (docs/web.md)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
+
+from core.frames import MAX_ID
+from core.web import current_member, join_first
+from moderation.crisis.lines import resolve_country, resources_for_country
+from realtime.presence import presence_counts, presence_counts_or_empty
+from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.selectors import topic_rooms
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    counts = presence_counts_or_empty()
+    try:
+        listed = topic_rooms()
+    except DatabaseError:
+        # The crisis link and the page itself must still load; rooms come back
+        # with the database.
+        listed = []
+    rooms = [{"room": room, "online": counts["rooms"].get(room.slug, 0)} for room in listed]
+    return render(
+        request,
+        "home.html",
+        {
+            "rooms": rooms,
+            "facilitators_on_duty": counts["facilitators_on_duty"],
+            "online": counts["online"],
+            "member": current_member(request),
+        },
+    )
+
+
+@require_GET
+def room(request: HttpRequest, slug: str) -> HttpResponse:
+    found = (
+        Room.objects.filter(slug=slug, kind=RoomKind.TOPIC)
+        .only("slug", "title", "description", "is_locked", "slow_mode_seconds")
+        .first()
+    )
+    if found is None:
+        return render(
+            request,
+            "404.html",
+            {"what": "room", "detail": "There's no room here. It may have been renamed or closed."},
+            status=404,
+        )
+    member = current_member(request)
+    if member is None:
+        return redirect(f"/join/?{urlencode({'next': f'/rooms/{found.slug}/'})}")
+    return render(request, "room.html", {"room": found, "member": member})
+
+
+@require_GET
+@ensure_csrf_cookie
+def chats(request: HttpRequest) -> HttpResponse:
+    """Your one-on-one chats and requests; ask someone for a chat (chats.js)."""
+    member = current_member(request)
+    if member is None:
+        return join_first("/chats/")
+    return render(
+        request,
+        "chats.html",
+        {"member": member, "expire_minutes": settings.CHAT_REQUEST_EXPIRE_MINUTES},
+    )
+
+
+def _no_chat(request: HttpRequest) -> HttpResponse:
+    # The same page for an id that doesn't exist and a chat you're not in: ids can't be probed.
+    return render(
+        request,
+        "404.html",
+        {
+            "what": "chat",
+            "detail": "There's no chat here. It may have ended, or the link may be wrong.",
+        },
+        status=404,
+    )
+
+
+@require_GET
+@ensure_csrf_cookie
+def chat(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """One one-on-one chat, for its two participants only (chat.js over /ws/chats/<id>/)."""
+    member = current_member(request)
+    if member is None:
+        return join_first(f"/chats/{chat_id}/")
+    if chat_id > MAX_ID:
+        return _no_chat(request)
+    found = Chat.objects.select_related("requester", "recipient").filter(pk=chat_id).first()
+    if found is None or member.pk not in (found.requester_id, found.recipient_id):
+        return _no_chat(request)
+    mine = found.requester_id == member.pk
+    other = found.recipient if mine else found.requester
+    return render(
+        request,
+        "chat.html",
+        {
+            "chat": found,
+            "member": member,
+            "other": other.handle,
+            # "requester" or "recipient": what the origin line says depends on it.
+            "side": "requester" if mine else "recipient",
+        },
+    )
+
+
+@require_GET
+@ensure_csrf_cookie
+def dropin(request: HttpRequest) -> HttpResponse:
+    """The drop-in line ("Talk to someone now"): join it and wait (dropin.js)."""
+    member = current_member(request)
+    if member is None:
+        return join_first("/dropin/")
+    latest = (
+        DropInRequest.objects.filter(member=member)
+        .select_related("chat", "matched_by")
+        .order_by("-created_at")
+        .first()
+    )
+    timeout = int(settings.DROPIN_TIMEOUT_SECONDS)
+    state, waited, matched = "start", 0, None
+    if latest is not None and latest.status == DropInStatus.WAITING:
+        state = "waiting"
+        waited = max(0, int((timezone.now() - latest.created_at).total_seconds()))
+        if latest.timeout_notified_at is not None or waited >= timeout:
+            state = "timeout"
+    elif (
+        latest is not None
+        and latest.status == DropInStatus.MATCHED
+        and latest.chat is not None
+        and latest.chat.status == ChatStatus.OPEN
+    ):
+        state = "matched"
+        matched = {
+            "chat": latest.chat_id,
+            "with": latest.matched_by.handle if latest.matched_by else "",
+        }
+    country, _source = resolve_country(request)
+    late_night = (
+        Room.objects.filter(slug="late-night", kind=RoomKind.TOPIC).only("slug", "title").first()
+    )
+    return render(
+        request,
+        "dropin.html",
+        {
+            "member": member,
+            "state": state,
+            "waited": waited,
+            "timeout_seconds": timeout,
+            "matched": matched,
+            "shown": resources_for_country(country),
+            "facilitators_on_duty": presence_counts_or_empty()["facilitators_on_duty"],
+            "late_night": late_night,
+        },
+    )
+
+
+@require_GET
+def presence(request: HttpRequest) -> HttpResponse:
+    counts = presence_counts()
+    return JsonResponse(
+        {
+            "online": counts["online"],
+            "facilitators_on_duty": counts["facilitators_on_duty"],
+            "rooms": counts["rooms"],
+        }
+    )
