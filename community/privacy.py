@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,8 +59,6 @@ def _add(total: dict[str, int], counts: dict[str, int] | None) -> None:
 
 def purge_if_due() -> bool:
     """Run :func:`purge` at most once a day across all processes."""
-    from django.core.cache import cache
-
     if not cache.add("kindred:purge-ran", "1", timeout=24 * 60 * 60):
         return False
     purge()

@@ -17,8 +17,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from core import ratelimit
-
 REDACTED = "[contact details removed]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
@@ -79,21 +77,3 @@ def young_handle_posting_link(*, member, text: str) -> bool:
     if not minutes or member.is_moderator or not _LINK.search(text):
         return False
     return member.created_at > timezone.now() - timedelta(minutes=minutes)
-
-
-def note_rate_limited(*, member, room) -> None:
-    """Called when a member is refused for sending too fast; files an item when
-    it keeps happening (``RATE_LIMIT_FLAG_AFTER``)."""
-    from moderation import queue
-    from moderation.models import ItemKind
-
-    # Over the threshold: file once per window (the counter stays full).
-    over = ratelimit.hit(f"rlflag:{member.pk}", settings.RATE_LIMIT_FLAG_AFTER)
-    if over and not ratelimit.hit(f"rlflag-filed:{member.pk}", "1/10m"):
-        queue.file_item(
-            kind=ItemKind.RATE_LIMIT,
-            room=room,
-            subject=member,
-            category="rate_limit",
-            excerpt=f"{member.handle} keeps hitting the message rate limit in {room.slug}.",
-        )

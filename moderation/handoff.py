@@ -26,9 +26,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import ratelimit
-from moderation.crisis import card_for
+from moderation import queue
+from moderation.crisis import card_for, scan
 from moderation.models import ItemKind, QueueItem
+from moderation.queue import item_data
 from realtime import bus
+from realtime.presence import get_store
 
 logger = logging.getLogger("kindred.crisis")
 
@@ -57,9 +60,6 @@ def crisis_for_refused(
     """For a message that was refused before storing: scan it anyway; if it is crisis
     language, file a priority-0 item with its excerpt, alert facilitators, and
     return the card (subject to the same once-per-30-minutes limit)."""
-    from moderation import queue
-    from moderation.crisis import scan
-
     verdict = scan(text[:5000])
     if not verdict.flagged:
         return None
@@ -87,9 +87,6 @@ def alert_facilitators(item_id: int) -> None:
 
 
 def _alert(item_id: int) -> None:
-    from moderation.queue import item_data
-    from realtime.presence import get_store
-
     item = QueueItem.objects.select_related("message", "room", "subject").get(pk=item_id)
     data = item_data(item)
     frame = {

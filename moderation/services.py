@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from community.handles import handle_key
@@ -21,9 +22,11 @@ from core import ratelimit
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
 from moderation import queue
+from moderation.handoff import acknowledge
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
 from realtime import bus
-from rooms.models import Message, Room, RoomKind
+from rooms.chats import open_chat
+from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
 from rooms.services import NotAllowed, Refused, check_member, check_room_access
 
@@ -464,10 +467,6 @@ def audit_log(*, actor_id: int, limit: int = 100) -> list[dict[str, Any]]:
 def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     """One click from a crisis alert: a one-on-one chat with the member, opened for them
     to join when they're ready; the alert counts as acknowledged."""
-    from moderation.handoff import acknowledge
-    from rooms.chats import open_chat
-    from rooms.models import ChatOrigin, ChatStatus
-
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id, open_only=False)
     subject = item.subject
@@ -477,10 +476,6 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     if item.state == ItemState.OPEN:
         item.state, item.claimed_by = ItemState.CLAIMED, actor
         item.save(update_fields=["state", "claimed_by"])
-    from django.db.models import Q
-
-    from rooms.models import Chat
-
     pair = Q(requester=actor, recipient=subject) | Q(requester=subject, recipient=actor)
     chat = Chat.objects.filter(pair, status=ChatStatus.OPEN).first() or open_chat(
         requester=actor, recipient=subject, origin=ChatOrigin.REACH_OUT, status=ChatStatus.OPEN

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from moderation.models import BlockedWord
+
 _lock = threading.Lock()
 _state: dict[str, object] = {"pattern": None, "loaded_at": 0.0}
 
@@ -40,8 +42,6 @@ def _pattern() -> re.Pattern[str] | None:
     now = time.monotonic()
     if _state["loaded_at"] and now - float(_state["loaded_at"]) < refresh:
         return _state["pattern"]  # type: ignore[return-value]
-    from moderation.models import BlockedWord
-
     with _lock:
         words = list(BlockedWord.objects.values_list("word", flat=True))
         _state["pattern"] = _compile(words)

@@ -26,6 +26,7 @@ from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN
 from realtime import bus
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
+from rooms.selectors import blocked_ids
 from rooms.services import NotAllowed, Refused, check_member
 
 UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
@@ -213,8 +214,6 @@ def chat_block(*, member_id: int, chat_id: int) -> dict[str, Any]:
     Block.objects.get_or_create(blocker=member, blocked_id=other)
     if chat.status in (ChatStatus.OPEN, ChatStatus.REQUESTED):
         _close(chat, by=member, blocked=True)
-    from rooms.selectors import blocked_ids
-
     ids = list(blocked_ids(member.pk))
     transaction.on_commit(lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": ids}))
     return {"type": "chat.closed", "chat": chat.pk, "by": member.handle}

@@ -34,6 +34,7 @@ from rooms.frames import (
     SetStatus,
 )
 from rooms.models import RoomKind
+from rooms.policy import message_policy
 from rooms.selectors import page_after, page_before
 
 
@@ -73,10 +74,8 @@ class MemberFrames:
         return None
 
     async def frame_report(self, frame: Report) -> None:
-        from moderation.services import report_create
-
         await self.reply(
-            report_create,
+            message_policy().report,
             member_id=self.member_id,
             message_id=frame.message,
             reason=frame.reason,

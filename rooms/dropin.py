@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from community.models import Member, Role
 from core.frames import timestamp
+from moderation.crisis import card_for
 from realtime import bus
+from realtime.presence import get_store
 from rooms.chats import blocked_between, open_chat
 from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 from rooms.services import Refused, check_member
@@ -32,8 +34,6 @@ RECENT_WAITS = 20
 def _helpers() -> set[int]:
     """Member ids who can take a drop-in now: connected on-duty facilitators and
     connected supporters open to a chat."""
-    from realtime.presence import get_store
-
     store = get_store()
     supporters = {
         m["member_id"] for m in store.members_open_to_chat() if m["role"] == Role.SUPPORTER
@@ -189,8 +189,6 @@ def dropin_line(*, member_id: int) -> list[dict[str, Any]]:
 
 def notify_timeouts() -> int:
     """Tell members who have waited past the timeout, once, with resources and the room."""
-    from moderation.crisis import card_for
-
     cutoff = timezone.now() - timedelta(seconds=settings.DROPIN_TIMEOUT_SECONDS)
     due = DropInRequest.objects.filter(
         status=DropInStatus.WAITING, created_at__lte=cutoff, timeout_notified_at__isnull=True

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from community.models import Member
 from realtime import bus
 from realtime.presence import Change, get_store
+from rooms.models import Room
 
 
 def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
@@ -38,8 +40,6 @@ def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
 
 
 def resolve_room_id(key: str) -> int | None:
-    from rooms.models import Room
-
     if key.startswith("chat:"):
         return int(key.split(":", 1)[1])
     return Room.objects.filter(slug=key).values_list("id", flat=True).first()
@@ -79,8 +79,6 @@ def heartbeat_and_sweep(sockets: dict[str, tuple[int, str, int]]) -> None:
     """Refresh this process's sockets ({conn_id: (member_id, room_key, room_id)}),
     re-enter any the store had already expired (this process stalled past the
     TTL, so their leave went out: they come back with a join), then sweep."""
-    from community.models import Member
-
     store = get_store()
     lost = store.heartbeat(list(sockets)) if sockets else []
     if lost:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 
 from core.frames import timestamp
 from rooms.data import MessageData, RoomData
@@ -48,8 +50,6 @@ def blocked_ids(member_id: int) -> frozenset[int]:
 def _visible(room: Room, hidden_authors: Iterable[int], viewer_id: int | None = None):
     """Messages a reader sees: not removed, not from someone they block, and not
     held for a facilitator, unless the reader wrote it."""
-    from django.db.models import Q
-
     qs = Message.objects.filter(room=room, removed_at__isnull=True)
     qs = qs.filter(Q(held=False) | Q(author_id=viewer_id)) if viewer_id else qs.filter(held=False)
     hidden = list(hidden_authors)
@@ -100,8 +100,6 @@ def topic_rooms() -> list[RoomData]:
 
 def catch_up(room_id: int, after: int) -> tuple[int, list[MessageData]]:
     """The room's newest id and every visible message after *after*, read together."""
-    from django.db import transaction
-
     # The newest id first: a message committed after it arrives on the bus
     # chained to an id at or above it, so nothing falls between the two reads.
     with transaction.atomic():
@@ -116,8 +114,6 @@ def page_after(
 ) -> tuple[int, list[MessageData], bool]:
     """For ``resume``: the newest id, then up to RESUME_MAX messages after *after*,
     and whether more remain."""
-    from django.db import transaction
-
     limit = settings.RESUME_MAX
     with transaction.atomic():
         room = Room.objects.get(pk=room_id)

@@ -24,6 +24,7 @@ from community.models import Member
 from core.ratelimit import Rate
 from realtime.db import prepared_cursor
 from rooms.models import Message, Room
+from rooms.policy import message_policy
 
 
 def read_sender(
@@ -49,8 +50,6 @@ def _window(rate: Rate) -> tuple[datetime, int]:
 
 @cache
 def _statement() -> tuple[str, list[str], list[str]]:
-    from moderation.models import Mute
-
     qn = connection.ops.quote_name
     room_fields = [f.attname for f in Room._meta.concrete_fields]
     member_fields = [f.attname for f in Member._meta.concrete_fields]
@@ -62,10 +61,7 @@ def _statement() -> tuple[str, list[str], list[str]]:
     # the sender ever sent.
     sql = f"""
 SELECT {room_cols}, {member_cols},
-    (SELECT mu.until FROM {qn(Mute._meta.db_table)} mu
-      WHERE mu.member_id = m.id AND mu.until > %(now)s
-        AND (mu.room_id = r.id OR mu.room_id IS NULL)
-      ORDER BY mu.until DESC LIMIT 1),
+    {message_policy().mute_until_sql()},
     (SELECT msg.id FROM {qn(Message._meta.db_table)} msg
       WHERE %(nonce)s <> '' AND msg.author_id = m.id AND msg.room_id = r.id
         AND msg.nonce = %(nonce)s AND msg.nonce <> ''
@@ -112,8 +108,6 @@ def _read_pg(
 def _read_orm(
     *, member_id: int, room_slug: str, nonce: str | None, rate: Rate
 ) -> tuple[Room | None, Member | None]:
-    from moderation.mutes import mute_until_subquery
-
     room = Room.objects.filter(slug=room_slug).first()
     members = Member.objects.filter(pk=member_id, is_active=True)
     if room is None:
@@ -125,7 +119,7 @@ def _read_orm(
     ).order_by("-sent_at")
     members = members.annotate(
         rate_full_at=Subquery(recent.values("sent_at")[nth : nth + 1]),
-        muted_until=mute_until_subquery(room_id=room.pk),
+        muted_until=message_policy().mute_until_column(room_id=room.pk),
         sent_id=Subquery(sent.values("id")[:1])
         if nonce
         else Value(None, output_field=BigIntegerField()),

@@ -17,12 +17,15 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from community.handles import handle_key
 from community.models import Member
 from core import ratelimit
 from realtime import bus
+from realtime.db import check_idle_connections
 from rooms import presence_glue
 from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
+from rooms.policy import message_policy
 from rooms.sanitize import clean_text, render_body
 from rooms.selectors import blocked_ids, message_data, messages_before, room_data
 from rooms.sender import read_sender
@@ -104,12 +107,11 @@ def check_can_post(*, member: Member, room: Room) -> None:
                 "Welcome — have a look around.",
                 retry_after=ratelimit.retry_after(remaining),
             )
-    from moderation.mutes import check_not_muted
-
+    policy = message_policy()
     if hasattr(member, "muted_until"):
-        check_not_muted(member=member, room=room, until=member.muted_until)
+        policy.check_not_muted(member=member, room=room, until=member.muted_until)
     else:
-        check_not_muted(member=member, room=room)
+        policy.check_not_muted(member=member, room=room)
 
 
 def check_body(*, body: str) -> str:
@@ -149,9 +151,7 @@ def check_rates(*, member: Member, room: Room) -> None:
         until = member.rate_full_at + timedelta(seconds=rate.seconds)
         wait = (until - timezone.now()).total_seconds()
     if wait > 0:
-        from moderation.flags import note_rate_limited
-
-        note_rate_limited(member=member, room=room)
+        message_policy().rate_limited(member=member, room=room)
         raise Refused(
             "rate_limited",
             "You're sending messages quickly. Take a breath and try again in a moment.",
@@ -215,8 +215,6 @@ def message_send(
         connection.close()  # the pool discards a broken connection given back
         # Its idle siblings most likely died with it (a restart): weed them out
         # before borrowing again.
-        from realtime.db import check_idle_connections
-
         check_idle_connections()
         return _message_send(**kwargs)
 
@@ -251,17 +249,13 @@ def _message_send(
         # Someone refused for posting (muted, too fast, locked room, brand-new
         # handle, too long) may be in crisis: they still get the card, and a
         # facilitator is still alerted. The refusal itself stands.
-        from moderation.handoff import crisis_for_refused
-
-        refusal.crisis = crisis_for_refused(
+        refusal.crisis = message_policy().refused(
             member=member, room=room, text=clean_text(body), country_hint=country_hint
         )
         raise
     html = render_body(text)
 
-    from moderation.hooks import inspect_message
-
-    inspection = inspect_message(
+    inspection = message_policy().inspect(
         member=member, room=room, text=text, html=html, country_hint=country_hint
     )
     # What the inspection flagged (a crisis alert, a link from a new handle) is
@@ -345,8 +339,6 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
 
 def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
     """Stop seeing *handle*'s messages, here and in history, from now on."""
-    from community.handles import handle_key
-
     member = check_member(member_id=member_id)
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None or target.pk == member.pk:
@@ -361,8 +353,6 @@ def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
 
 
 def member_unblock(*, member_id: int, handle: str) -> dict[str, Any]:
-    from community.handles import handle_key
-
     member = check_member(member_id=member_id)
     Block.objects.filter(blocker=member, blocked__handle_key=handle_key(handle)).delete()
     ids = blocked_ids(member.pk)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -142,8 +142,6 @@ def message_insert(
 def _insert_orm(
     *, room: Room, author: Member, body: str, html: str, nonce: str, held: bool, item: Model | None
 ) -> Message:
-    from django.db import transaction
-
     with transaction.atomic():
         locked = Room.objects.select_for_update().only("id", "last_message_id").get(pk=room.pk)
         message = Message.objects.create(

@@ -14,6 +14,7 @@ from core.http import (
     required_str,
     service_response,
 )
+from realtime.presence import presence_counts_or_empty
 from rooms import selectors, services, status
 
 
@@ -28,8 +29,6 @@ def _positive_int(request: HttpRequest, name: str) -> int | None:
 
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    from realtime.presence import presence_counts_or_empty
-
     counts = presence_counts_or_empty()["rooms"]
     rooms = [
         {

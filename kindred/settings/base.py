@@ -61,6 +61,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kindred.urls"
 ASGI_APPLICATION = "kindred.asgi.application"
 AUTH_USER_MODEL = "community.Member"
+# Who moderates the one message path (rooms.policy): mutes, flags, the crisis hand-off.
+ROOMS_MESSAGE_POLICY = "moderation.policy.ModerationPolicy"
 LOGIN_URL = "/facilitators/login/"
 
 TEMPLATES = [

@@ -1,0 +1,133 @@
+"""What moderation and the crisis hand-off do inside the one message path: the
+:class:`rooms.policy.MessagePolicy` Kindred runs with (``ROOMS_MESSAGE_POLICY``).
+
+``ModerationPolicy.inspect`` runs before a message is stored and decides what the room
+sees (contact details redacted), whether the message is held for a facilitator,
+and whether the sender gets a crisis card. What it flags becomes one queue item,
+stored in the same statement as the message (``Inspection.queue_item``,
+rooms.store), so a flagged message never exists without its item and the room
+stays locked no longer than for any other message; ``Inspection.after_store``
+then tells the facilitators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Expression
+
+from core import ratelimit
+from moderation import flags, handoff, mutes, queue, services
+from moderation.crisis import scan
+from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
+from moderation.wordlist import find_blocked_word
+from rooms.policy import UNREAD, Inspection, MessagePolicy
+from rooms.sanitize import render_body
+
+
+@dataclass
+class ModerationInspection(Inspection):
+    #: Why a facilitator should look at the message: (kind, category), in the
+    #: order found, crisis first.
+    flags: list[tuple[str, str]] = field(default_factory=list)
+
+    def card_not_shown(self, *, member_id: int) -> None:
+        """The send that made this card failed: the member never saw it, so it
+        must not count against the once-per-``CRISIS_CARD_EVERY`` limit."""
+        if self.card is not None:
+            handoff.card_not_shown(member_id=member_id, category=self.card["category"])
+
+    def queue_item(self, *, member: Any, room: Any, text: str) -> QueueItem | None:
+        """The queue item to store with the message, unsaved; None when nothing
+        was flagged. One item per message however many flags it raised: the
+        most urgent names it and each flag adds to its weight (as
+        ``queue.file_item`` folds a flag into an existing item)."""
+        if not self.flags:
+            return None
+        kind, category = min(self.flags, key=lambda f: PRIORITY[ItemKind(f[0])])
+        return QueueItem(
+            kind=kind,
+            category=category,
+            priority=PRIORITY[ItemKind(kind)],
+            weight=float(len(self.flags)),
+            room=room,
+            subject=member,
+            excerpt=queue.excerpt_of(text),
+        )
+
+    def after_store(self, *, item: QueueItem | None) -> None:
+        """The message and *item* are stored: tell the facilitators, after commit."""
+        if item is None:
+            return
+        queue.announce(item.pk, new=True, item=item)
+        # Crisis outranks every other flag, so it names the item when raised.
+        if item.kind == ItemKind.CRISIS:
+            item_id = item.pk
+            transaction.on_commit(lambda: handoff.alert_facilitators(item_id))
+
+
+class ModerationPolicy(MessagePolicy):
+    """Mutes, flags, the crisis hand-off and reports, for the one message path."""
+
+    def mute_until_sql(self) -> str:
+        return f"""(SELECT mu.until FROM {connection.ops.quote_name(Mute._meta.db_table)} mu
+      WHERE mu.member_id = m.id AND mu.until > %(now)s
+        AND (mu.room_id = r.id OR mu.room_id IS NULL)
+      ORDER BY mu.until DESC LIMIT 1)"""
+
+    def mute_until_column(self, *, room_id: int) -> Expression:
+        return mutes.mute_until_subquery(room_id=room_id)
+
+    def check_not_muted(self, *, member: Any, room: Any, until: Any = UNREAD) -> None:
+        if until is UNREAD:
+            mutes.check_not_muted(member=member, room=room)
+        else:
+            mutes.check_not_muted(member=member, room=room, until=until)
+
+    def rate_limited(self, *, member: Any, room: Any) -> None:
+        """Files an item when a member keeps hitting the limit (``RATE_LIMIT_FLAG_AFTER``)."""
+        # Over the threshold: file once per window (the counter stays full).
+        over = ratelimit.hit(f"rlflag:{member.pk}", settings.RATE_LIMIT_FLAG_AFTER)
+        if over and not ratelimit.hit(f"rlflag-filed:{member.pk}", "1/10m"):
+            queue.file_item(
+                kind=ItemKind.RATE_LIMIT,
+                room=room,
+                subject=member,
+                category="rate_limit",
+                excerpt=f"{member.handle} keeps hitting the message rate limit in {room.slug}.",
+            )
+
+    def refused(
+        self, *, member: Any, room: Any, text: str, country_hint: str | None
+    ) -> dict[str, Any] | None:
+        return handoff.crisis_for_refused(
+            member=member, room=room, text=text, country_hint=country_hint
+        )
+
+    def inspect(
+        self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
+    ) -> Inspection:
+        inspection = ModerationInspection(html=html)
+        verdict = scan(text)
+        if verdict.flagged:
+            inspection.card = handoff.crisis_card(
+                member=member, category=verdict.category, country_hint=country_hint
+            )
+            inspection.hold = room.hold_crisis_messages
+            inspection.flags.append((ItemKind.CRISIS, verdict.category))
+        redacted, kinds = flags.redact_contact_details(text)
+        if kinds:
+            inspection.html = render_body(redacted)
+            inspection.flags.append((ItemKind.CONTACT_INFO, ",".join(sorted(set(kinds)))))
+        word = find_blocked_word(text)
+        if word:
+            inspection.flags.append((ItemKind.BLOCKED_WORD, word))
+        if flags.young_handle_posting_link(member=member, text=text):
+            inspection.flags.append((ItemKind.NEW_LINK, "link"))
+        return inspection
+
+    def report(self, **kwargs: Any) -> dict[str, Any]:
+        return services.report_create(**kwargs)

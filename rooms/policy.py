@@ -1,0 +1,93 @@
+"""The interface rooms own for whoever moderates the one message path.
+
+rooms never imports the moderation app. The message path asks a
+:class:`MessagePolicy` what it needs to know — is the sender muted, what does a
+refused or a stored message set off, how does a report get filed — and the
+policy in use is named by the ``ROOMS_MESSAGE_POLICY`` setting (a dotted path,
+the way ``SESSION_ENGINE`` names a session backend). Kindred sets it to
+``moderation.policy.ModerationPolicy``; the default here moderates nothing, so
+rooms works (and is tested) on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import DateTimeField, Expression, Model, Value
+from django.utils.module_loading import import_string
+
+from core.http import BadRequest
+
+#: ``check_not_muted``'s *until* when the caller did not read the mute.
+UNREAD: Any = object()
+
+
+@dataclass
+class Inspection:
+    """What the policy decided about a message about to be stored."""
+
+    #: What the room is shown (the policy may redact the sanitised HTML).
+    html: str
+    #: Held for a facilitator's look instead of shown.
+    hold: bool = False
+    #: A crisis card for the sender, sent before the ack.
+    card: dict[str, Any] | None = None
+
+    def queue_item(self, *, member: Any, room: Any, text: str) -> Model | None:
+        """An unsaved row with a ``message`` foreign key, stored by the same
+        statement as the message (rooms.store); None when nothing was flagged."""
+        return None
+
+    def after_store(self, *, item: Model | None) -> None:
+        """The message and *item* are stored (inside the sender's transaction)."""
+
+    def card_not_shown(self, *, member_id: int) -> None:
+        """The send that made ``card`` failed: the member never saw it."""
+
+
+class MessagePolicy:
+    """No moderation: nobody is muted, nothing is flagged, reports are refused."""
+
+    def mute_until_sql(self) -> str:
+        """A scalar SQL subquery for the sender's active mute in the room, over
+        the aliases ``m`` (member) and ``r`` (room) and the ``%(now)s``
+        parameter (rooms.sender's one-statement read on PostgreSQL)."""
+        return "NULL::timestamptz"
+
+    def mute_until_column(self, *, room_id: int) -> Expression:
+        """The same as an ORM expression on a Member query (``OuterRef("pk")``)."""
+        return Value(None, output_field=DateTimeField())
+
+    def check_not_muted(self, *, member: Any, room: Any, until: Any = UNREAD) -> None:
+        """Raise the ``muted`` refusal for a muted sender; *until* when already read."""
+
+    def rate_limited(self, *, member: Any, room: Any) -> None:
+        """The sender was refused for sending too fast."""
+
+    def refused(
+        self, *, member: Any, room: Any, text: str, country_hint: str | None
+    ) -> dict[str, Any] | None:
+        """A message was refused before storing; the crisis card it calls for, if any."""
+        return None
+
+    def inspect(
+        self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None
+    ) -> Inspection:
+        return Inspection(html=html)
+
+    def report(self, **kwargs: Any) -> dict[str, Any]:
+        """A member reports a message (the ``report`` frame of every socket)."""
+        raise BadRequest("not_allowed", "Reports are not taken here.", 403)
+
+
+@functools.cache
+def _policy(path: str) -> MessagePolicy:
+    return import_string(path)()
+
+
+def message_policy() -> MessagePolicy:
+    """The policy named by ``ROOMS_MESSAGE_POLICY`` (one instance per path)."""
+    return _policy(getattr(settings, "ROOMS_MESSAGE_POLICY", "rooms.policy.MessagePolicy"))
