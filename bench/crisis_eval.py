@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python bench/crisis_eval.py BATCH.jsonl [BATCH.jsonl ...] [--stage lexicon|full]
 
 Each line of a batch is ``{"text", "crisis", "category", "style", "lang"}``
-(the format of ``moderation/crisis/data/corpus/``). The script never prints a
+(the format of ``crisis/data/corpus/``). The script never prints a
 message: blind batches stay blind to whoever reads its output. It prints, per
 batch and over all batches, recall and false-positive rate overall, recall per
 category, per style and per language, and how often a caught message got the
@@ -37,7 +37,7 @@ def _detector(stage: str) -> Callable[[str], str | None]:
     import django
 
     django.setup()
-    import moderation.crisis as crisis
+    import crisis as crisis
 
     if stage == "full" and hasattr(crisis, "detect"):
         return lambda text: crisis.detect(text).category

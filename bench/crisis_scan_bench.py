@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from moderation.crisis import load_lexicon, scan  # noqa: E402
+from crisis import load_lexicon, scan  # noqa: E402
 from tests.crisis.corpus import CRISIS, SAFE  # noqa: E402
 
 # Everyday words from a recovery chat, including some that also appear in

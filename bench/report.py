@@ -146,7 +146,7 @@ WORKER_CATEGORIES = (
     ("closing PostgreSQL connections", ("close_old_connections", "BaseDatabaseWrapper.close")),
     ("COMMIT (leaving `transaction.atomic`)", ("Atomic.__exit__",)),
     ("Redis round trips (rate limit, publish, presence)", ("(redis/",)),
-    ("crisis scan", ("(moderation/crisis/",)),
+    ("crisis scan", ("(crisis/",)),
     ("sanitising (clean_text, render_body)", ("(rooms/sanitize.py", "(bleach/")),
     ("sessions and auth", ("(channels/auth", "(django/contrib/sessions", "(django/contrib/auth")),
     ("PostgreSQL queries (psycopg, including waiting for the answer)", ("(psycopg/",)),

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.web import browser_country, current_member, safe_next
-from moderation.crisis.lines import listed_countries, normalise_country
+from crisis.lines import listed_countries, normalise_country
 
 GUIDELINES = (
     (

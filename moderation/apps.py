@@ -11,8 +11,8 @@ class ModerationConfig(AppConfig):
         # Imported here, as Django asks: models are loaded only now.
         from community import handles
         from community.signals import member_erasing, retention_due
+        from crisis import load_lexicon
         from moderation import handoff, privacy, wordlist
-        from moderation.crisis import load_lexicon
         from realtime import periodic
 
         # Compile the crisis lexicon now, not on the first member's message.

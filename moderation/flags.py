@@ -34,7 +34,7 @@ _LINK = re.compile(r"https?://", re.IGNORECASE)
 @functools.cache
 def _helpline_numbers() -> frozenset[str]:
     """Digits of every number in the crisis resources, which may always be shared."""
-    from moderation.crisis.resources import _active_resources
+    from crisis.resources import _active_resources
 
     data = _active_resources()
     found: set[str] = set()

@@ -26,8 +26,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import ratelimit
+from crisis import card_for, scan
 from moderation import queue
-from moderation.crisis import card_for, scan
 from moderation.models import ItemKind, QueueItem
 from moderation.queue import item_data
 from realtime import bus

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from community.models import Role
 from core.web import current_member
-from moderation.crisis.lines import (
+from crisis.lines import (
     OTHER_COUNTRY,
     listed_countries,
     resolve_country,

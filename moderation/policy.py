@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Expression
 
 from core import ratelimit
+from crisis import scan
 from moderation import flags, handoff, mutes, queue, services
-from moderation.crisis import scan
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.wordlist import find_blocked_word
 from rooms.policy import UNREAD, Inspection, MessagePolicy

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from community.models import Member, Role
 from core.frames import timestamp
-from moderation.crisis import card_for
+from crisis import card_for
 from realtime import bus
 from realtime.presence import get_store
 from rooms.chats import blocked_between, open_chat

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from core.frames import MAX_ID
 from core.web import current_member, join_first
-from moderation.crisis.lines import resolve_country, resources_for_country
+from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
 from rooms.selectors import topic_rooms

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from moderation.crisis import card_for
+from crisis import card_for
 from tests.browser.helpers import SocketTap, send, serious_axe_violations, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

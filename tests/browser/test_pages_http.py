@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from core.web import browser_country, safe_next
-from moderation.crisis.lines import sms_href, tel_href
+from crisis.lines import sms_href, tel_href
 
 pytestmark = pytest.mark.django_db
 

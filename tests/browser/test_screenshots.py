@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from moderation.crisis import card_for
+from crisis import card_for
 from tests.browser.helpers import DESKTOP, PHONE, SocketTap, send, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]

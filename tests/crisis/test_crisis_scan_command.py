@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from moderation.crisis import set_lexicon_path
+from crisis import set_lexicon_path
 
 
 @pytest.fixture(autouse=True)

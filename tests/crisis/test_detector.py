@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.crisis import (
+from crisis import (
     CATEGORIES,
     Lexicon,
     LexiconError,
@@ -28,8 +28,8 @@ from moderation.crisis import (
     scan,
     set_lexicon_path,
 )
-from moderation.crisis.detector import DEFAULT_LEXICON_PATH, active_lexicon_path
-from moderation.crisis.normalize import variants
+from crisis.detector import DEFAULT_LEXICON_PATH, active_lexicon_path
+from crisis.normalize import variants
 from tests.crisis.corpus import CRISIS, SAFE
 
 MIN_RECALL = 0.95
@@ -554,7 +554,7 @@ def test_django_setting_selects_the_lexicon(tmp_path, settings):
 def test_broken_configured_lexicon_falls_back_to_shipped(tmp_path, settings, caplog):
     broken = _write(tmp_path, '{"version": 1, "rules": [{"id": "x", "category": "nope"}]}')
     settings.CRISIS_LEXICON_PATH = str(broken)
-    with caplog.at_level(logging.ERROR, logger="moderation.crisis.detector"):
+    with caplog.at_level(logging.ERROR, logger="crisis.detector"):
         assert scan("I want to kill myself").category == "suicide"
         assert scan("I want to die").category == "suicide"
     errors = [r for r in caplog.records if "unusable" in r.getMessage()]

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from moderation.crisis import CATEGORIES, ResourcesError, card_for, load_resources
-from moderation.crisis.resources import DEFAULT_RESOURCES_PATH, validate_resources
+from crisis import CATEGORIES, ResourcesError, card_for, load_resources
+from crisis.resources import DEFAULT_RESOURCES_PATH, validate_resources
 
 COUNTRIES = ["US", "CA", "GB", "IE", "AU", "FR", None]
 FIELDS = {"name", "phone", "text", "url", "hours"}
@@ -234,7 +234,7 @@ def test_broken_configured_file_falls_back_to_shipped(tmp_path, settings, caplog
     path = tmp_path / "resources.json"
     path.write_text('{"version": 1}', encoding="utf-8")
     settings.CRISIS_RESOURCES_PATH = str(path)
-    with caplog.at_level(logging.ERROR, logger="moderation.crisis.resources"):
+    with caplog.at_level(logging.ERROR, logger="crisis.resources"):
         card = card_for("suicide", "US")
     assert card["resources"][0]["name"] == "988 Suicide & Crisis Lifeline"
     assert any("unusable" in r.getMessage() for r in caplog.records)

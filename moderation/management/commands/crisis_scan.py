@@ -17,7 +17,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.crisis import LexiconError, load_lexicon
+from crisis import LexiconError, load_lexicon
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Crisis resources as the pages show them: the country, its lines, their links.
 
-Built on :func:`moderation.crisis.load_resources` (the file ``card_for`` reads).
+Built on :func:`crisis.load_resources` (the file ``card_for`` reads).
 A path to help must always show: if the file can't be read, a fallback that
 names the local emergency number and an international directory is used.
 """
@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from django.http import HttpRequest
 
 from core.web import browser_country, current_member
-from moderation.crisis.resources import load_resources
+from crisis.resources import load_resources
 
 logger = logging.getLogger("kindred.pages")
 
@@ -153,7 +153,7 @@ def _decorate(entry: dict[str, Any]) -> dict[str, Any]:
 def resources_for_country(country: str | None) -> dict[str, Any]:
     """Everything the resources page shows for *country*, emergency services first.
 
-    Built on ``moderation.crisis.load_resources`` (the file ``card_for`` reads):
+    Built on ``crisis.load_resources`` (the file ``card_for`` reads):
     the country's emergency entry, then every crisis line it lists (any
     category), then the international directory for everywhere else. A country
     the file does not list, or ``"other"``, gets the international entry.

@@ -9,7 +9,7 @@ switch off a safety feature, loading is strict: every problem is reported as a
 Pattern dialect (documented for editors in docs/safety.md):
 
 * Python regular expressions, written in lower case, matched against the
-  normalised text (see :mod:`moderation.crisis.normalize`).
+  normalised text (see :mod:`crisis.normalize`).
 * Every pattern is anchored at word edges automatically.
 * A plain space means "one optional space", so "kill myself" also matches
   "killmyself" (what "k i l l m y s e l f" becomes after normalisation).
