@@ -3,7 +3,9 @@ and which country their browser says they are in."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DatabaseError
@@ -47,6 +49,20 @@ def safe_next(value: str | None) -> str:
 def join_first(path: str) -> HttpResponse:
     """Send a visitor to the join page, to come back to *path*."""
     return redirect(f"/join/?{urlencode({'next': path})}")
+
+
+def member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for members only: a visitor is sent to join first, to come back here.
+    The view is called with the member after the request."""
+
+    @functools.wraps(view)
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = current_member(request)
+        if member is None:
+            return join_first(request.path)
+        return view(request, member, *args, **kwargs)
+
+    return page
 
 
 def browser_country(accept_language: str) -> str | None:

@@ -7,14 +7,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.frames import MAX_ID
-from core.web import current_member, join_first
+from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
@@ -59,17 +58,15 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         )
     member = current_member(request)
     if member is None:
-        return redirect(f"/join/?{urlencode({'next': f'/rooms/{found.slug}/'})}")
+        return join_first(f"/rooms/{found.slug}/")
     return render(request, "room.html", {"room": found, "member": member})
 
 
 @require_GET
 @ensure_csrf_cookie
-def chats(request: HttpRequest) -> HttpResponse:
+@member_page
+def chats(request: HttpRequest, member) -> HttpResponse:
     """Your one-on-one chats and requests; ask someone for a chat (chats.js)."""
-    member = current_member(request)
-    if member is None:
-        return join_first("/chats/")
     return render(
         request,
         "chats.html",
@@ -92,11 +89,9 @@ def _no_chat(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @ensure_csrf_cookie
-def chat(request: HttpRequest, chat_id: int) -> HttpResponse:
+@member_page
+def chat(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     """One one-on-one chat, for its two participants only (chat.js over /ws/chats/<id>/)."""
-    member = current_member(request)
-    if member is None:
-        return join_first(f"/chats/{chat_id}/")
     if chat_id > MAX_ID:
         return _no_chat(request)
     found = Chat.objects.select_related("requester", "recipient").filter(pk=chat_id).first()
@@ -119,11 +114,9 @@ def chat(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 @require_GET
 @ensure_csrf_cookie
-def dropin(request: HttpRequest) -> HttpResponse:
+@member_page
+def dropin(request: HttpRequest, member) -> HttpResponse:
     """The drop-in line ("Talk to someone now"): join it and wait (dropin.js)."""
-    member = current_member(request)
-    if member is None:
-        return join_first("/dropin/")
     latest = (
         DropInRequest.objects.filter(member=member)
         .select_related("chat", "matched_by")
