@@ -44,7 +44,7 @@ test: install-dev
 	DEBUG=$${DEBUG-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev
-	DEBUG=$${DEBUG-0} SECRET_KEY=$${SECRET_KEY-bench-only-secret-key} SECURE_COOKIES=0 $(BIN)/python bench/run.py $(BENCH_ARGS)
+	DEBUG=$${DEBUG-0} SECRET_KEY=$${SECRET_KEY-bench-only-secret-key} SECURE_COOKIES=0 $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python bench/crisis_scan_bench.py [--messages N] [--repeat R] [--seed S]
+    python -m bench.crisis_scan_bench [--messages N] [--repeat R] [--seed S]
 
 The messages are the labelled test corpus (crisis and safe) mixed with filler
 generated from everyday recovery-chat vocabulary, 20 to 300 characters long,
@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from crisis import load_lexicon, scan  # noqa: E402
-from tests.crisis.corpus import CRISIS, SAFE  # noqa: E402
+from crisis import load_lexicon, scan
+from tests.crisis.corpus import CRISIS, SAFE
 
 # Everyday words from a recovery chat, including some that also appear in
 # crisis phrases ("kill", "die", "pills", "cut", "hurt"), so the prefilter is

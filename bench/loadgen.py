@@ -46,11 +46,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 from websockets.frames import Frame, Opcode
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.stats import Hist  # noqa: E402
+from bench.stats import Hist
 
 monotonic_ns = time.monotonic_ns
 loads = json.loads

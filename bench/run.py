@@ -1,4 +1,7 @@
-"""The Kindred benchmark: ``python bench/run.py [--scenario a,b,c,d] [--quick]``.
+"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d] [--quick]``.
+
+Run from the repository root with the project installed (``make install-dev``):
+``bench`` is a directory of the checkout, not an installed package.
 
 Runs each scenario against Kindred and against the naive Channels baseline
 (bench/naive_asgi.py), side by side, measuring from outside the servers with
@@ -34,15 +37,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench import report  # noqa: E402
-from bench.servers import (  # noqa: E402
+from bench import report
+from bench.servers import (
     METRICS_TOKEN,
     RAISED_LIMITS,
     RESULTS,
+    ROOT,
     Daphne,
     Databases,
     base_env,
@@ -50,7 +50,7 @@ from bench.servers import (  # noqa: E402
     server_timings,
     source_state,
 )
-from bench.stats import Hist, Sampler, machine_busy, proc_rss_kib  # noqa: E402
+from bench.stats import Hist, Sampler, machine_busy, proc_rss_kib
 
 P99_LIMIT_MS = 100.0
 ENV_REPORTED = (
@@ -990,7 +990,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     nofile = raise_nofile()
     ctx = Context(args)
-    command = "python bench/run.py" + (" " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
+    command = "python -m bench.run" + (" " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
     machine = report.machine_info()
     machine.update(report.service_versions(args.pg_url, args.redis_url))
     env = base_env()

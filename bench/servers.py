@@ -9,24 +9,24 @@ its own process group and is always stopped (SIGTERM, then SIGKILL).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import secrets
-import signal
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import httpx
 
-from realtime.serving import daphne_command
+from devserver import (
+    ROOT,
+    create_database,
+    database_url,
+    delete_keys,
+    drop_database,
+    manage,
+)
+from devserver import Daphne as _Daphne
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 #: The limits the benchmark raises, and to what (printed at the start of a run).
@@ -83,12 +83,6 @@ def server_timings(port: int) -> dict[str, Any] | None:
         return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.setdefault("DEBUG", "1")
@@ -101,15 +95,8 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def _pg(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 class Databases:
-    """The template database and the per-scenario clones; drop() removes them all."""
+    """The template database and the per-scenario clones; drop_all() removes them all."""
 
     def __init__(self, admin_url: str, run_id: str) -> None:
         self.admin_url = admin_url
@@ -118,26 +105,16 @@ class Databases:
         self.created: list[str] = []
 
     def url(self, name: str) -> str:
-        return urlparse(self.admin_url)._replace(path=f"/{name}").geturl()
+        return database_url(self.admin_url, name)
 
     def manage(self, db: str, *args: str) -> str:
         env = base_env()
         env["DATABASE_URL"] = self.url(db)
         env.pop("REDIS_URL", None)
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
+        return manage(env, *args)
 
     def make_template(self) -> None:
-        _pg(self.admin_url, f'CREATE DATABASE "{self.template}"')
+        create_database(self.admin_url, self.template)
         self.created.append(self.template)
         self.manage(self.template, "migrate", "--noinput")
         self.manage(self.template, "seed_rooms")
@@ -152,13 +129,12 @@ class Databases:
 
     def clone(self, label: str) -> str:
         name = f"kindred_bench_{self.run_id}_{label}"
-        _pg(self.admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        create_database(self.admin_url, name, template=self.template)
         self.created.append(name)
         return name
 
     def drop(self, name: str) -> None:
-        with contextlib.suppress(Exception):
-            _pg(self.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(self.admin_url, name)
         if name in self.created:
             self.created.remove(name)
 
@@ -169,26 +145,12 @@ class Databases:
 
 def redis_cleanup(redis_url: str, prefix: str) -> int:
     """Delete this prefix's keys only; returns how many."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    deleted = 0
-    try:
-        batch: list[bytes] = []
-        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-            batch.append(key)
-            if len(batch) >= 500:
-                deleted += client.delete(*batch)
-                batch.clear()
-        if batch:
-            deleted += client.delete(*batch)
-    finally:
-        client.close()
-    return deleted
+    return delete_keys(redis_url, f"{prefix}:*")
 
 
-class Daphne:
-    """One daphne process (Kindred or the naive baseline) on a loopback port."""
+class Daphne(_Daphne):
+    """One daphne process (Kindred or the naive baseline) on a loopback port, in a
+    process group of its own, its output kept in bench/results/server-<name>.log."""
 
     def __init__(
         self,
@@ -198,55 +160,17 @@ class Daphne:
         health_path: str,
         extra_args: list[str] | None = None,
     ) -> None:
-        self.extra_args = extra_args or []
-        self.name = name
-        self.app = app
-        self.env = env
-        self.health_path = health_path
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
         RESULTS.mkdir(parents=True, exist_ok=True)
-        self.log_path = RESULTS / f"server-{name}.log"
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
+        super().__init__(
+            env,
+            app=app,
+            health_path=health_path,
+            extra_args=extra_args or (),
+            log_path=RESULTS / f"server-{name}.log",
+            own_session=True,
+            name=name,
+        )
 
     def start(self, timeout: float = 60) -> Daphne:
-        log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
-        self.process = subprocess.Popen(
-            daphne_command(port=self.port, extra=self.extra_args, app=self.app),
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
-            try:
-                url = f"http://127.0.0.1:{self.port}{self.health_path}"
-                if httpx.get(url, timeout=3).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} not healthy after {timeout}s")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        proc = self.process
-        if proc is None or proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
+        super().start(timeout)
+        return self

@@ -15,22 +15,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import psycopg
 from django.db import connection
 
-
-class _PreparingCursor(psycopg.Cursor):
-    """Server-side binding, and every statement prepared on first use."""
-
-    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-        kwargs.setdefault("prepare", True)
-        return super().execute(query, params, **kwargs)
-
-    def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
-        # psycopg records the statement only when it is sent as text; Django's
-        # query log (DEBUG, the test suite's query counts) reads it from there.
-        self._query = pgq
-        super()._send_query_prepared(name, pgq, **kwargs)
+from realtime.hooks.django import connection_pool, django_cursor
+from realtime.hooks.psycopg import PreparingCursor
 
 
 def prepared_cursor() -> Any:
@@ -47,14 +35,13 @@ def prepared_cursor() -> Any:
         # cursors bind on the client and never prepare anyway, so this lets only
         # these statements be prepared; none is prepared just for being frequent.
         raw.prepare_threshold = sys.maxsize
-    # Django wraps a driver cursor this way in BaseDatabaseWrapper.cursor().
-    return connection._prepare_cursor(_PreparingCursor(raw))
+    return django_cursor(connection, PreparingCursor(raw))
 
 
 def check_idle_connections() -> None:
     """Weed out pooled PostgreSQL connections that died (a database restart):
     borrowing does not check them (see DB_POOL_HEALTH_CHECKS), so this keeps
     the window in which a call can meet a dead one to one heartbeat."""
-    pool = getattr(connection, "pool", None)
+    pool = connection_pool(connection)
     if pool is not None and not pool.closed:
         pool.check()

@@ -20,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
-import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -33,6 +31,7 @@ from core import redis as kredis
 from core.frames import encode
 from core.protocol import CLOSE_IDLE, CLOSE_RESTART
 from realtime import bus, collector
+from realtime.hooks import autobahn, twisted
 from realtime.hub_output import HubOutput, RoomState
 from realtime.periodic import periodic_duties
 from realtime.publisher import Publisher
@@ -110,16 +109,9 @@ class Hub(HubOutput):
     def _install_restart_hook(self) -> None:
         """Under daphne, close every socket with 1012 when the server is told to stop
         (SIGTERM), so clients reconnect elsewhere instead of seeing a dropped line."""
-        if "twisted.internet.reactor" not in sys.modules:
-            return  # not under daphne (tests with the in-process communicator)
-        from twisted.internet import reactor
-
-        if reactor.running:
-            reactor.addSystemEventTrigger("before", "shutdown", self._close_for_restart)
+        twisted.before_shutdown(self._close_for_restart)
 
     def _close_for_restart(self) -> Any:
-        from twisted.internet import defer, reactor
-
         protocols = []
         for sock in list(self.sockets):
             protocol = getattr(sock, "_protocol", None)
@@ -129,25 +121,15 @@ class Hub(HubOutput):
             if sock._out is not None:
                 sock._out.closing()
             try:
-                # Not handle_reply(): autobahn's sendClose() accepts only 1000 and
-                # 3000-4999 from an application, and refuses 1012 with an exception.
-                protocol.sendCloseFrame(code=CLOSE_RESTART)
+                autobahn.send_close(protocol, CLOSE_RESTART)
                 protocols.append(protocol)
             except Exception:  # already gone
                 logger.debug("socket closed before the restart notice")
         logger.info("closing %d sockets for a restart", len(protocols))
-        done: defer.Deferred[None] = defer.Deferred()
-        deadline = time.monotonic() + settings.SHUTDOWN_CLOSE_WAIT_SECONDS
-
-        def check() -> None:
-            open_ = [p for p in protocols if getattr(p, "state", None) != p.STATE_CLOSED]
-            if not open_ or time.monotonic() > deadline:
-                done.callback(None)
-            else:
-                reactor.callLater(0.05, check)
-
-        check()
-        return done
+        return twisted.wait_until(
+            lambda: all(autobahn.is_closed(p) for p in protocols),
+            timeout=settings.SHUTDOWN_CLOSE_WAIT_SECONDS,
+        )
 
     async def stop(self) -> None:
         self._stopping = True

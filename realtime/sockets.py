@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any, ClassVar
 
-from channels.consumer import AsyncConsumer, get_handler_name
+from channels.consumer import AsyncConsumer
 from channels.exceptions import StopConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -29,6 +29,8 @@ from core.protocol import (
     CLOSE_TOO_BIG,
 )
 from realtime import transport
+from realtime.hooks.autobahn import close_on_protocol_errors
+from realtime.hooks.channels import handler_for
 
 logger = logging.getLogger("kindred.sockets")
 
@@ -62,7 +64,7 @@ class LiveConsumer(AsyncConsumer):
         ``database_sync_to_async``, which closes them around each call itself,
         so that hop bought nothing and cost the event loop a thread round trip
         per frame."""
-        handler = getattr(self, get_handler_name(message), None)
+        handler = handler_for(self, message)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
@@ -83,10 +85,7 @@ class LiveConsumer(AsyncConsumer):
         self._protocol = transport.protocol_of(self.base_send)
         self._out = transport.DirectWriter(self._protocol) if self._protocol else None
         if self._protocol is not None:
-            # Autobahn drops the TCP connection on a protocol error (a frame over
-            # the size limit, invalid UTF-8) unless told to close it with the
-            # code: 1009 or 1007, as docs/protocol.md promises.
-            self._protocol.failByDrop = False
+            close_on_protocol_errors(self._protocol)
         # Accept first, then close with a code: browsers can read a code only
         # from a socket that was accepted.
         await self.base_send({"type": "websocket.accept"})

@@ -4,7 +4,8 @@ Daphne writes frames into Twisted's transport buffer, which grows without limit
 if the client stops reading. ASGI gives no back-pressure signal, so Kindred
 looks at that buffer through the send callable daphne hands the application
 (``functools.partial(server.handle_reply, protocol)``). Under any other server
-(the test communicator) the answer is None and the check is skipped.
+(the test communicator) the answer is None and the check is skipped. What this
+needs from daphne, autobahn and Twisted themselves is in realtime.hooks.
 """
 
 from __future__ import annotations
@@ -12,31 +13,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from realtime.hooks.autobahn import can_write_direct
+from realtime.hooks.daphne import protocol_of
+from realtime.hooks.twisted import direct_socket, pending_bytes
 
-def protocol_of(send: Any) -> Any:
-    # Middleware can stand in between: channels' session middleware hands the
-    # consumer its own bound ``send``, which keeps the next one as ``real_send``.
-    for _ in range(8):
-        args = getattr(send, "args", None)
-        if args:
-            protocol = args[0]
-            return protocol if hasattr(protocol, "transport") else None
-        send = getattr(getattr(send, "__self__", None), "real_send", None)
-        if send is None:
-            return None
-    return None
-
-
-def pending_bytes(protocol: Any) -> int | None:
-    transport = getattr(protocol, "transport", None)
-    if transport is None:
-        return None
-    # TLS wraps the TCP transport; the bytes wait in the inner one.
-    inner = getattr(transport, "transport", None) or transport
-    buffered = getattr(inner, "dataBuffer", None)
-    if buffered is None:
-        return None
-    return len(buffered) - getattr(inner, "offset", 0) + getattr(inner, "_tempDataLen", 0)
+__all__ = [
+    "DirectWriter",
+    "can_write_direct",
+    "pending_bytes",
+    "protocol_of",
+    "text_frame",
+    "write_now",
+]
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -55,33 +43,6 @@ def text_frame(payload: bytes) -> bytes:
     return header + payload
 
 
-def can_write_direct(protocol: Any) -> bool:
-    """True when a pre-built frame may go straight to the transport: the socket is
-    open, nothing is queued inside the protocol, and no extension (compression)
-    would have to transform the payload."""
-    return (
-        protocol is not None
-        and getattr(protocol, "state", None) == getattr(protocol, "STATE_OPEN", object())
-        and not getattr(protocol, "send_queue", None)
-        and not getattr(protocol, "websocket_extensions_in_use", None)
-    )
-
-
-def _direct_socket(transport: Any) -> Any:
-    """The socket under *transport* when bytes may go to it directly: plain TCP,
-    nothing buffered in Twisted (so nothing can be overtaken), not closing."""
-    sock = getattr(transport, "socket", None)
-    if (
-        sock is None
-        or getattr(transport, "TLS", False)
-        or getattr(transport, "dataBuffer", b"x")
-        or getattr(transport, "_tempDataLen", 1)
-        or getattr(transport, "disconnecting", True)
-    ):
-        return None
-    return sock
-
-
 def write_now(transport: Any, data: bytes) -> None:
     """Write *data* to the client, straight to the socket when nothing is queued.
 
@@ -91,7 +52,7 @@ def write_now(transport: Any, data: bytes) -> None:
     buffered (so ordering is safe) and is plain TCP, send now; whatever the
     kernel doesn't take goes through Twisted's buffer as usual.
     """
-    sock = _direct_socket(transport)
+    sock = direct_socket(transport)
     if sock is None:
         transport.write(data)
         return
@@ -159,7 +120,7 @@ class DirectWriter:
         with self._lock:
             if self._closing or self._tail or not can_write_direct(self.protocol):
                 return False
-            sock = _direct_socket(self.protocol.transport)
+            sock = direct_socket(self.protocol.transport)
             if sock is None:
                 return False
             try:

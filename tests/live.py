@@ -12,40 +12,20 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 import websockets
 
-from realtime.serving import daphne_command
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition, *, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """Poll *condition* until it returns a truthy value; fail after *timeout* seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+from devserver import (
+    Daphne,
+    create_database,
+    drop_database,
+    manage,
+    pg_execute,
+)
 
 
 class LiveDatabase:
@@ -66,9 +46,7 @@ class LiveDatabase:
         if url.startswith("postgres"):
             self.pg_name = f"test_kindred_live_{self.run_id}"
             self.admin_url = url
-            self._pg_execute(f'CREATE DATABASE "{self.pg_name}"')
-            parsed = urlparse(url)
-            self.env["DATABASE_URL"] = parsed._replace(path=f"/{self.pg_name}").geturl()
+            self.env["DATABASE_URL"] = create_database(url, self.pg_name)
         else:
             self._tmp = tempfile.TemporaryDirectory(prefix="kindred-live-")
             self.env.pop("DATABASE_URL", None)
@@ -77,84 +55,25 @@ class LiveDatabase:
         self.manage("seed_rooms")
 
     def _pg_execute(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(sql)
+        pg_execute(self.admin_url, sql)
 
     def manage(self, *args: str, input: str | None = None) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            input=input,
-            timeout=120,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
+        return manage(self.env, *args, input=input, timeout=120)
 
     def drop(self) -> None:
         if self.pg_name:
-            with contextlib.suppress(Exception):
-                self._pg_execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            drop_database(self.admin_url, self.pg_name)
         if self._tmp is not None:
             self._tmp.cleanup()
 
 
-class LiveServer:
-    """One daphne process serving kindred.asgi on a loopback port."""
+class LiveServer(Daphne):
+    """One daphne process serving kindred.asgi on a loopback port, with the live
+    database's settings and *env* on top."""
 
     def __init__(self, database: LiveDatabase, **env: str) -> None:
+        super().__init__({**database.env, **env})
         self.database = database
-        self.port = free_port()
-        self.env = {**database.env, **env}
-        self.process: subprocess.Popen[bytes] | None = None
-        fd, self.log_path = tempfile.mkstemp(prefix="kindred-daphne-", suffix=".log")
-        self.log = os.fdopen(fd, "wb")
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self) -> LiveServer:
-        self.process = subprocess.Popen(
-            daphne_command(port=self.port),
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until(self._healthy, timeout=30, what=f"daphne on port {self.port}")
-        return self
-
-    def _healthy(self) -> bool:
-        if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"daphne exited early:\n{self.output()}")
-        try:
-            return httpx.get(f"{self.http}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    def output(self) -> str:
-        return Path(self.log_path).read_text(errors="replace")
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        self.kill(signal.SIGTERM)
-        with contextlib.suppress(OSError):
-            self.log.close()
-            os.unlink(self.log_path)
 
 
 class LiveMember:
@@ -215,18 +134,6 @@ def start_servers(*servers: LiveServer) -> list[LiveServer]:
             server.stop()
         raise failed[0]
     return list(servers)
-
-
-async def wait_for(condition, *, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """The asyncio twin of :func:`wait_until`: poll without blocking the event loop."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(interval)
 
 
 @contextlib.contextmanager

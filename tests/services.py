@@ -9,12 +9,15 @@ name and Redis key prefix, and removes only its own keys at the end.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
 from urllib.parse import urlparse
 
 import pytest
+
+from devserver import delete_keys
 
 RUN_ID = uuid.uuid4().hex[:8]
 REQUIRED = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -74,12 +77,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     import redis
 
-    client = redis.Redis.from_url(url)
-    try:
-        keys = list(client.scan_iter(match=f"{os.environ['REDIS_PREFIX']}*", count=1000))
-        for start in range(0, len(keys), 500):
-            client.delete(*keys[start : start + 500])
-    except redis.RedisError:
-        pass
-    finally:
-        client.close()
+    # The live servers' prefixes extend this run's, so this removes their keys too.
+    with contextlib.suppress(redis.RedisError):
+        delete_keys(url, f"{os.environ['REDIS_PREFIX']}*")

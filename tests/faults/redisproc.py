@@ -17,7 +17,7 @@ from pathlib import Path
 
 import redis
 
-from tests.live import free_port, wait_until
+from devserver import free_port, wait_until
 
 REDIS_SERVER = shutil.which("redis-server")
 

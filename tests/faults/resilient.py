@@ -29,7 +29,8 @@ from typing import Any
 
 import websockets
 
-from tests.live import LiveMember, LiveServer, wait_for
+from devserver import wait_for
+from tests.live import LiveMember, LiveServer
 
 #: Close codes after which a client must not reconnect by itself.
 FINAL_CODES = frozenset({4401, 4403, 4404})

@@ -17,8 +17,9 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from devserver import wait_for
 from tests.faults.tcpproxy import TcpProxy
-from tests.live import LiveMember, LiveServer, logs_on_failure, wait_for
+from tests.live import LiveMember, LiveServer, logs_on_failure
 
 pytestmark = [pytest.mark.faults, pytest.mark.live, pytest.mark.postgres]
 

@@ -12,9 +12,10 @@ import signal
 
 import pytest
 
+from devserver import wait_for
 from tests.faults.redisproc import PrivateRedis, redis_server_missing
 from tests.faults.resilient import ResilientClient, acked_ids, acks, talk
-from tests.live import LiveMember, LiveServer, logs_on_failure, start_servers, wait_for
+from tests.live import LiveMember, LiveServer, logs_on_failure, start_servers
 
 pytestmark = [
     pytest.mark.faults,

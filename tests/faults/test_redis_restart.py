@@ -16,6 +16,7 @@ import asyncio
 import httpx
 import pytest
 
+from devserver import wait_for, wait_until
 from tests.faults.redisproc import PrivateRedis, redis_server_missing
 from tests.faults.resilient import ResilientClient, acked_ids, acks, talk
 from tests.live import (
@@ -23,8 +24,6 @@ from tests.live import (
     LiveServer,
     logs_on_failure,
     start_servers,
-    wait_for,
-    wait_until,
 )
 
 pytestmark = [

@@ -15,8 +15,9 @@ import json
 import pytest
 import websockets
 
+from devserver import wait_for
 from tests.faults.rawws import OP_CLOSE, drain, open_raw, parse_frames
-from tests.live import LiveMember, LiveServer, logs_on_failure, wait_for
+from tests.live import LiveMember, LiveServer, logs_on_failure
 
 pytestmark = [pytest.mark.faults, pytest.mark.live]
 

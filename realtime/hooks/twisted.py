@@ -1,0 +1,83 @@
+"""Twisted internals: a TCP transport's write buffer and socket, the reactor's shutdown."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from realtime.hooks import Reliance
+
+_TCP = "twisted.internet.tcp.Server"
+
+RELIES_ON = (
+    Reliance("Twisted", _TCP, "dataBuffer", why="bytes waiting to be written"),
+    Reliance("Twisted", _TCP, "offset", why="how much of dataBuffer is written"),
+    Reliance("Twisted", _TCP, "_tempDataLen", kind="instance", why="bytes not yet in dataBuffer"),
+    Reliance("Twisted", _TCP, "disconnecting", why="no direct write to a closing socket"),
+    Reliance("Twisted", _TCP, "TLS", why="no direct write under TLS"),
+    Reliance("Twisted", _TCP, "socket", kind="instance", why="the socket written to directly"),
+    Reliance("Twisted", "twisted.internet.defer", "Deferred", why="shutdown waits on one"),
+)
+
+
+def pending_bytes(protocol: Any) -> int | None:
+    """How many bytes the transport under *protocol* still has to write, or None
+    when there is no Twisted transport (not under daphne)."""
+    transport = getattr(protocol, "transport", None)
+    if transport is None:
+        return None
+    # TLS wraps the TCP transport; the bytes wait in the inner one.
+    inner = getattr(transport, "transport", None) or transport
+    buffered = getattr(inner, "dataBuffer", None)
+    if buffered is None:
+        return None
+    return len(buffered) - getattr(inner, "offset", 0) + getattr(inner, "_tempDataLen", 0)
+
+
+def direct_socket(transport: Any) -> Any:
+    """The socket under *transport* when bytes may go to it directly: plain TCP,
+    nothing buffered in Twisted (so nothing can be overtaken), not closing."""
+    sock = getattr(transport, "socket", None)
+    if (
+        sock is None
+        or getattr(transport, "TLS", False)
+        or getattr(transport, "dataBuffer", b"x")
+        or getattr(transport, "_tempDataLen", 1)
+        or getattr(transport, "disconnecting", True)
+    ):
+        return None
+    return sock
+
+
+def before_shutdown(callback: Callable[[], Any]) -> bool:
+    """Under daphne, run *callback* when the reactor is told to stop (SIGTERM), and
+    hold the shutdown until the Deferred it may return fires. False when there is no running reactor
+    (tests with the in-process communicator)."""
+    if "twisted.internet.reactor" not in sys.modules:
+        return False
+    from twisted.internet import reactor
+
+    if not reactor.running:
+        return False
+    reactor.addSystemEventTrigger("before", "shutdown", callback)
+    return True
+
+
+def wait_until(done: Callable[[], bool], *, timeout: float, interval: float = 0.05) -> Any:
+    """A Deferred that fires once *done()* is true or *timeout* seconds have passed,
+    checked every *interval* on the reactor."""
+    from twisted.internet import defer, reactor
+
+    fired: defer.Deferred[None] = defer.Deferred()
+    deadline = time.monotonic() + timeout
+
+    def check() -> None:
+        if done() or time.monotonic() > deadline:
+            fired.callback(None)
+        else:
+            reactor.callLater(interval, check)
+
+    check()
+    return fired
