@@ -11,7 +11,7 @@
 
 import { postJSON, shortTime } from "./api.js";
 import { Announcer, ConnectionIndicator, plainText, renderBody } from "./chat-ui.js";
-import { ModerationClient } from "./mod-client.js";
+import { ModerationClient } from "./net/mod-client.js";
 import {
   ChatNotices,
   chatPath,

@@ -2,7 +2,7 @@
 // room) or chat.html (a one-on-one chat, `data-kind="chat"`, whose own bits are in chat.js).
 
 import { postJSON, shortTime } from "./api.js";
-import { ChatClient } from "./chat-client.js";
+import { ChatClient } from "./net/chat-client.js";
 import {
   Announcer,
   ConnectionIndicator,
@@ -291,7 +291,7 @@ client.addEventListener("outbox", (event) => {
 client.addEventListener("outbox-remove", (event) => {
   list.outboxRemove(event.detail.nonce);
   updateEmpty();
-  if (!client.outbox.some((e) => e.state === "waiting" || e.state === "failed")) {
+  if (!client.outbox.entries.some((e) => e.state === "waiting" || e.state === "failed")) {
     clearComposerProblem();
   }
 });
