@@ -27,13 +27,13 @@
 
 import { Outbox } from "./outbox.js";
 import { applyPresence, errorOf, isMessageFrame, PUSH_TYPES, sortedHandles } from "./frames.js";
-import { SocketCore, socketUrl } from "./socket.js";
+import { SocketClient, SocketCore, socketUrl } from "./socket.js";
 
 export { OFFLINE } from "./socket.js";
 
 const REPORT_LOST = "The connection dropped before your report was sent. Please try again.";
 
-export class ChatClient extends EventTarget {
+export class ChatClient extends SocketClient {
   constructor(path, options = {}) {
     super();
     this.historyPage = options.historyPage ?? 50;
@@ -63,32 +63,8 @@ export class ChatClient extends EventTarget {
 
   // --- public API -------------------------------------------------------------------
 
-  get connected() {
-    return this.socket.connected;
-  }
-
-  get state() {
-    return this.socket.state;
-  }
-
   get everWelcomed() {
     return this.socket.everGreeted;
-  }
-
-  start(env) {
-    this.socket.start(env);
-  }
-
-  stop(reason = "closed", code = 0) {
-    this.socket.stop(reason, code);
-  }
-
-  reconnectNow() {
-    this.socket.reconnectNow();
-  }
-
-  request(frame) {
-    return this.socket.request(frame);
   }
 
   /** Queues *body* and returns its outbox entry; it is sent (and resent) until acked. */
@@ -311,9 +287,5 @@ export class ChatClient extends EventTarget {
       for (const released of this.outbox.release()) this._emit("outbox", { entry: released });
       this._pump();
     }, waitMs);
-  }
-
-  _emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }

@@ -14,12 +14,12 @@
 
 import { CLOSE, CLOSE_FINAL } from "../protocol.js";
 import { PUSH_TYPES } from "./frames.js";
-import { SocketCore, socketUrl } from "./socket.js";
+import { SocketClient, SocketCore, socketUrl } from "./socket.js";
 
 // A facilitator kicked from a room is still a facilitator: the queue socket comes back.
 const FINAL = new Set([...CLOSE_FINAL].filter((code) => code !== CLOSE.KICKED));
 
-export class ModerationClient extends EventTarget {
+export class ModerationClient extends SocketClient {
   constructor(path, options = {}) {
     super();
     this.me = options.me ?? "";
@@ -40,31 +40,6 @@ export class ModerationClient extends EventTarget {
     });
   }
 
-  get connected() {
-    return this.socket.connected;
-  }
-
-  get state() {
-    return this.socket.state;
-  }
-
-  start(env) {
-    this.socket.start(env);
-  }
-
-  stop(reason = "closed", code = 0) {
-    this.socket.stop(reason, code);
-  }
-
-  reconnectNow() {
-    this.socket.reconnectNow();
-  }
-
-  /** Sends *frame*; resolves to its answer, or rejects with {code, detail}. */
-  request(frame) {
-    return this.socket.request(frame);
-  }
-
   _onFrame(frame) {
     if ((frame.type === "queue.item" || frame.type === "queue.update") && frame.item && typeof frame.item === "object") {
       this._emit("item", { item: frame.item, fresh: frame.type === "queue.item" });
@@ -73,9 +48,5 @@ export class ModerationClient extends EventTarget {
     } else if (PUSH_TYPES.has(frame.type)) {
       this._emit("push", { frame });
     }
-  }
-
-  _emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }

@@ -254,3 +254,38 @@ export class SocketCore {
     this.timers[key] = null;
   }
 }
+
+/**
+ * What a client built on the core shows its page: connect, stop, "Try now", requests,
+ * and events. Subclasses set this.socket (a SocketCore) in their constructor.
+ */
+export class SocketClient extends EventTarget {
+  get connected() {
+    return this.socket.connected;
+  }
+
+  get state() {
+    return this.socket.state;
+  }
+
+  start(env) {
+    this.socket.start(env);
+  }
+
+  stop(reason = "closed", code = 0) {
+    this.socket.stop(reason, code);
+  }
+
+  reconnectNow() {
+    this.socket.reconnectNow();
+  }
+
+  /** Sends *frame*; resolves to its answer, or rejects with {code, detail}. */
+  request(frame) {
+    return this.socket.request(frame);
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
