@@ -1,13 +1,13 @@
 // The selected queue item: what it is, its context, and which actions fit it.
 
 import { button, byId as $, el } from "../dom.js";
-import { shortTime } from "../format.js";
+import { plural, shortTime } from "../format.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { done } from "./audit.js";
 import { ME, MODERATOR, frameOf, send } from "./context.js";
 import { confirmAction } from "./dialogs.js";
 import { store } from "./store.js";
-import { isOpen, itemTitle, plural, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords } from "./words.js";
+import { isOpen, itemTitle, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords } from "./words.js";
 
 const ACTIONS = MODERATOR ? [...$("item-actions").querySelectorAll("[data-act]")] : [];
 

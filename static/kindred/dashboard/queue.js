@@ -1,13 +1,13 @@
 // The live queue: items in priority order, kept in place as they change.
 
 import { button, byId as $, el } from "../dom.js";
-import { shortTime } from "../format.js";
+import { plural, shortTime } from "../format.js";
 import { plainText } from "../ui/messages.js";
 import { ME, MODERATOR, client, polite } from "./context.js";
 import { dropAlert, updateAlert } from "./alerts.js";
 import { renderDetail, selectItem } from "./detail.js";
 import { store } from "./store.js";
-import { isOpen, itemTitle, plural, queueOrder, roomWords, stateWords } from "./words.js";
+import { isOpen, itemTitle, queueOrder, roomWords, stateWords } from "./words.js";
 
 
 export function updateCounts() {
