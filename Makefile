@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev migrate clean
+.PHONY: run test test-js lint lint-js format bench install install-dev migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,18 @@ run: migrate
 		--websocket-max-message-size 65536 --websocket-max-frame-size 65536 --ping-interval 60 \
 		kindred.asgi:application
 
-lint: install-dev
+# The browser client's lint and unit tests (Node from the OS packages; eslint from npm).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+lint-js: node_modules/.installed
+	npx --no-install eslint static tests/js eslint.config.js
+
+test-js: lint-js
+	node --test tests/js/*.test.js
+
+lint: install-dev lint-js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -39,7 +50,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev
+test: install-dev test-js
 	$(BIN)/ruff check .
 	DEBUG=$${DEBUG-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -47,4 +58,4 @@ bench: install-dev
 	DEBUG=$${DEBUG-0} SECRET_KEY=$${SECRET_KEY-bench-only-secret-key} SECURE_COOKIES=0 $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules

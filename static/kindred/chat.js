@@ -1,12 +1,13 @@
-// A one-on-one chat page (chat.html): the conversation itself is room.js over
-// /ws/chats/<id>/; this adds who is here, "Leave chat", "Block this person", and
-// the end of the chat (a `chat.closed` frame, then the socket closes with 4403).
+// A one-on-one chat page (chat.html): the conversation (conversation/mount.js) over
+// /ws/chats/<id>/, plus who is here, "Leave chat", "Block this person", and the end of
+// the chat (a `chat.closed` frame, then the socket closes with 4403).
 
-import { postJSON } from "./api.js";
-import { client, input, status } from "./room.js";
+import { mountConversation } from "./conversation/mount.js";
+import { byId as $, DialogFocus } from "./dom.js";
+import { postJSON } from "./http.js";
 
-const $ = (id) => document.getElementById(id);
 const page = $("room-page");
+const { client, input, status } = mountConversation(page);
 const chatId = Number(page.dataset.chat);
 const other = page.dataset.with || "The other person";
 
@@ -60,16 +61,17 @@ client.addEventListener("stopped", (event) => {
 
 // --- leave and block --------------------------------------------------------------------
 
-let opener = null;
-function openDialog(dialog, from) {
-  opener = from;
-  dialog.querySelector(".form-error").textContent = "";
-  dialog.showModal();
-}
+// Focus goes back to the button that opened a dialog, or to the end notice once the chat is over.
+const dialogFocus = new DialogFocus(() => input);
+const openDialog = (dialog, from) => dialogFocus.open(dialog, from);
 for (const dialog of [$("leave-dialog"), $("chat-block-dialog")]) {
   dialog.addEventListener("close", () => {
-    if (ended) $("room-stopped").focus();
-    else (opener && opener.isConnected ? opener : input).focus();
+    if (ended) {
+      dialogFocus.opener = null;
+      $("room-stopped").focus();
+    } else {
+      dialogFocus.restore();
+    }
   });
 }
 

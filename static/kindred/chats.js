@@ -3,42 +3,26 @@
 // choices. No socket (one would put you in a room): GET /api/chats/ every 15 s or so
 // while the tab is visible, and at once when it becomes visible again.
 
-import { postJSON, shortTime } from "./api.js";
-import {
-  answerChatRequest,
-  chatPath,
-  getJSON,
-  goJoin,
-  mountPresenceChoices,
-  requestProblem,
-} from "./notices.js";
+import { answerChatRequest, requestProblem } from "./chat-requests.js";
+import { button, byId as $, el, link, replaceKeepingFocus } from "./dom.js";
+import { shortTime } from "./format.js";
+import { getJSON, postJSON } from "./http.js";
+import { handleWords, pageLimits } from "./limits.js";
+import { chatPath, goJoin } from "./nav.js";
+import { pollWhileVisible } from "./poll.js";
+import { mountPresenceChoices } from "./ui/presence-choices.js";
 
-const $ = (id) => document.getElementById(id);
 const EVERY_MS = 15000;
-const HANDLE = /^[A-Za-z0-9_]{3,24}$/;
+const LIMITS = pageLimits();
+// The rows' buttons are named for their person.
+const labelled = (text, className, label, onClick) => button(text, className, onClick, label);
 const ORIGIN_WORDS = {
   dropin: "from the drop-in line",
   reach_out: "a facilitator checking in",
   request: "",
 };
 
-let timer = null;
 let lastData = null;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(text, className, label, onClick) {
-  const node = el("button", className, text);
-  node.type = "button";
-  if (label) node.setAttribute("aria-label", label);
-  node.addEventListener("click", onClick);
-  return node;
-}
 
 function when(iso) {
   const time = shortTime(iso);
@@ -54,7 +38,7 @@ function incomingItem(chat) {
   const actions = el("div", "chat-item-actions");
   const line = el("p", "chat-item-status");
   line.setAttribute("role", "status");
-  const accept = button("Accept", "button button-primary button-small", `Accept the chat with ${chat.with}`,
+  const accept = labelled("Accept", "button button-primary button-small", `Accept the chat with ${chat.with}`,
     async () => {
       accept.disabled = decline.disabled = true;
       line.textContent = "Opening the chat…";
@@ -69,7 +53,7 @@ function incomingItem(chat) {
         ? "This request has already been answered or has expired." : result.detail;
       refresh();
     });
-  const decline = button("Decline", "button button-quiet button-small", `Decline the chat with ${chat.with}`,
+  const decline = labelled("Decline", "button button-quiet button-small", `Decline the chat with ${chat.with}`,
     async () => {
       accept.disabled = decline.disabled = true;
       const result = await answerChatRequest(null, chat.chat, false);
@@ -87,10 +71,8 @@ function incomingItem(chat) {
 function openItem(chat) {
   const li = el("li", "chat-item");
   li.dataset.key = `open-${chat.chat}`;
-  const link = el("a", "chat-item-link", `Chat with ${chat.with}`);
-  link.href = chatPath(chat.chat);
   const title = el("p", "chat-item-text");
-  title.append(link);
+  title.append(link(chatPath(chat.chat), `Chat with ${chat.with}`, "chat-item-link"));
   const origin = ORIGIN_WORDS[chat.origin];
   li.append(title, el("p", "chat-item-meta", `${origin ? `${origin[0].toUpperCase()}${origin.slice(1)}` : "Started"}${when(chat.created_at)}`));
   return li;
@@ -100,7 +82,7 @@ function sentItem(chat) {
   const li = el("li", "chat-item");
   li.dataset.key = `sent-${chat.chat}`;
   li.append(el("p", "chat-item-text", `You asked ${chat.with}${when(chat.created_at)}`));
-  const withdraw = button("Withdraw", "button button-quiet button-small", `Withdraw your request to ${chat.with}`,
+  const withdraw = labelled("Withdraw", "button button-quiet button-small", `Withdraw your request to ${chat.with}`,
     async () => {
       withdraw.disabled = true;
       const result = await postJSON(`/api/chats/${Number(chat.chat)}/leave/`, {});
@@ -119,24 +101,14 @@ function sentItem(chat) {
 
 function fill(listId, emptyId, items) {
   const list = $(listId);
-  // Keep a keyboard user's place when the list is rebuilt.
-  const focused = document.activeElement;
-  const key = list.contains(focused) ? focused.closest("[data-key]")?.dataset.key : null;
-  const index = key ? [...focused.closest("[data-key]").querySelectorAll("button, a")].indexOf(focused) : -1;
-  list.replaceChildren(...items);
+  // Keep a keyboard user's place when the list is rebuilt; if their row is gone
+  // (answered), keep focus in its section rather than lose it.
+  replaceKeepingFocus(list, items, () => {
+    const heading = list.closest("section").querySelector("h2");
+    heading.tabIndex = -1;
+    return heading;
+  });
   $(emptyId).hidden = items.length > 0;
-  if (key) {
-    const again = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
-    const target = again?.querySelectorAll("button, a")[index] || again?.querySelector("button, a");
-    if (target) {
-      target.focus();
-    } else {
-      // It's gone (answered): keep focus in its section rather than lose it.
-      const heading = list.closest("section").querySelector("h2");
-      heading.tabIndex = -1;
-      heading.focus();
-    }
-  }
 }
 
 function render(chats) {
@@ -161,21 +133,6 @@ async function refresh() {
   render(result.data);
 }
 
-function schedule() {
-  clearTimeout(timer);
-  timer = setTimeout(async () => {
-    if (document.visibilityState === "visible") await refresh();
-    schedule();
-  }, EVERY_MS + Math.random() * 3000);
-}
-
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") {
-    refresh();
-    schedule();
-  }
-});
-
 // --- asking ----------------------------------------------------------------------------
 
 $("ask-form").addEventListener("submit", async (event) => {
@@ -187,8 +144,8 @@ $("ask-form").addEventListener("submit", async (event) => {
   error.textContent = "";
   status.replaceChildren();
   field.removeAttribute("aria-invalid");
-  if (!HANDLE.test(to)) {
-    error.textContent = "A handle is 3 to 24 letters, digits or underscores.";
+  if (!LIMITS.handle.test(to)) {
+    error.textContent = `${handleWords(LIMITS)}.`;
     field.setAttribute("aria-invalid", "true");
     field.focus();
     return;
@@ -205,9 +162,7 @@ $("ask-form").addEventListener("submit", async (event) => {
   if (result.status === 401) return goJoin();
   if (result.ok && result.data.type === "chat.accepted") {
     status.append(`${to} had asked you too, so your chat is open. `);
-    const link = el("a", "", "Go to the chat");
-    link.href = chatPath(result.data.chat);
-    status.append(link);
+    status.append(link(chatPath(result.data.chat), "Go to the chat"));
   } else if (result.ok) {
     status.textContent = `We've asked ${result.data.to || to}. Their answer will show here.`;
     field.value = "";
@@ -216,9 +171,7 @@ $("ask-form").addEventListener("submit", async (event) => {
     error.textContent = problem.text;
     field.setAttribute("aria-invalid", "true");
     if (problem.chat) {
-      const link = el("a", "", "Go to that chat");
-      link.href = chatPath(problem.chat);
-      status.append(link);
+      status.append(link(chatPath(problem.chat), "Go to that chat"));
     }
     field.focus();
   }
@@ -228,4 +181,4 @@ $("ask-form").addEventListener("submit", async (event) => {
 mountPresenceChoices($("presence-choices"), { idPrefix: "chats" });
 $("ask-button").disabled = false; // disabled in the HTML until this script can send it
 refresh();
-schedule();
+pollWhileVisible(refresh, EVERY_MS);

@@ -5,10 +5,10 @@
 // while you wait here. After DROPIN_TIMEOUT_SECONDS (data-timeout) it says, kindly,
 // that nobody has been free yet: stay in line (the default) or leave it.
 
-import { postJSON } from "./api.js";
-import { chatPath, deleteJSON, getJSON, goJoin } from "./notices.js";
+import { Announcer, byId as $ } from "./dom.js";
+import { deleteJSON, getJSON, postJSON } from "./http.js";
+import { chatPath, goJoin } from "./nav.js";
 
-const $ = (id) => document.getElementById(id);
 const page = $("dropin-page");
 const EVERY_MS = 4000;
 const TIMEOUT_MS = (Number(page.dataset.timeout) || 600) * 1000;
@@ -21,13 +21,8 @@ let pollTimer = null;
 let timeoutTimer = null;
 let lastPlace = null;
 
-function say(text) {
-  const region = $("dropin-announcer");
-  const line = document.createElement("p");
-  line.textContent = text;
-  region.append(line);
-  while (region.childElementCount > 3) region.firstElementChild.remove();
-}
+const announcer = new Announcer($("dropin-announcer"), 3);
+const say = (text) => announcer.say(text);
 
 function show(panelId, { focus = true } = {}) {
   for (const id of PANELS) $(id).hidden = id !== panelId;

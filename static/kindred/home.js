@@ -1,10 +1,11 @@
 // Home page: refresh the live counts from GET /api/presence/ every 20 s or so
 // (no socket on this page). Paused while the tab is hidden.
 
+import { pollWhileVisible } from "./poll.js";
+
 const summary = document.getElementById("presence-summary");
 const url = summary?.dataset.presenceUrl || "/api/presence/";
 const EVERY_MS = 20000;
-let timer = null;
 
 function setCount(element, value) {
   if (element && element.textContent !== String(value)) element.textContent = String(value);
@@ -33,19 +34,4 @@ async function refresh() {
   }
 }
 
-function schedule() {
-  clearTimeout(timer);
-  // A little jitter so that many open tabs don't ask at the same instant.
-  timer = setTimeout(async () => {
-    if (document.visibilityState === "visible") await refresh();
-    schedule();
-  }, EVERY_MS + Math.random() * 3000);
-}
-
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") {
-    refresh();
-    schedule();
-  }
-});
-schedule();
+pollWhileVisible(refresh, EVERY_MS);

@@ -1,12 +1,14 @@
 // Join page: choose or generate a handle, accept the guidelines, see the recovery
 // phrase once; or recover a handle with its phrase. Talks to /api/session/.
 
-import { ensureCsrf, postJSON, safeNext } from "./api.js";
+import { byId as $ } from "./dom.js";
+import { ensureCsrf, postJSON } from "./http.js";
+import { handleWords, pageLimits } from "./limits.js";
+import { safeNext } from "./nav.js";
 
-const $ = (id) => document.getElementById(id);
 const page = $("join-page");
 const next = safeNext(page.dataset.next);
-const HANDLE = /^[A-Za-z0-9_]{3,24}$/;
+const LIMITS = pageLimits();
 
 ensureCsrf();
 
@@ -52,9 +54,8 @@ joinForm.addEventListener("submit", async (event) => {
   setError(accept, $("accept-error"), "");
   $("join-error").textContent = "";
   let invalid = null;
-  if (handle && !HANDLE.test(handle)) {
-    setError(handleInput, $("handle-error"),
-      "A handle is 3 to 24 letters, digits or underscores (no spaces).");
+  if (handle && !LIMITS.handle.test(handle)) {
+    setError(handleInput, $("handle-error"), `${handleWords(LIMITS)} (no spaces).`);
     invalid = handleInput;
   }
   if (!accept.checked) {

@@ -1,147 +1,13 @@
 // News about the member rather than the room, shown on every page that has a socket:
 // chat requests (Accept / Decline), answers to our own requests, a facilitator checking
-// in, drop-in matches, offers and time-outs. Plus the presence choices ("Open to a
-// one-on-one chat", "Appear invisible") and the small HTTP helpers the newer pages share.
+// in, drop-in matches, offers and time-outs, crisis alerts for helpers.
 //
 // Everything here is text: handles and server words go in through textContent.
 
-import { csrfToken, ensureCsrf, postJSON } from "./api.js";
-
-const OFFLINE_DETAIL = "We couldn't reach Kindred. Check your connection and try again.";
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(text, className, onClick) {
-  const node = el("button", className, text);
-  node.type = "button";
-  node.addEventListener("click", onClick);
-  return node;
-}
-
-/** The page of one-on-one chat *id*. */
-export function chatPath(id) {
-  return `/chats/${Number(id)}/`;
-}
-
-// --- HTTP helpers ----------------------------------------------------------------
-
-/** GET JSON; never throws: {ok, status, data}, with data.detail in words on failure. */
-export async function getJSON(url) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-  } catch {
-    return { ok: false, status: 0, data: { error: "offline", detail: OFFLINE_DETAIL } };
-  }
-  let data = {};
-  try {
-    data = await response.json();
-  } catch {
-    data = {};
-  }
-  if (!response.ok && (data === null || typeof data.detail !== "string")) {
-    data = { ...(data || {}), detail: "Something went wrong on our side. Please try again in a moment." };
-  }
-  return { ok: response.ok, status: response.status, data };
-}
-
-/** DELETE with the CSRF header; the same answer shape as postJSON. */
-export async function deleteJSON(url) {
-  await ensureCsrf();
-  let response;
-  try {
-    response = await fetch(url, {
-      method: "DELETE",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() },
-    });
-  } catch {
-    return { ok: false, status: 0, data: { error: "offline", detail: OFFLINE_DETAIL } };
-  }
-  let data = {};
-  try {
-    data = await response.json();
-  } catch {
-    data = {};
-  }
-  if (!response.ok && typeof data.detail !== "string") {
-    data.detail = "That didn't work. Please try again.";
-  }
-  return { ok: response.ok, status: response.status, data };
-}
-
-/** Sends a visitor whose session ended to join, and back here afterwards. */
-export function goJoin() {
-  window.location.assign(`/join/?next=${encodeURIComponent(window.location.pathname)}`);
-}
-
-// --- chat requests -------------------------------------------------------------------
-
-/**
- * Words for a refused chat request (the `error` frame or the HTTP refusal):
- * {text, chat} where chat is the already-open chat's id, if any.
- */
-export function requestProblem(error, handle) {
-  const who = handle || "this member";
-  switch (error.code) {
-    case "not_available":
-      return { text: `${who} isn't available for a one-on-one chat right now.` };
-    case "already_open":
-      return { text: `You already have a chat open with ${who}.`, chat: error.chat ?? null };
-    case "cooldown":
-      return { text: `You asked ${who} recently. Give them some space: you can ask again tomorrow.` };
-    case "too_many_requests":
-      return {
-        text: "You have several chat requests waiting for an answer. Wait for a reply before asking someone else.",
-      };
-    default:
-      return { text: error.detail || "That didn't work. Please try again." };
-  }
-}
-
-/** Sends *frame* over *client* when it is connected; else calls *fallback* (an HTTP call). */
-async function viaSocketOrHttp(client, frame, fallback) {
-  if (client && client.connected) {
-    try {
-      return { ok: true, frame: await client.request(frame) };
-    } catch (error) {
-      // Not sent at all: HTTP can still do it. Sent but unanswered: don't do it twice.
-      if (error.code !== "offline") return { ok: false, ...error };
-    }
-  }
-  const result = await fallback();
-  if (result.ok) return { ok: true, frame: result.data };
-  return { ok: false, status: result.status, code: result.data.error, ...result.data };
-}
-
-/** Accept or decline chat request *chatId*. Resolves to {ok, frame} or {ok: false, code, detail}. */
-export function answerChatRequest(client, chatId, accept) {
-  const frame = { type: accept ? "chat.accept" : "chat.decline", chat: chatId };
-  return viaSocketOrHttp(client, frame, () =>
-    postJSON(`/api/chats/${Number(chatId)}/${accept ? "accept" : "decline"}/`, {}));
-}
-
-/** Take drop-in request *requestId* (facilitators and peer supporters). */
-export function takeDropIn(client, requestId) {
-  return viaSocketOrHttp(client, { type: "dropin.accept", request: requestId }, () =>
-    postJSON(`/api/dropin/${Number(requestId)}/accept/`, {}));
-}
-
-/**
- * Opens chat *id* in a new tab, for helpers, who keep their page open. With
- * "noopener" the browser tells us nothing (not even when it blocked the tab), so
- * callers always show a link to the chat as well.
- */
-export function openChatInNewTab(id) {
-  window.open(chatPath(id), "_blank", "noopener");
-}
-
-// --- the notices ----------------------------------------------------------------------
+import { answerChatRequest, takeDropIn } from "../chat-requests.js";
+import { button, el, link, statusLine } from "../dom.js";
+import { deleteJSON } from "../http.js";
+import { chatPath, goJoin, openChatInNewTab } from "../nav.js";
 
 const CATEGORY_WORDS = {
   suicide: "thoughts of suicide",
@@ -226,8 +92,7 @@ export class ChatNotices {
     box.append(words);
     if (hint) box.append(el("p", "chat-notice-hint", hint));
     const actions = el("div", "chat-notice-actions");
-    const status = el("p", "chat-notice-status");
-    status.setAttribute("role", "status");
+    const status = statusLine("chat-notice-status");
     box.append(actions, status);
     this.container.append(box);
     while (this.container.childElementCount > this.keep) this.container.firstElementChild.remove();
@@ -240,13 +105,7 @@ export class ChatNotices {
   }
 
   _chatLink(chatId, words, { newTab = false } = {}) {
-    const link = el("a", "button button-primary button-small", words);
-    link.href = chatPath(chatId);
-    if (newTab) {
-      link.target = "_blank";
-      link.rel = "noopener";
-    }
-    return link;
+    return link(chatPath(chatId), words, "button button-primary button-small", { newTab });
   }
 
   _request(frame) {
@@ -330,8 +189,7 @@ export class ChatNotices {
       ? frame.message
       : "We're sorry: nobody has been free to take your chat yet. You're still in line.";
     const { box, actions, status } = this._notice(`dropin-${frame.request}`, text);
-    const lines = el("a", "button button-quiet button-small", "Crisis lines");
-    lines.href = "/resources/";
+    const lines = link("/resources/", "Crisis lines", "button button-quiet button-small");
     const stay = button("Stay in line", "button button-primary button-small", () => this._drop(box));
     const leave = button("Leave the line", "button button-quiet button-small", async () => {
       leave.disabled = true;
@@ -379,83 +237,8 @@ export class ChatNotices {
       `Crisis alert: ${who} may be facing ${what}, in ${where}.`,
       { tone: "alert" },
     );
-    const open = el("a", "button button-primary button-small", "Open the dashboard");
-    open.href = "/facilitators/";
-    open.target = "_blank";
-    open.rel = "noopener";
+    const open = link("/facilitators/", "Open the dashboard", "button button-primary button-small", { newTab: true });
     actions.append(open, this._close(box));
   }
 }
 
-// --- presence choices ----------------------------------------------------------------
-
-/**
- * "Open to a one-on-one chat" and "Appear invisible", built into *container* and kept
- * with POST /api/presence/me/. *initial* ({open_to_chat, invisible}) saves a request.
- */
-export function mountPresenceChoices(container, { initial = null, idPrefix = "presence" } = {}) {
-  const fieldset = el("fieldset", "presence-choices");
-  fieldset.append(el("legend", "", "How you appear"));
-  const rows = [
-    ["open_to_chat", "Open to a one-on-one chat",
-      "People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept."],
-    ["invisible", "Appear invisible", "You're counted, but your handle isn't listed."],
-  ];
-  const boxes = {};
-  for (const [name, label, hint] of rows) {
-    const id = `${idPrefix}-${name.replace(/_/g, "-")}`;
-    const row = el("div", "check");
-    const input = el("input");
-    input.type = "checkbox";
-    input.id = id;
-    input.name = name;
-    input.setAttribute("aria-describedby", `${id}-hint`);
-    const text = el("label", "", label);
-    text.htmlFor = id;
-    row.append(input, text);
-    const help = el("p", "hint", hint);
-    help.id = `${id}-hint`;
-    fieldset.append(row, help);
-    boxes[name] = input;
-  }
-  const status = el("p", "presence-status");
-  status.setAttribute("role", "status");
-  fieldset.append(status);
-  container.append(fieldset);
-
-  const apply = (state) => {
-    if (!state || typeof state !== "object") return;
-    boxes.open_to_chat.checked = state.open_to_chat === true;
-    boxes.invisible.checked = state.invisible === true;
-  };
-  if (initial) {
-    apply(initial);
-  } else {
-    fieldset.disabled = true;
-    getJSON("/api/presence/me/").then((result) => {
-      fieldset.disabled = false;
-      if (result.ok) apply(result.data);
-    });
-  }
-  for (const [name, input] of Object.entries(boxes)) {
-    input.addEventListener("change", async () => {
-      const wanted = input.checked;
-      fieldset.disabled = true;
-      status.textContent = "Saving…";
-      const result = await postJSON("/api/presence/me/", { [name]: wanted });
-      fieldset.disabled = false;
-      input.focus();
-      if (result.status === 401) return goJoin();
-      if (!result.ok) {
-        input.checked = !wanted;
-        status.textContent = result.data.detail;
-        return;
-      }
-      apply(result.data);
-      status.textContent = name === "open_to_chat"
-        ? (wanted ? "You're open to one-on-one chats." : "You're not open to one-on-one chats now.")
-        : (wanted ? "You're invisible: counted, not listed." : "Your handle is listed again.");
-    });
-  }
-  return fieldset;
-}

@@ -1,13 +1,13 @@
-// DOM pieces shared by conversation pages (a topic room now, one-on-one chats later):
-// the message list, the live announcer, the connection indicator and the crisis card.
+// The message list of a conversation, and the one way a message body becomes HTML.
 //
 // Safety rule: a message `body` (server-sanitised HTML with only <a> and <br>) is the
 // only text ever parsed as HTML, and even that is checked again here. Everything
 // else (handles, errors, crisis text, resources) goes through textContent.
 
-import { shortTime } from "./api.js";
+import { el } from "../dom.js";
+import { shortTime } from "../format.js";
 
-const SAFE_HREF = /^https?:\/\//i;
+export const SAFE_HREF = /^https?:\/\//i;
 const LINK_ATTRIBUTES = new Set(["href", "rel", "target"]);
 
 function isSafeFragment(fragment) {
@@ -53,13 +53,6 @@ export function plainText(html) {
   template.innerHTML = typeof html === "string" ? html : "";
   for (const br of template.content.querySelectorAll("br")) br.replaceWith(" ");
   return (template.content.textContent || "").replace(/\s+/g, " ").trim();
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 // --- the message list ----------------------------------------------------------
@@ -247,163 +240,3 @@ export class MessageList {
   }
 }
 
-// --- announcements -----------------------------------------------------------------
-
-export class Announcer {
-  constructor(region, keep = 4) {
-    this.region = region;
-    this.keep = keep;
-  }
-
-  say(text) {
-    if (!text) return;
-    this.region.append(el("p", "", text));
-    while (this.region.childElementCount > this.keep) this.region.firstElementChild.remove();
-  }
-}
-
-// --- the connection indicator --------------------------------------------------
-
-const STOP_WORDS = {
-  no_session: "Your session has ended.",
-  forbidden: "You can't join this room.",
-  not_found: "There's no such room.",
-  closed: "Disconnected.",
-};
-
-export class ConnectionIndicator {
-  constructor({ root, text, retry, announcer, onRetry }) {
-    this.root = root;
-    this.text = text;
-    this.retry = retry;
-    this.announcer = announcer;
-    this.timer = null;
-    this.lost = false;
-    retry.addEventListener("click", () => onRetry());
-  }
-
-  update({ state, retryAt, reason }) {
-    clearInterval(this.timer);
-    this.root.dataset.state = state;
-    this.retry.hidden = state !== "reconnecting";
-    if (state === "connected") {
-      this.text.textContent = "Connected";
-      if (this.lost) this.announcer.say("Reconnected.");
-      this.lost = false;
-    } else if (state === "connecting") {
-      this.text.textContent = "Connecting…";
-    } else if (state === "reconnecting") {
-      if (!this.lost) this.announcer.say("Connection lost. Reconnecting; your messages will wait.");
-      this.lost = true;
-      const render = () => {
-        const seconds = retryAt ? Math.ceil((retryAt - Date.now()) / 1000) : 0;
-        this.text.textContent = seconds > 0 ? `Reconnecting in ${seconds} s…` : "Reconnecting…";
-      };
-      render();
-      if (retryAt) this.timer = setInterval(render, 1000);
-    } else if (state === "stopped") {
-      this.text.textContent = STOP_WORDS[reason] || "Disconnected.";
-    }
-  }
-}
-
-// --- crisis resources -------------------------------------------------------------
-
-function digits(value) {
-  return String(value).replace(/[^0-9+]/g, "");
-}
-
-/** Call, text and web actions for one resource (same rules as the resources page). */
-export function resourceLinks(resource) {
-  const links = [];
-  if (typeof resource.phone === "string" && digits(resource.phone)) {
-    links.push({ kind: "call", href: `tel:${digits(resource.phone)}`, label: `Call ${resource.phone}` });
-  }
-  if (typeof resource.text === "string" && resource.text.trim()) {
-    const match = /^\s*(.+?)\s+to\s+([0-9][0-9 -]*)\s*$/i.exec(resource.text);
-    if (match) {
-      const [, keyword, number] = match;
-      links.push({
-        kind: "text",
-        href: `sms:${digits(number)}?&body=${encodeURIComponent(keyword)}`,
-        label: `Text ${keyword} to ${digits(number)}`,
-      });
-    } else if (digits(resource.text)) {
-      links.push({ kind: "text", href: `sms:${digits(resource.text)}`, label: `Text ${digits(resource.text)}` });
-    }
-  }
-  if (typeof resource.url === "string" && SAFE_HREF.test(resource.url)) {
-    let shown = resource.url;
-    try {
-      shown = new URL(resource.url).hostname.replace(/^www\./, "");
-    } catch {
-      // keep the address as written
-    }
-    links.push({ kind: "web", href: resource.url, label: shown });
-  }
-  return links;
-}
-
-export function resourceItem(resource) {
-  const item = el("li", "resource");
-  item.append(el("h3", "resource-name", String(resource.name || "Crisis line")));
-  const links = resourceLinks(resource);
-  if (links.length) {
-    const actions = el("ul", "resource-actions");
-    for (const link of links) {
-      const a = el("a", `action action-${link.kind}`, link.label);
-      a.href = link.href;
-      if (link.kind === "web") {
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-      }
-      const li = el("li");
-      li.append(a);
-      actions.append(li);
-    }
-    item.append(actions);
-  } else {
-    item.append(el("p", "resource-note", "Call your local emergency number."));
-  }
-  if (resource.hours) item.append(el("p", "resource-hours", `Hours: ${resource.hours}`));
-  return item;
-}
-
-const DEFAULT_CRISIS_MESSAGE =
-  "You don't have to go through this alone. Kindred is a peer community, not a crisis " +
-  "service; the people on these lines are trained and available now.";
-
-/** The private crisis card: a calm modal <dialog> with tap-to-call and tap-to-text links. */
-export class CrisisCard {
-  constructor(dialog, { fallbackFocus }) {
-    this.dialog = dialog;
-    this.fallbackFocus = fallbackFocus;
-    this.title = dialog.querySelector("#crisis-title");
-    this.message = dialog.querySelector("#crisis-message");
-    this.list = dialog.querySelector("#crisis-resources");
-    this.opener = null;
-    this.last = null;
-    dialog.addEventListener("close", () => {
-      const target = this.opener && this.opener.isConnected ? this.opener : this.fallbackFocus();
-      target?.focus();
-    });
-  }
-
-  show(frame) {
-    this.last = frame;
-    this.message.textContent = typeof frame.message === "string" && frame.message.trim()
-      ? frame.message : DEFAULT_CRISIS_MESSAGE;
-    const resources = Array.isArray(frame.resources) ? frame.resources : [];
-    this.list.replaceChildren(...resources.filter((r) => r && typeof r === "object").map(resourceItem));
-    if (!this.dialog.open) {
-      this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      if (typeof this.dialog.showModal === "function") this.dialog.showModal();
-      else this.dialog.setAttribute("open", "");
-    }
-    this.title.focus();
-  }
-
-  showAgain() {
-    if (this.last) this.show(this.last);
-  }
-}

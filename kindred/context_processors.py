@@ -1,0 +1,26 @@
+"""Template context every page gets: the limits the browser client must agree with."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from community.handles import HANDLE_CHARS
+
+
+def client_limits(request: HttpRequest) -> dict[str, object]:
+    """Settings the client checks before the server does (base.html puts them on <body>).
+
+    The handle's shape is the server's own character class with the length settings,
+    so the page's ``pattern`` attribute and static/kindred/limits.js follow both.
+    """
+    low, high = settings.HANDLE_MIN_LENGTH, settings.HANDLE_MAX_LENGTH
+    chars = HANDLE_CHARS.pattern.removesuffix("+")
+    return {
+        "limits": {
+            "message_max_length": settings.MESSAGE_MAX_LENGTH,
+            "handle_min_length": low,
+            "handle_max_length": high,
+            "handle_pattern": f"{chars}{{{low},{high}}}",
+        }
+    }

@@ -1,0 +1,146 @@
+// A conversation's outgoing side: the composer, our outbox, why a message waits, and
+// "Load earlier messages".
+
+import { byId as $ } from "../dom.js";
+import { sendingInWords, shortTime } from "../format.js";
+
+/** Sends what the member writes and shows how it is going. */
+export function wireComposer(c) {
+  const { client, list, input, maxLength: MAX_LENGTH, updateEmpty } = c;
+  const { scrollToNewest } = c.scroll;
+  const composer = $("composer");
+  const composerError = $("composer-error");
+  const composerWait = $("composer-wait");
+  let waitTimer = null;
+  // --- sending ---------------------------------------------------------------------------
+
+  const outboxHandlers = {
+    onRetry: (nonce) => client.retry(nonce),
+    onDiscard: (nonce) => client.discard(nonce),
+  };
+
+  client.addEventListener("outbox", (event) => {
+    const { entry } = event.detail;
+    list.outbox(entry, outboxHandlers);
+    updateEmpty();
+    if (entry.state === "sent") clearComposerProblem();
+  });
+  client.addEventListener("outbox-remove", (event) => {
+    list.outboxRemove(event.detail.nonce);
+    updateEmpty();
+    if (!client.outbox.entries.some((e) => e.state === "waiting" || e.state === "failed")) {
+      clearComposerProblem();
+    }
+  });
+
+  function clearComposerProblem() {
+    composerError.textContent = "";
+    composerWait.textContent = "";
+    clearInterval(waitTimer);
+  }
+
+  client.addEventListener("notice", (event) => {
+    const { detail, retryAfter, until } = event.detail;
+    let words = detail;
+    if (until) {
+      const time = shortTime(until);
+      if (time) words = `${detail} (until ${time})`;
+    }
+    composerError.textContent = words;
+    clearInterval(waitTimer);
+    composerWait.textContent = "";
+    if (retryAfter) {
+      const at = Date.now() + retryAfter * 1000;
+      const render = () => {
+        const left = Math.ceil((at - Date.now()) / 1000);
+        if (left <= 0) {
+          composerWait.textContent = "";
+          clearInterval(waitTimer);
+          return;
+        }
+        composerWait.textContent = sendingInWords(left);
+      };
+      render();
+      waitTimer = setInterval(render, 1000);
+    }
+  });
+
+  client.addEventListener("problem", (event) => {
+    composerError.textContent = event.detail.detail;
+  });
+
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = input.value.trim();
+    if (!body) {
+      composerError.textContent = "Write something before sending.";
+      input.focus();
+      return;
+    }
+    if (body.length > MAX_LENGTH) {
+      composerError.textContent = `Messages can be up to ${MAX_LENGTH.toLocaleString()} characters.`;
+      return;
+    }
+    if (composerError.textContent === "Write something before sending.") composerError.textContent = "";
+    client.send(body);
+    input.value = "";
+    updateCount();
+    scrollToNewest();
+    input.focus();
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+
+  function updateCount() {
+    const length = input.value.length;
+    $("char-count").textContent = length > MAX_LENGTH * 0.9
+      ? `${length.toLocaleString()} of ${MAX_LENGTH.toLocaleString()} characters` : "";
+  }
+  input.addEventListener("input", updateCount);
+}
+
+/** \u201cLoad earlier messages\u201d, keeping the member's place. */
+export function wireHistory(c) {
+  const { client, WORDS } = c;
+  let beginningReached = false;
+  // --- load earlier ------------------------------------------------------------------------
+
+  let anchor = null;
+  let anchorTop = 0;
+  $("load-earlier").addEventListener("click", () => {
+    if (beginningReached) return;
+    // Remember what the member is looking at, to keep it in place.
+    anchor = $("message-list").querySelector("li[data-id]");
+    anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
+    if (!client.loadEarlier()) {
+      $("history-status").textContent = client.connected
+        ? "Still loading…" : "You're offline. Earlier messages will load once you're connected.";
+      return;
+    }
+    $("history-status").textContent = "Loading earlier messages…";
+  });
+
+  client.addEventListener("history", (event) => {
+    const { added, done } = event.detail;
+    if (anchor && anchor.isConnected) {
+      window.scrollBy(0, anchor.getBoundingClientRect().top - anchorTop);
+    }
+    anchor = null;
+    const loaded = `Loaded ${added} earlier message${added === 1 ? "" : "s"}.`;
+    if (done) {
+      beginningReached = true;
+      const hadFocus = document.activeElement === $("load-earlier");
+      $("load-earlier").hidden = true;
+      $("history-status").textContent = added ? `${loaded} ${WORDS.beginning}` : WORDS.beginning;
+      // The button is gone: keep keyboard focus here, at the top, not lost.
+      if (hadFocus) $("history-status").focus({ preventScroll: true });
+    } else {
+      $("history-status").textContent = loaded;
+    }
+  });
+}

@@ -1,0 +1,175 @@
+// The per-message menu of a conversation: report a message, block its author.
+
+import { button as makeButton, byId as $, DialogFocus, el, wireDialogClosers } from "../dom.js";
+import { postJSON } from "../http.js";
+import { joinPath } from "../nav.js";
+
+/** The \u22ef menu on each message, and its report and block dialogs. */
+export function wireMessageMenu(c) {
+  const { client, list, status, input, KIND, updateEmpty } = c;
+  // --- per-message menu: report, block -------------------------------------------------------
+
+  let openMenu = null;
+
+  function closeMenu({ focus = false } = {}) {
+    if (!openMenu) return;
+    const { button, menu } = openMenu;
+    button.setAttribute("aria-expanded", "false");
+    menu.remove();
+    openMenu = null;
+    if (focus) button.focus();
+  }
+
+  function toggleMenu(button) {
+    const wasOpen = openMenu && openMenu.button === button;
+    closeMenu();
+    if (wasOpen) return;
+    const item = button.closest(".msg");
+    const author = item.dataset.author;
+    const menu = el("div", "msg-menu");
+    menu.id = `menu-${item.dataset.id}`;
+    menu.setAttribute("role", "group");
+    menu.setAttribute("aria-label", `Actions for the message from ${author}`);
+    const report = makeButton("Report", "button button-quiet button-small");
+    report.dataset.action = "report";
+    menu.append(report);
+    // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
+    if (KIND === "room") {
+      const block = makeButton(`Block ${author}`, "button button-quiet button-small");
+      block.dataset.action = "block";
+      menu.append(block);
+    }
+    item.append(menu);
+    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-expanded", "true");
+    openMenu = { button, menu, item };
+    report.focus();
+  }
+
+  $("message-list").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const item = button.closest(".msg");
+    if (button.dataset.action === "menu") {
+      toggleMenu(button);
+    } else if (button.dataset.action === "report") {
+      const opener = openMenu?.button;
+      closeMenu();
+      openReport(item, opener);
+    } else if (button.dataset.action === "block") {
+      const opener = openMenu?.button;
+      closeMenu();
+      openBlock(item.dataset.author, opener);
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && openMenu && openMenu.item.contains(document.activeElement)) {
+      closeMenu({ focus: true });
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (openMenu && !openMenu.item.contains(event.target)) closeMenu();
+  });
+
+  // The report and block dialogs give focus back to whatever opened them.
+  const dialogFocus = new DialogFocus(() => input);
+  for (const dialog of [$("report-dialog"), $("block-dialog")]) {
+    dialog?.addEventListener("close", () => dialogFocus.restore());
+  }
+  wireDialogClosers();
+  const openDialog = (dialog, opener) => dialogFocus.open(dialog, opener);
+
+  // Report
+  const reportDialog = $("report-dialog");
+  const reportForm = $("report-form");
+  const reportStatus = $("report-status");
+  const reportSend = $("report-send");
+  let reporting = null;
+
+  function openReport(item, opener) {
+    reporting = Number(item.dataset.id);
+    reportForm.reset();
+    reportStatus.textContent = "";
+    reportSend.hidden = false;
+    reportSend.disabled = false;
+    const body = item.querySelector(".msg-body");
+    $("report-quote").textContent = `${item.dataset.author}: ${body ? body.textContent : ""}`;
+    openDialog(reportDialog, opener);
+    reportForm.querySelector("input[name=reason]:checked")?.focus();
+  }
+
+  reportForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (reporting === null) return;
+    const data = new FormData(reportForm);
+    const sent = client.report(reporting, String(data.get("reason") || "other"), String(data.get("note") || "").trim());
+    if (!sent) {
+      reportStatus.textContent = client.connected
+        ? "Your last report is still being sent."
+        : "You're offline right now. Try again once you're connected.";
+      return;
+    }
+    reportSend.disabled = true;
+    reportStatus.textContent = "Sending your report…";
+  });
+
+  client.addEventListener("report", (event) => {
+    const { ok, code, detail } = event.detail;
+    reportSend.disabled = false;
+    if (ok) {
+      reportStatus.textContent = "Thank you. A facilitator will look at it.";
+      reportSend.hidden = true;
+      reportDialog.querySelector("[data-close-dialog]").textContent = "Close";
+    } else if (code === "bad_frame") {
+      reportStatus.textContent =
+        "Reporting isn't available just now. If someone is unsafe, tell a facilitator in the room.";
+    } else {
+      reportStatus.textContent = detail;
+    }
+  });
+  reportDialog.addEventListener("close", () => {
+    reporting = null;
+    reportDialog.querySelector("[data-close-dialog]").textContent = "Cancel";
+  });
+
+  // Block
+  const blockDialog = $("block-dialog");
+  let blocking = null;
+
+  function openBlock(handle, opener) {
+    blocking = handle;
+    $("block-handle").textContent = handle;
+    $("block-error").textContent = "";
+    $("block-confirm").disabled = false;
+    openDialog(blockDialog, opener);
+    $("block-confirm").focus();
+  }
+
+  // A chat page has no room block dialog: blocking ends the chat there (chat.js).
+  $("block-confirm")?.addEventListener("click", async () => {
+    if (!blocking) return;
+    const handle = blocking;
+    $("block-confirm").disabled = true;
+    const result = await postJSON("/api/blocks/", { handle });
+    $("block-confirm").disabled = false;
+    if (result.status === 401) {
+      window.location.assign(joinPath(window.location.pathname));
+      return;
+    }
+    if (!result.ok) {
+      $("block-error").textContent = result.data.detail;
+      return;
+    }
+    const hidden = list.hideAuthor(handle);
+    client.forgetAuthor(handle);
+    updateEmpty();
+    dialogFocus.opener = input;
+    blockDialog.close();
+    status.say(`You blocked ${handle}. ${hidden ? "Their messages are hidden." : ""}`.trim());
+    $("history-status").textContent = `You blocked ${handle}. You won't see their messages.`;
+  });
+  blockDialog?.addEventListener("close", () => {
+    blocking = null;
+  });
+}

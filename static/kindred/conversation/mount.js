@@ -1,0 +1,77 @@
+// A conversation (a topic room, room.html, or a one-on-one chat, chat.html with
+// data-kind="chat"): mountConversation(root) builds its client and its pieces and
+// connects. The chat page adds its own bits (chat.js) to what this returns.
+
+import { Announcer, byId as $ } from "../dom.js";
+import { pageLimits } from "../limits.js";
+import { ChatClient } from "../net/chat-client.js";
+import { ConnectionIndicator } from "../ui/connection.js";
+import { CrisisCard } from "../ui/crisis.js";
+import { MessageList } from "../ui/messages.js";
+import { wireComposer, wireHistory } from "./composer.js";
+import { wireHere } from "./here.js";
+import { wireMessageMenu } from "./menu.js";
+import { wireIncoming, wireScrolling } from "./stream.js";
+
+const WORDS = {
+  room: {
+    beginning: "This is the beginning of the room.",
+    stopped: {
+      forbidden: "You can't join this room.",
+      not_found: "There's no such room. It may have been renamed or closed.",
+      kicked: "A facilitator has asked you to step out of this room for now. "
+        + "You can come back when you're ready.",
+    },
+    disconnected: "You've been disconnected from this room.",
+  },
+  chat: {
+    beginning: "This is the beginning of your chat.",
+    // A chat socket answers 4403 for a chat that has ended (and nothing else tells apart).
+    stopped: { forbidden: "This chat has ended.", not_found: "This chat has ended." },
+    disconnected: "You've been disconnected from this chat.",
+  },
+};
+
+/**
+ * Mounts the conversation in *root* (the #room-page element) and connects. Returns
+ * {client, list, status, announcer, input, notices, me} for a page to build on.
+ */
+export function mountConversation(root) {
+  const KIND = root.dataset.kind === "chat" ? "chat" : "room";
+  const client = new ChatClient(root.dataset.socketPath);
+  const me = () => client.me || root.dataset.me || "";
+  const input = $("message-input");
+  const status = new Announcer($("status-announcer"), 2);
+  const list = new MessageList($("message-list"), { me });
+  const c = {
+    root,
+    KIND,
+    WORDS: WORDS[KIND],
+    maxLength: pageLimits().messageMaxLength, // the server's MESSAGE_MAX_LENGTH
+    client,
+    me,
+    list,
+    input,
+    status,
+    announcer: new Announcer($("announcer")),
+    crisis: new CrisisCard($("crisis-dialog"), { fallbackFocus: () => input }),
+    indicator: new ConnectionIndicator({
+      root: $("conn"),
+      text: $("conn-text"),
+      retry: $("conn-retry"),
+      announcer: status,
+      onRetry: () => client.reconnectNow(),
+    }),
+    updateEmpty: () => {
+      $("empty-note").hidden = list.size > 0 || !client.everWelcomed;
+    },
+  };
+  c.scroll = wireScrolling(c);
+  wireIncoming(c);
+  wireComposer(c);
+  wireHistory(c);
+  wireMessageMenu(c);
+  const notices = wireHere(c);
+  client.start();
+  return { client, list, status, announcer: c.announcer, input, notices, me };
+}

@@ -1,0 +1,222 @@
+// A conversation's incoming side: scrolling, messages as they come, the room's rules,
+// the pinned message, who is here, private notices, the crisis card and the end.
+
+import { button, byId as $, el } from "../dom.js";
+import { goJoin } from "../nav.js";
+import { plainText, renderBody } from "../ui/messages.js";
+
+const MODERATORS = new Set(["facilitator", "admin"]);
+const NEAR_BOTTOM_PX = 160;
+
+/** The \u201cnew messages below\u201d button and scrolling to the newest; returns the scroll helpers. */
+export function wireScrolling(c) {
+  const { input } = c;
+  // --- scrolling -------------------------------------------------------------------
+
+  function nearBottom() {
+    const doc = document.documentElement;
+    return doc.scrollHeight - (window.scrollY + window.innerHeight) < NEAR_BOTTOM_PX;
+  }
+
+  function scrollToNewest() {
+    window.scrollTo({ top: document.documentElement.scrollHeight, behavior: "auto" });
+    $("jump-newest").hidden = true;
+  }
+
+  // Many messages can arrive at once (a resume): scroll once, on the next frame.
+  let scrollQueued = false;
+  function queueScrollToNewest() {
+    if (scrollQueued) return;
+    scrollQueued = true;
+    requestAnimationFrame(() => {
+      scrollQueued = false;
+      scrollToNewest();
+    });
+  }
+
+  $("jump-newest").addEventListener("click", () => {
+    scrollToNewest();
+    input.focus();
+  });
+  window.addEventListener("scroll", () => {
+    if (!$("jump-newest").hidden && nearBottom()) $("jump-newest").hidden = true;
+  }, { passive: true });
+  return { nearBottom, scrollToNewest, queueScrollToNewest };
+}
+
+/** Shows what the socket brings. */
+export function wireIncoming(c) {
+  const { client, list, announcer, status, input, crisis, indicator, me, KIND, WORDS, updateEmpty } = c;
+  const { nearBottom, scrollToNewest, queueScrollToNewest } = c.scroll;
+  // --- incoming ----------------------------------------------------------------------
+
+  client.addEventListener("state", (event) => indicator.update(event.detail));
+
+  client.addEventListener("welcome", (event) => {
+    const { frame, reconnect } = event.detail;
+    const room = frame.room || {};
+    if (KIND === "room") {
+      if (typeof room.title === "string") $("room-title").textContent = room.title;
+      if (typeof room.description === "string") $("room-description").textContent = room.description;
+    }
+    showRoomRules(room);
+    showPinned(frame.pinned);
+    if (!reconnect) {
+      const history = Array.isArray(frame.history) ? frame.history : [];
+      $("load-earlier").hidden = history.length < client.historyPage;
+      if ($("here-details") && window.matchMedia("(min-width: 60rem)").matches) {
+        $("here-details").open = true;
+      }
+    }
+  });
+
+  function showRoomRules(room) {
+    const notice = $("room-notice");
+    const canPost = !room.locked || MODERATORS.has(client.role);
+    input.disabled = !canPost;
+    $("send-button").disabled = !canPost;
+    if (room.locked) {
+      notice.textContent = canPost
+        ? "This room is locked: only facilitators can post."
+        : "This room is locked for now. You can still read along.";
+    } else if (room.slow_mode_seconds > 0) {
+      notice.textContent = `Slow mode is on: one message every ${room.slow_mode_seconds} seconds.`;
+    } else {
+      notice.textContent = "";
+    }
+    notice.hidden = !notice.textContent;
+  }
+
+  let pinnedId = null;
+  function showPinned(pinned) {
+    const section = $("pinned");
+    if (!pinned || typeof pinned.body !== "string") {
+      section.hidden = true;
+      pinnedId = null;
+      return;
+    }
+    pinnedId = pinned.id;
+    renderBody($("pinned-body"), pinned.body);
+    $("pinned-meta").textContent = typeof pinned.author === "string" ? `Pinned message from ${pinned.author}` : "";
+    section.hidden = false;
+  }
+
+  let firstSync = true;
+  let followAfterSync = false;
+  client.addEventListener("message", (event) => {
+    const { message, source, own } = event.detail;
+    const follow = own || nearBottom();
+    list.upsert(message, { fresh: source === "live" });
+    if (source === "history") return;
+    if (source === "welcome") {
+      followAfterSync ||= follow;
+      return;
+    }
+    updateEmpty();
+    if (source === "live" && !own) {
+      announcer.say(`${message.author}: ${plainText(message.body)}`);
+    }
+    if (follow) {
+      queueScrollToNewest();
+    } else if (source === "live") {
+      $("jump-newest").hidden = false;
+    }
+  });
+
+  client.addEventListener("synced", () => {
+    updateEmpty();
+    // The first time, start at the newest message; later, only if the member was there.
+    if (firstSync || followAfterSync) scrollToNewest();
+    firstSync = false;
+    followAfterSync = false;
+  });
+
+  client.addEventListener("resumed", (event) => {
+    const { added } = event.detail;
+    if (added > 0) {
+      status.say(`${added} new message${added === 1 ? "" : "s"} while you were away.`);
+    }
+  });
+
+  client.addEventListener("removed", (event) => {
+    list.remove(event.detail.id);
+    if (event.detail.id === pinnedId) showPinned(null);
+    updateEmpty();
+  });
+
+  client.addEventListener("presence", (event) => {
+    if (!$("here-list")) return; // a chat page shows who is here its own way (chat.js)
+    const { online, count } = event.detail;
+    $("here-count").textContent = String(count);
+    // Rebuilding the list must not lose a keyboard user's place on an "Ask to chat" button.
+    const focused = document.activeElement?.closest?.("#here-list [data-ask]")?.dataset.ask;
+    const items = online.map((handle) => {
+      const li = el("li");
+      const name = el("span", "here-handle", handle);
+      li.append(name);
+      if (handle === me()) {
+        name.append(el("span", "you", " (you)"));
+      } else if (client.openToChat.has(handle)) {
+        const ask = button("Ask to chat", "button-link ask-chat", null, `Ask to chat with ${handle}, one-on-one`);
+        ask.dataset.ask = handle;
+        li.append(ask);
+      }
+      return li;
+    });
+    $("here-list").replaceChildren(...items);
+    if (focused) $("here-list").querySelector(`[data-ask="${CSS.escape(focused)}"]`)?.focus();
+    const unlisted = count - online.length;
+    $("here-more").hidden = unlisted <= 0;
+    $("here-more").textContent = unlisted > 0
+      ? `and ${unlisted} more who ${unlisted === 1 ? "isn't" : "aren't"} listed` : "";
+  });
+
+  client.addEventListener("room", (event) => {
+    const room = event.detail.room;
+    showRoomRules(room);
+    status.say($("room-notice").textContent || "The room's settings changed.");
+  });
+
+  client.addEventListener("pinned", (event) => {
+    showPinned(event.detail.message);
+    if (event.detail.message) status.say("A facilitator pinned a message.");
+  });
+
+  // Private notices from the facilitators (a warning, or what became of a report).
+  client.addEventListener("private", (event) => {
+    const { frame } = event.detail;
+    if (typeof frame.message !== "string" || !frame.message) return;
+    const box = $("private-notice");
+    const title = frame.kind === "warning"
+      ? "A message from the facilitators"
+      : frame.kind === "report_outcome" ? "About your report" : "From the facilitators";
+    $("private-notice-title").textContent = title;
+    $("private-notice-text").textContent = frame.message;
+    box.hidden = false;
+  });
+  $("private-notice-close").addEventListener("click", () => {
+    $("private-notice").hidden = true;
+    input.focus();
+  });
+
+  client.addEventListener("crisis", (event) => {
+    crisis.show(event.detail.frame);
+    $("crisis-again").hidden = false;
+  });
+  $("crisis-again-button").addEventListener("click", () => crisis.showAgain());
+  $("room-stopped-rejoin").addEventListener("click", () => window.location.reload());
+
+  client.addEventListener("stopped", (event) => {
+    const { reason } = event.detail;
+    if (reason === "no_session") {
+      goJoin();
+      return;
+    }
+    const words = WORDS.stopped[reason] || WORDS.disconnected;
+    $("room-stopped-text").textContent = words;
+    $("room-stopped-rejoin").hidden = reason !== "kicked";
+    $("room-stopped").hidden = false;
+    input.disabled = true;
+    $("send-button").disabled = true;
+  });
+}

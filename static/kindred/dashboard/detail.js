@@ -1,0 +1,160 @@
+// The selected queue item: what it is, its context, and which actions fit it.
+
+import { button, byId as $, el } from "../dom.js";
+import { plural, shortTime } from "../format.js";
+import { plainText, renderBody } from "../ui/messages.js";
+import { done } from "./audit.js";
+import { ME, MODERATOR, frameOf, send } from "./context.js";
+import { confirmAction } from "./dialogs.js";
+import { store } from "./store.js";
+import { isOpen, itemTitle, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords } from "./words.js";
+
+const ACTIONS = MODERATOR ? [...$("item-actions").querySelectorAll("[data-act]")] : [];
+
+export function selectItem(id) {
+  const item = store.items.get(id);
+  if (!item) return;
+  store.selected = id;
+  for (const [otherId, node] of store.nodes) {
+    const pick = node.querySelector("button[data-pick]");
+    if (otherId === id) pick.setAttribute("aria-current", "true");
+    else pick.removeAttribute("aria-current");
+  }
+  $("detail-status").replaceChildren();
+  renderDetail(item);
+  loadContext(item);
+  $("item-detail").hidden = false;
+  $("item-detail").focus();
+}
+
+export function renderDetail(item) {
+  const detail = $("item-detail");
+  const open = isOpen(item);
+  detail.classList.toggle("item-detail-crisis", item.kind === "crisis");
+  $("detail-heading").textContent = itemTitle(item);
+  const where = roomWords(item.room, item.room_kind);
+  $("detail-meta").textContent = [
+    item.subject ? `About ${item.subject}` : "About no one in particular",
+    where ? `in ${where}` : "",
+    item.created_at ? `filed ${shortTime(item.created_at)}` : "",
+  ].filter(Boolean).join(" · ");
+  const flags = [];
+  if (item.reports) flags.push(`${plural(item.reports, "report")}${reasonsWords(item)}`);
+  if (Number.isFinite(item.weight)) flags.push(`weight ${item.weight}`);
+  flags.push(open ? stateWords(item, ME) : `This item has left the queue: ${RESOLUTION_WORDS[item.resolution] || "it was closed"}.`);
+  $("detail-flags").textContent = flags.join(" · ");
+  // Reporters' own words, newest first (never who wrote them): text, not HTML.
+  const notes = Array.isArray(item.notes) ? item.notes : [];
+  $("detail-notes").replaceChildren(
+    ...notes.map((n) => el("li", "", `${REASON_WORDS[n.reason] || n.reason}: ${String(n.note || "")}`)),
+  );
+  $("detail-notes-wrap").hidden = !notes.length;
+
+  const message = item.message && typeof item.message === "object" ? item.message : null;
+  $("detail-message").hidden = !message;
+  if (message) {
+    renderBody($("detail-body"), message.body);
+    const notes = [];
+    if (message.removed) notes.push("This message has been removed from the room.");
+    if (message.held) notes.push("Held: the room never saw this message.");
+    $("detail-body").classList.toggle("detail-body-removed", Boolean(message.removed));
+    if (notes.length) $("detail-body").append(el("p", "detail-note", notes.join(" ")));
+  }
+  // What they typed, before contact details were taken out: only worth showing when it
+  // says more than the message itself (or the message is gone).
+  const excerpt = String(item.excerpt || "");
+  const same = message && excerpt.replace(/\s+/g, " ").trim() === plainText(message.body);
+  $("detail-excerpt-wrap").hidden = !excerpt || Boolean(same);
+  $("detail-excerpt").textContent = excerpt;
+
+  const topic = item.room_kind === "topic";
+  const live = message && !message.removed;
+  const show = {
+    reach_out: Boolean(item.subject) && item.subject !== ME,
+    claim: open && item.state === "open",
+    remove_message: open && Boolean(live),
+    release_message: Boolean(live) && Boolean(message.held),
+    warn: open && Boolean(item.subject),
+    mute: open && Boolean(item.subject),
+    kick: open && Boolean(item.subject) && topic,
+    ban: open && Boolean(item.subject),
+    pin: Boolean(live) && !message.held && topic,
+    dismiss: open,
+  };
+  for (const action of ACTIONS) action.hidden = !show[action.dataset.act];
+  const reach = ACTIONS.find((a) => a.dataset.act === "reach_out");
+  reach.className = `button button-small ${item.kind === "crisis" ? "button-primary" : "button-quiet"}`;
+  $("item-actions").hidden = !ACTIONS.some((action) => !action.hidden);
+}
+
+async function loadContext(item) {
+  const list = $("context-list");
+  const status = $("context-status");
+  list.replaceChildren();
+  if (!item.message) {
+    status.textContent = "This item isn't about a message, so there's no context to show.";
+    return;
+  }
+  status.textContent = "Loading the context…";
+  try {
+    const answer = await send({ type: "context", item: item.id });
+    if (store.selected !== item.id) return;
+    const messages = Array.isArray(answer.messages) ? answer.messages : [];
+    list.replaceChildren(...messages.map((message) => contextItem(item, message)));
+    status.textContent = messages.length ? "" : "The message is no longer stored.";
+  } catch (error) {
+    if (store.selected === item.id) status.textContent = error.detail;
+  }
+}
+
+function contextItem(item, message) {
+  const li = el("li", "ctx-msg");
+  li.dataset.message = String(message.id);
+  if (message.reported) li.classList.add("ctx-reported");
+  if (message.removed) li.classList.add("ctx-removed");
+  const head = el("div", "msg-head");
+  head.append(el("span", "msg-author", String(message.author || "")));
+  if (message.sent_at) {
+    const time = el("time", "msg-time", shortTime(message.sent_at));
+    time.dateTime = message.sent_at;
+    head.append(time);
+  }
+  if (message.reported) head.append(el("strong", "ctx-tag ctx-tag-reported", "This item's message"));
+  if (message.removed) head.append(el("span", "ctx-tag", "Removed"));
+  const body = el("div", "msg-body");
+  renderBody(body, message.body);
+  li.append(head, body);
+  if (!message.removed) {
+    const remove = button("Remove", "button-link ctx-remove", () => confirmRemove(item, message, remove));
+    remove.setAttribute("aria-label", `Remove the message from ${message.author}`);
+    li.append(remove);
+  }
+  return li;
+}
+
+export function markContextRemoved(messageId) {
+  const li = $("context-list").querySelector(`[data-message="${Number(messageId)}"]`);
+  if (!li || li.classList.contains("ctx-removed")) return;
+  li.classList.add("ctx-removed");
+  li.querySelector(".ctx-remove")?.remove();
+  li.querySelector(".msg-head").append(el("span", "ctx-tag", "Removed"));
+}
+
+export function confirmRemove(item, message, opener) {
+  const own = message.id === item.message?.id;
+  confirmAction({
+    title: "Remove this message?",
+    text: `It disappears for everyone in ${roomWords(item.room, item.room_kind) || "the room"}, now and in history.`
+      + (own ? " The item is closed and its reporters are told action was taken." : ""),
+    ok: "Remove message",
+    reason: true,
+    opener,
+    run: async ({ reason }) => {
+      // The item may have been closed meanwhile (by someone else): remove the message anyway.
+      const linked = own && store.items.has(item.id) ? item.id : null;
+      await send(frameOf("remove_message", { message: message.id, item: linked, reason }));
+      markContextRemoved(message.id);
+      done(own ? "Message removed. The item is closed." : `Removed the message from ${message.author}.`);
+    },
+  });
+}

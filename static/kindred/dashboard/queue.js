@@ -1,0 +1,107 @@
+// The live queue: items in priority order, kept in place as they change.
+
+import { button, byId as $, el } from "../dom.js";
+import { plural, shortTime } from "../format.js";
+import { plainText } from "../ui/messages.js";
+import { ME, MODERATOR, client, polite } from "./context.js";
+import { dropAlert, updateAlert } from "./alerts.js";
+import { renderDetail, selectItem } from "./detail.js";
+import { store } from "./store.js";
+import { isOpen, itemTitle, queueOrder, roomWords, stateWords } from "./words.js";
+
+
+export function updateCounts() {
+  if (!MODERATOR) return;
+  $("queue-count").textContent = String(store.items.size);
+  $("queue-empty").hidden = store.items.size > 0;
+}
+
+function fillItemNode(node, item) {
+  node.className = `queue-item queue-kind-${item.kind}${item.kind === "crisis" ? " queue-item-crisis" : ""}`;
+  node.dataset.item = String(item.id);
+  const pick = node.querySelector("button") || button("", "queue-item-button");
+  pick.dataset.pick = String(item.id);
+  if (item.id === store.selected) pick.setAttribute("aria-current", "true");
+  else pick.removeAttribute("aria-current");
+  const where = roomWords(item.room, item.room_kind);
+  const when = shortTime(item.created_at);
+  const preview = item.message && typeof item.message.body === "string"
+    ? plainText(item.message.body) : String(item.excerpt || "");
+  const counts = [];
+  if (item.reports) counts.push(plural(item.reports, "report"));
+  counts.push(stateWords(item, ME));
+  pick.replaceChildren(
+    el("span", "queue-item-title", itemTitle(item)),
+    el("span", "queue-item-meta", [item.subject, where, when].filter(Boolean).join(" · ")),
+    el("span", "queue-item-preview", preview || "(no message)"),
+    el("span", "queue-item-state", counts.join(" · ")),
+  );
+  if (!pick.isConnected) node.append(pick);
+}
+
+/** Puts the list in queue order, moving as few store.nodes as it can, keeping focus. */
+function placeAll() {
+  const list = $("queue-list");
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
+  let previous = null;
+  for (const item of [...store.items.values()].sort(queueOrder)) {
+    const node = store.nodes.get(item.id);
+    const wanted = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (wanted !== node) list.insertBefore(node, wanted);
+    previous = node;
+  }
+  if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
+}
+
+function upsertItem(item, { fresh = false, quiet = false } = {}) {
+  if (!item || !Number.isSafeInteger(item.id)) return;
+  if (!isOpen(item)) {
+    closeItem(item);
+    return;
+  }
+  const known = store.items.has(item.id);
+  store.items.set(item.id, item);
+  let node = store.nodes.get(item.id);
+  if (!node) {
+    node = el("li");
+    store.nodes.set(item.id, node);
+    $("queue-list").append(node);
+  }
+  fillItemNode(node, item);
+  if (!quiet) placeAll();
+  if (item.id === store.selected) renderDetail(item);
+  updateAlert(item);
+  updateCounts();
+  if (!known && fresh && !quiet) {
+    polite.say(`New in the queue: ${itemTitle(item)}${item.subject ? `, about ${item.subject}` : ""}.`);
+  }
+}
+
+function closeItem(item) {
+  store.items.delete(item.id);
+  store.nodes.get(item.id)?.remove();
+  store.nodes.delete(item.id);
+  if (item.id === store.selected) renderDetail(item);
+  dropAlert(item.id);
+  updateCounts();
+}
+
+function replaceQueue(list) {
+  const fresh = new Set(list.filter((item) => isOpen(item)).map((item) => item.id));
+  for (const [id, item] of [...store.items]) {
+    if (!fresh.has(id)) closeItem({ ...item, state: "resolved", resolution: null });
+  }
+  for (const item of list) upsertItem(item, { quiet: true });
+  placeAll();
+  updateCounts();
+}
+
+if (client) {
+  client.addEventListener("queue", (event) => replaceQueue(event.detail.items));
+  client.addEventListener("item", (event) => upsertItem(event.detail.item, { fresh: event.detail.fresh }));
+}
+
+$("queue-list")?.addEventListener("click", (event) => {
+  const pick = event.target.closest("button[data-pick]");
+  if (pick) selectItem(Number(pick.dataset.pick));
+});

@@ -1,0 +1,111 @@
+// Words for queue items, rooms and the audit log. Pure: tests/js/ checks them.
+
+import { plural } from "../format.js";
+
+export const KIND_WORDS = {
+  crisis: "Crisis",
+  report: "Report",
+  contact_info: "Contact details",
+  blocked_word: "Blocked word",
+  new_link: "Link from a new handle",
+  rate_limit: "Sending too fast",
+};
+export const CRISIS_WORDS = {
+  suicide: "thoughts of suicide",
+  self_harm: "self-harm",
+  overdose: "overdose",
+  violence: "violence or abuse",
+};
+export const REASON_WORDS = {
+  harassment: "harassment",
+  spam: "spam, selling or sourcing",
+  unsafe: "someone may be unsafe",
+  contact_info: "contact or personal details",
+  other: "something else",
+};
+export const RESOLUTION_WORDS = {
+  dismissed: "dismissed, no action needed",
+  removed: "the message was removed",
+  warned: "the member was warned",
+  muted: "the member was muted",
+  kicked: "the member was asked to leave the room",
+  banned: "the member was banned",
+};
+
+// Topic rooms' titles by slug, from the page (setRoomTitles).
+const roomTitles = new Map();
+
+export function setRoomTitles(pairs) {
+  for (const [slug, title] of pairs) roomTitles.set(slug, title);
+}
+
+export function categoryWords(item) {
+  const category = typeof item.category === "string" ? item.category : "";
+  if (item.kind === "crisis") return CRISIS_WORDS[category] || category;
+  if (item.kind === "report") return REASON_WORDS[category] || category;
+  if (item.kind === "contact_info") return category.split(",").filter(Boolean).join(", ");
+  if (item.kind === "blocked_word") return category ? `\u201c${category}\u201d` : "";
+  return "";
+}
+
+export function itemTitle(item) {
+  const kind = KIND_WORDS[item.kind] || String(item.kind || "Item");
+  const category = categoryWords(item);
+  return category ? `${kind}: ${category}` : kind;
+}
+
+/** Where: a topic room's title, or "a one-on-one chat" (a chat's room slug is private). */
+export function roomWords(slug, kind) {
+  if (!slug) return "";
+  if (kind === "direct") return "a one-on-one chat";
+  return roomTitles.get(slug) || slug;
+}
+
+export function reasonsWords(item) {
+  const reasons = item.reasons && typeof item.reasons === "object" ? item.reasons : {};
+  const parts = Object.entries(reasons).map(([reason, count]) => `${REASON_WORDS[reason] || reason} ${count}`);
+  return parts.length ? ` (${parts.join(", ")})` : "";
+}
+
+export function stateWords(item, me) {
+  if (item.state === "claimed") return item.claimed_by === me ? "You claimed it" : `Claimed by ${item.claimed_by}`;
+  if (item.state === "open") return "Nobody has claimed it yet";
+  return RESOLUTION_WORDS[item.resolution] ? `Closed: ${RESOLUTION_WORDS[item.resolution]}` : "Closed";
+}
+
+export function isOpen(item) {
+  return item.state === "open" || item.state === "claimed";
+}
+
+export function queueOrder(a, b) {
+  return (a.priority - b.priority)
+    || (b.weight - a.weight)
+    || (Date.parse(a.created_at) - Date.parse(b.created_at))
+    || (a.id - b.id);
+}
+
+export function auditWords(entry) {
+  const target = entry.target || "someone";
+  const where = entry.room ? roomWords(entry.room, entry.room.startsWith("chat-") ? "direct" : "topic") : "";
+  const inRoom = where ? ` in ${where}` : "";
+  const item = entry.item ? ` (item ${entry.item})` : "";
+  const details = entry.details && typeof entry.details === "object" ? entry.details : {};
+  switch (entry.action) {
+    case "claim": return `claimed item ${entry.item}`;
+    case "dismiss": return `dismissed item ${entry.item}`;
+    case "remove_message": return `removed a message by ${target}${inRoom}${item}`;
+    case "release_message": return `released a held message by ${target}${inRoom}${item}`;
+    case "warn": return `warned ${target}${item}`;
+    case "mute": return `muted ${target} for ${plural(Number(details.minutes) || 0, "minute")}${inRoom || " everywhere"}${item}`;
+    case "kick": return `asked ${target} to leave${inRoom}${item}`;
+    case "ban": return `banned ${target}${item}`;
+    case "slow_mode": return Number(details.seconds)
+      ? `set slow mode${inRoom} to ${details.seconds} s` : `turned slow mode off${inRoom}`;
+    case "lock": return `locked${inRoom}`;
+    case "unlock": return `unlocked${inRoom}`;
+    case "pin": return `pinned a message${inRoom}`;
+    case "unpin": return `unpinned the message${inRoom}`;
+    case "reach_out": return `reached out to ${target}${item}`;
+    default: return `${String(entry.action).replace(/_/g, " ")} ${entry.target || ""}${inRoom}`.trim();
+  }
+}

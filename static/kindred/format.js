@@ -1,0 +1,32 @@
+// Words and times for people to read.
+
+/** "1 minute", "3 minutes". */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Formats an ISO time as a short local time ("03:14"), or "" if unreadable. */
+export function shortTime(iso, now = new Date()) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const sameDay = date.toDateString() === now.toDateString();
+  const options = sameDay
+    ? { hour: "2-digit", minute: "2-digit" }
+    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+  return new Intl.DateTimeFormat(undefined, options).format(date);
+}
+
+/** How long someone has waited, in words. */
+export function waitedWords(ms) {
+  const minutes = Math.floor(Math.max(0, ms) / 60000);
+  if (minutes < 1) return "Waiting less than a minute";
+  if (minutes < 90) return `Waiting ${plural(minutes, "minute")}`;
+  return `Waiting ${plural(Math.round(minutes / 60), "hour")}`;
+}
+
+/** Seconds left before a held message goes, in words. */
+export function sendingInWords(seconds) {
+  return seconds > 90
+    ? `Your message will be sent in about ${Math.ceil(seconds / 60)} min.`
+    : `Your message will be sent in ${seconds} s.`;
+}

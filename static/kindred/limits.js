@@ -1,0 +1,18 @@
+// Limits the server decides (Django settings), read from data attributes that
+// kindred/context_processors.py puts on <body>: never written down twice in JS.
+
+/** {messageMaxLength, handleMin, handleMax, handle: RegExp of a whole handle}. */
+export function pageLimits(body = document.body) {
+  const data = body.dataset;
+  return {
+    messageMaxLength: Number(data.messageMaxLength),
+    handleMin: Number(data.handleMin),
+    handleMax: Number(data.handleMax),
+    handle: new RegExp(`^(?:${data.handlePattern})$`),
+  };
+}
+
+/** What a handle may be, in words. */
+export function handleWords(limits) {
+  return `A handle is ${limits.handleMin} to ${limits.handleMax} letters, digits or underscores`;
+}

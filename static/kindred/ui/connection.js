@@ -1,0 +1,46 @@
+// The connection indicator under the composer and on the dashboard: connected,
+// reconnecting (with a countdown and "Try now"), or stopped, said aloud when it changes.
+
+const STOP_WORDS = {
+  no_session: "Your session has ended.",
+  forbidden: "You can't join this room.",
+  not_found: "There's no such room.",
+  closed: "Disconnected.",
+};
+
+export class ConnectionIndicator {
+  constructor({ root, text, retry, announcer, onRetry }) {
+    this.root = root;
+    this.text = text;
+    this.retry = retry;
+    this.announcer = announcer;
+    this.timer = null;
+    this.lost = false;
+    retry.addEventListener("click", () => onRetry());
+  }
+
+  update({ state, retryAt, reason }) {
+    clearInterval(this.timer);
+    this.root.dataset.state = state;
+    this.retry.hidden = state !== "reconnecting";
+    if (state === "connected") {
+      this.text.textContent = "Connected";
+      if (this.lost) this.announcer.say("Reconnected.");
+      this.lost = false;
+    } else if (state === "connecting") {
+      this.text.textContent = "Connecting…";
+    } else if (state === "reconnecting") {
+      if (!this.lost) this.announcer.say("Connection lost. Reconnecting; your messages will wait.");
+      this.lost = true;
+      const render = () => {
+        const seconds = retryAt ? Math.ceil((retryAt - Date.now()) / 1000) : 0;
+        this.text.textContent = seconds > 0 ? `Reconnecting in ${seconds} s…` : "Reconnecting…";
+      };
+      render();
+      if (retryAt) this.timer = setInterval(render, 1000);
+    } else if (state === "stopped") {
+      this.text.textContent = STOP_WORDS[reason] || "Disconnected.";
+    }
+  }
+}
+
