@@ -18,6 +18,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import KindredError, NotFound
+
 logger = logging.getLogger("kindred.privacy")
 
 CONFIRM_SALT = "kindred.delete-member"
@@ -71,19 +73,18 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     from core.protocol import CLOSE_NO_SESSION
     from realtime import bus
     from rooms.models import Message
-    from rooms.services import Refused
 
     try:
         data = signing.loads(confirm, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise Refused(
-            "bad_confirmation", "That confirmation has expired. Please start again."
+        raise KindredError(
+            "That confirmation has expired. Please start again.", code="bad_confirmation"
         ) from None
     if data.get("member") != member_id:
-        raise Refused("bad_confirmation", "That confirmation is not for this handle.")
+        raise KindredError("That confirmation is not for this handle.", code="bad_confirmation")
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
-        raise Refused("not_found", "This handle no longer exists.")
+        raise NotFound("This handle no longer exists.")
     from moderation.models import QueueItem
 
     with transaction.atomic():

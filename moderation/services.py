@@ -18,6 +18,7 @@ from django.utils import timezone
 from community.handles import handle_key
 from community.models import BannedDevice, Member
 from core import ratelimit
+from core.errors import BadInput, KindredError, NotAllowed, NotFound, RateLimited
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
 from moderation import queue
@@ -25,7 +26,7 @@ from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, 
 from realtime import bus
 from rooms.models import Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
-from rooms.services import NotAllowed, Refused, check_member, check_room_access
+from rooms.services import check_member, check_room_access
 
 REPORT_REASONS = ("harassment", "spam", "unsafe", "contact_info", "other")
 
@@ -43,18 +44,18 @@ def check_moderator(*, member_id: int) -> Member:
 def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
     item = QueueItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise Refused("not_found", "There is no such queue item.")
+        raise NotFound("There is no such queue item.")
     if open_only and item.state not in queue.OPEN_STATES:
-        raise Refused("closed", "That item has already been handled.")
+        raise KindredError("That item has already been handled.", code="closed")
     return item
 
 
 def check_target(*, handle: str) -> Member:
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None:
-        raise Refused("not_found", "There is no member with that handle.")
+        raise NotFound("There is no member with that handle.")
     if target.is_moderator:
-        raise Refused("not_allowed", "Facilitators can't act on other facilitators here.")
+        raise NotAllowed("Facilitators can't act on other facilitators here.")
     return target
 
 
@@ -62,12 +63,12 @@ def check_moderated_message(*, message_id: int) -> Message:
     """A message a facilitator may act on. In one-on-one chats, only reported ones."""
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     if message is None:
-        raise Refused("not_found", "There is no such message.")
+        raise NotFound("There is no such message.")
     if (
         message.room.kind == RoomKind.DIRECT
         and not QueueItem.objects.filter(message=message).exists()
     ):
-        raise Refused("not_found", "There is no such message.")
+        raise NotFound("There is no such message.")
     return message
 
 
@@ -138,23 +139,22 @@ def report_create(
     """A member reports a message. *room_slug* (from a room socket) must be its room."""
     reporter = check_member(member_id=member_id)
     if reason not in REPORT_REASONS:
-        raise Refused("bad_reason", f"Choose a reason: {', '.join(REPORT_REASONS)}.")
+        raise BadInput(f"Choose a reason: {', '.join(REPORT_REASONS)}.", code="bad_reason")
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
-    missing = Refused("not_found", "There is no such message to report.")
+    missing = NotFound("There is no such message to report.")
     if message is None or message.removed_at is not None:
         raise missing
     if room_slug is not None and message.room.slug != room_slug:
         raise missing
     try:
         check_room_access(member=reporter, slug=message.room.slug)
-    except Refused:
+    except KindredError:
         raise missing from None
     if message.author_id == reporter.pk:
-        raise Refused("own_message", "You can't report your own message.")
+        raise KindredError("You can't report your own message.", code="own_message")
     wait = ratelimit.hit(f"report:{reporter.pk}", settings.REPORT_RATE_LIMIT)
     if wait:
-        raise Refused(
-            "rate_limited",
+        raise RateLimited(
             "You've sent a lot of reports in a short time. Please try again later.",
             retry_after=ratelimit.retry_after(wait),
         )
@@ -179,7 +179,7 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id)
     if item.state == ItemState.CLAIMED and item.claimed_by_id not in (None, actor.pk):
-        raise Refused("claimed", "Another facilitator has this one.")
+        raise KindredError("Another facilitator has this one.", code="claimed")
     item.state, item.claimed_by = ItemState.CLAIMED, actor
     if item.acknowledged_at is None:
         item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
@@ -232,7 +232,7 @@ def message_release(
     actor = check_moderator(member_id=actor_id)
     message = check_moderated_message(message_id=message_id)
     if not message.held:
-        raise Refused("not_held", "That message isn't held.")
+        raise KindredError("That message isn't held.", code="not_held")
     message.held = False
     message.save(update_fields=["held"])
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
@@ -284,10 +284,10 @@ def member_mute(
     actor = check_moderator(member_id=actor_id)
     target = check_target(handle=handle)
     if not 1 <= minutes <= settings.MUTE_MAX_MINUTES:
-        raise Refused("bad_minutes", f"Mute for 1 to {settings.MUTE_MAX_MINUTES} minutes.")
+        raise BadInput(f"Mute for 1 to {settings.MUTE_MAX_MINUTES} minutes.", code="bad_minutes")
     room = Room.objects.filter(slug=room_slug).first() if room_slug else None
     if room_slug and room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     until = timezone.now() + timedelta(minutes=minutes)
     Mute.objects.create(member=target, room=room, until=until)
     item = _item_for(item_id)
@@ -309,7 +309,7 @@ def member_kick(
     target = check_target(handle=handle)
     room = Room.objects.filter(slug=room_slug).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     room_id = room.pk
     transaction.on_commit(
         lambda: bus.publish_close(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
@@ -350,9 +350,11 @@ def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, 
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     if not 0 <= seconds <= settings.SLOW_MODE_MAX_SECONDS:
-        raise Refused("bad_seconds", f"Slow mode is 0 to {settings.SLOW_MODE_MAX_SECONDS} seconds.")
+        raise BadInput(
+            f"Slow mode is 0 to {settings.SLOW_MODE_MAX_SECONDS} seconds.", code="bad_seconds"
+        )
     room.slow_mode_seconds = seconds
     room.save(update_fields=["slow_mode_seconds"])
     audit(actor, "slow_mode", room=room, seconds=seconds)
@@ -365,7 +367,7 @@ def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     room.is_locked = locked
     room.save(update_fields=["is_locked"])
     audit(actor, "lock" if locked else "unlock", room=room)
@@ -379,7 +381,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     message = None
     if message_id is not None:
         message = (
@@ -388,7 +390,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
             .first()
         )
         if message is None:
-            raise Refused("not_found", "There is no such message in this room.")
+            raise NotFound("There is no such message in this room.")
     room.pinned_message = message
     room.save(update_fields=["pinned_message"])
     audit(actor, "pin" if message else "unpin", room=room, message_id=message_id)
@@ -416,7 +418,7 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
     check_moderator(member_id=actor_id)
     item = QueueItem.objects.select_related("message__room").filter(pk=item_id).first()
     if item is None:
-        raise Refused("not_found", "There is no such queue item.")
+        raise NotFound("There is no such queue item.")
     message = item.message
     if message is None:
         return {"type": "context", "item": item.pk, "messages": []}
@@ -472,7 +474,7 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     item = check_item(item_id=item_id, open_only=False)
     subject = item.subject
     if subject is None or subject.pk == actor.pk:
-        raise Refused("not_found", "There is nobody to reach out to for this item.")
+        raise NotFound("There is nobody to reach out to for this item.")
     acknowledge(item=item, actor=actor)
     if item.state == ItemState.OPEN:
         item.state, item.claimed_by = ItemState.CLAIMED, actor

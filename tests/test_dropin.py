@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import Role
+from core.errors import KindredError
 from realtime import bus
 from rooms import dropin, services
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
-from rooms.services import Refused
 from tests.concurrency import race
 from tests.conftest import communicator, receive_until
 
@@ -28,8 +28,8 @@ live_db = pytest.mark.django_db(transaction=True)
 # --- helpers --------------------------------------------------------------------
 
 
-def refusal(call, **kwargs) -> Refused:
-    with pytest.raises(Refused) as caught:
+def refusal(call, **kwargs) -> KindredError:
+    with pytest.raises(KindredError) as caught:
         call(**kwargs)
     return caught.value
 
@@ -197,7 +197,7 @@ def test_two_helpers_accepting_at_once_exactly_one_wins(seeker, make_member):
         [lambda h=h: dropin.dropin_accept(member_id=h.pk, request_id=request_id) for h in helpers]
     )
     wins = [r for r in results if isinstance(r, dict)]
-    losses = [r for r in results if isinstance(r, Refused)]
+    losses = [r for r in results if isinstance(r, KindredError)]
     assert len(wins) == 1 and len(losses) == 1, results
     assert losses[0].code == "taken"
     chat = Chat.objects.get(origin=ChatOrigin.DROPIN)
