@@ -28,7 +28,9 @@ Ref = Annotated[str, Field(min_length=1, max_length=REF_MAX_LENGTH)]
 class ClientFrame(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     type: str
-    ref: Ref | None = None
+    # Absent means None (defaults are not validated), but an explicit null is
+    # refused like any other non-string.
+    ref: Ref = None  # type: ignore[assignment]
     frame_type: ClassVar[str]
 
 
