@@ -94,10 +94,8 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
         QueueItem.objects.filter(subject=member).update(excerpt="")
         member.delete()
         for room_id, message_id in gone:
-            transaction.on_commit(
-                lambda r=room_id, m=message_id: bus.publish_room(r, {"type": "removed", "id": m})
-            )
+            bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
         # Their open sockets end with the session (and their handle leaves "who's here").
-        transaction.on_commit(lambda: bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION))
+        bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
     logger.info("member deleted themselves handle=%s messages=%d", handle, len(gone))
     return {"deleted": True, "messages": len(gone)}

@@ -107,16 +107,16 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
     member.set_unusable_password()
     member.save(update_fields=["recovery_hash", "password"])
     member_id = member.pk
-    transaction.on_commit(lambda: _end_open_sockets(member_id))
+    _end_open_sockets_on_commit(member_id)
     logger.info("member recovered handle=%s", member.handle)
     return JoinResult(member.pk, member.handle, member.role, phrase)
 
 
-def _end_open_sockets(member_id: int) -> None:
+def _end_open_sockets_on_commit(member_id: int) -> None:
     from core.protocol import CLOSE_NO_SESSION
     from realtime import bus
 
-    bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION)
+    bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
 
 
 def member_describe(*, member: Member) -> dict[str, object]:

@@ -9,6 +9,7 @@ See docs/protocol.md, which documents these classes field by field.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -94,6 +95,18 @@ def timestamp(moment: Any) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+#: Called with every server frame before it is encoded or published: None in
+#: production; the test suite checks each frame against core.server_frames.
+frame_check: Callable[[dict[str, Any]], None] | None = None
+
+
+def check_frame(frame: dict[str, Any]) -> None:
+    if frame_check is not None:
+        frame_check(frame)
+
+
 def encode(frame: dict[str, Any]) -> str:
     """Server frames are encoded once, compactly."""
+    if frame_check is not None:
+        frame_check(frame)
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)

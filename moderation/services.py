@@ -122,7 +122,7 @@ def _close_item(
     )
     for reporter_id in reporters:
         frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
-        transaction.on_commit(lambda r=reporter_id, f=frame: bus.publish_member(r, {"frame": f}))
+        bus.publish_to_member_on_commit(reporter_id, frame)
     queue.announce(item.pk, new=False)
 
 
@@ -209,7 +209,7 @@ def message_remove(
         message.removed_at = timezone.now()
         message.save(update_fields=["removed_at"])
     room_id = message.room_id
-    transaction.on_commit(lambda: bus.publish_room(room_id, {"type": "removed", "id": message_id}))
+    bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
     audit(
         actor,
         "remove_message",
@@ -237,7 +237,7 @@ def message_release(
     message.save(update_fields=["held"])
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
     room_id = message.room_id
-    transaction.on_commit(lambda: bus.publish_room(room_id, data.frame()))
+    bus.publish_room_on_commit(room_id, data.frame())
     item = _item_for(item_id) if item_id is not None else None
     audit(
         actor,
@@ -265,7 +265,7 @@ def member_warn(
     )
     item = _item_for(item_id)
     frame = {"type": "notice", "kind": "warning", "message": text}
-    transaction.on_commit(lambda: bus.publish_member(target.pk, {"frame": frame}))
+    bus.publish_to_member_on_commit(target.pk, frame)
     audit(actor, "warn", item=item, target=target, reason=text)
     _close_item(item, actor, resolution="warned", took_action=True)
     return {"type": "done", "action": "warn", "member": target.handle}
@@ -311,9 +311,7 @@ def member_kick(
     if room is None:
         raise NotFound("There is no such room.")
     room_id = room.pk
-    transaction.on_commit(
-        lambda: bus.publish_close(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
-    )
+    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
     item = _item_for(item_id)
     audit(actor, "kick", item=item, target=target, room=room, reason=reason)
     _close_item(item, actor, resolution="kicked", took_action=True)
@@ -332,7 +330,7 @@ def member_ban(
         BannedDevice.objects.get_or_create(
             token_hash=target.device_hash, defaults={"member": target}
         )
-    transaction.on_commit(lambda: bus.publish_close(member_id=target.pk, code=CLOSE_FORBIDDEN))
+    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_FORBIDDEN)
     item = _item_for(item_id)
     audit(actor, "ban", item=item, target=target, reason=reason)
     _close_item(item, actor, resolution="banned", took_action=True)
@@ -342,7 +340,7 @@ def member_ban(
 def _room_changed(room: Room) -> None:
     frame = {"type": "room", "room": room_data(room).public()}
     room_id = room.pk
-    transaction.on_commit(lambda: bus.publish_room(room_id, frame))
+    bus.publish_room_on_commit(room_id, frame)
 
 
 @transaction.atomic
@@ -401,7 +399,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
         else None,
     }
     room_id = room.pk
-    transaction.on_commit(lambda: bus.publish_room(room_id, frame))
+    bus.publish_room_on_commit(room_id, frame)
     return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}
 
 
@@ -495,7 +493,7 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
         "message": f"{actor.handle}, a facilitator, would like to check in with you. "
         "The chat is open whenever you're ready.",
     }
-    transaction.on_commit(lambda: bus.publish_member(subject.pk, {"frame": frame}))
+    bus.publish_to_member_on_commit(subject.pk, frame)
     audit(actor, "reach_out", item=item, target=subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "chat.opened", "chat": chat.pk, "with": subject.handle}

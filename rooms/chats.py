@@ -33,7 +33,7 @@ UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
 
 
 def _notify(member_id: int, frame: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: bus.publish_member(member_id, {"frame": frame}))
+    bus.publish_to_member_on_commit(member_id, frame)
 
 
 def blocked_between(a: int, b: int) -> bool:
@@ -189,11 +189,7 @@ def _close(chat: Chat, *, by: Member, blocked: bool) -> None:
     frame = {"type": "chat.closed", "chat": chat.pk, "by": None if blocked else by.handle}
     _notify(other, frame)
     for member_id in (chat.requester_id, chat.recipient_id):
-        transaction.on_commit(
-            lambda m=member_id: bus.publish_close(
-                member_id=m, code=CLOSE_FORBIDDEN, room_id=room_id
-            )
-        )
+        bus.publish_close_on_commit(member_id=member_id, code=CLOSE_FORBIDDEN, room_id=room_id)
 
 
 @transaction.atomic
@@ -216,8 +212,7 @@ def chat_block(*, member_id: int, chat_id: int) -> dict[str, Any]:
         _close(chat, by=member, blocked=True)
     from rooms.selectors import blocked_ids
 
-    ids = list(blocked_ids(member.pk))
-    transaction.on_commit(lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": ids}))
+    bus.publish_blocks_on_commit(member.pk, blocked_ids(member.pk))
     return {"type": "chat.closed", "chat": chat.pk, "by": member.handle}
 
 

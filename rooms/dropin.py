@@ -102,7 +102,7 @@ def dropin_join(*, member_id: int) -> dict[str, Any]:
         frame = _offer_frame(request)
         helpers = _helpers() - {member.pk}
         helpers -= _blocked_with(member.pk, helpers)
-        transaction.on_commit(lambda: [bus.publish_member(h, {"frame": frame}) for h in helpers])
+        bus.publish_to_members_on_commit(helpers, frame)
     return line_status(request)
 
 
@@ -121,14 +121,10 @@ def dropin_cancel(*, member_id: int) -> dict[str, Any]:
     ids = list(waiting.values_list("pk", flat=True))
     waiting.update(status=DropInStatus.CANCELLED)
     for request_id in ids:
-        frame = {"type": "dropin.withdrawn", "request": request_id}
-        transaction.on_commit(lambda f=frame: _tell_helpers(f))
+        bus.publish_to_members_on_commit(
+            _helpers(), {"type": "dropin.withdrawn", "request": request_id}
+        )
     return {"type": "dropin.status", "status": "cancelled"}
-
-
-def _tell_helpers(frame: dict[str, Any]) -> None:
-    for helper in _helpers():
-        bus.publish_member(helper, {"frame": frame})
 
 
 @transaction.atomic
@@ -163,10 +159,9 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
         "chat": chat.pk,
         "with": helper.handle,
     }
-    transaction.on_commit(lambda: bus.publish_member(request.member_id, {"frame": matched}))
+    bus.publish_to_member_on_commit(request.member_id, matched)
     withdrawn = {"type": "dropin.withdrawn", "request": request.pk}
-    others = _helpers() - {helper.pk}
-    transaction.on_commit(lambda: [bus.publish_member(o, {"frame": withdrawn}) for o in others])
+    bus.publish_to_members_on_commit(_helpers() - {helper.pk}, withdrawn)
     return {
         "type": "dropin.matched",
         "request": request.pk,
@@ -215,7 +210,7 @@ def notify_timeouts() -> int:
             "room": "late-night",
             "resources": card["resources"],
         }
-        bus.publish_member(request.member_id, {"frame": frame})
+        bus.publish_to_member_on_commit(request.member_id, frame)
         count += 1
     return count
 
@@ -233,7 +228,6 @@ def offer_waiting_to(*, helper_id: int) -> int:
     for request in waiting:
         if blocked_between(request.member_id, helper_id):
             continue
-        frame = _offer_frame(request)
-        transaction.on_commit(lambda f=frame: bus.publish_member(helper_id, {"frame": f}))
+        bus.publish_to_member_on_commit(helper_id, _offer_frame(request))
         sent += 1
     return sent

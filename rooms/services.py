@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from community.models import Member
@@ -266,7 +266,7 @@ def _message_send(
         raise
     data = message_data(message, room_slug=room.slug, author=member.handle)
     inspection.after_store(item=item)
-    transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))
+    bus.publish_message_on_commit(data, held=inspection.hold)
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
 
 
@@ -328,9 +328,7 @@ def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
         raise NotFound("There is no such member to block.")
     Block.objects.get_or_create(blocker=member, blocked=target)
     ids = blocked_ids(member.pk)
-    transaction.on_commit(
-        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
-    )
+    bus.publish_blocks_on_commit(member.pk, ids)
     logger.info("member blocked handle=%s blocked=%s", member.handle, target.handle)
     return {"blocked": target.handle}
 
@@ -341,9 +339,7 @@ def member_unblock(*, member_id: int, handle: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     Block.objects.filter(blocker=member, blocked__handle_key=handle_key(handle)).delete()
     ids = blocked_ids(member.pk)
-    transaction.on_commit(
-        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
-    )
+    bus.publish_blocks_on_commit(member.pk, ids)
     return {"unblocked": handle}
 
 
