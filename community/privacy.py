@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from community.models import Member
 from community.signals import member_erasing, retention_due
-from core.http import BadRequest
+from core.errors import KindredError, NotFound
 from core.protocol import CLOSE_NO_SESSION
 from realtime import bus
 
@@ -80,14 +80,14 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
     try:
         data = signing.loads(confirm, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise BadRequest(
-            "bad_confirmation", "That confirmation has expired. Please start again."
+        raise KindredError(
+            "That confirmation has expired. Please start again.", code="bad_confirmation"
         ) from None
     if data.get("member") != member_id:
-        raise BadRequest("bad_confirmation", "That confirmation is not for this handle.")
+        raise KindredError("That confirmation is not for this handle.", code="bad_confirmation")
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
-        raise BadRequest("not_found", "This handle no longer exists.", 404)
+        raise NotFound("This handle no longer exists.")
     removed = {"messages": 0}
     with transaction.atomic():
         handle = member.handle
@@ -95,6 +95,6 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
             _add(removed, counts)
         member.delete()
         # Their open sockets end with the session (and their handle leaves "who's here").
-        transaction.on_commit(lambda: bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION))
+        bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
     logger.info("member deleted themselves handle=%s messages=%d", handle, removed["messages"])
     return {"deleted": True, "messages": removed["messages"]}

@@ -16,20 +16,13 @@ from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key
 from community.models import BannedDevice, Member, Role
 from core import ratelimit
+from core.errors import BadInput, KindredError, NotAllowed, RateLimited, Unavailable
 from core.protocol import CLOSE_NO_SESSION
 from realtime import bus
 
 logger = logging.getLogger("kindred.members")
 
-
-class MemberError(Exception):
-    """A refusal with a stable code and words a member can act on."""
-
-    def __init__(self, code: str, detail: str, status: int = 400) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.status = status
+HANDLE_TAKEN = "That handle (or one that looks just like it) is taken."
 
 
 @dataclass(frozen=True)
@@ -46,17 +39,15 @@ def device_hash(token: str | None) -> str:
 
 def check_device_allowed(*, device_token: str | None) -> None:
     if device_token and BannedDevice.objects.filter(token_hash=device_hash(device_token)).exists():
-        raise MemberError(
-            "banned", "This browser can't join Kindred because of a past ban.", status=403
-        )
+        raise NotAllowed("This browser can't join Kindred because of a past ban.", code="banned")
 
 
 def check_handle_available(*, handle: str) -> None:
     problem = check_handle_text(handle)
     if problem:
-        raise MemberError(problem.code, problem.detail)
+        raise BadInput(problem.detail, code=problem.code)
     if Member.objects.filter(handle_key=handle_key(handle)).exists():
-        raise MemberError("handle_taken", "That handle (or one that looks just like it) is taken.")
+        raise KindredError(HANDLE_TAKEN, code="handle_taken")
 
 
 def member_create(*, handle: str | None, device_token: str | None, country: str = "") -> JoinResult:
@@ -83,14 +74,12 @@ def member_create(*, handle: str | None, device_token: str | None, country: str 
                 )
         except IntegrityError:
             if handle is not None:
-                raise MemberError(
-                    "handle_taken", "That handle (or one that looks just like it) is taken."
-                ) from None
+                raise KindredError(HANDLE_TAKEN, code="handle_taken") from None
             continue
         logger.info("member joined handle=%s", member.handle)
         return JoinResult(member.pk, member.handle, member.role, phrase)
-    raise MemberError(
-        "try_again", "We couldn't find a free handle just now. Please try again.", 503
+    raise Unavailable(
+        "We couldn't find a free handle just now. Please try again.", code="try_again"
     )
 
 
@@ -101,12 +90,8 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
         f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
     )
     if wait:
-        raise MemberError(
-            "rate_limited",
-            "Too many tries for this handle. Please wait a while and try again.",
-            status=429,
-        )
-    refusal = MemberError("bad_recovery", "That handle and recovery phrase don't match.", 400)
+        raise RateLimited("Too many tries for this handle. Please wait a while and try again.")
+    refusal = KindredError("That handle and recovery phrase don't match.", code="bad_recovery")
     member = Member.objects.filter(handle_key=handle_key(handle), role=Role.MEMBER).first()
     if member is None or not member.recovery_hash:
         recovery.check_phrase_timing_only(recovery_code)
@@ -114,7 +99,7 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
     if not recovery.check_phrase(recovery_code, member.recovery_hash):
         raise refusal
     if member.is_banned or not member.is_active:
-        raise MemberError("banned", "This handle has been banned.", status=403)
+        raise NotAllowed("This handle has been banned.", code="banned")
     phrase = recovery.generate_phrase()
     member.recovery_hash = recovery.hash_phrase(phrase)
     # A recovery is often of a lost or shared phone: every session signed in
@@ -124,13 +109,13 @@ def member_recover(*, handle: str, recovery_code: str, device_token: str | None)
     member.set_unusable_password()
     member.save(update_fields=["recovery_hash", "password"])
     member_id = member.pk
-    transaction.on_commit(lambda: _end_open_sockets(member_id))
+    _end_open_sockets_on_commit(member_id)
     logger.info("member recovered handle=%s", member.handle)
     return JoinResult(member.pk, member.handle, member.role, phrase)
 
 
-def _end_open_sockets(member_id: int) -> None:
-    bus.publish_close(member_id=member_id, code=CLOSE_NO_SESSION)
+def _end_open_sockets_on_commit(member_id: int) -> None:
+    bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
 
 
 def member_describe(*, member: Member) -> dict[str, object]:

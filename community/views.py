@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import services
 from community.models import Member
 from community.privacy import delete_confirmation, member_delete
+from core.errors import NotAllowed
 from core.http import (
-    BadRequest,
-    error,
     json_body,
+    json_errors,
     no_session,
     optional_str,
     required_str,
@@ -62,6 +62,7 @@ def _joined(request: HttpRequest, result: services.JoinResult, token: str) -> Js
 
 @ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
+@json_errors
 def session(request: HttpRequest) -> HttpResponse:
     """GET: who am I (401 when nobody). POST: join with a chosen or generated handle."""
     if request.method == "GET":
@@ -70,29 +71,24 @@ def session(request: HttpRequest) -> HttpResponse:
             return no_session()
         if member.is_banned:
             logout(request)
-            return error("banned", "This handle has been banned.", 403)
+            raise NotAllowed("This handle has been banned.", code="banned")
         return JsonResponse(services.member_describe(member=member))
-    try:
-        data = json_body(request)
-        handle = optional_str(data, "handle", max_length=64)
-        country = (optional_str(data, "country", max_length=2) or "").upper()
-        token = _device_token(request) or secrets.token_urlsafe(24)
-        result = services.member_create(handle=handle, device_token=token, country=country)
-    except (BadRequest, services.MemberError) as exc:
-        return error(exc.code, exc.detail, exc.status)
+    data = json_body(request)
+    handle = optional_str(data, "handle", max_length=64)
+    country = (optional_str(data, "country", max_length=2) or "").upper()
+    token = _device_token(request) or secrets.token_urlsafe(24)
+    result = services.member_create(handle=handle, device_token=token, country=country)
     return _joined(request, result, token)
 
 
 @require_POST
+@json_errors
 def session_recover(request: HttpRequest) -> HttpResponse:
-    try:
-        data = json_body(request)
-        handle = required_str(data, "handle", max_length=64)
-        code = required_str(data, "recovery_code", max_length=300)
-        token = _device_token(request) or secrets.token_urlsafe(24)
-        result = services.member_recover(handle=handle, recovery_code=code, device_token=token)
-    except (BadRequest, services.MemberError) as exc:
-        return error(exc.code, exc.detail, exc.status)
+    data = json_body(request)
+    handle = required_str(data, "handle", max_length=64)
+    code = required_str(data, "recovery_code", max_length=300)
+    token = _device_token(request) or secrets.token_urlsafe(24)
+    result = services.member_recover(handle=handle, recovery_code=code, device_token=token)
     response = _joined(request, result, token)
     response.status_code = 200
     return response
@@ -122,13 +118,11 @@ class FacilitatorLoginView(LoginView):
 
 
 @require_POST
+@json_errors
 def session_delete(request: HttpRequest) -> HttpResponse:
     """Delete your handle and everything you wrote. Without ``confirm``: step one,
     which answers with the token to send back; with it: done, and signed out."""
-    try:
-        confirm = optional_str(json_body(request), "confirm", max_length=500)
-    except BadRequest as exc:
-        return error(exc.code, exc.detail, exc.status)
+    confirm = optional_str(json_body(request), "confirm", max_length=500)
     if confirm is None:
         return service_response(request, lambda me: delete_confirmation(member_id=me))
     response = service_response(request, lambda me: member_delete(member_id=me, confirm=confirm))

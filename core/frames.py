@@ -9,26 +9,37 @@ See docs/protocol.md, which documents these classes field by field.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from core.errors import BadFrame
+from core.protocol import REF_MAX_LENGTH
 
 #: Ids travel as JSON numbers; above this they are not exact in JavaScript.
 MAX_ID = 2**53 - 1
 
 Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 
+#: A client's request id, echoed in the answer (docs/protocol.md, "Request ids").
+Ref = Annotated[str, Field(min_length=1, max_length=REF_MAX_LENGTH)]
+
 
 class ClientFrame(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     type: str
+    # Absent means None (defaults are not validated), but an explicit null is
+    # refused like any other non-string.
+    ref: Ref = None  # type: ignore[assignment]
     frame_type: ClassVar[str]
 
 
-class FrameError(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+def _valid_ref(data: dict[str, Any]) -> str | None:
+    ref = data.get("ref")
+    if isinstance(ref, str) and 1 <= len(ref) <= REF_MAX_LENGTH and "\x00" not in ref:
+        return ref
+    return None
 
 
 class FrameParser:
@@ -42,33 +53,41 @@ class FrameParser:
         try:
             data = json.loads(text)
         except RecursionError:
-            raise FrameError("The frame is nested too deeply.") from None
+            raise BadFrame("The frame is nested too deeply.") from None
         except ValueError:
-            raise FrameError("The frame is not valid JSON.") from None
+            raise BadFrame("The frame is not valid JSON.") from None
         return self.parse_object(data)
 
     def parse_object(self, data: Any) -> ClientFrame:
         if not isinstance(data, dict):
-            raise FrameError("A frame must be a JSON object.")
+            raise BadFrame("A frame must be a JSON object.")
+        try:
+            return self._validate(data)
+        except BadFrame as exc:
+            # Refused, but its ref (when valid) still says which request this answers.
+            exc.ref = _valid_ref(data)
+            raise
+
+    def _validate(self, data: dict[str, Any]) -> ClientFrame:
         kind = data.get("type")
         if not isinstance(kind, str):
-            raise FrameError("A frame needs a string 'type'.")
+            raise BadFrame("A frame needs a string 'type'.")
         adapter = self.adapters.get(kind)
         if adapter is None:
-            raise FrameError(f"Unknown frame type {kind[:40]!r} on this socket.")
+            raise BadFrame(f"Unknown frame type {kind[:40]!r} on this socket.")
         # PostgreSQL can't store NUL, and no client has a reason to send one. A
         # message body may hold it: the sanitiser removes it with the other controls.
         for name, value in data.items():
             if name != "body" and isinstance(value, str) and "\x00" in value:
-                raise FrameError(f"{name[:40]!r}: text can't contain NUL characters.")
+                raise BadFrame(f"{name[:40]!r}: text can't contain NUL characters.")
         try:
             return adapter.validate_python(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first.get("loc", ())) or "frame"
-            raise FrameError(f"{where}: {first.get('msg', 'invalid')}") from None
+            raise BadFrame(f"{where}: {first.get('msg', 'invalid')}") from None
         except RecursionError:
-            raise FrameError("The frame is nested too deeply.") from None
+            raise BadFrame("The frame is nested too deeply.") from None
 
 
 def timestamp(moment: Any) -> str:
@@ -76,6 +95,18 @@ def timestamp(moment: Any) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+#: Called with every server frame before it is encoded or published: None in
+#: production; the test suite checks each frame against core.server_frames.
+frame_check: Callable[[dict[str, Any]], None] | None = None
+
+
+def check_frame(frame: dict[str, Any]) -> None:
+    if frame_check is not None:
+        frame_check(frame)
+
+
 def encode(frame: dict[str, Any]) -> str:
     """Server frames are encoded once, compactly."""
+    if frame_check is not None:
+        frame_check(frame)
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)

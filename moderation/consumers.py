@@ -11,6 +11,7 @@ import uuid
 
 from channels.db import database_sync_to_async
 
+from core.errors import KindredError
 from core.protocol import CLOSE_FORBIDDEN
 from moderation import frames as f
 from moderation import services
@@ -44,7 +45,7 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
             items = await database_sync_to_async(_connect)(
                 member_id=self.member_id, conn_id=self.conn_id
             )
-        except services.Refused:
+        except KindredError:
             self.hub.unregister(self)
             raise SocketClosed(CLOSE_FORBIDDEN) from None
         self.presence_key = PRESENCE_KEY

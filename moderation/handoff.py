@@ -103,8 +103,7 @@ def _alert(item_id: int) -> None:
     except Exception:
         logger.exception("presence unavailable while alerting item=%s", item_id)
         on_duty = set()
-    for member_id in on_duty:
-        bus.publish_member(member_id, {"frame": frame})
+    bus.publish_to_members_on_commit(on_duty, frame)
     if not on_duty:
         escalate(item_id, reason="no facilitator on duty")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.errors import KindredError
 from core.frames import timestamp
 from moderation.models import Mute
 
@@ -32,13 +33,11 @@ def mute_until_subquery(*, room_id: int) -> Subquery:
 
 def check_not_muted(*, member, room, until=_NOT_READ) -> None:
     """Refuse a muted member; *until* when the caller already read it."""
-    from rooms.services import Refused
-
     if until is _NOT_READ:
         until = active_mute_until(member_id=member.pk, room_id=room.pk)
     if until is not None:
-        raise Refused(
-            "muted",
+        raise KindredError(
             "A facilitator has paused your posting for a while. You can still read along.",
             until=timestamp(until),
+            code="muted",
         )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from community.handles import handle_key
 from community.models import BannedDevice, Member
 from core import ratelimit
+from core.errors import BadInput, KindredError, NotAllowed, NotFound, RateLimited
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
 from moderation import queue
@@ -28,7 +29,7 @@ from realtime import bus
 from rooms.chats import open_chat
 from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
-from rooms.services import NotAllowed, Refused, check_member, check_room_access
+from rooms.services import check_member, check_room_access
 
 REPORT_REASONS = ("harassment", "spam", "unsafe", "contact_info", "other")
 
@@ -46,18 +47,18 @@ def check_moderator(*, member_id: int) -> Member:
 def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
     item = QueueItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise Refused("not_found", "There is no such queue item.")
+        raise NotFound("There is no such queue item.")
     if open_only and item.state not in queue.OPEN_STATES:
-        raise Refused("closed", "That item has already been handled.")
+        raise KindredError("That item has already been handled.", code="closed")
     return item
 
 
 def check_target(*, handle: str) -> Member:
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None:
-        raise Refused("not_found", "There is no member with that handle.")
+        raise NotFound("There is no member with that handle.")
     if target.is_moderator:
-        raise Refused("not_allowed", "Facilitators can't act on other facilitators here.")
+        raise NotAllowed("Facilitators can't act on other facilitators here.")
     return target
 
 
@@ -65,12 +66,12 @@ def check_moderated_message(*, message_id: int) -> Message:
     """A message a facilitator may act on. In one-on-one chats, only reported ones."""
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     if message is None:
-        raise Refused("not_found", "There is no such message.")
+        raise NotFound("There is no such message.")
     if (
         message.room.kind == RoomKind.DIRECT
         and not QueueItem.objects.filter(message=message).exists()
     ):
-        raise Refused("not_found", "There is no such message.")
+        raise NotFound("There is no such message.")
     return message
 
 
@@ -124,7 +125,7 @@ def _close_item(
     )
     for reporter_id in reporters:
         frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
-        transaction.on_commit(lambda r=reporter_id, f=frame: bus.publish_member(r, {"frame": f}))
+        bus.publish_to_member_on_commit(reporter_id, frame)
     queue.announce(item.pk, new=False)
 
 
@@ -141,23 +142,22 @@ def report_create(
     """A member reports a message. *room_slug* (from a room socket) must be its room."""
     reporter = check_member(member_id=member_id)
     if reason not in REPORT_REASONS:
-        raise Refused("bad_reason", f"Choose a reason: {', '.join(REPORT_REASONS)}.")
+        raise BadInput(f"Choose a reason: {', '.join(REPORT_REASONS)}.", code="bad_reason")
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
-    missing = Refused("not_found", "There is no such message to report.")
+    missing = NotFound("There is no such message to report.")
     if message is None or message.removed_at is not None:
         raise missing
     if room_slug is not None and message.room.slug != room_slug:
         raise missing
     try:
         check_room_access(member=reporter, slug=message.room.slug)
-    except Refused:
+    except KindredError:
         raise missing from None
     if message.author_id == reporter.pk:
-        raise Refused("own_message", "You can't report your own message.")
+        raise KindredError("You can't report your own message.", code="own_message")
     wait = ratelimit.hit(f"report:{reporter.pk}", settings.REPORT_RATE_LIMIT)
     if wait:
-        raise Refused(
-            "rate_limited",
+        raise RateLimited(
             "You've sent a lot of reports in a short time. Please try again later.",
             retry_after=ratelimit.retry_after(wait),
         )
@@ -182,7 +182,7 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id)
     if item.state == ItemState.CLAIMED and item.claimed_by_id not in (None, actor.pk):
-        raise Refused("claimed", "Another facilitator has this one.")
+        raise KindredError("Another facilitator has this one.", code="claimed")
     item.state, item.claimed_by = ItemState.CLAIMED, actor
     if item.acknowledged_at is None:
         item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
@@ -212,7 +212,7 @@ def message_remove(
         message.removed_at = timezone.now()
         message.save(update_fields=["removed_at"])
     room_id = message.room_id
-    transaction.on_commit(lambda: bus.publish_room(room_id, {"type": "removed", "id": message_id}))
+    bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
     audit(
         actor,
         "remove_message",
@@ -235,12 +235,12 @@ def message_release(
     actor = check_moderator(member_id=actor_id)
     message = check_moderated_message(message_id=message_id)
     if not message.held:
-        raise Refused("not_held", "That message isn't held.")
+        raise KindredError("That message isn't held.", code="not_held")
     message.held = False
     message.save(update_fields=["held"])
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
     room_id = message.room_id
-    transaction.on_commit(lambda: bus.publish_room(room_id, data.frame()))
+    bus.publish_room_on_commit(room_id, data.frame())
     item = _item_for(item_id) if item_id is not None else None
     audit(
         actor,
@@ -268,7 +268,7 @@ def member_warn(
     )
     item = _item_for(item_id)
     frame = {"type": "notice", "kind": "warning", "message": text}
-    transaction.on_commit(lambda: bus.publish_member(target.pk, {"frame": frame}))
+    bus.publish_to_member_on_commit(target.pk, frame)
     audit(actor, "warn", item=item, target=target, reason=text)
     _close_item(item, actor, resolution="warned", took_action=True)
     return {"type": "done", "action": "warn", "member": target.handle}
@@ -287,10 +287,10 @@ def member_mute(
     actor = check_moderator(member_id=actor_id)
     target = check_target(handle=handle)
     if not 1 <= minutes <= settings.MUTE_MAX_MINUTES:
-        raise Refused("bad_minutes", f"Mute for 1 to {settings.MUTE_MAX_MINUTES} minutes.")
+        raise BadInput(f"Mute for 1 to {settings.MUTE_MAX_MINUTES} minutes.", code="bad_minutes")
     room = Room.objects.filter(slug=room_slug).first() if room_slug else None
     if room_slug and room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     until = timezone.now() + timedelta(minutes=minutes)
     Mute.objects.create(member=target, room=room, until=until)
     item = _item_for(item_id)
@@ -312,11 +312,9 @@ def member_kick(
     target = check_target(handle=handle)
     room = Room.objects.filter(slug=room_slug).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     room_id = room.pk
-    transaction.on_commit(
-        lambda: bus.publish_close(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
-    )
+    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
     item = _item_for(item_id)
     audit(actor, "kick", item=item, target=target, room=room, reason=reason)
     _close_item(item, actor, resolution="kicked", took_action=True)
@@ -335,7 +333,7 @@ def member_ban(
         BannedDevice.objects.get_or_create(
             token_hash=target.device_hash, defaults={"member": target}
         )
-    transaction.on_commit(lambda: bus.publish_close(member_id=target.pk, code=CLOSE_FORBIDDEN))
+    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_FORBIDDEN)
     item = _item_for(item_id)
     audit(actor, "ban", item=item, target=target, reason=reason)
     _close_item(item, actor, resolution="banned", took_action=True)
@@ -345,7 +343,7 @@ def member_ban(
 def _room_changed(room: Room) -> None:
     frame = {"type": "room", "room": room_data(room).public()}
     room_id = room.pk
-    transaction.on_commit(lambda: bus.publish_room(room_id, frame))
+    bus.publish_room_on_commit(room_id, frame)
 
 
 @transaction.atomic
@@ -353,9 +351,11 @@ def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, 
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     if not 0 <= seconds <= settings.SLOW_MODE_MAX_SECONDS:
-        raise Refused("bad_seconds", f"Slow mode is 0 to {settings.SLOW_MODE_MAX_SECONDS} seconds.")
+        raise BadInput(
+            f"Slow mode is 0 to {settings.SLOW_MODE_MAX_SECONDS} seconds.", code="bad_seconds"
+        )
     room.slow_mode_seconds = seconds
     room.save(update_fields=["slow_mode_seconds"])
     audit(actor, "slow_mode", room=room, seconds=seconds)
@@ -368,7 +368,7 @@ def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     room.is_locked = locked
     room.save(update_fields=["is_locked"])
     audit(actor, "lock" if locked else "unlock", room=room)
@@ -382,7 +382,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise Refused("not_found", "There is no such room.")
+        raise NotFound("There is no such room.")
     message = None
     if message_id is not None:
         message = (
@@ -391,7 +391,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
             .first()
         )
         if message is None:
-            raise Refused("not_found", "There is no such message in this room.")
+            raise NotFound("There is no such message in this room.")
     room.pinned_message = message
     room.save(update_fields=["pinned_message"])
     audit(actor, "pin" if message else "unpin", room=room, message_id=message_id)
@@ -402,7 +402,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
         else None,
     }
     room_id = room.pk
-    transaction.on_commit(lambda: bus.publish_room(room_id, frame))
+    bus.publish_room_on_commit(room_id, frame)
     return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}
 
 
@@ -419,7 +419,7 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
     check_moderator(member_id=actor_id)
     item = QueueItem.objects.select_related("message__room").filter(pk=item_id).first()
     if item is None:
-        raise Refused("not_found", "There is no such queue item.")
+        raise NotFound("There is no such queue item.")
     message = item.message
     if message is None:
         return {"type": "context", "item": item.pk, "messages": []}
@@ -471,7 +471,7 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     item = check_item(item_id=item_id, open_only=False)
     subject = item.subject
     if subject is None or subject.pk == actor.pk:
-        raise Refused("not_found", "There is nobody to reach out to for this item.")
+        raise NotFound("There is nobody to reach out to for this item.")
     acknowledge(item=item, actor=actor)
     if item.state == ItemState.OPEN:
         item.state, item.claimed_by = ItemState.CLAIMED, actor
@@ -488,7 +488,7 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
         "message": f"{actor.handle}, a facilitator, would like to check in with you. "
         "The chat is open whenever you're ready.",
     }
-    transaction.on_commit(lambda: bus.publish_member(subject.pk, {"frame": frame}))
+    bus.publish_to_member_on_commit(subject.pk, frame)
     audit(actor, "reach_out", item=item, target=subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "chat.opened", "chat": chat.pk, "with": subject.handle}

@@ -6,15 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import (
-    BadRequest,
-    error,
-    json_body,
-    optional_str,
-    required_int,
-    required_str,
-    service_response,
-)
+from core.errors import BadInput, NotFound, error_response
+from core.http import json_body, optional_str, required_int, required_str, service_response
 from moderation import services
 
 
@@ -57,11 +50,11 @@ def _args(data: dict, *names: str) -> dict:
             and value is not None
             and (not isinstance(value, int) or isinstance(value, bool))
         ):
-            raise BadRequest("bad_field", f"'{key}' must be a whole number.")
+            raise BadInput(f"'{key}' must be a whole number.", code="bad_field")
         if kind == "str" and value is not None and not isinstance(value, str):
-            raise BadRequest("bad_field", f"'{key}' must be a string.")
+            raise BadInput(f"'{key}' must be a string.", code="bad_field")
         if kind == "bool" and value is not None and not isinstance(value, bool):
-            raise BadRequest("bad_field", f"'{key}' must be true or false.")
+            raise BadInput(f"'{key}' must be true or false.", code="bad_field")
         if value is not None:
             out[key] = value
     return out
@@ -108,7 +101,7 @@ ACTIONS = {
 def action(request: HttpRequest, name: str) -> HttpResponse:
     """``POST /api/moderation/actions/<name>/`` with the frame's fields as JSON."""
     if name not in ACTIONS:
-        return error("unknown_action", f"There is no action {name!r}.", 404)
+        return error_response(NotFound(f"There is no action {name!r}.", code="unknown_action"))
     service, renames, fields = ACTIONS[name]
 
     def call(me: int):
@@ -119,6 +112,6 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         try:
             return service(actor_id=me, **kwargs)
         except TypeError:
-            raise BadRequest("missing_field", f"Missing fields for {name}.") from None
+            raise BadInput(f"Missing fields for {name}.", code="missing_field") from None
 
     return service_response(request, call)

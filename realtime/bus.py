@@ -3,19 +3,25 @@
 A message is published once, already encoded, with its id and the room's
 previous id; each process's :class:`realtime.hub.Hub` writes it to that process's
 local sockets. Targeted events (a member's sockets, a room's sockets) travel
-the same way. Publishing happens after commit and never raises into the
+the same way. Services publish only through the ``publish_*_on_commit``
+helpers, so nothing leaves before the data it describes is committed (and
+nothing at all when it rolls back); publishing never raises into the
 sender's path: a lost publish is repaired by the hub from the database. With
 Redis, the publish itself happens on the event loop (realtime.publisher).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.db import transaction
+
 from core import redis as kredis
-from core.frames import encode
+from core.frames import check_frame, encode
 
 logger = logging.getLogger("kindred.bus")
 
@@ -83,6 +89,8 @@ def publish_room(room_id: int, frame: dict[str, Any]) -> None:
 
 def publish_member(member_id: int, event: dict[str, Any]) -> None:
     """An event for every socket of one member (a notice, blocks changed, close)."""
+    if "frame" in event:
+        check_frame(event["frame"])
     publish({"k": "u", "u": member_id, "e": event})
 
 
@@ -94,3 +102,43 @@ def publish_close(*, member_id: int, code: int, room_id: int | None = None) -> N
 def publish_topic(topic: str, frame: dict[str, Any]) -> None:
     """A frame for every socket listening on *topic* (e.g. facilitators' ``queue``)."""
     publish({"k": "t", "t": topic, "f": encode(frame)})
+
+
+# --- what services call: each publishes once the current transaction commits --------
+
+
+def _on_commit(publish_call: Any, *args: Any, **kwargs: Any) -> None:
+    # Arguments are bound now, not when the transaction commits (no late-binding
+    # lambdas); outside a transaction Django runs the call at once.
+    transaction.on_commit(functools.partial(publish_call, *args, **kwargs))
+
+
+def publish_message_on_commit(data: StoredMessage, *, held: bool = False) -> None:
+    _on_commit(publish_message, data, held=held)
+
+
+def publish_room_on_commit(room_id: int, frame: dict[str, Any]) -> None:
+    _on_commit(publish_room, room_id, frame)
+
+
+def publish_topic_on_commit(topic: str, frame: dict[str, Any]) -> None:
+    _on_commit(publish_topic, topic, frame)
+
+
+def publish_to_members_on_commit(member_ids: Iterable[int], frame: dict[str, Any]) -> None:
+    """*frame* to every socket of each of *member_ids* (read now)."""
+    for member_id in list(member_ids):
+        _on_commit(publish_member, member_id, {"frame": frame})
+
+
+def publish_to_member_on_commit(member_id: int, frame: dict[str, Any]) -> None:
+    publish_to_members_on_commit([member_id], frame)
+
+
+def publish_blocks_on_commit(member_id: int, blocked_ids: Iterable[int]) -> None:
+    """The member's sockets stop delivering messages from *blocked_ids*."""
+    _on_commit(publish_member, member_id, {"kind": "blocks", "ids": list(blocked_ids)})
+
+
+def publish_close_on_commit(*, member_id: int, code: int, room_id: int | None = None) -> None:
+    _on_commit(publish_close, member_id=member_id, code=code, room_id=room_id)

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
-from core.frames import ClientFrame, FrameError, FrameParser, encode
+from core.errors import BadFrame, KindredError, RateLimited, Unavailable, error_frame
+from core.frames import ClientFrame, FrameParser, encode
 from core.protocol import (
     CLOSE_FLOOD,
     CLOSE_NO_SESSION,
@@ -99,6 +100,8 @@ class LiveConsumer(AsyncConsumer):
             await self.on_connect()
         except SocketClosed as exc:
             await self.close(exc.code)
+        except KindredError as exc:
+            await self.close(exc.close_code)
         except Exception:
             logger.exception("socket connect failed handle=%s", self.handle)
             await self.close(1011)
@@ -134,7 +137,7 @@ class LiveConsumer(AsyncConsumer):
         self.last_seen = time.monotonic()
         text = message.get("text")
         if text is None:
-            await self.send_error("bad_frame", "Frames must be JSON text, not binary.")
+            await self.send_error(BadFrame("Frames must be JSON text, not binary."))
             return
         if len(text) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
             len(text) * 4 > settings.WEBSOCKET_MAX_FRAME_BYTES
@@ -146,23 +149,38 @@ class LiveConsumer(AsyncConsumer):
             return
         try:
             frame = self.parser().parse(text)
-        except FrameError as exc:
-            await self.send_error("bad_frame", exc.detail)
+        except BadFrame as exc:
+            self.ref = exc.ref
+            await self.send_error(exc)
+            self.ref = None
             return
+        # Whatever this socket sends while handling the frame answers it, and
+        # carries its ref (docs/protocol.md, "Request ids"); the hub's
+        # deliveries never go through send_json, so broadcasts never do.
+        self.ref = frame.ref
+        try:
+            await self.handle_frame(frame)
+        finally:
+            self.ref = None
+
+    async def handle_frame(self, frame: ClientFrame) -> None:
         handler = getattr(self, "frame_" + frame.type.replace(".", "_"))
         try:
             await handler(frame)
         except SocketClosed as exc:
             await self.close(exc.code)
+        except KindredError as exc:
+            await self.send_error(exc)
         except UNAVAILABLE_ERRORS as exc:
             # Nothing was stored: the client keeps the message and retries with
             # the same nonce, which makes the retry safe.
             logger.error("service unavailable handle=%s error=%s", self.handle, type(exc).__name__)
             await self.send_error(
-                "unavailable",
-                "We couldn't reach our storage just now. Your message wasn't sent; "
-                "it will be retried.",
-                **({"nonce": frame.nonce} if getattr(frame, "nonce", None) else {}),
+                Unavailable(
+                    "We couldn't reach our storage just now. Your message wasn't sent; "
+                    "it will be retried.",
+                    **({"nonce": frame.nonce} if getattr(frame, "nonce", None) else {}),
+                )
             )
 
     async def _admit_frame(self) -> bool:
@@ -179,9 +197,7 @@ class LiveConsumer(AsyncConsumer):
             logger.warning("socket flooding, closed handle=%s", self.handle)
             await self.close(CLOSE_FLOOD)
         elif self._flood == 1 or self._flood % rate == 0:
-            await self.send_error(
-                "rate_limited", "Too many frames at once; slow down.", retry_after=1
-            )
+            await self.send_error(RateLimited("Too many frames at once; slow down.", retry_after=1))
         return False
 
     async def frame_ping(self, frame: ClientFrame) -> None:
@@ -189,11 +205,15 @@ class LiveConsumer(AsyncConsumer):
 
     # --- sending -----------------------------------------------------------------------
 
-    async def send_json(self, frame: dict[str, Any]) -> None:
-        await self.send_text(encode(frame))
+    def answering(self, frame: dict[str, Any]) -> dict[str, Any]:
+        """*frame* with the ref of the client frame being handled, if it had one."""
+        return frame if self.ref is None else {**frame, "ref": self.ref}
 
-    async def send_error(self, code: str, detail: str, **extra: Any) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+    async def send_json(self, frame: dict[str, Any]) -> None:
+        await self.send_text(encode(self.answering(frame)))
+
+    async def send_error(self, error: KindredError) -> None:
+        await self.send_json(error_frame(error))
 
     async def send_text(self, text: str) -> None:
         if self.closed:
@@ -225,7 +245,9 @@ class LiveConsumer(AsyncConsumer):
             return False
         try:
             return out.write_from_thread(
-                b"".join(transport.text_frame(encode(frame).encode()) for frame in frames)
+                b"".join(
+                    transport.text_frame(encode(self.answering(frame)).encode()) for frame in frames
+                )
             )
         except Exception:
             # The service's work is done and must not be reported as failed
@@ -321,6 +343,8 @@ class LiveConsumer(AsyncConsumer):
         await self.close(code)
 
     blocked: frozenset[int] = frozenset()
+    #: The ref of the client frame being handled (None: none, or between frames).
+    ref: str | None = None
     _out: transport.DirectWriter | None = None
 
 

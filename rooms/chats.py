@@ -22,18 +22,19 @@ from django.utils import timezone
 
 from community.handles import handle_key
 from community.models import Member
+from core.errors import KindredError, NotAllowed, NotFound
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN
 from realtime import bus
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.selectors import blocked_ids
-from rooms.services import NotAllowed, Refused, check_member
+from rooms.services import check_member
 
 UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
 
 
 def _notify(member_id: int, frame: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: bus.publish_member(member_id, {"frame": frame}))
+    bus.publish_to_member_on_commit(member_id, frame)
 
 
 def blocked_between(a: int, b: int) -> bool:
@@ -96,15 +97,15 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     target = Member.objects.filter(handle_key=handle_key(to), is_active=True).first()
     if target is None or target.pk == member.pk or target.is_banned:
-        raise Refused("not_available", UNAVAILABLE)
+        raise KindredError(UNAVAILABLE, code="not_available")
     if blocked_between(member.pk, target.pk):
-        raise Refused("not_available", UNAVAILABLE)
+        raise KindredError(UNAVAILABLE, code="not_available")
     expire_ignored()
     pair = Q(requester=member, recipient=target) | Q(requester=target, recipient=member)
     already = Chat.objects.filter(pair, status=ChatStatus.OPEN).first()
     if already is not None:
-        raise Refused(
-            "already_open", "You already have a chat open with this member.", chat=already.pk
+        raise KindredError(
+            "You already have a chat open with this member.", chat=already.pk, code="already_open"
         )
     crossed = Chat.objects.filter(
         requester=target,
@@ -124,15 +125,15 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
         | Q(status=ChatStatus.CLOSED, responded_at__isnull=True)
     )
     if recent.exists():
-        raise Refused(
-            "cooldown",
+        raise KindredError(
             "You asked this member recently. Give them some space: you can ask again tomorrow.",
+            code="cooldown",
         )
     pending = Chat.objects.filter(requester=member, status=ChatStatus.REQUESTED).count()
     if pending >= settings.CHAT_MAX_OPEN_REQUESTS:
-        raise Refused(
-            "too_many_requests",
+        raise KindredError(
             "You have several requests waiting for an answer. Wait for a reply first.",
+            code="too_many_requests",
         )
     chat = open_chat(
         requester=member, recipient=target, origin=ChatOrigin.REQUEST, status=ChatStatus.REQUESTED
@@ -144,11 +145,11 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
 def _answerable(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or chat.recipient_id != member.pk:
-        raise Refused("not_found", "There is no such chat request.")
+        raise NotFound("There is no such chat request.")
     # An unanswered request past its time is ignored even if nothing has marked
     # it expired yet: it can no longer open a chat.
     if chat.status != ChatStatus.REQUESTED or chat.created_at < _ignored_before():
-        raise Refused("not_found", "That request has already been answered or has expired.")
+        raise NotFound("That request has already been answered or has expired.")
     return chat
 
 
@@ -157,7 +158,7 @@ def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     chat = _answerable(member, chat_id)
     if blocked_between(chat.requester_id, member.pk):
-        raise Refused("not_found", "There is no such chat request.")
+        raise NotFound("There is no such chat request.")
     chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
     chat.save(update_fields=["status", "responded_at"])
     _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
@@ -177,7 +178,7 @@ def chat_decline(*, member_id: int, chat_id: int) -> dict[str, Any]:
 def _participant_chat(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
-        raise Refused("not_found", "There is no such chat.")
+        raise NotFound("There is no such chat.")
     return chat
 
 
@@ -189,11 +190,7 @@ def _close(chat: Chat, *, by: Member, blocked: bool) -> None:
     frame = {"type": "chat.closed", "chat": chat.pk, "by": None if blocked else by.handle}
     _notify(other, frame)
     for member_id in (chat.requester_id, chat.recipient_id):
-        transaction.on_commit(
-            lambda m=member_id: bus.publish_close(
-                member_id=m, code=CLOSE_FORBIDDEN, room_id=room_id
-            )
-        )
+        bus.publish_close_on_commit(member_id=member_id, code=CLOSE_FORBIDDEN, room_id=room_id)
 
 
 @transaction.atomic
@@ -214,8 +211,7 @@ def chat_block(*, member_id: int, chat_id: int) -> dict[str, Any]:
     Block.objects.get_or_create(blocker=member, blocked_id=other)
     if chat.status in (ChatStatus.OPEN, ChatStatus.REQUESTED):
         _close(chat, by=member, blocked=True)
-    ids = list(blocked_ids(member.pk))
-    transaction.on_commit(lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": ids}))
+    bus.publish_blocks_on_commit(member.pk, blocked_ids(member.pk))
     return {"type": "chat.closed", "chat": chat.pk, "by": member.handle}
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from core.errors import KindredError
 from core.frames import encode
-from core.protocol import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from core.protocol import CLOSE_FORBIDDEN
 from core.web import browser_country, scope_header
 from realtime import metrics
 from realtime.hub import get_hub
@@ -36,10 +37,6 @@ from rooms.frames import (
 from rooms.models import RoomKind
 from rooms.policy import message_policy
 from rooms.selectors import page_after, page_before
-
-
-def _close_code(refusal: services.Refused) -> int:
-    return CLOSE_NOT_FOUND if isinstance(refusal, services.NotFound) else CLOSE_FORBIDDEN
 
 
 def _newest_that_fit(messages: list[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
@@ -107,12 +104,9 @@ class MemberFrames:
         )
 
     async def reply(self, service: Any, **kwargs: Any) -> None:
-        """Call *service* off the event loop; send its frame, or the refusal."""
-        try:
-            frame = await database_sync_to_async(service)(**kwargs)
-        except services.Refused as refusal:
-            await self.send_json(refusal.frame())
-            return
+        """Call *service* off the event loop and send its frame (a refusal is
+        answered by LiveConsumer)."""
+        frame = await database_sync_to_async(service)(**kwargs)
         if frame is not None:
             await self.send_json(frame)
 
@@ -134,23 +128,18 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         self.country_hint = browser_country(scope_header(self.scope, b"accept-language"))
         await self.resolve_room()
         slug = self.room_slug()
-        try:
-            self.room_id = await database_sync_to_async(services.room_id_for)(
-                member_id=self.member_id, room_slug=slug, kind=self.room_kind
-            )
-        except services.Refused as refusal:
-            raise SocketClosed(_close_code(refusal)) from None
+        # A refusal closes the socket with its close code (LiveConsumer).
+        self.room_id = await database_sync_to_async(services.room_id_for)(
+            member_id=self.member_id, room_slug=slug, kind=self.room_kind
+        )
         # Register before reading history: whatever is published from here on
         # is buffered and de-duplicated against the history we are about to read.
         self.hub = await get_hub()
         self.hub.register(self)
         self.conn_id = uuid.uuid4().hex
-        try:
-            welcome = await database_sync_to_async(services.room_welcome)(
-                member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
-            )
-        except services.Refused as refusal:
-            raise SocketClosed(_close_code(refusal)) from None
+        welcome = await database_sync_to_async(services.room_welcome)(
+            member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
+        )
         self.presence_key = welcome.presence_key
         self.blocked = welcome.blocked_ids
         self.hub.room_known(self.room_id, welcome.room.last_message_id)
@@ -202,11 +191,10 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             # trips don't queue everyone else's. A socket's own
             # frames are still handled one at a time, in order.
             result, took = await database_sync_to_async(send_and_ack, thread_sensitive=False)()
-        except services.Refused as refusal:
+        except KindredError as refusal:
             if refusal.crisis is not None:
                 await self.send_json(refusal.crisis)
-            await self.send_json(refusal.frame())
-            return
+            raise
         if took is None:
             for reply in _ack_frames(result, nonce):
                 await self.send_json(reply)
@@ -266,7 +254,8 @@ class ChatConsumer(RoomConsumer):
             self._slug = await database_sync_to_async(chats.chat_room_slug)(
                 member_id=self.member_id, chat_id=chat_id
             )
-        except services.Refused:
+        except KindredError:
+            # One answer for a chat that doesn't exist and one that isn't yours.
             raise SocketClosed(CLOSE_FORBIDDEN) from None
         self.chat_id = chat_id
 

@@ -20,13 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.models import Member, Role
+from core.errors import KindredError, NotAllowed, NotFound
 from core.frames import timestamp
 from crisis import card_for
 from realtime import bus
 from realtime.presence import get_store
 from rooms.chats import blocked_between, open_chat
 from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
-from rooms.services import Refused, check_member
+from rooms.services import check_member
 
 RECENT_WAITS = 20
 
@@ -101,7 +102,7 @@ def dropin_join(*, member_id: int) -> dict[str, Any]:
         frame = _offer_frame(request)
         helpers = _helpers() - {member.pk}
         helpers -= _blocked_with(member.pk, helpers)
-        transaction.on_commit(lambda: [bus.publish_member(h, {"frame": frame}) for h in helpers])
+        bus.publish_to_members_on_commit(helpers, frame)
     return line_status(request)
 
 
@@ -109,7 +110,7 @@ def dropin_status(*, member_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     request = DropInRequest.objects.filter(member=member).order_by("-created_at").first()
     if request is None:
-        raise Refused("not_found", "You're not waiting in the drop-in line.")
+        raise NotFound("You're not waiting in the drop-in line.")
     return line_status(request)
 
 
@@ -120,14 +121,10 @@ def dropin_cancel(*, member_id: int) -> dict[str, Any]:
     ids = list(waiting.values_list("pk", flat=True))
     waiting.update(status=DropInStatus.CANCELLED)
     for request_id in ids:
-        frame = {"type": "dropin.withdrawn", "request": request_id}
-        transaction.on_commit(lambda f=frame: _tell_helpers(f))
+        bus.publish_to_members_on_commit(
+            _helpers(), {"type": "dropin.withdrawn", "request": request_id}
+        )
     return {"type": "dropin.status", "status": "cancelled"}
-
-
-def _tell_helpers(frame: dict[str, Any]) -> None:
-    for helper in _helpers():
-        bus.publish_member(helper, {"frame": frame})
 
 
 @transaction.atomic
@@ -135,18 +132,18 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     """The first helper to accept wins; everyone else is told the offer is gone."""
     helper = check_member(member_id=member_id)
     if helper.role not in (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER):
-        raise Refused("not_allowed", "Only facilitators and peer supporters take drop-in chats.")
+        raise NotAllowed("Only facilitators and peer supporters take drop-in chats.")
     asker = DropInRequest.objects.filter(pk=request_id).values_list("member_id", flat=True).first()
     if asker == helper.pk:
-        raise Refused("not_allowed", "You can't take your own drop-in request.")
+        raise NotAllowed("You can't take your own drop-in request.")
     if asker is not None and blocked_between(asker, helper.pk):
         # Someone else will take it; the same answer as when they already have.
-        raise Refused("taken", "Someone else is already with this member. Thank you.")
+        raise KindredError("Someone else is already with this member. Thank you.", code="taken")
     won = DropInRequest.objects.filter(pk=request_id, status=DropInStatus.WAITING).update(
         status=DropInStatus.MATCHED, matched_at=timezone.now(), matched_by=helper
     )
     if not won:
-        raise Refused("taken", "Someone else is already with this member. Thank you.")
+        raise KindredError("Someone else is already with this member. Thank you.", code="taken")
     request = DropInRequest.objects.select_related("member").get(pk=request_id)
     chat = open_chat(
         requester=request.member,
@@ -162,10 +159,9 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
         "chat": chat.pk,
         "with": helper.handle,
     }
-    transaction.on_commit(lambda: bus.publish_member(request.member_id, {"frame": matched}))
+    bus.publish_to_member_on_commit(request.member_id, matched)
     withdrawn = {"type": "dropin.withdrawn", "request": request.pk}
-    others = _helpers() - {helper.pk}
-    transaction.on_commit(lambda: [bus.publish_member(o, {"frame": withdrawn}) for o in others])
+    bus.publish_to_members_on_commit(_helpers() - {helper.pk}, withdrawn)
     return {
         "type": "dropin.matched",
         "request": request.pk,
@@ -178,7 +174,7 @@ def dropin_line(*, member_id: int) -> list[dict[str, Any]]:
     """For facilitators: who is waiting, and recent waiting times."""
     helper = check_member(member_id=member_id)
     if not helper.is_moderator and helper.role != Role.SUPPORTER:
-        raise Refused("not_allowed", "Only facilitators and peer supporters see the line.")
+        raise NotAllowed("Only facilitators and peer supporters see the line.")
     now = timezone.now()
     waiting = DropInRequest.objects.filter(status=DropInStatus.WAITING).order_by("created_at")
     return [
@@ -212,7 +208,7 @@ def notify_timeouts() -> int:
             "room": "late-night",
             "resources": card["resources"],
         }
-        bus.publish_member(request.member_id, {"frame": frame})
+        bus.publish_to_member_on_commit(request.member_id, frame)
         count += 1
     return count
 
@@ -230,7 +226,6 @@ def offer_waiting_to(*, helper_id: int) -> int:
     for request in waiting:
         if blocked_between(request.member_id, helper_id):
             continue
-        frame = _offer_frame(request)
-        transaction.on_commit(lambda f=frame: bus.publish_member(helper_id, {"frame": f}))
+        bus.publish_to_member_on_commit(helper_id, _offer_frame(request))
         sent += 1
     return sent

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import DateTimeField, Expression, Model, Value
 from django.utils.module_loading import import_string
 
-from core.http import BadRequest
+from core.errors import NotAllowed
 
 #: ``check_not_muted``'s *until* when the caller did not read the mute.
 UNREAD: Any = object()
@@ -80,7 +80,7 @@ class MessagePolicy:
 
     def report(self, **kwargs: Any) -> dict[str, Any]:
         """A member reports a message (the ``report`` frame of every socket)."""
-        raise BadRequest("not_allowed", "Reports are not taken here.", 403)
+        raise NotAllowed("Reports are not taken here.")
 
 
 @functools.cache

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
 from realtime import bus
 from rooms.models import Message, Room, RoomKind
 
@@ -16,9 +14,7 @@ def erase_member_messages(*, member: Any, **_: Any) -> dict[str, int]:
     showed one is told to drop it, after commit."""
     gone = list(Message.objects.filter(author=member).values_list("room_id", "id"))
     for room_id, message_id in gone:
-        transaction.on_commit(
-            lambda r=room_id, m=message_id: bus.publish_room(r, {"type": "removed", "id": m})
-        )
+        bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
     return {"messages": len(gone)}
 
 

@@ -14,12 +14,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from community.handles import handle_key
 from community.models import Member
 from core import ratelimit
+from core.errors import KindredError, NotAllowed, NotFound, RateLimited
 from realtime import bus
 from realtime.db import check_idle_connections
 from rooms import presence_glue
@@ -32,31 +33,6 @@ from rooms.sender import read_sender
 from rooms.store import message_insert
 
 logger = logging.getLogger("kindred.rooms")
-
-
-class Refused(Exception):
-    """A refusal with a protocol error code (docs/protocol.md) and words for people."""
-
-    def __init__(self, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.extra = extra
-        #: A crisis card for the sender of a refused message (see message_send).
-        self.crisis: dict[str, Any] | None = None
-
-    def frame(self) -> dict[str, Any]:
-        return {"type": "error", "code": self.code, "detail": self.detail, **self.extra}
-
-
-class NotFound(Refused):
-    def __init__(self) -> None:
-        super().__init__("not_found", "There is no such room.")
-
-
-class NotAllowed(Refused):
-    def __init__(self, detail: str = "You can't join this conversation.") -> None:
-        super().__init__("not_allowed", detail)
 
 
 # --- checks ------------------------------------------------------------------
@@ -81,7 +57,7 @@ def check_room_access(*, member: Member, slug: str) -> Room:
 
 def _check_room_found(*, member: Member, room: Room | None) -> Room:
     if room is None:
-        raise NotFound()
+        raise NotFound("There is no such room.")
     if room.kind == RoomKind.DIRECT:
         from rooms.chats import check_chat_participant
 
@@ -95,17 +71,17 @@ def check_can_post(*, member: Member, room: Room) -> None:
     if member.is_moderator:
         return
     if room.is_locked:
-        raise Refused("locked", "This room is locked for now. You can still read along.")
+        raise KindredError("This room is locked for now. You can still read along.", code="locked")
     wait = room.members_only_after_minutes
     if wait and room.kind == RoomKind.TOPIC:
         allowed_at = member.created_at + timedelta(minutes=wait)
         remaining = (allowed_at - timezone.now()).total_seconds()
         if remaining > 0:
-            raise Refused(
-                "not_allowed_yet",
+            raise KindredError(
                 "New handles can read here for a little while before posting. "
                 "Welcome — have a look around.",
                 retry_after=ratelimit.retry_after(remaining),
+                code="not_allowed_yet",
             )
     policy = message_policy()
     if hasattr(member, "muted_until"):
@@ -117,13 +93,13 @@ def check_can_post(*, member: Member, room: Room) -> None:
 def check_body(*, body: str) -> str:
     text = clean_text(body)
     if not text:
-        raise Refused("empty", "Write something before sending.")
+        raise KindredError("Write something before sending.", code="empty")
     limit = settings.MESSAGE_MAX_LENGTH
     if len(text) > limit:
-        raise Refused(
-            "too_long",
+        raise KindredError(
             f"Messages can be up to {limit:,} characters; this one is {len(text):,}.",
             limit=limit,
+            code="too_long",
         )
     return text
 
@@ -152,18 +128,17 @@ def check_rates(*, member: Member, room: Room) -> None:
         wait = (until - timezone.now()).total_seconds()
     if wait > 0:
         message_policy().rate_limited(member=member, room=room)
-        raise Refused(
-            "rate_limited",
+        raise RateLimited(
             "You're sending messages quickly. Take a breath and try again in a moment.",
             retry_after=ratelimit.retry_after(wait),
         )
     if room.slow_mode_seconds and not member.is_moderator:
         wait = ratelimit.hit(f"slow:{member.pk}:{room.pk}", f"1/{room.slow_mode_seconds}s")
         if wait:
-            raise Refused(
-                "slow_mode",
+            raise KindredError(
                 f"Slow mode is on here: one message every {room.slow_mode_seconds} seconds.",
                 retry_after=ratelimit.retry_after(wait),
+                code="slow_mode",
             )
 
 
@@ -245,7 +220,7 @@ def _message_send(
         check_can_post(member=member, room=room)
         text = check_body(body=body)
         check_rates(member=member, room=room)
-    except Refused as refusal:
+    except KindredError as refusal:
         # Someone refused for posting (muted, too fast, locked room, brand-new
         # handle, too long) may be in crisis: they still get the card, and a
         # facilitator is still alerted. The refusal itself stands.
@@ -285,7 +260,7 @@ def _message_send(
         raise
     data = message_data(message, room_slug=room.slug, author=member.handle)
     inspection.after_store(item=item)
-    transaction.on_commit(lambda: bus.publish_message(data, held=inspection.hold))
+    bus.publish_message_on_commit(data, held=inspection.hold)
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
 
 
@@ -294,7 +269,7 @@ def room_id_for(*, member_id: int, room_slug: str, kind: str = RoomKind.TOPIC) -
     through its chat socket; by slug it is as unknown as a missing room."""
     member = check_member(member_id=member_id)
     if not Room.objects.filter(slug=room_slug, kind=kind).exists():
-        raise NotFound()
+        raise NotFound("There is no such room.")
     return check_room_access(member=member, slug=room_slug).pk
 
 
@@ -342,12 +317,10 @@ def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None or target.pk == member.pk:
-        raise Refused("not_found", "There is no such member to block.")
+        raise NotFound("There is no such member to block.")
     Block.objects.get_or_create(blocker=member, blocked=target)
     ids = blocked_ids(member.pk)
-    transaction.on_commit(
-        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
-    )
+    bus.publish_blocks_on_commit(member.pk, ids)
     logger.info("member blocked handle=%s blocked=%s", member.handle, target.handle)
     return {"blocked": target.handle}
 
@@ -356,9 +329,7 @@ def member_unblock(*, member_id: int, handle: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     Block.objects.filter(blocker=member, blocked__handle_key=handle_key(handle)).delete()
     ids = blocked_ids(member.pk)
-    transaction.on_commit(
-        lambda: bus.publish_member(member.pk, {"kind": "blocks", "ids": list(ids)})
-    )
+    bus.publish_blocks_on_commit(member.pk, ids)
     return {"unblocked": handle}
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from community.models import Member, Role
+from core.errors import NotAllowed
 from realtime.presence import get_store
 from rooms.dropin import offer_waiting_to
 from rooms.presence_glue import publish_changes
-from rooms.services import Refused, check_member
+from rooms.services import check_member
 
 
 def _state(member: Member) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def member_set_duty(*, member_id: int, on: bool) -> dict[str, Any]:
     """Facilitators and admins go on or off duty; counted only while connected."""
     member = check_member(member_id=member_id)
     if not member.is_moderator:
-        raise Refused("not_allowed", "Only facilitators go on duty.")
+        raise NotAllowed("Only facilitators go on duty.")
     member.on_duty = on
     member.save(update_fields=["on_duty"])
     publish_changes(get_store().set_member_state(member_id=member.pk, on_duty=on), {})

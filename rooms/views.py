@@ -6,14 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import (
-    BadRequest,
-    error,
-    json_body,
-    no_session,
-    required_str,
-    service_response,
-)
+from core.errors import BadInput, KindredError, NotFound
+from core.http import json_body, json_errors, no_session, required_str, service_response
 from realtime.presence import presence_counts_or_empty
 from rooms import selectors, services, status
 
@@ -23,7 +17,7 @@ def _positive_int(request: HttpRequest, name: str) -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or len(raw) > 16:
-        raise BadRequest("bad_parameter", f"'{name}' must be a whole number of 0 or more.")
+        raise BadInput(f"'{name}' must be a whole number of 0 or more.", code="bad_parameter")
     return int(raw)
 
 
@@ -43,22 +37,21 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@json_errors
 def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return no_session()
+    before = _positive_int(request, "before")
+    after = _positive_int(request, "after")
+    limit = _positive_int(request, "limit") or 50
+    if before is not None and after is not None:
+        raise BadInput("Use either 'before' or 'after', not both.", code="bad_parameter")
     try:
-        before = _positive_int(request, "before")
-        after = _positive_int(request, "after")
-        limit = _positive_int(request, "limit") or 50
-        if before is not None and after is not None:
-            raise BadRequest("bad_parameter", "Use either 'before' or 'after', not both.")
         member = services.check_member(member_id=request.user.pk)
         room = services.check_room_access(member=member, slug=slug)
-    except BadRequest as exc:
-        return error(exc.code, exc.detail, exc.status)
-    except services.Refused:
+    except KindredError:
         # The same answer for a room that doesn't exist and one you can't read.
-        return error("not_found", "There is no such room.", 404)
+        raise NotFound("There is no such room.") from None
     hidden = selectors.blocked_ids(member.pk)
     limit = min(max(limit, 1), settings.HISTORY_PAGE_MAX)
     if after is not None:
@@ -91,36 +84,32 @@ def unblock(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@json_errors
 def my_status(request: HttpRequest) -> HttpResponse:
     """GET or change your presence choices: ``on_duty`` (facilitators), ``invisible``,
     ``open_to_chat``."""
     if not request.user.is_authenticated:
         return no_session()
     member_id = request.user.pk
-    try:
-        if request.method == "GET":
-            return JsonResponse(status.member_status(member_id=member_id))
-        data = json_body(request)
-        flags = {}
-        for name in ("on_duty", "invisible", "open_to_chat"):
-            value = data.get(name)
-            if value is not None and not isinstance(value, bool):
-                raise BadRequest("bad_field", f"'{name}' must be true or false.")
-            flags[name] = value
-        unknown = set(data) - set(flags)
-        if unknown:
-            raise BadRequest("bad_field", f"Unknown field {sorted(unknown)[0]!r}.")
-        result = status.member_status(member_id=member_id)
-        if flags["on_duty"] is not None:
-            result = status.member_set_duty(member_id=member_id, on=flags["on_duty"])
-        if flags["invisible"] is not None or flags["open_to_chat"] is not None:
-            result = status.member_set_status(
-                member_id=member_id,
-                invisible=flags["invisible"],
-                open_to_chat=flags["open_to_chat"],
-            )
-        return JsonResponse(result)
-    except BadRequest as exc:
-        return error(exc.code, exc.detail, exc.status)
-    except services.Refused as exc:
-        return error(exc.code, exc.detail, 403)
+    if request.method == "GET":
+        return JsonResponse(status.member_status(member_id=member_id))
+    data = json_body(request)
+    flags = {}
+    for name in ("on_duty", "invisible", "open_to_chat"):
+        value = data.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise BadInput(f"'{name}' must be true or false.", code="bad_field")
+        flags[name] = value
+    unknown = set(data) - set(flags)
+    if unknown:
+        raise BadInput(f"Unknown field {sorted(unknown)[0]!r}.", code="bad_field")
+    result = status.member_status(member_id=member_id)
+    if flags["on_duty"] is not None:
+        result = status.member_set_duty(member_id=member_id, on=flags["on_duty"])
+    if flags["invisible"] is not None or flags["open_to_chat"] is not None:
+        result = status.member_set_status(
+            member_id=member_id,
+            invisible=flags["invisible"],
+            open_to_chat=flags["open_to_chat"],
+        )
+    return JsonResponse(result)

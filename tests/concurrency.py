@@ -7,17 +7,17 @@ from typing import Any
 
 from django.db import connection
 
-from rooms.services import Refused
+from core.errors import KindredError
 
 
 def race(calls) -> list[Any]:
     """Run *calls* at the same moment in threads on PostgreSQL (each with its own
-    connection), one after another elsewhere; each one's result or Refused."""
+    connection), one after another elsewhere; each one's result or KindredError."""
 
     def outcome(call):
         try:
             return call()
-        except Refused as refused:
+        except KindredError as refused:
             return refused
 
     if connection.vendor != "postgresql":

@@ -26,6 +26,30 @@ def _fresh_limits():
 
 
 @pytest.fixture(autouse=True)
+def _server_frames_match_their_schemas():
+    """Every frame the server encodes or publishes during a test must match its
+    schema in core.server_frames (docs/protocol.md, "Server → client"); the
+    test that sent one that doesn't, or one of an unknown type, fails."""
+    from core import frames
+    from core.server_frames import all_server_frames, check_server_frame
+
+    all_server_frames()
+    problems: list[str] = []
+
+    def check(frame: dict) -> None:
+        try:
+            check_server_frame(frame)
+        except ValueError as exc:  # pydantic's ValidationError is one too
+            problems.append(f"{frame!r:.300}\n  {exc}")
+
+    frames.frame_check = check
+    yield
+    frames.frame_check = None
+    if problems:
+        pytest.fail("server frames that don't match their schema:\n" + "\n".join(problems[:5]))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_presence(request):
     from realtime.presence import get_store
 

@@ -17,9 +17,9 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from django.utils import timezone
 
+from core.errors import KindredError, NotAllowed
 from rooms import chats, services
 from rooms.models import Block, Chat, ChatStatus
-from rooms.services import NotAllowed, Refused
 from tests.conftest import communicator, receive_each, receive_until
 
 sync_db = pytest.mark.django_db
@@ -31,8 +31,8 @@ CRISIS_TEXT = "I want to kill myself"
 # --- helpers --------------------------------------------------------------------
 
 
-def refusal(call, **kwargs) -> Refused:
-    with pytest.raises(Refused) as caught:
+def refusal(call, **kwargs) -> KindredError:
+    with pytest.raises(KindredError) as caught:
         call(**kwargs)
     return caught.value
 
@@ -641,7 +641,7 @@ def test_crossed_requests_open_the_chat_and_a_second_chat_is_refused(make_member
     crossed = chats.chat_request(member_id=b.pk, to="EarlyBird")
     assert crossed["type"] == "chat.accepted" and crossed["chat"] == asked["chat"]
     assert Chat.objects.get(pk=asked["chat"]).status == ChatStatus.OPEN
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         chats.chat_request(member_id=a.pk, to="NightOwl")
     assert refused.value.code == "already_open" and refused.value.extra["chat"] == asked["chat"]
     assert Chat.objects.count() == 1

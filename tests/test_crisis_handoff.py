@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from channels.db import database_sync_to_async
 
+from core.errors import KindredError
 from moderation.models import ItemKind, QueueItem
 from tests.conftest import communicator, receive_each, receive_until
 
@@ -282,7 +283,7 @@ def test_a_refused_message_in_crisis_still_gets_the_card_and_an_alert(
     member, facilitator, rooms, settings, why
 ):
     from moderation.services import member_mute
-    from rooms.services import Refused, message_send
+    from rooms.services import message_send
 
     room = rooms["late-night"]
     if why == "muted":
@@ -296,7 +297,7 @@ def test_a_refused_message_in_crisis_still_gets_the_card_and_an_alert(
     else:
         room.is_locked = True
         room.save()
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
     assert refused.value.code == why
     assert refused.value.crisis is not None and refused.value.crisis["category"] == "suicide"

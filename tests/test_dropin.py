@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import Role
+from core.errors import KindredError
 from realtime import bus
 from rooms import dropin, services
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
-from rooms.services import Refused
 from tests.concurrency import race
 from tests.conftest import communicator, receive_until
 
@@ -28,8 +28,8 @@ live_db = pytest.mark.django_db(transaction=True)
 # --- helpers --------------------------------------------------------------------
 
 
-def refusal(call, **kwargs) -> Refused:
-    with pytest.raises(Refused) as caught:
+def refusal(call, **kwargs) -> KindredError:
+    with pytest.raises(KindredError) as caught:
         call(**kwargs)
     return caught.value
 
@@ -197,7 +197,7 @@ def test_two_helpers_accepting_at_once_exactly_one_wins(seeker, make_member):
         [lambda h=h: dropin.dropin_accept(member_id=h.pk, request_id=request_id) for h in helpers]
     )
     wins = [r for r in results if isinstance(r, dict)]
-    losses = [r for r in results if isinstance(r, Refused)]
+    losses = [r for r in results if isinstance(r, KindredError)]
     assert len(wins) == 1 and len(losses) == 1, results
     assert losses[0].code == "taken"
     chat = Chat.objects.get(origin=ChatOrigin.DROPIN)
@@ -216,15 +216,19 @@ def test_two_joins_at_once_make_one_place_in_line(seeker):
 
 @sync_db
 def test_a_long_wait_is_told_once_with_resources_and_the_late_night_room(
-    make_member, settings, published
+    make_member, settings, published, django_capture_on_commit_callbacks
 ):
+    def notify_timeouts() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return dropin.notify_timeouts()
+
     settings.DROPIN_TIMEOUT_SECONDS = 5
     long_waiter = make_member("WaitedLong", country="GB")
     newcomer = make_member("JustJoined")
     old, new = join(long_waiter), join(newcomer)
     waited(old, 6)
-    assert dropin.notify_timeouts() == 1
-    assert dropin.notify_timeouts() == 0
+    assert notify_timeouts() == 1
+    assert notify_timeouts() == 0
     assert [m for m, _ in published] == [long_waiter.pk]
     frame = published[0][1]
     assert frame["type"] == "dropin.timeout" and frame["request"] == old
@@ -236,8 +240,8 @@ def test_a_long_wait_is_told_once_with_resources_and_the_late_night_room(
     assert (status["status"], status["place"]) == ("waiting", 1)
     # The newcomer is told once their own wait is long, not before.
     waited(new, 6)
-    assert dropin.notify_timeouts() == 1
-    assert dropin.notify_timeouts() == 0
+    assert notify_timeouts() == 1
+    assert notify_timeouts() == 0
     assert [m for m, _ in published] == [long_waiter.pk, newcomer.pk]
     assert DropInRequest.objects.filter(status=DropInStatus.WAITING).count() == 2
 
@@ -260,9 +264,10 @@ async def make(make_member, handle: str, **fields):
 async def frames_until_marker(ws, member) -> list[dict]:
     """Everything *ws* receives until a marker sent after it through the bus: what
     was published to this member before now has arrived by then (the bus keeps order)."""
-    await database_sync_to_async(bus.publish_member)(member.pk, {"frame": {"type": "marker"}})
+    # A pong nobody asked for: no socket here sends a ping.
+    await database_sync_to_async(bus.publish_member)(member.pk, {"frame": {"type": "pong"}})
     seen = []
-    while (frame := await ws.receive_json_from(timeout=5))["type"] != "marker":
+    while (frame := await ws.receive_json_from(timeout=5))["type"] != "pong":
         seen.append(frame)
     return seen
 

@@ -1,9 +1,9 @@
 """Property tests: random frames and random messages never crash the server side.
 
 Every text a socket can receive either parses into one of that socket's frame
-classes or raises FrameError (answered with ``bad_frame``); nothing else. Every
+classes or raises BadFrame (answered with ``bad_frame``); nothing else. Every
 body and nonce a frame can carry makes ``message_send`` either store a message
-(whose HTML holds no tag but ``<a>`` and ``<br>``) or refuse it with a Refused,
+(whose HTML holds no tag but ``<a>`` and ``<br>``) or refuse it with a KindredError,
 never another exception (which would reach the client as ``unavailable`` or a
 1011 close).
 """
@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.frames import ClientFrame, FrameError, FrameParser
+from core.errors import BadFrame, KindredError
+from core.frames import ClientFrame, FrameParser
 from moderation.frames import MODERATION_FRAMES
 from rooms.data import SendResult
 from rooms.frames import CHAT_FRAMES, ROOM_FRAMES
-from rooms.services import Refused, message_send
+from rooms.services import message_send
 
 FRAME_SETS = {"room": ROOM_FRAMES, "chat": CHAT_FRAMES, "moderation": MODERATION_FRAMES}
 PARSERS = {name: FrameParser(*classes) for name, classes in FRAME_SETS.items()}
@@ -74,7 +75,7 @@ frame_like = st.fixed_dictionaries(
 def parse_or_refuse(parser: FrameParser, text: str) -> None:
     try:
         frame = parser.parse(text)
-    except FrameError as exc:
+    except BadFrame as exc:
         assert exc.detail and isinstance(exc.detail, str)
         # The detail goes back to the client as UTF-8 text: it must encode.
         exc.detail.encode()
@@ -106,7 +107,7 @@ def test_frame_shaped_dicts_parse_or_are_a_frame_error(socket, value):
 @given(text=st.text(max_size=200) | st.builds(lambda v: json.dumps(v)[:-1], frame_like))
 def test_arbitrary_text_parses_or_is_a_frame_error(socket, text):
     """Truncated JSON, plain text, whatever arrives in a text frame."""
-    with contextlib.suppress(FrameError):
+    with contextlib.suppress(BadFrame):
         PARSERS[socket].parse(text)
 
 
@@ -160,11 +161,11 @@ def test_message_send_stores_safe_html_or_refuses(member, room, django_settings,
     try:
         # What the socket does first: the service only ever sees a parsed frame.
         PARSERS["room"].parse(json.dumps({"type": "message", "body": body, "nonce": nonce}))
-    except FrameError:
+    except BadFrame:
         return  # the socket answers bad_frame; the service never sees it
     try:
         result = message_send(member_id=member.pk, room_slug=room.slug, body=body, nonce=nonce)
-    except Refused as refusal:
+    except KindredError as refusal:
         assert refusal.code in {"empty", "too_long", "rate_limited"}, refusal.code
         return
     assert isinstance(result, SendResult)

@@ -189,7 +189,7 @@ def from_thread(call):
 
 def test_a_worker_thread_writes_the_crisis_card_and_ack_straight_to_the_socket():
     consumer, counting, client = live_socket()
-    card = {"type": "crisis", "category": "suicide"}
+    card = {"type": "crisis", "category": "suicide", "message": "We are here.", "resources": []}
     ack = {"type": "ack", "nonce": "n1", "id": 42}
     assert from_thread(lambda: consumer.reply_from_thread([card, ack])) is True
     # One write, card first: the member sees the card before their message is confirmed.
@@ -200,14 +200,20 @@ def test_a_worker_thread_writes_the_crisis_card_and_ack_straight_to_the_socket()
 def test_a_worker_thread_leaves_the_ack_to_the_loop_when_twisted_holds_bytes():
     consumer, counting, client = live_socket()
     consumer._protocol.transport.dataBuffer = b"earlier"
-    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack"}])) is False
+    assert (
+        from_thread(lambda: consumer.reply_from_thread([{"type": "ack", "nonce": None, "id": 1}]))
+        is False
+    )
     assert counting.sends == 0 and frames_read(client) == []
 
 
 def test_a_worker_thread_writes_nothing_once_the_socket_is_closing():
     consumer, counting, client = live_socket()
     consumer._out.closing()
-    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack"}])) is False
+    assert (
+        from_thread(lambda: consumer.reply_from_thread([{"type": "ack", "nonce": None, "id": 1}]))
+        is False
+    )
     assert counting.sends == 0 and frames_read(client) == []
 
 
@@ -237,9 +243,12 @@ def test_what_the_kernel_did_not_take_of_an_ack_goes_before_the_next_message():
 def test_closing_a_socket_sends_what_a_thread_left_unsent_first():
     consumer, short, client = live_socket(kernel=ShortSocket)
     short.room = 4
-    assert from_thread(lambda: consumer.reply_from_thread([{"type": "ack", "id": 1}])) is True
+    assert (
+        from_thread(lambda: consumer.reply_from_thread([{"type": "ack", "nonce": None, "id": 1}]))
+        is True
+    )
     consumer._out.closing()  # what close() does before daphne writes the close frame
-    assert frames_read(client) == [{"type": "ack", "id": 1}]
+    assert frames_read(client) == [{"type": "ack", "nonce": None, "id": 1}]
 
 
 # --- one write per room per interval ---------------------------------------------
@@ -318,9 +327,9 @@ def test_an_event_for_a_member_releases_the_held_messages_of_their_rooms(hub, se
     arrive(hub, 11)
     run_writer_until(hub, lambda: consumer.last_id == 11)
     arrive(hub, 12)
-    hub.dispatch(json.dumps({"k": "u", "u": consumer.member_id, "e": {"frame": {"type": "x"}}}))
+    hub.dispatch(json.dumps({"k": "u", "u": consumer.member_id, "e": {"frame": {"type": "pong"}}}))
     run_writer_until(hub, lambda: not hub._outbox)
-    assert [f["type"] for f in frames_read(client)] == ["message", "message", "x"]
+    assert [f["type"] for f in frames_read(client)] == ["message", "message", "pong"]
 
 
 def test_an_interval_of_zero_writes_every_message_when_it_arrives(hub, settings):

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from community.models import BannedDevice, Member
+from core.errors import KindredError, NotAllowed
 from moderation import services
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
 from rooms import services as room_services
@@ -61,14 +62,14 @@ def test_reports_from_members_whose_reports_are_dismissed_weigh_less(
 
 def test_cannot_report_own_message_or_unknown_or_other_rooms(member, author, rooms):
     mine = send(member, rooms["newcomers"])
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         report(member, mine)
     assert refused.value.code == "own_message"
     theirs = send(author, rooms["alcohol"])
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         report(member, theirs, room_slug="newcomers")
     assert refused.value.code == "not_found"
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         services.report_create(member_id=member.pk, message_id=10**12, reason="spam")
     assert refused.value.code == "not_found"
     assert not QueueItem.objects.exists()
@@ -80,13 +81,13 @@ def test_report_rate_limit(member, author, room, settings):
     messages = [send(author, room, f"m{i}") for i in range(3)]
     report(member, messages[0])
     report(member, messages[1])
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         report(member, messages[2])
     assert refused.value.code == "rate_limited" and refused.value.extra["retry_after"] > 0
 
 
 def test_bad_reason_is_refused(member, author, room):
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         report(member, send(author, room), reason="because")
     assert refused.value.code == "bad_reason"
 
@@ -114,7 +115,7 @@ def test_members_can_never_act_or_read_the_queue(member, author, room):
         lambda: services.reach_out(actor_id=member.pk, item_id=item.pk),
     ]
     for call in calls:
-        with pytest.raises(room_services.NotAllowed):
+        with pytest.raises(NotAllowed):
             call()
     assert not AuditEntry.objects.exists()
     assert QueueItem.objects.get().state == ItemState.OPEN
@@ -130,7 +131,7 @@ def test_claim_then_another_facilitator_cannot_claim(
     assert item.state == ItemState.CLAIMED and item.claimed_by == facilitator
     assert item.acknowledged_at is not None
     second = make_member("OtherFacil", role="facilitator")
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         services.item_claim(actor_id=second.pk, item_id=item.pk)
     assert refused.value.code == "claimed"
 
@@ -171,7 +172,7 @@ def test_dismiss_tells_reporters_no_action(member, author, room, facilitator, mo
         services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk, reason="banter")
     assert QueueItem.objects.get().state == ItemState.DISMISSED
     assert [e["frame"]["outcome"] for m, e in sent if m == member.pk] == ["no_action"]
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk)
     assert refused.value.code == "closed"
 
@@ -180,7 +181,7 @@ def test_mute_is_enforced_on_the_next_send_and_expires(author, room, rooms, faci
     services.member_mute(
         actor_id=facilitator.pk, handle="LoudFinch", minutes=10, room_slug=room.slug
     )
-    with pytest.raises(room_services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(author, room)
     assert refused.value.code == "muted" and refused.value.extra["until"].endswith("Z")
     send(author, rooms["alcohol"])  # a room mute is for that room only
@@ -191,7 +192,7 @@ def test_mute_is_enforced_on_the_next_send_and_expires(author, room, rooms, faci
 def test_site_wide_mute(author, rooms, facilitator):
     services.member_mute(actor_id=facilitator.pk, handle="LoudFinch", minutes=10)
     for room in rooms.values():
-        with pytest.raises(room_services.Refused):
+        with pytest.raises(KindredError):
             send(author, room)
 
 
@@ -201,13 +202,13 @@ def test_ban_refuses_the_member_and_their_browser(author, room, facilitator):
     author.refresh_from_db()
     assert author.is_banned
     assert BannedDevice.objects.filter(token_hash="a" * 64).exists()
-    with pytest.raises(room_services.NotAllowed):
+    with pytest.raises(NotAllowed):
         send(author, room)
 
 
 def test_facilitators_cannot_act_on_facilitators(facilitator, make_member):
     make_member("OtherFacil", role="facilitator")
-    with pytest.raises(room_services.Refused):
+    with pytest.raises(KindredError):
         services.member_ban(actor_id=facilitator.pk, handle="OtherFacil")
 
 
@@ -220,7 +221,7 @@ def test_slow_mode_lock_and_pin(member, room, facilitator):
     services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=guidelines.id)
     welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert welcome.pinned.id == guidelines.id
-    with pytest.raises(room_services.Refused):
+    with pytest.raises(KindredError):
         services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=10**6)
 
 
@@ -361,7 +362,7 @@ def test_repeatedly_hitting_the_rate_limit_is_flagged(member, room, settings):
     settings.RATE_LIMIT_FLAG_AFTER = "3/10m"
     room_services.message_send(member_id=member.pk, room_slug=room.slug, body="one")
     for _ in range(5):
-        with pytest.raises(room_services.Refused):
+        with pytest.raises(KindredError):
             room_services.message_send(member_id=member.pk, room_slug=room.slug, body="again")
     items = QueueItem.objects.filter(kind=ItemKind.RATE_LIMIT)
     assert items.count() == 1 and items.get().subject == member

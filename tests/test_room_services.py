@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community.models import Member
+from core.errors import KindredError, NotAllowed, NotFound
 from rooms import services
 from rooms.models import Message, Room
 from tests.concurrency import race
@@ -61,7 +62,7 @@ def test_nonces_are_per_member(member, make_member, room):
     [("", "empty"), ("   \n\t ", "empty"), ("\u200b\u202e", "empty"), ("x" * 2001, "too_long")],
 )
 def test_bad_bodies_are_refused_and_nothing_is_stored(member, room, body, code):
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room, body)
     assert refused.value.code == code
     assert not Message.objects.exists()
@@ -75,7 +76,7 @@ def test_rate_limit_answers_with_retry_after(member, room, settings):
     settings.MESSAGE_RATE_LIMIT = "3/10s"
     for i in range(3):
         send(member, room, f"m{i}")
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room, "too many")
     assert refused.value.code == "rate_limited"
     assert 1 <= refused.value.extra["retry_after"] <= 10
@@ -94,12 +95,12 @@ def test_rate_limit_lets_a_member_send_again_once_the_window_has_passed(member, 
     send(member, room, "two")
     # The older of the two was sent 7 s ago: the wait is what is left of its window.
     Message.objects.filter(body="one").update(sent_at=timezone.now() - timedelta(seconds=7))
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room, "three")
     assert refused.value.code == "rate_limited" and refused.value.extra["retry_after"] == 3
     Message.objects.filter(body="one").update(sent_at=timezone.now() - timedelta(seconds=11))
     assert send(member, room, "three").message.id
-    with pytest.raises(services.Refused):
+    with pytest.raises(KindredError):
         send(member, room, "four")  # "two" and "three" fill the window again
 
 
@@ -119,7 +120,7 @@ def test_the_message_rate_limit_keeps_nothing_in_redis(member, room, settings):
     settings.MESSAGE_RATE_LIMIT = "3/10s"
     for n in range(3):
         send(member, room, f"message {n}")
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room, "one too many")
     assert refused.value.code == "rate_limited"
     assert kredis.enabled()
@@ -130,7 +131,7 @@ def test_slow_mode(member, facilitator, room):
     room.slow_mode_seconds = 30
     room.save()
     send(member, room, "first")
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room, "second")
     assert refused.value.code == "slow_mode" and refused.value.extra["retry_after"] <= 30
     send(facilitator, room, "facilitators are exempt")
@@ -140,7 +141,7 @@ def test_slow_mode(member, facilitator, room):
 def test_locked_room_refuses_members_not_facilitators(member, facilitator, room):
     room.is_locked = True
     room.save()
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room)
     assert refused.value.code == "locked"
     assert send(facilitator, room).message.id
@@ -149,7 +150,7 @@ def test_locked_room_refuses_members_not_facilitators(member, facilitator, room)
 def test_new_handles_wait_before_posting(member, room):
     room.members_only_after_minutes = 10
     room.save()
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(KindredError) as refused:
         send(member, room)
     assert refused.value.code == "not_allowed_yet"
     assert 1 <= refused.value.extra["retry_after"] <= 600
@@ -158,10 +159,10 @@ def test_new_handles_wait_before_posting(member, room):
 
 
 def test_unknown_room_and_banned_member(member, room):
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.message_send(member_id=member.pk, room_slug="nope", body="x")
     Member.objects.filter(pk=member.pk).update(is_banned=True)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         send(member, room)
 
 
@@ -180,7 +181,7 @@ def test_blocking_hides_history(member, make_member, room):
 
 def test_cannot_block_yourself_or_nobody(member):
     for handle in ("QuietOtter", "NoSuchPerson"):
-        with pytest.raises(services.Refused):
+        with pytest.raises(KindredError):
             services.member_block(member_id=member.pk, handle=handle)
 
 

@@ -1,0 +1,120 @@
+"""Kindred's one error type: a refusal with a stable code, words for people, and
+an HTTP status on its class (after Zulip's ``JsonableError``).
+
+Services raise it; views turn it into a JSON response with :func:`error_response`
+and sockets into an ``error`` frame with :func:`error_frame`, so a refusal reads
+the same over HTTP and WebSocket (docs/protocol.md, "error"). ``code`` is the
+contract; ``detail`` may change. Extra keyword arguments (``retry_after``,
+``limit``, ``chat``, ...) travel with it as fields of the frame or response.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import JsonResponse
+
+from core.protocol import CLOSE_FORBIDDEN, CLOSE_NO_SESSION, CLOSE_NOT_FOUND
+
+
+class KindredError(Exception):
+    """A refusal: 400 unless a subclass says otherwise.
+
+    The base class needs a ``code`` (``locked``, ``taken``, ...); subclasses
+    name theirs, and an instance may still choose a more precise one (a 403
+    ``banned`` is a :class:`NotAllowed`).
+    """
+
+    status: ClassVar[int] = 400
+    default_code: ClassVar[str] = ""
+    default_detail: ClassVar[str] = "That can't be done."
+    #: How a socket refused while connecting closes (docs/protocol.md, "Close codes").
+    close_code: ClassVar[int] = CLOSE_FORBIDDEN
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, **extra: Any):
+        self.code = code or self.default_code
+        if not self.code:
+            raise TypeError(f"{type(self).__name__} needs a code")
+        self.detail = detail or self.default_detail
+        self.extra = extra
+        super().__init__(self.detail)
+        #: A crisis card for the sender of a refused message (rooms.services.message_send).
+        self.crisis: dict[str, Any] | None = None
+
+
+class NoSession(KindredError):
+    status = 401
+    default_code = "no_session"
+    default_detail = "Join Kindred first: you have no member session."
+    close_code = CLOSE_NO_SESSION
+
+
+class NotFound(KindredError):
+    """Missing, or not one this member may see: one answer for both."""
+
+    status = 404
+    default_code = "not_found"
+    default_detail = "There is no such thing here."
+    close_code = CLOSE_NOT_FOUND
+
+
+class NotAllowed(KindredError):
+    status = 403
+    default_code = "not_allowed"
+    default_detail = "You can't join this conversation."
+
+
+class RateLimited(KindredError):
+    """Too many tries; ``retry_after`` (seconds), when known, says when to try again."""
+
+    status = 429
+    default_code = "rate_limited"
+    default_detail = "Too many tries just now; please wait a little."
+
+    def __init__(
+        self, detail: str | None = None, *, retry_after: int | None = None, **extra: Any
+    ) -> None:
+        if retry_after is not None:
+            extra["retry_after"] = retry_after
+        super().__init__(detail, **extra)
+
+
+class BadInput(KindredError):
+    """Malformed input: the code says which kind (``bad_json``, ``bad_field``, ...)."""
+
+    default_code = "bad_field"
+    default_detail = "That request is not valid."
+
+
+class BadFrame(BadInput):
+    """A socket frame that doesn't parse into one this socket accepts."""
+
+    default_code = "bad_frame"
+    default_detail = "That frame is not valid here."
+    #: The frame's own ``ref`` when that much of it was valid, to answer with.
+    ref: str | None = None
+
+
+class TooLarge(KindredError):
+    status = 413
+    default_code = "too_large"
+    default_detail = "The request body is too large."
+
+
+class Unavailable(KindredError):
+    """Storage or a helper was unreachable, or nothing could be done just now."""
+
+    status = 503
+    default_code = "unavailable"
+    default_detail = "We couldn't reach our storage just now. Please try again."
+
+
+def error_frame(error: KindredError) -> dict[str, Any]:
+    """The socket ``error`` frame for *error*."""
+    return {"type": "error", "code": error.code, "detail": error.detail, **error.extra}
+
+
+def error_response(error: KindredError) -> JsonResponse:
+    """The JSON answer for *error*, with its class's status."""
+    body = {"error": error.code, "detail": error.detail, **error.extra}
+    return JsonResponse(body, status=error.status)

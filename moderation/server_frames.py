@@ -1,0 +1,152 @@
+"""Schemas of the frames sent to facilitators (the moderation socket, crisis
+alerts) and to members by moderation (notices, crisis cards, reach-outs)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from core.server_frames import ServerFrame, Shape
+from rooms.server_frames import MessageShape, Resource
+
+
+class ItemMessage(Shape):
+    id: int
+    body: str
+    sent_at: str
+    removed: bool
+    held: bool
+
+
+class Note(Shape):
+    reason: str
+    note: str
+    at: str
+
+
+class Item(Shape):
+    id: int
+    kind: Literal["crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit"]
+    category: str
+    priority: int
+    weight: float | int
+    state: Literal["open", "claimed", "resolved", "dismissed"]
+    room: str | None
+    room_kind: Literal["topic", "direct"] | None
+    subject: str | None
+    message: ItemMessage | None
+    excerpt: str
+    reports: int
+    reasons: dict[str, int]
+    notes: list[Note]
+    claimed_by: str | None
+    resolution: str | None
+    created_at: str
+    acknowledged_at: str | None
+
+
+class Queue(ServerFrame):
+    type: Literal["queue"]
+    items: list[Item]
+
+
+class QueueItem(ServerFrame):
+    type: Literal["queue.item", "queue.update"]
+    item: Item
+
+
+class CrisisAlert(ServerFrame):
+    type: Literal["crisis.alert"]
+    item: int
+    category: str
+    room: str | None
+    room_kind: Literal["topic", "direct"] | None
+    handle: str | None
+    message: ItemMessage | None
+
+
+class Crisis(ServerFrame):
+    type: Literal["crisis"]
+    category: Literal["suicide", "self_harm", "overdose", "violence"]
+    message: str
+    resources: list[Resource]
+
+
+class Done(ServerFrame):
+    """The answer to a moderation action; which fields depends on the action."""
+
+    type: Literal["done"]
+    action: Literal[
+        "claim",
+        "dismiss",
+        "remove_message",
+        "release_message",
+        "warn",
+        "mute",
+        "kick",
+        "ban",
+        "slow_mode",
+        "lock",
+        "pin",
+    ]
+    item: int | None = None
+    message: int | None = None
+    member: str | None = None
+    until: str | None = None
+    room: str | None = None
+    seconds: int | None = None
+    locked: bool | None = None
+
+
+class ContextMessage(MessageShape):
+    removed: bool
+    reported: bool
+
+
+class Context(ServerFrame):
+    type: Literal["context"]
+    item: int
+    messages: list[ContextMessage]
+
+
+class AuditEntry(Shape):
+    id: int
+    at: str
+    actor: str
+    action: str
+    item: int | None
+    target: str | None
+    room: str | None
+    message: int | None
+    reason: str
+    details: dict[str, Any]
+
+
+class Audit(ServerFrame):
+    type: Literal["audit"]
+    entries: list[AuditEntry]
+
+
+class Notice(ServerFrame):
+    type: Literal["notice"]
+    kind: Literal["warning", "report_outcome"]
+    message: str
+    outcome: Literal["action", "no_action"] | None = None
+
+
+class ReportReceived(ServerFrame):
+    type: Literal["report.received"]
+    message: int
+
+
+class ChatOpened(ServerFrame):
+    """To the member a facilitator reaches out to (``from``, ``reason``,
+    ``message``), and the facilitator's own answer (``with``)."""
+
+    type: Literal["chat.opened"]
+    chat: int
+    from_: str | None = Field(None, alias="from")
+    reason: Literal["check_in"] | None = None
+    message: str | None = None
+    with_: str | None = Field(None, alias="with")

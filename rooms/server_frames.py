@@ -1,0 +1,171 @@
+"""Schemas of the frames the room and chat sockets send (docs/protocol.md,
+"Server → client"), and of the chat and drop-in frames sent to members."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from core.server_frames import ServerFrame, Shape
+
+
+class RoomShape(Shape):
+    slug: str
+    title: str
+    description: str
+    kind: Literal["topic", "direct"]
+    locked: bool
+    slow_mode_seconds: int
+
+
+class You(Shape):
+    handle: str
+    role: Literal["member", "supporter", "facilitator", "admin"]
+
+
+class MessageShape(Shape):
+    type: Literal["message"]
+    id: int
+    room: str
+    author: str
+    body: str
+    sent_at: str
+    nonce: str | None
+    held: Literal[True] | None = None
+
+
+class Message(MessageShape, ServerFrame):
+    """A message as rooms deliver it."""
+
+
+class Welcome(ServerFrame):
+    type: Literal["welcome"]
+    room: RoomShape
+    you: You
+    history: list[MessageShape]
+    pinned: MessageShape | None
+    online: list[str]
+    online_count: int
+    open_to_chat: list[str]
+
+
+class Ack(ServerFrame):
+    type: Literal["ack"]
+    nonce: str | None
+    id: int
+
+
+class Resumed(ServerFrame):
+    type: Literal["resumed"]
+    last_id: int
+    more: bool
+
+
+class History(ServerFrame):
+    type: Literal["history"]
+    messages: list[MessageShape]
+
+
+class Removed(ServerFrame):
+    type: Literal["removed"]
+    id: int
+
+
+class Room(ServerFrame):
+    type: Literal["room"]
+    room: RoomShape
+
+
+class Pinned(ServerFrame):
+    type: Literal["pinned"]
+    message: MessageShape | None
+
+
+class Status(ServerFrame):
+    type: Literal["status"]
+    on_duty: bool
+    invisible: bool
+    open_to_chat: bool
+
+
+# --- one-on-one chats ---------------------------------------------------------------
+
+
+class ChatRequest(ServerFrame):
+    type: Literal["chat.request"]
+    chat: int
+    # "from" and "with" are Python keywords: the fields go by their wire names.
+    from_: str = Field(alias="from")
+
+
+class ChatRequested(ServerFrame):
+    type: Literal["chat.requested"]
+    chat: int
+    to: str
+
+
+class ChatAccepted(ServerFrame):
+    type: Literal["chat.accepted"]
+    chat: int
+    by: str
+
+
+class ChatDeclined(ServerFrame):
+    type: Literal["chat.declined"]
+    chat: int
+
+
+class ChatClosed(ServerFrame):
+    type: Literal["chat.closed"]
+    chat: int
+    by: str | None
+
+
+# --- the drop-in line -----------------------------------------------------------------
+
+
+class DropInOffer(ServerFrame):
+    type: Literal["dropin.offer"]
+    request: int
+    waiting_since: str
+
+
+class DropInMatched(ServerFrame):
+    type: Literal["dropin.matched"]
+    request: int
+    chat: int
+    with_: str = Field(alias="with")
+
+
+class DropInWithdrawn(ServerFrame):
+    type: Literal["dropin.withdrawn"]
+    request: int
+
+
+class Resource(Shape):
+    name: str
+    hours: str | None
+    phone: str | None
+    text: str | None
+    url: str | None
+
+
+class DropInTimeout(ServerFrame):
+    type: Literal["dropin.timeout"]
+    request: int
+    message: str
+    room: str
+    resources: list[Resource]
+
+
+class DropInStatus(ServerFrame):
+    """The HTTP answer about the line (never sent on a socket)."""
+
+    type: Literal["dropin.status"]
+    status: Literal["waiting", "matched", "cancelled"]
+    request: int | None = None
+    place: int | None = None
+    estimate_seconds: int | None = None
+    chat: int | None = None
+    helpers_available: int | None = None
