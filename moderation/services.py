@@ -26,10 +26,10 @@ from moderation import queue
 from moderation.handoff import acknowledge
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
 from realtime import bus
+from rooms.access import check_member, check_room_access
 from rooms.chats import open_chat
 from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
-from rooms.services import check_member, check_room_access
 
 REPORT_REASONS = ("harassment", "spam", "unsafe", "contact_info", "other")
 

@@ -26,9 +26,9 @@ from core.errors import KindredError, NotAllowed, NotFound
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN
 from realtime import bus
+from rooms.access import check_chat_participant, check_member
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.selectors import blocked_ids
-from rooms.services import check_member
 
 UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
 
@@ -54,16 +54,6 @@ def expire_ignored() -> None:
     Chat.objects.filter(status=ChatStatus.REQUESTED, created_at__lt=cutoff).update(
         status=ChatStatus.EXPIRED, responded_at=timezone.now()
     )
-
-
-def check_chat_participant(*, member: Member, room: Room) -> Chat:
-    """The open chat behind *room* if *member* is in it; the same refusal otherwise."""
-    chat = Chat.objects.filter(room=room).first()
-    if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
-        raise NotAllowed()
-    if chat.status != ChatStatus.OPEN:
-        raise NotAllowed("This chat has ended.")
-    return chat
 
 
 def chat_room_slug(*, member_id: int, chat_id: int) -> str:

@@ -25,9 +25,9 @@ from core.frames import timestamp
 from crisis import card_for
 from realtime import bus
 from realtime.presence import get_store
+from rooms.access import check_member
 from rooms.chats import blocked_between, open_chat
 from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
-from rooms.services import check_member
 
 RECENT_WAITS = 20
 

@@ -20,10 +20,16 @@ from django.utils import timezone
 from community.handles import handle_key
 from community.models import Member
 from core import ratelimit
-from core.errors import KindredError, NotAllowed, NotFound, RateLimited
+from core.errors import KindredError, NotFound, RateLimited
 from realtime import bus
 from realtime.db import check_idle_connections
 from rooms import presence_glue
+from rooms.access import (
+    check_member,
+    check_member_found,
+    check_room_access,
+    check_room_found,
+)
 from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.policy import message_policy
@@ -36,33 +42,6 @@ logger = logging.getLogger("kindred.rooms")
 
 
 # --- checks ------------------------------------------------------------------
-
-
-def check_member(*, member_id: int) -> Member:
-    return _check_member_found(Member.objects.filter(pk=member_id, is_active=True).first())
-
-
-def _check_member_found(member: Member | None) -> Member:
-    if member is None:
-        raise NotAllowed("Your session has ended. Please join again.")
-    if member.is_banned:
-        raise NotAllowed("This handle has been banned.")
-    return member
-
-
-def check_room_access(*, member: Member, slug: str) -> Room:
-    """The room *member* may read, by slug. Same answer for missing and hidden rooms."""
-    return _check_room_found(member=member, room=Room.objects.filter(slug=slug).first())
-
-
-def _check_room_found(*, member: Member, room: Room | None) -> Room:
-    if room is None:
-        raise NotFound("There is no such room.")
-    if room.kind == RoomKind.DIRECT:
-        from rooms.chats import check_chat_participant
-
-        check_chat_participant(member=member, room=room)
-    return room
 
 
 def check_can_post(*, member: Member, room: Room) -> None:
@@ -157,8 +136,8 @@ def _check_sender(*, member_id: int, room_slug: str, nonce: str | None) -> tuple
     room, member = read_sender(
         member_id=member_id, room_slug=room_slug, nonce=nonce, rate=message_rate()
     )
-    member = _check_member_found(member)
-    return member, _check_room_found(member=member, room=room)
+    member = check_member_found(member)
+    return member, check_room_found(member=member, room=room)
 
 
 def message_send(

@@ -12,9 +12,9 @@ from typing import Any
 from community.models import Member, Role
 from core.errors import NotAllowed
 from realtime.presence import get_store
+from rooms.access import check_member
 from rooms.dropin import offer_waiting_to
 from rooms.presence_glue import publish_changes
-from rooms.services import check_member
 
 
 def _state(member: Member) -> dict[str, Any]:
