@@ -12,6 +12,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from community.handles import handle_key
+
 
 class Role(models.TextChoices):
     MEMBER = "member", "Member"
@@ -26,9 +28,7 @@ MODERATOR_ROLES = frozenset({Role.FACILITATOR, Role.ADMIN})
 
 class MemberManager(BaseUserManager):
     def create_user(self, handle: str, password: str | None = None, **fields) -> Member:
-        from community.handles import handle_key
-
-        member = self.model(handle=handle, handle_key=handle_key(handle), **fields)
+        member = self.model(handle=handle, **fields)
         if password:
             member.set_password(password)
         else:
@@ -41,8 +41,6 @@ class MemberManager(BaseUserManager):
         return self.create_user(handle, password, **fields)
 
     def get_by_natural_key(self, handle: str) -> Member:
-        from community.handles import handle_key
-
         return self.get(handle_key=handle_key(handle))
 
 
@@ -81,6 +79,15 @@ class Member(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.handle
+
+    def save(self, *args, **kwargs) -> None:
+        # The skeleton follows the handle on every save, whoever saves it (the
+        # admin site included), so look-alike checks never read a stale key.
+        self.handle_key = handle_key(self.handle)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "handle" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "handle_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_moderator(self) -> bool:
