@@ -44,6 +44,11 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ("handle",)
     readonly_fields = ("handle_key", "created_at", "last_login", *LIVE_MEMBER_FIELDS)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting here would skip what deleting one's handle does (rooms drop the
+        # messages live, queue items lose their words, sockets close).
+        return False
+
 
 @admin.register(BannedDevice)
 class BannedDeviceAdmin(admin.ModelAdmin):

@@ -87,6 +87,11 @@ def test_an_admin_cannot_ban_a_facilitator_and_is_told_why(make_member, admin_si
     assert not colleague.is_banned and not AuditEntry.objects.exists()
 
 
+def test_members_are_not_deleted_from_the_admin(member, admin_site):
+    page = admin_site.post(f"/admin/community/member/{member.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 403 and Member.objects.filter(pk=member.pk).exists()
+
+
 def test_the_ban_flag_is_read_only_and_a_ban_is_lifted_by_the_action(make_member, admin_site):
     target = make_member("LoudFinch")
     url = f"/admin/community/member/{target.pk}/change/"
