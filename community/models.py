@@ -28,7 +28,7 @@ MODERATOR_ROLES = frozenset({Role.FACILITATOR, Role.ADMIN})
 
 class MemberManager(BaseUserManager):
     def create_user(self, handle: str, password: str | None = None, **fields) -> Member:
-        member = self.model(handle=handle, handle_key=handle_key(handle), **fields)
+        member = self.model(handle=handle, **fields)
         if password:
             member.set_password(password)
         else:
@@ -79,6 +79,15 @@ class Member(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.handle
+
+    def save(self, *args, **kwargs) -> None:
+        # The skeleton follows the handle on every save, whoever saves it (the
+        # admin site included), so look-alike checks never read a stale key.
+        self.handle_key = handle_key(self.handle)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "handle" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "handle_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_moderator(self) -> bool:

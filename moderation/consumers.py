@@ -2,7 +2,8 @@
 
 On connect it sends the open queue; then ``queue.item`` / ``queue.update`` frames
 as items arrive or change. Actions are frames, answered by ``done`` or an
-``error``; the same service functions serve the dashboard's HTTP endpoints.
+``error``, dispatched through ``moderation.actions`` like the dashboard's HTTP
+endpoint and the admin.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import uuid
 from channels.db import database_sync_to_async
 
 from core.errors import KindredError
+from core.frames import ClientFrame
 from core.protocol import CLOSE_FORBIDDEN
+from moderation import actions, services
 from moderation import frames as f
-from moderation import services
 from moderation.queue import QUEUE_TOPIC
 from realtime.hub import get_hub
 from realtime.sockets import LiveConsumer, SocketClosed
@@ -58,69 +60,18 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
                 conn_id=self.conn_id, room_key=PRESENCE_KEY, room_id=0
             )
 
-    async def act(self, service, **kwargs) -> None:
-        await self.reply(service, actor_id=self.member_id, **kwargs)
-
-    async def frame_claim(self, frame: f.Claim) -> None:
-        await self.act(services.item_claim, item_id=frame.item)
-
-    async def frame_dismiss(self, frame: f.Dismiss) -> None:
-        await self.act(services.item_dismiss, item_id=frame.item, reason=frame.reason)
-
-    async def frame_remove_message(self, frame: f.RemoveMessage) -> None:
-        await self.act(
-            services.message_remove,
-            message_id=frame.message,
-            item_id=frame.item,
-            reason=frame.reason,
-        )
-
-    async def frame_release_message(self, frame: f.ReleaseMessage) -> None:
-        await self.act(services.message_release, message_id=frame.message, item_id=frame.item)
-
-    async def frame_warn(self, frame: f.Warn) -> None:
-        await self.act(
-            services.member_warn, handle=frame.handle, text=frame.text, item_id=frame.item
-        )
-
-    async def frame_mute(self, frame: f.Mute) -> None:
-        await self.act(
-            services.member_mute,
-            handle=frame.handle,
-            minutes=frame.minutes,
-            room_slug=frame.room,
-            reason=frame.reason,
-            item_id=frame.item,
-        )
-
-    async def frame_kick(self, frame: f.Kick) -> None:
-        await self.act(
-            services.member_kick,
-            handle=frame.handle,
-            room_slug=frame.room,
-            reason=frame.reason,
-            item_id=frame.item,
-        )
-
-    async def frame_ban(self, frame: f.Ban) -> None:
-        await self.act(
-            services.member_ban, handle=frame.handle, reason=frame.reason, item_id=frame.item
-        )
-
-    async def frame_slow_mode(self, frame: f.SlowMode) -> None:
-        await self.act(services.room_slow_mode, room_slug=frame.room, seconds=frame.seconds)
-
-    async def frame_lock(self, frame: f.Lock) -> None:
-        await self.act(services.room_lock, room_slug=frame.room, locked=frame.on)
-
-    async def frame_pin(self, frame: f.Pin) -> None:
-        await self.act(services.message_pin, room_slug=frame.room, message_id=frame.message)
+    async def frame_action(self, frame: ClientFrame) -> None:
+        """Every action frame: the table the HTTP endpoint and the admin use too."""
+        await self.reply(actions.action_perform, actor_id=self.member_id, frame=frame)
 
     async def frame_context(self, frame: f.Context) -> None:
-        await self.act(services.item_context, item_id=frame.item)
-
-    async def frame_reach_out(self, frame: f.ReachOut) -> None:
-        await self.act(services.reach_out, item_id=frame.item)
+        await self.reply(services.item_context, actor_id=self.member_id, item_id=frame.item)
 
     async def frame_audit(self, frame: f.Audit) -> None:
-        await self.act(services.audit_frame, limit=frame.limit)
+        await self.reply(services.audit_frame, actor_id=self.member_id, limit=frame.limit)
+
+
+# The socket finds a frame's handler by its type (``frame_<type>``); every action
+# has the same one, so the table alone says which frames are actions.
+for _name in actions.ACTIONS:
+    setattr(ModerationConsumer, f"frame_{_name}", ModerationConsumer.frame_action)

@@ -1,10 +1,17 @@
-"""Client frames of the facilitators' socket ``/ws/moderation/`` (docs/moderation.md)."""
+"""Client frames of the facilitators' socket ``/ws/moderation/`` (docs/moderation.md).
+
+Each action's frame class is its one description: the socket, the HTTP action
+endpoint and the admin all parse with it (``moderation.actions``), so a value
+is refused the same way wherever it comes from.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from django.conf import settings
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from core.frames import ClientFrame, Id
 from rooms.frames import MEMBER_FRAMES
@@ -12,6 +19,25 @@ from rooms.frames import MEMBER_FRAMES
 Handle = Annotated[str, Field(min_length=1, max_length=64)]
 Slug = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(max_length=500)]
+
+
+def _at_most(setting: str, unit: str) -> AfterValidator:
+    """A bound read from *setting* when a frame is checked (not at import), so the
+    setting, overridden or not, is the only place the limit lives."""
+
+    def check(value: int) -> int:
+        limit = getattr(settings, setting)
+        if value > limit:
+            raise PydanticCustomError(
+                "too_large", "at most {limit} {unit}", {"limit": limit, "unit": unit}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+MuteMinutes = Annotated[int, Field(ge=1), _at_most("MUTE_MAX_MINUTES", "minutes")]
+SlowModeSeconds = Annotated[int, Field(ge=0), _at_most("SLOW_MODE_MAX_SECONDS", "seconds")]
 
 
 class Claim(ClientFrame):
@@ -56,7 +82,7 @@ class Mute(ClientFrame):
     frame_type: ClassVar[str] = "mute"
     type: Literal["mute"]
     handle: Handle
-    minutes: Annotated[int, Field(ge=1, le=60 * 24 * 365)]
+    minutes: MuteMinutes
     room: Slug | None = None
     item: Id | None = None
     reason: Reason = ""
@@ -83,7 +109,7 @@ class SlowMode(ClientFrame):
     frame_type: ClassVar[str] = "slow_mode"
     type: Literal["slow_mode"]
     room: Slug
-    seconds: Annotated[int, Field(ge=0, le=86400)]
+    seconds: SlowModeSeconds
 
 
 class Lock(ClientFrame):

@@ -9,6 +9,9 @@ class RoomAdmin(admin.ModelAdmin):
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("title",)}
     exclude = ("pinned_message",)
+    # Changing these must reach the room's open sockets: moderation's admin
+    # (moderation/admin.py) changes them through the room actions.
+    readonly_fields = ("is_locked", "slow_mode_seconds")
 
     def get_queryset(self, request):
         # One-on-one chats are private: never listed or edited here.

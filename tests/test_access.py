@@ -21,7 +21,7 @@ from django.urls.exceptions import Resolver404
 
 from community.models import Member
 from moderation import services as moderation
-from moderation.views import ACTIONS
+from moderation.actions import ACTIONS
 from rooms import chats
 from rooms import services as room_services
 from rooms.models import Block, Chat, ChatStatus
@@ -171,8 +171,8 @@ def test_a_member_cannot_act_as_a_facilitator_over_http(member, make_member, fac
         "reason": "x",
         "text": "x",
     }
-    for name, (_service, _renames, fields) in ACTIONS.items():
-        accepted = {f.split(":")[0] for f in fields}
+    for name, action in ACTIONS.items():
+        accepted = set(action.frame.model_fields)
         response = post(
             client,
             f"/api/moderation/actions/{name}/",

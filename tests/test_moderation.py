@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from community.models import BannedDevice, Member
-from core.errors import KindredError, NotAllowed
+from core.errors import BadFrame, KindredError, NotAllowed
 from moderation import services
+from moderation.actions import action_parse
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
 from rooms import services as room_services
 from rooms.models import Message
@@ -221,8 +222,8 @@ def test_slow_mode_lock_and_pin(member, room, facilitator):
     services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=guidelines.id)
     welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert welcome.pinned.id == guidelines.id
-    with pytest.raises(KindredError):
-        services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=10**6)
+    with pytest.raises(BadFrame, match="seconds: at most 3600 seconds"):
+        action_parse(name="slow_mode", fields={"room": room.slug, "seconds": 3601})
 
 
 def test_context_is_five_before_and_after(member, author, room, facilitator, settings):
