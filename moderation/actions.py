@@ -16,7 +16,7 @@ from typing import Any
 from core.errors import BadFrame
 from core.frames import ClientFrame, FrameParser
 from moderation import frames as f
-from moderation import services
+from moderation import room_controls, services
 
 #: Frame field -> the service's keyword, where they differ (the same for every action).
 SERVICE_KEYWORDS = {"item": "item_id", "message": "message_id", "room": "room_slug", "on": "locked"}
@@ -29,7 +29,8 @@ class Action:
     service: Callable[..., dict[str, Any]]
 
     def call(self, actor_id: int, frame: ClientFrame) -> dict[str, Any]:
-        fields = frame.model_dump(exclude={"type"})
+        # type and ref are the protocol's, not the action's.
+        fields = frame.model_dump(exclude={"type", "ref"})
         return self.service(
             actor_id=actor_id, **{SERVICE_KEYWORDS.get(k, k): v for k, v in fields.items()}
         )
@@ -44,9 +45,9 @@ _ACTIONS = (
     Action(f.Mute, services.member_mute),
     Action(f.Kick, services.member_kick),
     Action(f.Ban, services.member_ban),
-    Action(f.SlowMode, services.room_slow_mode),
-    Action(f.Lock, services.room_lock),
-    Action(f.Pin, services.message_pin),
+    Action(f.SlowMode, room_controls.room_slow_mode),
+    Action(f.Lock, room_controls.room_lock),
+    Action(f.Pin, room_controls.message_pin),
     Action(f.ReachOut, services.reach_out),
 )
 

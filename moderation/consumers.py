@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from core.errors import KindredError
 from core.frames import ClientFrame
 from core.protocol import CLOSE_FORBIDDEN
-from moderation import actions, services
+from moderation import actions, checks, reading
 from moderation import frames as f
 from moderation.queue import QUEUE_TOPIC
 from realtime.hub import get_hub
@@ -29,8 +29,8 @@ PRESENCE_KEY = "mod:queue"
 
 
 def _connect(*, member_id: int, conn_id: str) -> list:
-    actor = services.check_moderator(member_id=member_id)
-    items = services.queue_snapshot(actor_id=member_id)
+    actor = checks.check_moderator(member_id=member_id)
+    items = reading.queue_snapshot(actor_id=member_id)
     presence_join(conn_id=conn_id, member=actor, room_key=PRESENCE_KEY, room_id=0)
     return items
 
@@ -65,10 +65,10 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
         await self.reply(actions.action_perform, actor_id=self.member_id, frame=frame)
 
     async def frame_context(self, frame: f.Context) -> None:
-        await self.reply(services.item_context, actor_id=self.member_id, item_id=frame.item)
+        await self.reply(reading.item_context, actor_id=self.member_id, item_id=frame.item)
 
     async def frame_audit(self, frame: f.Audit) -> None:
-        await self.reply(services.audit_frame, actor_id=self.member_id, limit=frame.limit)
+        await self.reply(reading.audit_frame, actor_id=self.member_id, limit=frame.limit)
 
 
 # The socket finds a frame's handler by its type (``frame_<type>``); every action

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from community.models import Role
 from core.errors import NotAllowed, NotFound
+from moderation.checks import audit, check_moderator, check_target
 from moderation.models import Mute
-from moderation.services import audit, check_moderator, check_target
 
 
 @transaction.atomic

@@ -16,121 +16,30 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from community.handles import handle_key
-from community.models import BannedDevice, Member
+from community.models import BannedDevice
 from core import ratelimit
-from core.errors import BadInput, KindredError, NotAllowed, NotFound, RateLimited
+from core.errors import BadInput, KindredError, NotFound, RateLimited
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
 from moderation import queue
+from moderation.checks import (
+    _close_item,
+    _item_for,
+    audit,
+    check_item,
+    check_moderated_message,
+    check_moderator,
+    check_target,
+)
 from moderation.handoff import acknowledge
-from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
+from moderation.models import ItemKind, ItemState, Mute, QueueItem, Report
 from realtime import bus
 from rooms.access import check_member, check_room_access
 from rooms.chats import open_chat
-from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room, RoomKind
-from rooms.selectors import message_data, room_data
+from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room
+from rooms.selectors import message_data
 
 REPORT_REASONS = ("harassment", "spam", "unsafe", "contact_info", "other")
-
-
-# --- checks ---------------------------------------------------------------------
-
-
-def check_moderator(*, member_id: int) -> Member:
-    member = check_member(member_id=member_id)
-    if not member.is_moderator:
-        raise NotAllowed("Only facilitators can do that.")
-    return member
-
-
-def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
-    item = QueueItem.objects.select_for_update().filter(pk=item_id).first()
-    if item is None:
-        raise NotFound("There is no such queue item.")
-    if open_only and item.state not in queue.OPEN_STATES:
-        raise KindredError("That item has already been handled.", code="closed")
-    return item
-
-
-def check_target(*, handle: str) -> Member:
-    target = Member.objects.filter(handle_key=handle_key(handle)).first()
-    if target is None:
-        raise NotFound("There is no member with that handle.")
-    if target.is_moderator:
-        raise NotAllowed("Facilitators can't act on other facilitators here.")
-    return target
-
-
-def check_moderated_message(*, message_id: int) -> Message:
-    """A message a facilitator may act on. In one-on-one chats, only reported ones."""
-    message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
-    if message is None:
-        raise NotFound("There is no such message.")
-    if (
-        message.room.kind == RoomKind.DIRECT
-        and not QueueItem.objects.filter(message=message).exists()
-    ):
-        raise NotFound("There is no such message.")
-    return message
-
-
-# --- shared steps ----------------------------------------------------------------
-
-
-def audit(
-    actor: Member,
-    action: str,
-    *,
-    item: QueueItem | None = None,
-    target: Member | None = None,
-    room: Room | None = None,
-    message_id: int | None = None,
-    reason: str = "",
-    **details: Any,
-) -> None:
-    AuditEntry.objects.create(
-        actor=actor,
-        actor_handle=actor.handle,
-        action=action,
-        item=item,
-        target_handle=target.handle if target else "",
-        room_slug=room.slug if room else "",
-        message_id=message_id,
-        reason=reason[:500],
-        details=details,
-    )
-
-
-def _close_item(
-    item: QueueItem | None, actor: Member, *, resolution: str, took_action: bool
-) -> None:
-    if item is None or item.state not in queue.OPEN_STATES:
-        return
-    now = timezone.now()
-    item.state = ItemState.RESOLVED if took_action else ItemState.DISMISSED
-    item.resolution = resolution
-    item.closed_at = now
-    if item.acknowledged_at is None:
-        item.acknowledged_at, item.acknowledged_by = now, actor
-    item.save()
-    outcome = "action" if took_action else "no_action"
-    reporters = list(item.reports.values_list("reporter_id", flat=True))
-    item.reports.update(outcome=outcome)
-    text = (
-        "A facilitator reviewed your report and took action. Thank you for looking out for others."
-        if took_action
-        else "A facilitator reviewed your report and decided no action was needed this time. "
-        "Thank you for speaking up."
-    )
-    for reporter_id in reporters:
-        frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
-        bus.publish_to_member_on_commit(reporter_id, frame)
-    queue.announce(item.pk, new=False)
-
-
-def _item_for(item_id: int | None) -> QueueItem | None:
-    return check_item(item_id=item_id) if item_id is not None else None
 
 
 # --- reports -----------------------------------------------------------------------
@@ -337,126 +246,6 @@ def member_ban(
     audit(actor, "ban", item=item, target=target, reason=reason)
     _close_item(item, actor, resolution="banned", took_action=True)
     return {"type": "done", "action": "ban", "member": target.handle}
-
-
-def _room_changed(room: Room) -> None:
-    frame = {"type": "room", "room": room_data(room).public()}
-    room_id = room.pk
-    bus.publish_room_on_commit(room_id, frame)
-
-
-@transaction.atomic
-def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
-    # *seconds* was bounded by the SlowMode frame every caller parses (moderation.actions).
-    room.slow_mode_seconds = seconds
-    room.save(update_fields=["slow_mode_seconds"])
-    audit(actor, "slow_mode", room=room, seconds=seconds)
-    _room_changed(room)
-    return {"type": "done", "action": "slow_mode", "room": room.slug, "seconds": seconds}
-
-
-@transaction.atomic
-def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
-    room.is_locked = locked
-    room.save(update_fields=["is_locked"])
-    audit(actor, "lock" if locked else "unlock", room=room)
-    _room_changed(room)
-    return {"type": "done", "action": "lock", "room": room.slug, "locked": locked}
-
-
-@transaction.atomic
-def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dict[str, Any]:
-    """Pin a message of a topic room (shown in every welcome), or unpin with None."""
-    actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
-    message = None
-    if message_id is not None:
-        message = (
-            Message.objects.select_related("author")
-            .filter(pk=message_id, room=room, removed_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            raise NotFound("There is no such message in this room.")
-    room.pinned_message = message
-    room.save(update_fields=["pinned_message"])
-    audit(actor, "pin" if message else "unpin", room=room, message_id=message_id)
-    frame = {
-        "type": "pinned",
-        "message": message_data(message, room_slug=room.slug, author=message.author.handle).frame()
-        if message
-        else None,
-    }
-    room_id = room.pk
-    bus.publish_room_on_commit(room_id, frame)
-    return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}
-
-
-# --- reading -----------------------------------------------------------------------------
-
-
-def queue_snapshot(*, actor_id: int) -> list[dict[str, Any]]:
-    check_moderator(member_id=actor_id)
-    return queue.open_items()
-
-
-def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
-    """The item's message with `MODERATION_CONTEXT` messages before and after it."""
-    check_moderator(member_id=actor_id)
-    item = QueueItem.objects.select_related("message__room").filter(pk=item_id).first()
-    if item is None:
-        raise NotFound("There is no such queue item.")
-    message = item.message
-    if message is None:
-        return {"type": "context", "item": item.pk, "messages": []}
-    around = settings.MODERATION_CONTEXT
-    base = Message.objects.filter(room_id=message.room_id).select_related("author")
-    before = list(base.filter(id__lt=message.pk).order_by("-id")[:around])[::-1]
-    after = list(base.filter(id__gt=message.pk).order_by("id")[:around])
-    slug = message.room.slug
-    rows = [
-        {
-            **message_data(m, room_slug=slug, author=m.author.handle).frame(),
-            "removed": m.removed_at is not None,
-            "reported": m.pk == message.pk,
-        }
-        for m in [*before, message, *after]
-    ]
-    return {"type": "context", "item": item.pk, "messages": rows}
-
-
-def audit_frame(*, actor_id: int, limit: int = 100) -> dict[str, Any]:
-    return {"type": "audit", "entries": audit_log(actor_id=actor_id, limit=limit)}
-
-
-def audit_log(*, actor_id: int, limit: int = 100) -> list[dict[str, Any]]:
-    check_moderator(member_id=actor_id)
-    entries = AuditEntry.objects.all()[: min(limit, 500)]
-    return [
-        {
-            "id": e.pk,
-            "at": timestamp(e.created_at),
-            "actor": e.actor_handle,
-            "action": e.action,
-            "item": e.item_id,
-            "target": e.target_handle or None,
-            "room": e.room_slug or None,
-            "message": e.message_id,
-            "reason": e.reason,
-            "details": e.details,
-        }
-        for e in entries
-    ]
 
 
 @transaction.atomic

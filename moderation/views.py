@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import NotFound, error_response
 from core.http import json_body, optional_str, required_int, required_str, service_response
-from moderation import services
+from moderation import checks, reading, services
 from moderation.actions import ACTIONS, action_parse, action_perform
 
 
@@ -28,17 +28,17 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: services.queue_snapshot(actor_id=me))
+    return service_response(request, lambda me: reading.queue_snapshot(actor_id=me))
 
 
 @require_GET
 def context(request: HttpRequest, item_id: int) -> HttpResponse:
-    return service_response(request, lambda me: services.item_context(actor_id=me, item_id=item_id))
+    return service_response(request, lambda me: reading.item_context(actor_id=me, item_id=item_id))
 
 
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: services.audit_log(actor_id=me))
+    return service_response(request, lambda me: reading.audit_log(actor_id=me))
 
 
 @require_POST
@@ -50,7 +50,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
 
     def call(me: int):
         # The role first: a member learns nothing about the fields either.
-        services.check_moderator(member_id=me)
+        checks.check_moderator(member_id=me)
         frame = action_parse(name=name, fields=json_body(request))
         return action_perform(actor_id=me, frame=frame)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from community.models import BannedDevice, Member
 from core.errors import BadFrame, KindredError, NotAllowed
-from moderation import services
+from moderation import reading, room_controls, services
 from moderation.actions import action_parse
 from moderation.models import AuditEntry, ItemKind, ItemState, Mute, QueueItem, Report
 from rooms import services as room_services
@@ -98,7 +98,7 @@ def test_members_can_never_act_or_read_the_queue(member, author, room):
     report(member, message)
     item = QueueItem.objects.get()
     calls = [
-        lambda: services.queue_snapshot(actor_id=member.pk),
+        lambda: reading.queue_snapshot(actor_id=member.pk),
         lambda: services.item_claim(actor_id=member.pk, item_id=item.pk),
         lambda: services.item_dismiss(actor_id=member.pk, item_id=item.pk),
         lambda: services.message_remove(actor_id=member.pk, message_id=message.id),
@@ -106,13 +106,13 @@ def test_members_can_never_act_or_read_the_queue(member, author, room):
         lambda: services.member_mute(actor_id=member.pk, handle="LoudFinch", minutes=5),
         lambda: services.member_kick(actor_id=member.pk, handle="LoudFinch", room_slug=room.slug),
         lambda: services.member_ban(actor_id=member.pk, handle="LoudFinch"),
-        lambda: services.room_slow_mode(actor_id=member.pk, room_slug=room.slug, seconds=5),
-        lambda: services.room_lock(actor_id=member.pk, room_slug=room.slug, locked=True),
-        lambda: services.message_pin(
+        lambda: room_controls.room_slow_mode(actor_id=member.pk, room_slug=room.slug, seconds=5),
+        lambda: room_controls.room_lock(actor_id=member.pk, room_slug=room.slug, locked=True),
+        lambda: room_controls.message_pin(
             actor_id=member.pk, room_slug=room.slug, message_id=message.id
         ),
-        lambda: services.item_context(actor_id=member.pk, item_id=item.pk),
-        lambda: services.audit_log(actor_id=member.pk),
+        lambda: reading.item_context(actor_id=member.pk, item_id=item.pk),
+        lambda: reading.audit_log(actor_id=member.pk),
         lambda: services.reach_out(actor_id=member.pk, item_id=item.pk),
     ]
     for call in calls:
@@ -214,12 +214,14 @@ def test_facilitators_cannot_act_on_facilitators(facilitator, make_member):
 
 
 def test_slow_mode_lock_and_pin(member, room, facilitator):
-    services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=30)
-    services.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=True)
+    room_controls.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=30)
+    room_controls.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=True)
     room.refresh_from_db()
     assert room.slow_mode_seconds == 30 and room.is_locked
     guidelines = send(facilitator, room, "Be kind. Share your own story.")
-    services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=guidelines.id)
+    room_controls.message_pin(
+        actor_id=facilitator.pk, room_slug=room.slug, message_id=guidelines.id
+    )
     welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert welcome.pinned.id == guidelines.id
     with pytest.raises(BadFrame, match="seconds: at most 3600 seconds"):
@@ -231,7 +233,7 @@ def test_context_is_five_before_and_after(member, author, room, facilitator, set
     messages = [send(author, room, f"m{i}") for i in range(15)]
     report(member, messages[7])
     item = QueueItem.objects.get()
-    context = services.item_context(actor_id=facilitator.pk, item_id=item.pk)
+    context = reading.item_context(actor_id=facilitator.pk, item_id=item.pk)
     assert [m["id"] for m in context["messages"]] == [m.id for m in messages[2:13]]
     assert [m["reported"] for m in context["messages"]].index(True) == 5
 
@@ -244,12 +246,12 @@ def test_audit_log_is_complete_and_append_only(member, author, room, facilitator
     services.member_warn(actor_id=facilitator.pk, handle="LoudFinch", text="Please be kind.")
     services.member_mute(actor_id=facilitator.pk, handle="LoudFinch", minutes=5)
     services.member_kick(actor_id=facilitator.pk, handle="LoudFinch", room_slug=room.slug)
-    services.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=5)
-    services.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=False)
-    services.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=message.id)
+    room_controls.room_slow_mode(actor_id=facilitator.pk, room_slug=room.slug, seconds=5)
+    room_controls.room_lock(actor_id=facilitator.pk, room_slug=room.slug, locked=False)
+    room_controls.message_pin(actor_id=facilitator.pk, room_slug=room.slug, message_id=message.id)
     services.message_remove(actor_id=facilitator.pk, message_id=message.id, item_id=item.pk)
     services.member_ban(actor_id=facilitator.pk, handle="LoudFinch")
-    actions = [e["action"] for e in services.audit_log(actor_id=facilitator.pk)]
+    actions = [e["action"] for e in reading.audit_log(actor_id=facilitator.pk)]
     assert actions == [
         "ban",
         "remove_message",
@@ -375,7 +377,7 @@ def test_queue_order_is_priority_then_age(member, author, room, facilitator, set
     room_services.message_send(
         member_id=author.pk, room_slug=room.slug, body="I want to kill myself"
     )
-    items = services.queue_snapshot(actor_id=facilitator.pk)
+    items = reading.queue_snapshot(actor_id=facilitator.pk)
     assert [i["kind"] for i in items] == ["crisis", "report"]
 
 

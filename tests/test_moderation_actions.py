@@ -125,5 +125,5 @@ def test_every_action_frame_field_is_a_keyword_of_its_service():
 
     for name, action in ACTIONS.items():
         keywords = set(inspect.signature(action.service).parameters) - {"actor_id"}
-        fields = {SERVICE_KEYWORDS.get(f, f) for f in action.frame.model_fields} - {"type"}
+        fields = {SERVICE_KEYWORDS.get(f, f) for f in action.frame.model_fields} - {"type", "ref"}
         assert fields == keywords, name

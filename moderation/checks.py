@@ -1,0 +1,111 @@
+"""What every moderation action does first and last: check the actor, the item,
+the target and the message (the same ``not_allowed``/``not_found`` whatever a
+member asks about), then write the audit entry and close the item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from community.handles import handle_key
+from community.models import Member
+from core.errors import KindredError, NotAllowed, NotFound
+from moderation import queue
+from moderation.models import AuditEntry, ItemState, QueueItem
+from realtime import bus
+from rooms.access import check_member
+from rooms.models import Message, Room, RoomKind
+
+
+def check_moderator(*, member_id: int) -> Member:
+    member = check_member(member_id=member_id)
+    if not member.is_moderator:
+        raise NotAllowed("Only facilitators can do that.")
+    return member
+
+
+def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
+    item = QueueItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("There is no such queue item.")
+    if open_only and item.state not in queue.OPEN_STATES:
+        raise KindredError("That item has already been handled.", code="closed")
+    return item
+
+
+def check_target(*, handle: str) -> Member:
+    target = Member.objects.filter(handle_key=handle_key(handle)).first()
+    if target is None:
+        raise NotFound("There is no member with that handle.")
+    if target.is_moderator:
+        raise NotAllowed("Facilitators can't act on other facilitators here.")
+    return target
+
+
+def check_moderated_message(*, message_id: int) -> Message:
+    """A message a facilitator may act on. In one-on-one chats, only reported ones."""
+    message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
+    if message is None:
+        raise NotFound("There is no such message.")
+    if (
+        message.room.kind == RoomKind.DIRECT
+        and not QueueItem.objects.filter(message=message).exists()
+    ):
+        raise NotFound("There is no such message.")
+    return message
+
+
+def audit(
+    actor: Member,
+    action: str,
+    *,
+    item: QueueItem | None = None,
+    target: Member | None = None,
+    room: Room | None = None,
+    message_id: int | None = None,
+    reason: str = "",
+    **details: Any,
+) -> None:
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_handle=actor.handle,
+        action=action,
+        item=item,
+        target_handle=target.handle if target else "",
+        room_slug=room.slug if room else "",
+        message_id=message_id,
+        reason=reason[:500],
+        details=details,
+    )
+
+
+def _close_item(
+    item: QueueItem | None, actor: Member, *, resolution: str, took_action: bool
+) -> None:
+    if item is None or item.state not in queue.OPEN_STATES:
+        return
+    now = timezone.now()
+    item.state = ItemState.RESOLVED if took_action else ItemState.DISMISSED
+    item.resolution = resolution
+    item.closed_at = now
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by = now, actor
+    item.save()
+    outcome = "action" if took_action else "no_action"
+    reporters = list(item.reports.values_list("reporter_id", flat=True))
+    item.reports.update(outcome=outcome)
+    text = (
+        "A facilitator reviewed your report and took action. Thank you for looking out for others."
+        if took_action
+        else "A facilitator reviewed your report and decided no action was needed this time. "
+        "Thank you for speaking up."
+    )
+    for reporter_id in reporters:
+        frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
+        bus.publish_to_member_on_commit(reporter_id, frame)
+    queue.announce(item.pk, new=False)
+
+
+def _item_for(item_id: int | None) -> QueueItem | None:
+    return check_item(item_id=item_id) if item_id is not None else None
