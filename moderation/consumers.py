@@ -51,7 +51,8 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
             self.hub.unregister(self)
             raise SocketClosed(CLOSE_FORBIDDEN) from None
         self.presence_key = PRESENCE_KEY
-        await self.send_json({"type": "queue", "items": items})
+        # "refs": this server echoes request ids (docs/protocol.md, "Request ids").
+        await self.send_json({"type": "queue", "items": items, "refs": True})
         await self.go_live()
 
     async def on_disconnect(self) -> None:

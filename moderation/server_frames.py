@@ -49,6 +49,8 @@ class Item(Shape):
 class Queue(ServerFrame):
     type: Literal["queue"]
     items: list[Item]
+    #: On the socket's first frame: this server echoes request ids.
+    refs: Literal[True] | None = None
 
 
 class QueueItem(ServerFrame):

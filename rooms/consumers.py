@@ -155,6 +155,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             "history": [],
             "pinned": welcome.pinned.frame() if welcome.pinned else None,
             **welcome.presence,
+            # This server echoes request ids (docs/protocol.md, "Request ids").
+            "refs": True,
         }
         room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
         frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)

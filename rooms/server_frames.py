@@ -48,6 +48,7 @@ class Welcome(ServerFrame):
     online: list[str]
     online_count: int
     open_to_chat: list[str]
+    refs: Literal[True]
 
 
 class Ack(ServerFrame):

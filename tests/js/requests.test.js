@@ -37,6 +37,23 @@ test("with refs, a frame without a ref is news, even if it looks like an answer"
   assert.equal(pending.size, 1);
 });
 
+test("with refs, what comes with an answer is news: the crisis card before the ack", () => {
+  const pending = new PendingRequests();
+  pending.refs = true;
+  const sent = pending.track(entry({ type: "message", body: "help", nonce: "n1" }));
+  assert.equal(pending.takeAnswer({ type: "crisis", category: "suicide", ref: sent.ref }), null);
+  assert.equal(pending.takeAnswer({ type: "message", id: 7, ref: sent.ref }), null);
+  assert.equal(pending.takeAnswer({ type: "ack", id: 7, nonce: "n1", ref: sent.ref }).frame.nonce, "n1");
+});
+
+test("with refs, a resume page's messages are news and `resumed` answers it", () => {
+  const pending = new PendingRequests();
+  pending.refs = true;
+  const sent = pending.track(entry({ type: "resume", after: 3 }));
+  assert.equal(pending.takeAnswer({ type: "message", id: 4, ref: sent.ref }), null);
+  assert.equal(pending.takeAnswer({ type: "resumed", ref: sent.ref }).frame.type, "resume");
+});
+
 test("with refs, an unknown ref answers nothing", () => {
   const pending = new PendingRequests();
   pending.refs = true;

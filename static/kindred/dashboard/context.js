@@ -34,7 +34,6 @@ async function overHttp(frame) {
   } else if (type === "duty") {
     result = await postJSON("/api/presence/me/", { on_duty: fields.on });
   } else {
-    if (type === "warn" && fields.text === undefined) fields.text = "";
     result = await postJSON(`/api/moderation/actions/${type}/`, fields);
   }
   if (result.ok) return result.data;

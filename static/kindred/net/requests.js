@@ -4,6 +4,9 @@
 // moderation socket's `queue`) copies a frame's `ref` into the frame that answers it,
 // and only there: answers are matched by ref, nothing else is an answer. An older
 // server gets no ref (it would refuse the unknown field) and is matched the old way:
+// (With refs, what comes *with* an answer carries its ref too — the crisis card before
+// an ack, the messages of a resume page — so a request whose answer has one fixed type
+// is answered only by that type; the rest is news.)
 // it answers a socket's frames in order, one answer each, so an answer goes to the
 // oldest request it can answer, and an error to the oldest request of all.
 
@@ -17,6 +20,12 @@ const ANSWER_TYPES = {
   resume: "resumed",
   ping: "pong",
 };
+
+/** Whether *frame* can be the answer to *sent* by its type (when the answer has one). */
+function answerTypeFits(sent, frame) {
+  const expected = ANSWER_TYPES[sent.type];
+  return !expected || expected === frame.type;
+}
 
 /**
  * Without refs: whether server *frame* answers *sent*, a frame this socket sent. Some
@@ -82,7 +91,10 @@ export class PendingRequests {
 
   /** The entry *frame* answers (taken off the table), or null when it is news. */
   takeAnswer(frame) {
-    if (this.refs) return typeof frame.ref === "string" ? this._take((e) => e.ref === frame.ref) : null;
+    if (this.refs) {
+      if (typeof frame.ref !== "string") return null;
+      return this._take((e) => e.ref === frame.ref && answerTypeFits(e.frame, frame));
+    }
     const me = this.me();
     return this._take((e) => answersWithoutRef(e.frame, frame, me));
   }
