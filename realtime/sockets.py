@@ -158,10 +158,14 @@ class LiveConsumer(AsyncConsumer):
         # carries its ref (docs/protocol.md, "Request ids"); the hub's
         # deliveries never go through send_json, so broadcasts never do.
         self.ref = frame.ref
+        self._answering = True
         try:
             await self.handle_frame(frame)
         finally:
             self.ref = None
+            self._answering = False
+        if self._close_after is not None:
+            await self.close(self._close_after)
 
     async def handle_frame(self, frame: ClientFrame) -> None:
         handler = getattr(self, "frame_" + frame.type.replace(".", "_"))
@@ -340,11 +344,20 @@ class LiveConsumer(AsyncConsumer):
             await self.hub_frame(encode(event["frame"]))
 
     async def hub_close(self, code: int) -> None:
+        # A close the frame being handled set off (leaving a chat closes its
+        # sockets) waits for that frame's answer, so the client learns what
+        # happened to its request before the socket goes.
+        if self._answering:
+            self._close_after = code
+            return
         await self.close(code)
 
     blocked: frozenset[int] = frozenset()
     #: The ref of the client frame being handled (None: none, or between frames).
     ref: str | None = None
+    #: A frame is being handled; a hub close waits for its answer (_close_after).
+    _answering: bool = False
+    _close_after: int | None = None
     _out: transport.DirectWriter | None = None
 
 

@@ -97,3 +97,23 @@ async def test_moderation_socket_answers_carry_the_ref(make_member, facilitator,
     await assert_bad_refs_refused(wf, {"type": "audit"})
     for ws in (wf, wm):
         await ws.disconnect()
+
+
+@pytest.fixture
+def in_process_bus(settings):
+    # The bus's in-process path delivers a close to the hub before the service's
+    # answer reaches the socket, which makes the ordering below deterministic.
+    settings.REDIS_URL = ""
+
+
+async def test_leaving_a_chat_is_answered_before_its_socket_closes(
+    in_process_bus, make_member, rooms, hub
+):
+    a, b = await make(make_member, "LeaveWren", "LeaveElk")
+    chat = await opened_async(a, b)
+    wa, _ = await connect(f"/ws/chats/{chat.pk}/", a)
+    await wa.send_json_to({"type": "chat.leave", "ref": "bye"})
+    answer = await wa.receive_json_from(timeout=5)
+    assert (answer["type"], answer["ref"]) == ("chat.closed", "bye")
+    closing = await wa.receive_output(timeout=5)
+    assert (closing["type"], closing["code"]) == ("websocket.close", 4403)
