@@ -19,12 +19,17 @@ def _room_changed(room: Room) -> None:
     bus.publish_room_on_commit(room_id, frame)
 
 
+def _topic_room(slug: str) -> Room:
+    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
+    if room is None:
+        raise NotFound("There is no such room.")
+    return room
+
+
 @transaction.atomic
 def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
+    room = _topic_room(room_slug)
     # *seconds* was bounded by the SlowMode frame every caller parses (moderation.actions).
     room.slow_mode_seconds = seconds
     room.save(update_fields=["slow_mode_seconds"])
@@ -36,9 +41,7 @@ def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, 
 @transaction.atomic
 def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
+    room = _topic_room(room_slug)
     room.is_locked = locked
     room.save(update_fields=["is_locked"])
     audit(actor, "lock" if locked else "unlock", room=room)
@@ -50,9 +53,7 @@ def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
 def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dict[str, Any]:
     """Pin a message of a topic room (shown in every welcome), or unpin with None."""
     actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
+    room = _topic_room(room_slug)
     message = None
     if message_id is not None:
         message = (

@@ -24,26 +24,6 @@ def chat_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-def chat_accept(request: HttpRequest, chat_id: int) -> HttpResponse:
-    return service_response(request, lambda me: chats.chat_accept(member_id=me, chat_id=chat_id))
-
-
-@require_POST
-def chat_decline(request: HttpRequest, chat_id: int) -> HttpResponse:
-    return service_response(request, lambda me: chats.chat_decline(member_id=me, chat_id=chat_id))
-
-
-@require_POST
-def chat_leave(request: HttpRequest, chat_id: int) -> HttpResponse:
-    return service_response(request, lambda me: chats.chat_leave(member_id=me, chat_id=chat_id))
-
-
-@require_POST
-def chat_block(request: HttpRequest, chat_id: int) -> HttpResponse:
-    return service_response(request, lambda me: chats.chat_block(member_id=me, chat_id=chat_id))
-
-
 @require_http_methods(["GET", "POST", "DELETE"])
 def dropin_line(request: HttpRequest) -> HttpResponse:
     """POST: join the line ("talk to someone now"). GET: your place. DELETE: leave it."""
@@ -64,3 +44,20 @@ def dropin_accept(request: HttpRequest, request_id: int) -> HttpResponse:
 def dropin_waiting(request: HttpRequest) -> HttpResponse:
     """For facilitators and supporters: who is waiting, and for how long."""
     return service_response(request, lambda me: dropin.dropin_line(member_id=me))
+
+
+def _chat_answer(service):
+    """``POST /api/chats/<id>/<answer>/``: *service* for the signed-in member."""
+
+    @require_POST
+    def view(request: HttpRequest, chat_id: int) -> HttpResponse:
+        return service_response(request, lambda me: service(member_id=me, chat_id=chat_id))
+
+    view.__name__ = view.__qualname__ = service.__name__
+    return view
+
+
+chat_accept = _chat_answer(chats.chat_accept)
+chat_decline = _chat_answer(chats.chat_decline)
+chat_leave = _chat_answer(chats.chat_leave)
+chat_block = _chat_answer(chats.chat_block)
