@@ -1,8 +1,31 @@
 """The rooms app's routes: pages, rooms, blocks, chats and the drop-in line."""
 
-from django.urls import path
+from django.urls import include, path
 
 from rooms import chat_views, pages, views
+
+chat_api = [
+    path("accept/", chat_views.chat_accept, name="api-chat-accept"),
+    path("decline/", chat_views.chat_decline, name="api-chat-decline"),
+    path("leave/", chat_views.chat_leave, name="api-chat-leave"),
+    path("block/", chat_views.chat_block, name="api-chat-block"),
+]
+dropin_api = [
+    path("", chat_views.dropin_line, name="api-dropin"),
+    path("line/", chat_views.dropin_waiting, name="api-dropin-line"),
+    path("<int:request_id>/accept/", chat_views.dropin_accept, name="api-dropin-accept"),
+]
+api = [
+    path("presence/", pages.presence, name="api-presence"),
+    path("presence/me/", views.my_status, name="api-my-status"),
+    path("rooms/", views.room_list, name="api-rooms"),
+    path("rooms/<slug:slug>/messages/", views.room_messages, name="api-room-messages"),
+    path("blocks/", views.block, name="api-block"),
+    path("blocks/remove/", views.unblock, name="api-unblock"),
+    path("chats/", chat_views.chat_list, name="api-chats"),
+    path("chats/<int:chat_id>/", include(chat_api)),
+    path("dropin/", include(dropin_api)),
+]
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -10,18 +33,5 @@ urlpatterns = [
     path("chats/", pages.chats, name="chats"),
     path("chats/<int:chat_id>/", pages.chat, name="chat"),
     path("dropin/", pages.dropin, name="dropin"),
-    path("api/presence/", pages.presence, name="api-presence"),
-    path("api/presence/me/", views.my_status, name="api-my-status"),
-    path("api/rooms/", views.room_list, name="api-rooms"),
-    path("api/rooms/<slug:slug>/messages/", views.room_messages, name="api-room-messages"),
-    path("api/blocks/", views.block, name="api-block"),
-    path("api/blocks/remove/", views.unblock, name="api-unblock"),
-    path("api/chats/", chat_views.chat_list, name="api-chats"),
-    path("api/chats/<int:chat_id>/accept/", chat_views.chat_accept, name="api-chat-accept"),
-    path("api/chats/<int:chat_id>/decline/", chat_views.chat_decline, name="api-chat-decline"),
-    path("api/chats/<int:chat_id>/leave/", chat_views.chat_leave, name="api-chat-leave"),
-    path("api/chats/<int:chat_id>/block/", chat_views.chat_block, name="api-chat-block"),
-    path("api/dropin/", chat_views.dropin_line, name="api-dropin"),
-    path("api/dropin/line/", chat_views.dropin_waiting, name="api-dropin-line"),
-    path("api/dropin/<int:request_id>/accept/", chat_views.dropin_accept, name="api-dropin-accept"),
+    path("api/", include(api)),
 ]
