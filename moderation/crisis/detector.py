@@ -59,11 +59,17 @@ class Verdict:
 
     ``phrase`` is the matched text in its *normalised* form (lower case,
     de-obfuscated), which is what a facilitator needs to see why it fired.
+    ``stage`` says which stage decided: ``"lexicon"`` (a rule matched),
+    ``"model"`` (the learned classifier) or None (not flagged). ``reason`` is
+    a short human-readable explanation: the rule id and matched phrase, or the
+    model's score and the n-grams that weighed most.
     """
 
     category: str | None = None
     phrase: str | None = None
     rule_id: str | None = None
+    stage: str | None = None
+    reason: str | None = None
 
     @property
     def flagged(self) -> bool:
@@ -73,12 +79,100 @@ class Verdict:
 CLEAR = Verdict()
 
 
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """What stage 1 found: the verdict, plus the best match a cue cancelled.
+
+    ``cancelled`` (a would-be verdict, with the cue in its ``reason``) lets the
+    full detector know that the message *does* talk about the topic, but in
+    the past, negated or reported, so a weak stage-2 score should not fire.
+    """
+
+    verdict: Verdict
+    cancelled: Verdict | None = None
+
+
+# Clause boundaries for the cues: sentence punctuation, and words that turn a
+# sentence round ("i used to want to die but now i'm ok").
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;]+(?: |$)|(?<!\w)(?:but|pero|though|although|however|anyway|aunque|sin embargo)(?!\w)"
+)
+# Run-together words ("iwanttodie", "gonnakillmyself"): long tokens are also
+# searched without word-edge anchors.
+_RUN_TOGETHER = re.compile(r"(?<![\w'])[a-z']{10,}")
+
+
+class _Cues:
+    """Decides whether a rule match is cancelled by negation, past time or
+    reported speech around it (cue lists come from the lexicon file)."""
+
+    def __init__(self, cues) -> None:
+        def joined(kind: str) -> str | None:
+            sources = [c.source for c in cues.get(kind, [])]
+            return "|".join(f"(?:{s})" for s in sources) if sources else None
+
+        negation, filler = joined("negation"), joined("filler")
+        self.negation = None
+        if negation:
+            gap = rf"(?: (?:{filler})){{0,4}}" if filler else ""
+            self.negation = re.compile(rf"(?<![\w'])(?:{negation}){gap} ?\Z")
+        self.past = self._compile(joined("past"))
+        self.present = self._compile(joined("present"))
+        self.past_verb = self._compile(joined("past_verb"))
+        self.reported = self._compile(joined("reported"))
+        self.entries = cues
+
+    @staticmethod
+    def _compile(source: str | None) -> re.Pattern[str] | None:
+        return re.compile(rf"(?<![\w'])(?:{source})(?![\w'])") if source else None
+
+    def cancelling(self, text: str, start: int, end: int) -> str | None:
+        """The cue (kind and matched words) that cancels ``text[start:end]``."""
+        clause_start, clause_end = 0, len(text)
+        for b in _CLAUSE_BREAK.finditer(text):
+            if b.end() <= start:
+                clause_start = b.end()
+            elif b.start() >= end:
+                clause_end = b.start()
+                break
+        prefix = text[max(clause_start, start - 80) : start]
+        if self.negation is not None and (n := self.negation.search(prefix)):
+            return f"negation ({n.group().strip()})"
+        if self.reported is not None and (r := self.reported.search(text, clause_start, start)):
+            return f"reported speech ({r.group()})"
+        if text.count('"', 0, start) % 2 == 1 and '"' in text[end:]:
+            return "quoted"
+        if self.past is None:
+            return None
+        for p in self.past.finditer(text, clause_start, clause_end):
+            if p.end() <= start:
+                present = self.present and self.present.search(text, p.end(), end)
+            elif p.start() >= end:
+                if not (self.past_verb and self.past_verb.search(text, start, end)):
+                    continue
+                present = self.present and self.present.search(text, start, p.start())
+            else:  # the marker is part of the match ("used to want to die")
+                present = self.present and self.present.search(text, start, end)
+            if not present:
+                return f"past ({p.group()})"
+        return None
+
+
 class Lexicon:
     """A validated, compiled lexicon. Build with :func:`load_lexicon`."""
 
     def __init__(self, data: dict, *, path: Path | None = None) -> None:
         self.path = path
-        self.version, self.rules, self.exclusions, self._prefilter = build_lexicon_parts(data)
+        (
+            self.version,
+            self.rules,
+            self.exclusions,
+            self._prefilter,
+            self.speller,
+            cues,
+        ) = build_lexicon_parts(data)
+        self._cues = _Cues(cues)
+        self._loose: dict[int, re.Pattern[str]] = {}
         self._all_rules = list(range(len(self.rules)))
         self._check_examples()
 
@@ -106,8 +200,9 @@ class Lexicon:
                 return True
         return False
 
-    def _first_match(self, rule: CompiledRule, text: str) -> re.Match[str] | None:
-        """The first match of ``rule`` in ``text`` that no exclusion covers."""
+    def _first_match(self, rule: CompiledRule, text: str, cancelled: list):
+        """The first match of ``rule`` in ``text`` that no exclusion or cue
+        covers. A match cancelled by a cue is noted in ``cancelled``."""
         pos = 0
         spans = None  # exclusions are only looked for once a rule has matched
         search = rule.regex.search
@@ -115,13 +210,42 @@ class Lexicon:
             if spans is None:
                 spans = self._excluded_spans(text)
             if not self._is_excluded(m.start(), m.end(), rule.category, spans):
-                return m
+                cue = self._cues.cancelling(text, m.start(), m.end())
+                if cue is None:
+                    return m
+                cancelled.append((rule, m.group(), cue))
             # Step one character on rather than past the match, so an excluded
             # match cannot hide a real one that overlaps it.
             pos = m.start() + 1
         return None
 
-    def _best_in(self, text: str) -> Verdict | None:
+    def _loose_regex(self, index: int) -> re.Pattern[str]:
+        regex = self._loose.get(index)
+        if regex is None:
+            regex = self._loose[index] = re.compile(self.rules[index].source)
+        return regex
+
+    def _run_together(self, text: str, cancelled: list):
+        """Matches inside long run-together tokens ("iwanttodie")."""
+        for token in _RUN_TOGETHER.finditer(text):
+            word = token.group()
+            candidates = (
+                self._all_rules
+                if self._prefilter is None
+                else self._prefilter.candidate_rules(word)
+            )
+            for index in candidates:
+                m = self._loose_regex(index).search(word)
+                if m is None:
+                    continue
+                rule = self.rules[index]
+                cue = self._cues.cancelling(text, token.start(), token.end())
+                if cue is None:
+                    yield rule, token.start(), m.group()
+                else:
+                    cancelled.append((rule, m.group(), cue))
+
+    def _best_in(self, text: str, cancelled: list) -> Verdict | None:
         """The most urgent non-excluded match in one normalised variant."""
         if self._prefilter is None:
             candidates = self._all_rules
@@ -135,7 +259,7 @@ class Lexicon:
             rule = self.rules[index]
             if best_key is not None and _RANK[rule.category] > best_key[0]:
                 continue  # cannot beat what we already have
-            m = self._first_match(rule, text)
+            m = self._first_match(rule, text, cancelled)
             if m is None:
                 continue
             # Most urgent category first, then earliest in the message, then
@@ -143,21 +267,47 @@ class Lexicon:
             key = (_RANK[rule.category], m.start(), index)
             if best_key is None or key < best_key:
                 best_key = key
-                best = Verdict(rule.category, m.group(), rule.id)
+                best = _lexicon_verdict(rule, m.group())
+        if best is None and _RUN_TOGETHER.search(text):
+            for rule, start, phrase in self._run_together(text, cancelled):
+                key = (_RANK[rule.category], start, 0)
+                if best_key is None or key < best_key:
+                    best_key = key
+                    best = _lexicon_verdict(rule, phrase)
         return best
 
-    def scan(self, text: str) -> Verdict:
-        """Scan one message with this lexicon."""
+    def examine(self, text: str) -> Examination:
+        """Scan one message; also report the best match a cue cancelled."""
         if not text:
-            return CLEAR
+            return _CLEAR_EXAMINATION
         best: Verdict | None = None
+        cancelled: list = []
+        speller = self.speller
         for variant in variants(text):
-            found = self._best_in(variant)
+            if speller is not None:
+                variant = speller.correct(variant)
+            found = self._best_in(variant, cancelled)
             if found is not None and (best is None or _RANK[found.category] < _RANK[best.category]):
                 best = found
                 if _RANK[best.category] == 0:
                     break
-        return best or CLEAR
+        if best is not None or not cancelled:
+            return Examination(best or CLEAR)
+        rule, phrase, cue = min(cancelled, key=lambda c: _RANK[c[0].category])
+        return Examination(
+            CLEAR,
+            Verdict(
+                rule.category,
+                phrase,
+                rule.id,
+                "lexicon",
+                f"{rule.id}: {phrase!r}, cancelled by {cue}",
+            ),
+        )
+
+    def scan(self, text: str) -> Verdict:
+        """Scan one message with this lexicon."""
+        return self.examine(text).verdict
 
     # -- self-test ----------------------------------------------------------------
 
@@ -177,14 +327,34 @@ class Lexicon:
                     raise LexiconError(
                         f"exclusion {exclusion.id!r}: its example {example!r} does not match"
                     )
+        for kind, entries in self._cues.entries.items():
+            for cue in entries:
+                regex = re.compile(rf"(?<![\w'])(?:{cue.source})(?![\w'])")
+                for example in cue.examples:
+                    if not any(regex.search(v) for v in variants(example)):
+                        raise LexiconError(
+                            f"cue {cue.id!r} ({kind}): its example {example!r} does not match"
+                        )
 
     def _rule_catches(self, rule: CompiledRule, example: str) -> bool:
         for variant in variants(example):
+            if self.speller is not None:
+                variant = self.speller.correct(variant)
             spans = self._excluded_spans(variant)
             for m in rule.regex.finditer(variant):
-                if not self._is_excluded(m.start(), m.end(), rule.category, spans):
+                if (
+                    not self._is_excluded(m.start(), m.end(), rule.category, spans)
+                    and self._cues.cancelling(variant, m.start(), m.end()) is None
+                ):
                     return True
         return False
+
+
+def _lexicon_verdict(rule: CompiledRule, phrase: str) -> Verdict:
+    return Verdict(rule.category, phrase, rule.id, "lexicon", f"{rule.id}: {phrase!r}")
+
+
+_CLEAR_EXAMINATION = Examination(CLEAR)
 
 
 # --- loading and caching ---------------------------------------------------------

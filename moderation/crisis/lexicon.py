@@ -25,10 +25,14 @@ from pathlib import Path
 from re import _constants as sre  # private, but stable across 3.11-3.13
 from re import _parser as sre_parse
 
+from .spelling import build_speller
+
 __all__ = [
     "CATEGORIES",
+    "CUE_KINDS",
     "PRIORITY",
     "CompiledRule",
+    "Cue",
     "LexiconError",
     "Prefilter",
     "build_lexicon_parts",
@@ -345,7 +349,20 @@ def _examples_of(entry: dict, owner: str) -> tuple[str, ...]:
 
 _RULE_FIELDS = {"id", "category", "patterns", "pattern", "examples", "note"}
 _EXCLUSION_FIELDS = {"id", "categories", "patterns", "pattern", "examples", "note"}
-_TOP_FIELDS = {"version", "description", "definitions", "rules", "exclusions"}
+_TOP_FIELDS = {"version", "description", "definitions", "rules", "exclusions", "spelling", "cues"}
+
+# Cue kinds (see docs/safety.md, "Cues that cancel a match"):
+#   negation  - a negator right before the match ("i'm not suicidal");
+#   filler    - words allowed between a negator and the match ("never really want to");
+#   past      - a time marker that puts the clause in the past ("years ago", "used to");
+#   present   - a marker that brings it back to now ("again", "tonight") and
+#               overrides ``past`` when it sits between the past marker and the match;
+#   past_verb - what makes a matched phrase itself past tense, so a past marker
+#               *after* it also counts ("i tried to kill myself years ago");
+#   reported  - reported or quoted speech before the match in its clause
+#               ("my counselor asked if i ever want to die", "the song goes").
+CUE_KINDS = ("negation", "filler", "past", "present", "past_verb", "reported")
+_CUE_FIELDS = {"id", "kind", "patterns", "pattern", "examples", "note"}
 
 
 def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
@@ -426,9 +443,11 @@ def read_lexicon_file(path: Path) -> dict:
 def build_lexicon_parts(data: dict):
     """Validate parsed lexicon JSON.
 
-    Returns (version, rules, exclusions, prefilter); ``prefilter`` is None if
-    some rule has no usable literal to key on (then every rule runs on every
-    message: correct, only slower).
+    Returns (version, rules, exclusions, prefilter, speller, cues);
+    ``prefilter`` is None if some rule has no usable literal to key on (then
+    every rule runs on every message: correct, only slower); ``speller`` is
+    None without a ``"spelling"`` section; ``cues`` maps each cue kind to its
+    entries (empty lists without a ``"cues"`` section).
     """
     unknown = set(data) - _TOP_FIELDS
     if unknown:
@@ -461,7 +480,62 @@ def build_lexicon_parts(data: dict):
         _compile_entry(e, i, "exclusion", definitions, seen) for i, e in enumerate(raw_exclusions)
     ]
 
-    return version, rules, exclusions, build_prefilter(rules)
+    try:
+        speller = build_speller(data.get("spelling"))
+    except ValueError as exc:
+        raise LexiconError(str(exc)) from exc
+    cues = _build_cues(data.get("cues", []), definitions, seen)
+
+    return version, rules, exclusions, build_prefilter(rules), speller, cues
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue entry: its regex (unanchored alternatives) and examples."""
+
+    id: str
+    kind: str
+    source: str
+    examples: tuple[str, ...]
+
+
+def _build_cues(raw, definitions, seen: set[str]) -> dict[str, list[Cue]]:
+    if not isinstance(raw, list):
+        raise LexiconError("lexicon: 'cues' must be a list")
+    out: dict[str, list[Cue]] = {kind: [] for kind in CUE_KINDS}
+    for index, entry in enumerate(raw):
+        where = f"cue #{index + 1}"
+        if not isinstance(entry, dict):
+            raise LexiconError(f"{where}: must be an object")
+        cue_id = entry.get("id")
+        if not isinstance(cue_id, str) or not _ID.fullmatch(cue_id):
+            raise LexiconError(f"{where}: missing or malformed 'id'")
+        owner = f"cue {cue_id!r}"
+        unknown = set(entry) - _CUE_FIELDS
+        if unknown:
+            raise LexiconError(f"{owner}: unknown field(s) {', '.join(sorted(unknown))}")
+        if cue_id in seen:
+            raise LexiconError(f"{owner}: duplicated id")
+        seen.add(cue_id)
+        kind = entry.get("kind")
+        if kind not in CUE_KINDS:
+            raise LexiconError(
+                f"{owner}: unknown kind {kind!r} (expected one of {', '.join(CUE_KINDS)})"
+            )
+        sources = []
+        for pattern in _patterns_of(entry, owner):
+            source = _optional_spaces(_expand(pattern, definitions, owner))
+            _check_parsed(source, owner)
+            sources.append(source)
+        out[kind].append(
+            Cue(
+                id=cue_id,
+                kind=kind,
+                source="|".join(f"(?:{s})" for s in sources),
+                examples=_examples_of(entry, owner),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
