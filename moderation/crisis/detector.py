@@ -207,6 +207,8 @@ class Lexicon:
         spans = None  # exclusions are only looked for once a rule has matched
         search = rule.regex.search
         while (m := search(text, pos)) is not None:
+            if rule.requires is not None and rule.requires.search(text) is None:
+                return None  # the context the rule needs is not in the message
             if spans is None:
                 spans = self._excluded_spans(text)
             if not self._is_excluded(m.start(), m.end(), rule.category, spans):
@@ -239,6 +241,8 @@ class Lexicon:
                 if m is None:
                     continue
                 rule = self.rules[index]
+                if rule.requires is not None and rule.requires.search(text) is None:
+                    continue
                 cue = self._cues.cancelling(text, token.start(), token.end())
                 if cue is None:
                     yield rule, token.start(), m.group()
@@ -340,6 +344,8 @@ class Lexicon:
         for variant in variants(example):
             if self.speller is not None:
                 variant = self.speller.correct(variant)
+            if rule.requires is not None and rule.requires.search(variant) is None:
+                continue
             spans = self._excluded_spans(variant)
             for m in rule.regex.finditer(variant):
                 if (

@@ -62,6 +62,8 @@ class CompiledRule:
     regex: re.Pattern[str]  # anchored, compiled on its own (validation, examples)
     categories: frozenset[str] | None  # exclusions only: which categories it suppresses
     examples: tuple[str, ...]
+    # rules only: context that must also appear somewhere in the message
+    requires: re.Pattern[str] | None = None
 
 
 # --- pattern preparation ------------------------------------------------------
@@ -347,7 +349,7 @@ def _examples_of(entry: dict, owner: str) -> tuple[str, ...]:
     return tuple(examples)
 
 
-_RULE_FIELDS = {"id", "category", "patterns", "pattern", "examples", "note"}
+_RULE_FIELDS = {"id", "category", "patterns", "pattern", "examples", "note", "requires"}
 _EXCLUSION_FIELDS = {"id", "categories", "patterns", "pattern", "examples", "note"}
 _TOP_FIELDS = {"version", "description", "definitions", "rules", "exclusions", "spelling", "cues"}
 
@@ -414,6 +416,21 @@ def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
         regex = re.compile(_anchor(source))
     except re.error as exc:  # pragma: no cover - each part parsed above
         raise LexiconError(f"{owner}: invalid regular expression: {exc}") from exc
+    requires = None
+    if kind == "rule" and "requires" in entry:
+        raw_requires = entry["requires"]
+        if (
+            not isinstance(raw_requires, list)
+            or not raw_requires
+            or not all(isinstance(p, str) and p.strip() for p in raw_requires)
+        ):
+            raise LexiconError(f"{owner}: 'requires' must be a non-empty list of patterns")
+        parts = []
+        for pattern in raw_requires:
+            part = _optional_spaces(_expand(pattern, definitions, owner))
+            _check_parsed(part, owner)
+            parts.append(part)
+        requires = re.compile(_anchor("|".join(f"(?:{p})" for p in parts)))
     return CompiledRule(
         id=rule_id,
         category=category,
@@ -421,6 +438,7 @@ def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
         regex=regex,
         categories=categories,
         examples=_examples_of(entry, owner),
+        requires=requires,
     )
 
 
