@@ -229,6 +229,7 @@ class Lexicon:
 
     def _run_together(self, text: str, cancelled: list):
         """Matches inside long run-together tokens ("iwanttodie")."""
+        spans = None
         for token in _RUN_TOGETHER.finditer(text):
             word = token.group()
             candidates = (
@@ -242,6 +243,10 @@ class Lexicon:
                     continue
                 rule = self.rules[index]
                 if rule.requires is not None and rule.requires.search(text) is None:
+                    continue
+                if spans is None:
+                    spans = self._excluded_spans(text)
+                if self._is_excluded(token.start(), token.end(), rule.category, spans):
                     continue
                 cue = self._cues.cancelling(text, token.start(), token.end())
                 if cue is None:

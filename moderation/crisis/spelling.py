@@ -12,7 +12,9 @@ into crisis words ("will" never becomes "kill"):
 * 4+ letters: two neighbouring letters swapped, a letter doubled, a double
   letter undoubled ("kil" -> "kill", "myslef" -> "myself");
 * 5+ letters: one letter dropped or one letter added ("sucide", "tonigth");
-* 7+ letters: one letter replaced ("overdise").
+* 8+ letters: one letter replaced ("overdise").
+
+The first letter is never dropped, added before or replaced.
 
 A generated form is never used when it is itself one of the vocabulary words,
 is listed under ``"keep"`` (real words that happen to be one edit away, such as
@@ -49,14 +51,16 @@ def _edits(word: str) -> set[str]:
             out.add(word[: i + 1] + word[i] + word[i + 1 :])  # doubled
             if i + 1 < n and word[i] == word[i + 1]:
                 out.add(word[:i] + word[i + 1 :])  # undoubled
+    # The first letter is kept: people rarely get it wrong, and changing it
+    # reaches other words too easily ("sending" is "ending" plus a letter).
     if n >= 5:
-        for i in range(n):
+        for i in range(1, n):
             out.add(word[:i] + word[i + 1 :])  # dropped
-        for i in range(n + 1):
+        for i in range(1, n + 1):
             for ch in _LETTERS:
                 out.add(word[:i] + ch + word[i:])  # added
-    if n >= 7:
-        for i in range(n):
+    if n >= 8:
+        for i in range(1, n):
             for ch in _LETTERS:
                 if ch != word[i]:
                     out.add(word[:i] + ch + word[i + 1 :])  # replaced
