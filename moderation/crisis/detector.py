@@ -81,11 +81,12 @@ CLEAR = Verdict()
 
 @dataclass(frozen=True, slots=True)
 class Examination:
-    """What stage 1 found: the verdict, plus the best match a cue cancelled.
+    """What stage 1 found: the verdict, plus the best match it cancelled.
 
-    ``cancelled`` (a would-be verdict, with the cue in its ``reason``) lets the
-    full detector know that the message *does* talk about the topic, but in
-    the past, negated or reported, so a weak stage-2 score should not fire.
+    ``cancelled`` (a would-be verdict, with the cue or exclusion in its
+    ``reason``) lets the full detector know that the message *does* use the
+    topic's words, but in the past, negated, reported or as an idiom, so a
+    middling stage-2 score should not fire.
     """
 
     verdict: Verdict
@@ -186,19 +187,20 @@ class Lexicon:
 
     # -- matching ---------------------------------------------------------------
 
-    def _excluded_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None]]:
+    def _excluded_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None, str]]:
         spans = []
         for exclusion in self.exclusions:
             for m in exclusion.regex.finditer(text):
-                spans.append((m.start(), m.end(), exclusion.categories))
+                spans.append((m.start(), m.end(), exclusion.categories, exclusion.id))
         return spans
 
     @staticmethod
-    def _is_excluded(start, end, category, spans) -> bool:
-        for s, e, categories in spans:
+    def _is_excluded(start, end, category, spans) -> str | None:
+        """The id of an exclusion covering ``start:end`` for ``category``."""
+        for s, e, categories, exclusion_id in spans:
             if s < end and e > start and (categories is None or category in categories):
-                return True
-        return False
+                return exclusion_id
+        return None
 
     def _first_match(self, rule: CompiledRule, text: str, cancelled: list):
         """The first match of ``rule`` in ``text`` that no exclusion or cue
@@ -211,11 +213,16 @@ class Lexicon:
                 return None  # the context the rule needs is not in the message
             if spans is None:
                 spans = self._excluded_spans(text)
-            if not self._is_excluded(m.start(), m.end(), rule.category, spans):
+            excluded = self._is_excluded(m.start(), m.end(), rule.category, spans)
+            if excluded is None:
                 cue = self._cues.cancelling(text, m.start(), m.end())
                 if cue is None:
                     return m
                 cancelled.append((rule, m.group(), cue))
+            else:
+                # An idiom or prevention talk: also a reason for stage 2 to
+                # ask for more ("cut myself shaving").
+                cancelled.append((rule, m.group(), f"exclusion {excluded}"))
             # Step one character on rather than past the match, so an excluded
             # match cannot hide a real one that overlaps it.
             pos = m.start() + 1
@@ -246,7 +253,7 @@ class Lexicon:
                     continue
                 if spans is None:
                     spans = self._excluded_spans(text)
-                if self._is_excluded(token.start(), token.end(), rule.category, spans):
+                if self._is_excluded(token.start(), token.end(), rule.category, spans) is not None:
                     continue
                 cue = self._cues.cancelling(text, token.start(), token.end())
                 if cue is None:
@@ -354,7 +361,7 @@ class Lexicon:
             spans = self._excluded_spans(variant)
             for m in rule.regex.finditer(variant):
                 if (
-                    not self._is_excluded(m.start(), m.end(), rule.category, spans)
+                    self._is_excluded(m.start(), m.end(), rule.category, spans) is None
                     and self._cues.cancelling(variant, m.start(), m.end()) is None
                 ):
                     return True

@@ -22,6 +22,7 @@ apart.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 
@@ -40,17 +41,12 @@ def feature_strings(text: str) -> list[str]:
     """The distinct features of ``text``, in a stable order."""
     norm = " " + normalize(text[: MAX_CHARS * 2])[:MAX_CHARS] + " "
     low, high = NGRAM_RANGE
-    seen: dict[str, None] = {}
     size = len(norm)
-    for n in range(low, high + 1):
-        for i in range(size - n + 1):
-            seen["c" + norm[i : i + n]] = None
+    grams = ["c" + norm[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1)]
     words = _WORD.findall(norm)
-    for i, word in enumerate(words):
-        seen["w " + word] = None
-        if i:
-            seen["b " + words[i - 1] + " " + word] = None
-    return list(seen)
+    grams += ["w " + word for word in words]
+    grams += ["b " + a + " " + b for a, b in itertools.pairwise(words)]
+    return list(dict.fromkeys(grams))
 
 
 def extract(text: str, bits: int) -> tuple[list[int], list[str]]:
@@ -58,4 +54,4 @@ def extract(text: str, bits: int) -> tuple[list[int], list[str]]:
     mask = (1 << bits) - 1
     features = feature_strings(text)
     crc = zlib.crc32
-    return [crc(f.encode("utf-8")) & mask for f in features], features
+    return [crc(f.encode()) & mask for f in features], features

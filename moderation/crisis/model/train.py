@@ -4,16 +4,18 @@
 needs; the server reads the exported weights without it.
 
 Reads ``moderation/crisis/data/corpus/*.jsonl``, keeps only the training part
-of the fixed split (:func:`moderation.crisis.corpus.split`), fits a
+of the fixed split (:func:`moderation.crisis.corpus.split`), adds the
+project's own corpus (``tests/crisis/corpus.py``), fits a
 multinomial logistic regression on hashed character n-grams
 (:mod:`moderation.crisis.features`), quantises the weights to one signed byte
 each, and writes ``moderation/crisis/data/model.kcm``. The same corpus gives a
 byte-identical file: the solver is deterministic and nothing random is used.
 
-The decision threshold and the veto threshold (used when stage 1 saw a
-cancel cue) are chosen by 5-fold cross-validation inside the training part:
-the lowest thresholds whose cross-validated false-positive rate for the full
-detector stays within ``--max-fpr``.
+The decision threshold is chosen by 5-fold cross-validation inside the
+training part: the lowest threshold at which the full detector's
+cross-validated false-positive rate stays within ``--max-fpr`` (0.05, the
+target on unseen text). The veto threshold, used when stage 1 saw the topic
+but a cue cancelled it, is halfway from there to 1.
 """
 
 from __future__ import annotations
@@ -30,23 +32,51 @@ from ..features import NGRAM_RANGE, extract
 from . import CLASSES, DEFAULT_MODEL_PATH, MAGIC, Model
 
 BITS = 18
-C = 20.0
+C = 100.0
 
 
-def _matrix(rows, bits):
+def _buckets(rows, bits):
+    return [sorted(set(extract(row["text"], bits)[0])) for row in rows]
+
+
+def _idf(buckets, bits):
+    """Inverse document frequency per bucket (smoothed, as in TF-IDF)."""
+    import numpy as np
+
+    df = np.zeros(1 << bits)
+    for idx in buckets:
+        df[idx] += 1
+    return np.log((1 + len(buckets)) / (1 + df)) + 1
+
+
+def _matrix(buckets, bits, idf):
+    """Rows x buckets: a present feature is worth its IDF, scaled by
+    1/sqrt(number of features). Because the IDF is folded into the exported
+    weights, inference only needs sum(weights[buckets]) / sqrt(n)."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
-    for row in rows:
-        idx = sorted(set(extract(row["text"], bits)[0]))
-        value = 1.0 / math.sqrt(len(idx)) if idx else 0.0
+    for idx in buckets:
+        scale = 1.0 / math.sqrt(len(idx)) if idx else 0.0
         indices.extend(idx)
-        data.extend([value] * len(idx))
+        data.extend((idf[idx] * scale).tolist())
         indptr.append(len(indices))
     return csr_matrix(
-        (np.array(data), np.array(indices), np.array(indptr)), shape=(len(rows), 1 << bits)
+        (np.array(data), np.array(indices), np.array(indptr)), shape=(len(buckets), 1 << bits)
     )
+
+
+def project_corpus() -> list[dict]:
+    """The project's own labelled messages (tests/crisis/corpus.py), written
+    for the lexicon: short everyday idioms ("cut my hair", "see you all
+    tomorrow") that the JSONL corpus lacks, and which a model trained without
+    them flags."""
+    from tests.crisis.corpus import CRISIS, SAFE
+
+    rows = [{"text": t, "crisis": True, "category": c, "source": "project"} for t, c in CRISIS]
+    rows += [{"text": t, "crisis": False, "category": None, "source": "project"} for t in SAFE]
+    return rows
 
 
 def _labels(rows):
@@ -57,9 +87,11 @@ def fit(rows, bits=BITS, c=C):
     """Fitted float weights (classes x buckets) and biases."""
     from sklearn.linear_model import LogisticRegression
 
+    buckets = _buckets(rows, bits)
+    idf = _idf(buckets, bits)
     clf = LogisticRegression(C=c, max_iter=3000, tol=1e-6)
-    clf.fit(_matrix(rows, bits), _labels(rows))
-    return clf.coef_, clf.intercept_
+    clf.fit(_matrix(buckets, bits, idf), _labels(rows))
+    return clf.coef_ * idf, clf.intercept_
 
 
 def quantise(coef, intercept, bits, threshold=0.5, veto=0.9, extra=None) -> bytes:
@@ -106,8 +138,8 @@ def _cross_validated(rows, bits, c, folds=5):
 
 
 def choose_thresholds(rows, scores, exams, max_fpr):
-    """Lowest thresholds keeping the full detector's CV false-positive rate
-    within ``max_fpr``; then the veto threshold for cue-cancelled messages."""
+    """Lowest threshold keeping the full detector's CV false-positive rate
+    within ``max_fpr``, and the veto threshold for cue-cancelled messages."""
     negatives = [i for i, r in enumerate(rows) if not r["crisis"]]
     lexicon_fp = sum(1 for i in negatives if exams[i].verdict.flagged)
 
@@ -122,9 +154,8 @@ def choose_thresholds(rows, scores, exams, max_fpr):
         return fp / len(negatives)
 
     grid = [x / 100 for x in range(20, 100)]
-    threshold = next((t for t in grid if fpr(t, 1.01) <= max_fpr), 0.99)
-    veto = next((v for v in grid if v >= threshold and fpr(threshold, v) <= max_fpr), 0.99)
-    return threshold, veto
+    threshold = next((t for t in grid if fpr(t, (1 + t) / 2) <= max_fpr), 0.99)
+    return threshold, round((1 + threshold) / 2, 4)
 
 
 def main(argv=None) -> int:
@@ -133,11 +164,18 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--bits", type=int, default=BITS)
     parser.add_argument("-C", type=float, default=C)
-    parser.add_argument("--max-fpr", type=float, default=0.03)
+    parser.add_argument("--max-fpr", type=float, default=0.05)
+    parser.add_argument(
+        "--no-project-corpus",
+        action="store_true",
+        help="train on the JSONL corpus only, without tests/crisis/corpus.py",
+    )
     args = parser.parse_args(argv)
 
     rows = load_corpus(args.corpus)
     train, heldout = split(rows)
+    if not args.no_project_corpus:
+        train += project_corpus()
     scores, exams = _cross_validated(train, args.bits, args.C)
     threshold, veto = choose_thresholds(train, scores, exams, args.max_fpr)
     digest = hashlib.sha256()
