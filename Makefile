@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-js lint lint-js format bench install install-dev migrate clean
+.PHONY: run test test-js lint lint-js format bench install install-dev migrate clean crisis-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test: install-dev test-js
 
 bench: install-dev
 	DEBUG=$${DEBUG-0} SECRET_KEY=$${SECRET_KEY-bench-only-secret-key} SECURE_COOKIES=0 $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Retrain the stage-2 crisis model from crisis/data/corpus (training
+# part only); deterministic, writes crisis/data/model.kcm.
+crisis-model: install-dev
+	$(BIN)/pip install --quiet -e '.[crisis-model]'
+	$(BIN)/python -m crisis.model.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules

@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    python bench/crisis_eval.py BATCH.jsonl [BATCH.jsonl ...] [--stage lexicon|full]
+    python bench/crisis_eval.py BATCH.jsonl [BATCH.jsonl ...] [--stage lexicon|model|full]
+    python bench/crisis_eval.py --split heldout [--stage ...]   # the corpus's held-out part
 
 Each line of a batch is ``{"text", "crisis", "category", "style", "lang"}``
 (the format of ``crisis/data/corpus/``). The script never prints a
@@ -12,8 +13,11 @@ category, per style and per language, and how often a caught message got the
 right category.
 
 ``--stage lexicon`` measures the phrase lexicon alone (``scan``); ``--stage
-full`` (the default) measures whatever the message path runs, which is the
-lexicon alone until a second stage exists.
+model`` the learned classifier alone; ``--stage full`` (the default) measures
+what the message path runs, ``detect`` (lexicon, then model).
+
+``--split heldout`` (or ``train``) measures that part of the training corpus
+in ``crisis/data/corpus`` (see ``crisis.corpus``).
 """
 
 from __future__ import annotations
@@ -36,8 +40,12 @@ def _detector(stage: str) -> Callable[[str], str | None]:
     django.setup()
     import crisis as crisis
 
-    if stage == "full" and hasattr(crisis, "detect"):
+    if stage == "full":
         return lambda text: crisis.detect(text).category
+    if stage == "model":
+        from crisis.full import model_verdict
+
+        return lambda text: model_verdict(text).category
     return lambda text: crisis.scan(text).category
 
 
@@ -97,19 +105,27 @@ def _report(title: str, rows: list[dict], found: list[str | None]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("batches", nargs="+", type=Path)
-    parser.add_argument("--stage", choices=("lexicon", "full"), default="full")
+    parser.add_argument("batches", nargs="*", type=Path)
+    parser.add_argument("--stage", choices=("lexicon", "model", "full"), default="full")
+    parser.add_argument("--split", choices=("heldout", "train"))
     args = parser.parse_args(argv)
+    if not args.batches and not args.split:
+        parser.error("give batch files or --split")
     detect = _detector(args.stage)
+    sets: list[tuple[str, list[dict]]] = [(path.name, _read(path)) for path in args.batches]
+    if args.split:
+        from crisis.corpus import load_corpus, split
+
+        train, heldout = split(load_corpus())
+        sets.append((f"corpus {args.split} part", heldout if args.split == "heldout" else train))
     every_row: list[dict] = []
     every_found: list[str | None] = []
-    for path in args.batches:
-        rows = _read(path)
+    for name, rows in sets:
         found = [detect(row["text"]) for row in rows]
-        _report(f"{path.name} (stage: {args.stage})", rows, found)
+        _report(f"{name} (stage: {args.stage})", rows, found)
         every_row += rows
         every_found += found
-    if len(args.batches) > 1:
+    if len(sets) > 1:
         _report(f"all batches (stage: {args.stage})", every_row, every_found)
 
 

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cues import Cues
 from .lexicon import (
     CATEGORIES,
     PRIORITY,
@@ -59,11 +60,17 @@ class Verdict:
 
     ``phrase`` is the matched text in its *normalised* form (lower case,
     de-obfuscated), which is what a facilitator needs to see why it fired.
+    ``stage`` says which stage decided: ``"lexicon"`` (a rule matched),
+    ``"model"`` (the learned classifier) or None (not flagged). ``reason`` is
+    a short human-readable explanation: the rule id and matched phrase, or the
+    model's score and the n-grams that weighed most.
     """
 
     category: str | None = None
     phrase: str | None = None
     rule_id: str | None = None
+    stage: str | None = None
+    reason: str | None = None
 
     @property
     def flagged(self) -> bool:
@@ -73,12 +80,40 @@ class Verdict:
 CLEAR = Verdict()
 
 
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """What stage 1 found: the verdict, plus the best match it cancelled.
+
+    ``cancelled`` (a would-be verdict, with the cue or exclusion in its
+    ``reason``) lets the full detector know that the message *does* use the
+    topic's words, but in the past, negated, reported or as an idiom, so a
+    middling stage-2 score should not fire.
+    """
+
+    verdict: Verdict
+    cancelled: Verdict | None = None
+
+
+# Run-together words ("iwanttodie", "gonnakillmyself"): long tokens are also
+# searched without word-edge anchors.
+_RUN_TOGETHER = re.compile(r"(?<![\w'])[a-z']{10,}")
+
+
 class Lexicon:
     """A validated, compiled lexicon. Build with :func:`load_lexicon`."""
 
     def __init__(self, data: dict, *, path: Path | None = None) -> None:
         self.path = path
-        self.version, self.rules, self.exclusions, self._prefilter = build_lexicon_parts(data)
+        (
+            self.version,
+            self.rules,
+            self.exclusions,
+            self._prefilter,
+            self.speller,
+            cues,
+        ) = build_lexicon_parts(data)
+        self._cues = Cues(cues)
+        self._loose: dict[int, re.Pattern[str]] = {}
         self._all_rules = list(range(len(self.rules)))
         self._check_examples()
 
@@ -92,36 +127,81 @@ class Lexicon:
 
     # -- matching ---------------------------------------------------------------
 
-    def _excluded_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None]]:
+    def _excluded_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None, str]]:
         spans = []
         for exclusion in self.exclusions:
             for m in exclusion.regex.finditer(text):
-                spans.append((m.start(), m.end(), exclusion.categories))
+                spans.append((m.start(), m.end(), exclusion.categories, exclusion.id))
         return spans
 
     @staticmethod
-    def _is_excluded(start, end, category, spans) -> bool:
-        for s, e, categories in spans:
+    def _is_excluded(start, end, category, spans) -> str | None:
+        """The id of an exclusion covering ``start:end`` for ``category``."""
+        for s, e, categories, exclusion_id in spans:
             if s < end and e > start and (categories is None or category in categories):
-                return True
-        return False
+                return exclusion_id
+        return None
 
-    def _first_match(self, rule: CompiledRule, text: str) -> re.Match[str] | None:
-        """The first match of ``rule`` in ``text`` that no exclusion covers."""
+    def _first_match(self, rule: CompiledRule, text: str, cancelled: list):
+        """The first match of ``rule`` in ``text`` that no exclusion or cue
+        covers. A match cancelled by a cue is noted in ``cancelled``."""
         pos = 0
         spans = None  # exclusions are only looked for once a rule has matched
         search = rule.regex.search
         while (m := search(text, pos)) is not None:
+            if rule.requires is not None and rule.requires.search(text) is None:
+                return None  # the context the rule needs is not in the message
             if spans is None:
                 spans = self._excluded_spans(text)
-            if not self._is_excluded(m.start(), m.end(), rule.category, spans):
-                return m
+            excluded = self._is_excluded(m.start(), m.end(), rule.category, spans)
+            if excluded is None:
+                cue = self._cues.cancelling(text, m.start(), m.end())
+                if cue is None:
+                    return m
+                cancelled.append((rule, m.group(), cue))
+            else:
+                # An idiom or prevention talk: also a reason for stage 2 to
+                # ask for more ("cut myself shaving").
+                cancelled.append((rule, m.group(), f"exclusion {excluded}"))
             # Step one character on rather than past the match, so an excluded
             # match cannot hide a real one that overlaps it.
             pos = m.start() + 1
         return None
 
-    def _best_in(self, text: str) -> Verdict | None:
+    def _loose_regex(self, index: int) -> re.Pattern[str]:
+        regex = self._loose.get(index)
+        if regex is None:
+            regex = self._loose[index] = re.compile(self.rules[index].source)
+        return regex
+
+    def _run_together(self, text: str, cancelled: list):
+        """Matches inside long run-together tokens ("iwanttodie")."""
+        spans = None
+        for token in _RUN_TOGETHER.finditer(text):
+            word = token.group()
+            candidates = (
+                self._all_rules
+                if self._prefilter is None
+                else self._prefilter.candidate_rules(word)
+            )
+            for index in candidates:
+                m = self._loose_regex(index).search(word)
+                if m is None:
+                    continue
+                rule = self.rules[index]
+                if rule.requires is not None and rule.requires.search(text) is None:
+                    continue
+                if spans is None:
+                    spans = self._excluded_spans(text)
+                if self._is_excluded(token.start(), token.end(), rule.category, spans) is not None:
+                    continue
+                cue = self._cues.cancelling(text, token.start(), token.end())
+                if cue is None:
+                    yield rule, token.start(), m.group()
+                else:
+                    cancelled.append((rule, m.group(), cue))
+
+    def _best_in(self, text: str, cancelled: list) -> Verdict | None:
         """The most urgent non-excluded match in one normalised variant."""
         if self._prefilter is None:
             candidates = self._all_rules
@@ -135,7 +215,7 @@ class Lexicon:
             rule = self.rules[index]
             if best_key is not None and _RANK[rule.category] > best_key[0]:
                 continue  # cannot beat what we already have
-            m = self._first_match(rule, text)
+            m = self._first_match(rule, text, cancelled)
             if m is None:
                 continue
             # Most urgent category first, then earliest in the message, then
@@ -143,21 +223,47 @@ class Lexicon:
             key = (_RANK[rule.category], m.start(), index)
             if best_key is None or key < best_key:
                 best_key = key
-                best = Verdict(rule.category, m.group(), rule.id)
+                best = _lexicon_verdict(rule, m.group())
+        if best is None and _RUN_TOGETHER.search(text):
+            for rule, start, phrase in self._run_together(text, cancelled):
+                key = (_RANK[rule.category], start, 0)
+                if best_key is None or key < best_key:
+                    best_key = key
+                    best = _lexicon_verdict(rule, phrase)
         return best
 
-    def scan(self, text: str) -> Verdict:
-        """Scan one message with this lexicon."""
+    def examine(self, text: str) -> Examination:
+        """Scan one message; also report the best match a cue cancelled."""
         if not text:
-            return CLEAR
+            return _CLEAR_EXAMINATION
         best: Verdict | None = None
+        cancelled: list = []
+        speller = self.speller
         for variant in variants(text):
-            found = self._best_in(variant)
+            if speller is not None:
+                variant = speller.correct(variant)
+            found = self._best_in(variant, cancelled)
             if found is not None and (best is None or _RANK[found.category] < _RANK[best.category]):
                 best = found
                 if _RANK[best.category] == 0:
                     break
-        return best or CLEAR
+        if best is not None or not cancelled:
+            return Examination(best or CLEAR)
+        rule, phrase, cue = min(cancelled, key=lambda c: _RANK[c[0].category])
+        return Examination(
+            CLEAR,
+            Verdict(
+                rule.category,
+                phrase,
+                rule.id,
+                "lexicon",
+                f"{rule.id}: {phrase!r}, cancelled by {cue}",
+            ),
+        )
+
+    def scan(self, text: str) -> Verdict:
+        """Scan one message with this lexicon."""
+        return self.examine(text).verdict
 
     # -- self-test ----------------------------------------------------------------
 
@@ -177,14 +283,36 @@ class Lexicon:
                     raise LexiconError(
                         f"exclusion {exclusion.id!r}: its example {example!r} does not match"
                     )
+        for kind, entries in self._cues.entries.items():
+            for cue in entries:
+                regex = re.compile(rf"(?<![\w'])(?:{cue.source})(?![\w'])")
+                for example in cue.examples:
+                    if not any(regex.search(v) for v in variants(example)):
+                        raise LexiconError(
+                            f"cue {cue.id!r} ({kind}): its example {example!r} does not match"
+                        )
 
     def _rule_catches(self, rule: CompiledRule, example: str) -> bool:
         for variant in variants(example):
+            if self.speller is not None:
+                variant = self.speller.correct(variant)
+            if rule.requires is not None and rule.requires.search(variant) is None:
+                continue
             spans = self._excluded_spans(variant)
             for m in rule.regex.finditer(variant):
-                if not self._is_excluded(m.start(), m.end(), rule.category, spans):
+                if (
+                    self._is_excluded(m.start(), m.end(), rule.category, spans) is None
+                    and self._cues.cancelling(variant, m.start(), m.end()) is None
+                ):
                     return True
         return False
+
+
+def _lexicon_verdict(rule: CompiledRule, phrase: str) -> Verdict:
+    return Verdict(rule.category, phrase, rule.id, "lexicon", f"{rule.id}: {phrase!r}")
+
+
+_CLEAR_EXAMINATION = Examination(CLEAR)
 
 
 # --- loading and caching ---------------------------------------------------------

@@ -27,10 +27,14 @@ from re import _parser as sre_parse
 
 from crisis.needles import REPEAT_OPS, Prefilter, build_prefilter
 
+from .spelling import build_speller
+
 __all__ = [
     "CATEGORIES",
+    "CUE_KINDS",
     "PRIORITY",
     "CompiledRule",
+    "Cue",
     "LexiconError",
     "Prefilter",
     "build_lexicon_parts",
@@ -60,6 +64,8 @@ class CompiledRule:
     regex: re.Pattern[str]  # anchored, compiled on its own (validation, examples)
     categories: frozenset[str] | None  # exclusions only: which categories it suppresses
     examples: tuple[str, ...]
+    # rules only: context that must also appear somewhere in the message
+    requires: re.Pattern[str] | None = None
 
 
 # --- pattern preparation ------------------------------------------------------
@@ -187,9 +193,64 @@ def _examples_of(entry: dict, owner: str) -> tuple[str, ...]:
     return tuple(examples)
 
 
-_RULE_FIELDS = {"id", "category", "patterns", "pattern", "examples", "note"}
+_RULE_FIELDS = {"id", "category", "patterns", "pattern", "examples", "note", "requires"}
 _EXCLUSION_FIELDS = {"id", "categories", "patterns", "pattern", "examples", "note"}
-_TOP_FIELDS = {"version", "description", "definitions", "rules", "exclusions"}
+_TOP_FIELDS = {"version", "description", "definitions", "rules", "exclusions", "spelling", "cues"}
+
+# Cue kinds (see docs/safety.md, "Cues that cancel a match"):
+#   negation  - a negator right before the match ("i'm not suicidal");
+#   filler    - words allowed between a negator and the match ("never really want to");
+#   past      - a time marker that puts the clause in the past ("years ago", "used to");
+#   present   - a marker that brings it back to now ("again", "tonight") and
+#               overrides ``past`` when it sits between the past marker and the match;
+#   past_verb - what makes a matched phrase itself past tense, so a past marker
+#               *after* it also counts ("i tried to kill myself years ago");
+#   reported  - reported or quoted speech before the match in its clause
+#               ("my counselor asked if i ever want to die", "the song goes").
+CUE_KINDS = ("negation", "filler", "past", "present", "past_verb", "reported")
+_CUE_FIELDS = {"id", "kind", "patterns", "pattern", "examples", "note"}
+
+
+def _prepared(pattern: str, definitions, owner: str) -> str:
+    """A pattern as the matcher runs it: definitions expanded, spaces optional."""
+    source = _optional_spaces(_expand(pattern, definitions, owner))
+    _check_parsed(source, owner)
+    return source
+
+
+def _categories_of(entry: dict, kind: str, owner: str):
+    """(category, categories): a rule's one category, or what an exclusion suppresses."""
+    if kind == "rule":
+        category = entry.get("category")
+        if category not in CATEGORIES:
+            raise LexiconError(
+                f"{owner}: unknown category {category!r} (expected one of {', '.join(CATEGORIES)})"
+            )
+        return category, None
+    raw = entry.get("categories")
+    if raw is None:
+        return None, None
+    if not isinstance(raw, list) or not raw:
+        raise LexiconError(f"{owner}: 'categories' must be a non-empty list")
+    for c in raw:
+        if c not in CATEGORIES:
+            raise LexiconError(f"{owner}: unknown category {c!r}")
+    return None, frozenset(raw)
+
+
+def _requires_of(entry: dict, definitions, owner: str) -> re.Pattern[str] | None:
+    """A rule's ``requires``: patterns one of which must also be in the message."""
+    if "requires" not in entry:
+        return None
+    raw = entry["requires"]
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(isinstance(p, str) and p.strip() for p in raw)
+    ):
+        raise LexiconError(f"{owner}: 'requires' must be a non-empty list of patterns")
+    parts = [_prepared(pattern, definitions, owner) for pattern in raw]
+    return re.compile(_anchor("|".join(f"(?:{p})" for p in parts)))
 
 
 def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
@@ -213,34 +274,14 @@ def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
         raise LexiconError(f"{owner}: duplicated id")
     seen.add(rule_id)
 
-    category = None
-    categories = None
-    if kind == "rule":
-        category = entry.get("category")
-        if category not in CATEGORIES:
-            raise LexiconError(
-                f"{owner}: unknown category {category!r} (expected one of {', '.join(CATEGORIES)})"
-            )
-    else:
-        raw = entry.get("categories")
-        if raw is not None:
-            if not isinstance(raw, list) or not raw:
-                raise LexiconError(f"{owner}: 'categories' must be a non-empty list")
-            for c in raw:
-                if c not in CATEGORIES:
-                    raise LexiconError(f"{owner}: unknown category {c!r}")
-            categories = frozenset(raw)
-
-    sources = []
-    for pattern in _patterns_of(entry, owner):
-        source = _optional_spaces(_expand(pattern, definitions, owner))
-        _check_parsed(source, owner)
-        sources.append(source)
+    category, categories = _categories_of(entry, kind, owner)
+    sources = [_prepared(pattern, definitions, owner) for pattern in _patterns_of(entry, owner)]
     source = "|".join(f"(?:{s})" for s in sources)
     try:
         regex = re.compile(_anchor(source))
     except re.error as exc:  # pragma: no cover - each part parsed above
         raise LexiconError(f"{owner}: invalid regular expression: {exc}") from exc
+    requires = _requires_of(entry, definitions, owner) if kind == "rule" else None
     return CompiledRule(
         id=rule_id,
         category=category,
@@ -248,6 +289,7 @@ def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
         regex=regex,
         categories=categories,
         examples=_examples_of(entry, owner),
+        requires=requires,
     )
 
 
@@ -270,9 +312,11 @@ def read_lexicon_file(path: Path) -> dict:
 def build_lexicon_parts(data: dict):
     """Validate parsed lexicon JSON.
 
-    Returns (version, rules, exclusions, prefilter); ``prefilter`` is None if
-    some rule has no usable literal to key on (then every rule runs on every
-    message: correct, only slower).
+    Returns (version, rules, exclusions, prefilter, speller, cues);
+    ``prefilter`` is None if some rule has no usable literal to key on (then
+    every rule runs on every message: correct, only slower); ``speller`` is
+    None without a ``"spelling"`` section; ``cues`` maps each cue kind to its
+    entries (empty lists without a ``"cues"`` section).
     """
     unknown = set(data) - _TOP_FIELDS
     if unknown:
@@ -305,4 +349,59 @@ def build_lexicon_parts(data: dict):
         _compile_entry(e, i, "exclusion", definitions, seen) for i, e in enumerate(raw_exclusions)
     ]
 
-    return version, rules, exclusions, build_prefilter(rules)
+    try:
+        speller = build_speller(data.get("spelling"))
+    except ValueError as exc:
+        raise LexiconError(str(exc)) from exc
+    cues = _build_cues(data.get("cues", []), definitions, seen)
+
+    return version, rules, exclusions, build_prefilter(rules), speller, cues
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue entry: its regex (unanchored alternatives) and examples."""
+
+    id: str
+    kind: str
+    source: str
+    examples: tuple[str, ...]
+
+
+def _build_cues(raw, definitions, seen: set[str]) -> dict[str, list[Cue]]:
+    if not isinstance(raw, list):
+        raise LexiconError("lexicon: 'cues' must be a list")
+    out: dict[str, list[Cue]] = {kind: [] for kind in CUE_KINDS}
+    for index, entry in enumerate(raw):
+        where = f"cue #{index + 1}"
+        if not isinstance(entry, dict):
+            raise LexiconError(f"{where}: must be an object")
+        cue_id = entry.get("id")
+        if not isinstance(cue_id, str) or not _ID.fullmatch(cue_id):
+            raise LexiconError(f"{where}: missing or malformed 'id'")
+        owner = f"cue {cue_id!r}"
+        unknown = set(entry) - _CUE_FIELDS
+        if unknown:
+            raise LexiconError(f"{owner}: unknown field(s) {', '.join(sorted(unknown))}")
+        if cue_id in seen:
+            raise LexiconError(f"{owner}: duplicated id")
+        seen.add(cue_id)
+        kind = entry.get("kind")
+        if kind not in CUE_KINDS:
+            raise LexiconError(
+                f"{owner}: unknown kind {kind!r} (expected one of {', '.join(CUE_KINDS)})"
+            )
+        sources = []
+        for pattern in _patterns_of(entry, owner):
+            source = _optional_spaces(_expand(pattern, definitions, owner))
+            _check_parsed(source, owner)
+            sources.append(source)
+        out[kind].append(
+            Cue(
+                id=cue_id,
+                kind=kind,
+                source="|".join(f"(?:{s})" for s in sources),
+                examples=_examples_of(entry, owner),
+            )
+        )
+    return out

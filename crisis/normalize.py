@@ -15,13 +15,20 @@ Steps, in order (each one is explained where it is implemented):
 2. Unicode compatibility normalisation (NFKC), case folding, then accents
    stripped (NFKD minus combining marks) so "tomé" matches "tome";
 3. confusable letters mapped to their Latin skeleton (Cyrillic "о" -> "o");
-4. typographic apostrophes and dashes unified;
+4. typographic apostrophes and dashes unified; emoji that people use as
+   words ("\U0001f52a", "\U0001f48a") replaced by the word;
 5. letters spelled out with spaces, dots or dashes collapsed ("k i l l");
 6. leetspeak mapped, but only inside tokens that contain letters, so "988" and
-   "3pm" survive;
-7. whitespace collapsed;
-8. runs of three or more of the same letter cut to two ("diiiie" -> "diie").
+   "3pm" survive ("3nd" is not an ordinal, so it becomes "end");
+7. punctuation folded where it splits a phrase rather than sentences: inside
+   a word ("my-self", "end.my.life") and between one- or two-word fragments
+   ("end. my. life.");
+8. whitespace collapsed;
+9. runs of three or more of the same letter cut to two ("diiiie" -> "diie").
    :func:`variants` additionally offers the one-letter form ("die").
+
+Asterisk masks ("k*ll") and misspellings are resolved later, by the lexicon
+(see :mod:`crisis.spelling`), because they need its vocabulary.
 """
 
 from __future__ import annotations
@@ -150,6 +157,31 @@ _CONFUSABLES = str.maketrans(
     }
 )
 
+# Emoji that stand in for a word in crisis talk ("\U0001f52a myself",
+# "\U0001f48a\U0001f48a\U0001f48a tonight"). Only unambiguous objects are mapped: faces
+# and hearts mean too many different things. Variation selectors and the
+# zero-width joiner around them are dropped with the other invisible marks.
+EMOJI_WORDS: dict[str, str] = {
+    "\U0001f52a": "knife",  # kitchen knife
+    "\U0001f5e1": "knife",  # dagger
+    "\u2702": "cut",  # scissors, used as the verb
+    "\U0001f52b": "gun",  # pistol
+    "\U0001f48a": "pills",  # pill
+    "\U0001f489": "needle",  # syringe
+    "\U0001faa2": "rope",  # knot
+    "\u26b0": "coffin",
+    "\U0001faa6": "grave",  # headstone
+    "\U0001fa78": "blood",  # drop of blood
+    "\U0001f309": "bridge",  # bridge at night
+    "\U0001f686": "train",
+    "\U0001f682": "train",
+    "\U0001f684": "train",
+    "\U0001f687": "train",
+    "\U0001f6e4": "train tracks",  # railway track
+    "\u2620": "dead",  # skull and crossbones (the plain skull means "laughing")
+}
+_EMOJI = str.maketrans({k: f" {v} " for k, v in EMOJI_WORDS.items()})
+
 # --- 5. spelled-out letters ----------------------------------------------------
 
 # Three or more single characters separated by one to three spaces, dots,
@@ -183,9 +215,13 @@ _LEET_TOKEN = re.compile(r"[\w@$!]*[013457@$!][\w@$!]*")
 # A number followed by a unit or ordinal ("3pm", "90days", "2nd", "20mg") is a
 # number, not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(
-    r"\d+(?:st|nd|rd|th|am|pm|a|p|h|hr|hrs|min|mins|m|mg|mcg|ml|g|kg|lb|lbs|k|s|x|"
+    r"\d+(?:am|pm|a|p|h|hr|hrs|min|mins|m|mg|mcg|ml|g|kg|lb|lbs|k|s|x|"
     r"yo|yr|yrs|day|days|wk|wks|mo|km|kms|mi|ft|in|oz)"
 )
+# An ordinal only counts with the suffix its last digit takes: "3rd" and
+# "22nd" are ordinals, "3nd" is leetspeak for "end".
+_ORDINAL = re.compile(r"\d*?(1[0-9]th|1st|2nd|3rd|[04-9]th)")
+_ORDINAL_SHAPE = re.compile(r"\d+(?:st|nd|rd|th)")
 # "!" only stands for "i" when a letter follows it ("k!ll"); "help!" is a shout.
 _BANG_LETTER = re.compile(r"!(?=\w)")
 
@@ -196,10 +232,30 @@ def _unleet_token(match: re.Match[str]) -> str:
         return token  # pure numbers such as 988, 911, 2024 are kept
     if _NUMBER_WITH_UNIT.fullmatch(token):
         return token
+    if _ORDINAL_SHAPE.fullmatch(token):
+        if _ORDINAL.fullmatch(token):
+            return token
+        return token.translate(_LEET)
     return _BANG_LETTER.sub("i", token).translate(_LEET)
 
 
-# --- 7/8. whitespace and elongation -------------------------------------------
+# --- 7. punctuation that splits a phrase ---------------------------------------
+
+# Inside a word: a dot, dash, underscore or tilde between two letters is
+# glued out ("my-self", "end.my.life", "self_harm"). Patterns treat spaces as
+# optional, so the joined form still matches a multi-word phrase. "e.g." and
+# "self-harm" come out as "eg" and "selfharm", which no rule minds.
+_INNER_PUNCT = re.compile(r"(?<=[a-z])[.\-_~]+(?=[a-z])")
+# Between short fragments: sentence punctuation after a fragment of one or two
+# words, when another short fragment follows ("end. my. life.", "kill. myself").
+# Ordinary sentences ("no, i'm fine. just tired") keep their punctuation, which
+# the negation and past-time cues use as clause boundaries.
+_STACCATO = re.compile(
+    r"(?:^|(?<=[.!?,;:] ))([\w']+(?: [\w']+)?)[.!?,;:]+ (?=[\w']+(?: [\w']+)?(?:[.!?,;:]|$))"
+)
+_STACCATO_HINT = re.compile(r"[.!?,;:] ")
+
+# --- 8/9. whitespace and elongation -------------------------------------------
 
 _DOTS = re.compile(r"\.{2,}")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
@@ -224,7 +280,7 @@ def _core(text: str) -> str:
         text = "".join(
             ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
         )
-        text = text.translate(_CONFUSABLES)
+        text = text.translate(_CONFUSABLES).translate(_EMOJI)
     # An ellipsis is a pause, not punctuation that should split a phrase:
     # "i just... want to die".
     if ".." in text:
@@ -233,7 +289,11 @@ def _core(text: str) -> str:
         text = _SPELLED.sub(_collapse_spelled, text)
     if _LEET_TRIGGER.search(text):
         text = _LEET_TOKEN.sub(_unleet_token, text)
-    return " ".join(text.split())
+    text = _INNER_PUNCT.sub("", text)
+    text = " ".join(text.split())
+    if _STACCATO_HINT.search(text):
+        text = _STACCATO.sub(r"\1 ", text)
+    return text
 
 
 def normalize(text: str) -> str:

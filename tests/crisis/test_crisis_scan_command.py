@@ -53,8 +53,22 @@ def test_empty_input_prints_nothing():
 
 def test_show_rule():
     assert run("I want to kill myself\n", "--show-rule") == [
-        "crisis\tsuicide\tsuicide.kill_myself\tkill myself"
+        "crisis\tsuicide\tlexicon\tsuicide.kill_myself\tsuicide.kill_myself: 'kill myself'"
     ]
+
+
+def test_full_detector_by_default_and_lexicon_alone_on_request():
+    # A message only the model catches: flagged by default, not with --stage lexicon.
+    text = "im at the top of the parking garage looking down"
+    assert run(text + "\nhello\n") == ["crisis\tsuicide", "ok"]
+    assert run(text + "\nhello\n", "--stage", "lexicon") == ["ok", "ok"]
+    shown = run(text + "\n", "--show-rule")[0].split("\t")
+    assert shown[2:4] == ["model", "-"] and shown[4].startswith("score ")
+
+
+def test_stage_full_and_lexicon_agree_on_lexicon_hits():
+    text = "I want to die\nmy phone died\nhe hits me\n"
+    assert run(text) == run(text, "--stage", "lexicon")
 
 
 def _candidate(tmp_path, rules):
@@ -67,7 +81,9 @@ def test_candidate_lexicon(tmp_path):
     path = _candidate(
         tmp_path, [{"id": "t.rope", "category": "suicide", "patterns": ["bought a rope"]}]
     )
-    assert run("I bought a rope\nI want to kill myself\n", "--lexicon", str(path)) == [
+    assert run(
+        "I bought a rope\nI want to kill myself\n", "--lexicon", str(path), "--stage", "lexicon"
+    ) == [
         "crisis\tsuicide",
         "ok",  # only the candidate's rules apply
     ]

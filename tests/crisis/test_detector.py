@@ -32,8 +32,8 @@ from crisis.detector import DEFAULT_LEXICON_PATH, active_lexicon_path
 from crisis.normalize import variants
 from tests.crisis.corpus import CRISIS, SAFE
 
-MIN_RECALL = 0.95
-MAX_FALSE_POSITIVE_RATE = 0.05
+MIN_RECALL = 0.97
+MAX_FALSE_POSITIVE_RATE = 0.03
 MIN_CATEGORY_ACCURACY = 0.90
 
 
@@ -282,11 +282,15 @@ def test_leetspeak_inside_words(raw, expected):
         "born in 2024",
         "help!!!",
         "1-800-662-4357",
-        "https://988lifeline.org",
     ],
 )
 def test_numbers_and_shouting_survive(text):
     assert normalize(text) == text.lower()
+
+
+def test_dots_inside_words_are_folded_but_numbers_kept():
+    # The matcher only needs the words; "988" must stay a number.
+    assert normalize("https://988lifeline.org") == "https://988lifelineorg"
 
 
 @pytest.mark.parametrize(
@@ -309,7 +313,7 @@ def test_spelled_out_needs_three_letters_and_leaves_numbers():
     assert normalize("i am ok") == "i am ok"
     assert normalize("a b") == "a b"
     assert normalize("9 8 8") == "9 8 8"
-    assert normalize("e.g. this") == "e.g. this"
+    assert normalize("e.g. this") == "eg this"  # dots inside a word are folded
 
 
 def test_repeated_letters():

@@ -7,8 +7,10 @@ Facilitators use it to try a lexicon change before it goes live::
 
 Each input line produces exactly one output line, in order: ``crisis<TAB>category``
 or ``ok``, so the output can be pasted next to the input or diffed between two
-lexicon versions. With ``--show-rule`` the matched rule id and phrase are added
-(tab-separated) to help explain a result.
+lexicon versions. The verdict is the full detector's (lexicon, then the model
+when no rule matched), as in the message path; ``--stage lexicon`` reports the
+lexicon alone. With ``--show-rule`` the stage, the rule id (or ``-`` for the
+model) and the reason are added, tab-separated, to help explain a result.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from crisis import LexiconError, load_lexicon
+from crisis.full import model_verdict
+from crisis.model import ModelError, load_model
 
 
 class Command(BaseCommand):
@@ -38,7 +42,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--show-rule",
             action="store_true",
-            help="also print the id of the matching rule and the matched phrase",
+            help="also print the stage that fired, the rule id and the reason",
+        )
+        parser.add_argument(
+            "--stage",
+            choices=("full", "lexicon"),
+            default="full",
+            help="full: lexicon then model, as in the message path (default); "
+            "lexicon: the lexicon alone",
         )
 
     def handle(self, *args, **options) -> None:
@@ -50,16 +61,29 @@ class Command(BaseCommand):
         except LexiconError as exc:
             raise CommandError(f"Lexicon problem: {exc}") from exc
 
+        model = None
+        if options.get("stage", "full") == "full":
+            try:
+                model = load_model()
+            except ModelError as exc:
+                raise CommandError(f"Model problem: {exc}") from exc
+
         stream = options.get("stdin") or sys.stdin
         show_rule = options.get("show_rule", False)
         for raw in stream:
             line = raw.rstrip("\r\n")
-            verdict = lexicon.scan(line)
+            examination = lexicon.examine(line)
+            verdict = examination.verdict
+            if not verdict.flagged and model is not None:
+                verdict = model_verdict(
+                    line, cancelled=examination.cancelled is not None, model=model
+                )
             if not verdict.flagged:
                 self.stdout.write("ok")
             elif show_rule:
                 self.stdout.write(
-                    f"crisis\t{verdict.category}\t{verdict.rule_id}\t{verdict.phrase}"
+                    f"crisis\t{verdict.category}\t{verdict.stage}\t{verdict.rule_id or '-'}"
+                    f"\t{verdict.reason}"
                 )
             else:
                 self.stdout.write(f"crisis\t{verdict.category}")

@@ -1,0 +1,51 @@
+"""The labelled training corpus for the stage-2 model, and its fixed split.
+
+The corpus lives in ``data/corpus/*.jsonl`` (one message a line, the format of
+``/work/crisis-label-spec.md``, reproduced in docs/safety.md). It was written in
+four independent batches by four separate writers (file prefixes ``c1`` to
+``c4``).
+
+:func:`split` puts every message, by a seeded hash of its text, either in the
+training part (about 80 %) or the held-out part (about 20 %). The assignment
+depends only on the text, so it never changes when files are added or
+reordered, and a message cannot leak from one part to the other. Nothing is
+tuned on the held-out part: it is only measured (``bench/crisis_eval.py
+--split heldout``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+__all__ = ["CORPUS_DIR", "HELDOUT_SHARE", "load_corpus", "split"]
+
+CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
+HELDOUT_SHARE = 0.20
+_SEED = b"kindred-crisis-split-1:"
+
+
+def load_corpus(directory: Path | None = None) -> list[dict]:
+    """Every labelled message in ``directory`` (sorted by file, then line)."""
+    rows: list[dict] = []
+    for path in sorted((directory or CORPUS_DIR).glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            row["source"] = f"{path.name}:{number}"
+            rows.append(row)
+    return rows
+
+
+def is_heldout(text: str) -> bool:
+    digest = hashlib.sha256(_SEED + text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") < HELDOUT_SHARE * 2**32
+
+
+def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(training, held-out) parts of ``rows``."""
+    train = [r for r in rows if not is_heldout(r["text"])]
+    heldout = [r for r in rows if is_heldout(r["text"])]
+    return train, heldout

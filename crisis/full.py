@@ -1,0 +1,79 @@
+"""The full detector: stage 1 (the lexicon), then stage 2 (the model).
+
+``detect(text)`` is what the message path should call. Stage 1 decides when
+a rule matches: it is exact, explainable and editable. Only when no rule
+matches does stage 2 run, and it flags the message when the model's crisis
+score reaches the threshold stored in the model file. When stage 1 saw the
+topic but cancelled it with a cue (negated, past, reported speech), the model
+must reach the higher veto threshold instead: "two years ago i tried to end
+it" should not be rescued by a model that has learned that "end it" matters.
+
+The model file is loaded once per process (and again if it changes on disk).
+If it is missing or broken, ``detect`` logs an error once and carries on
+with stage 1 alone: detection never stops because of stage 2.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .detector import CLEAR, Verdict, _active_lexicon
+from .model import DEFAULT_MODEL_PATH, Model, ModelError, load_model
+
+__all__ = ["detect", "distress_score", "model_verdict"]
+
+logger = logging.getLogger(__name__)
+_model_failed = False
+
+
+def _model() -> Model | None:
+    global _model_failed
+    try:
+        model = load_model(DEFAULT_MODEL_PATH)
+    except ModelError as exc:
+        if not _model_failed:
+            _model_failed = True
+            logger.error("Crisis model unusable, stage 2 is off: %s", exc)
+        return None
+    _model_failed = False
+    return model
+
+
+def model_verdict(text: str, *, cancelled: bool = False, model: Model | None = None) -> Verdict:
+    """Stage 2 alone: the model's verdict on ``text`` (``cancelled``: stage 1
+    found a cancel cue, so the stricter veto threshold applies)."""
+    model = model or _model()
+    if model is None or not text or not text.strip():
+        return CLEAR
+    limit = model.veto_threshold if cancelled else model.threshold
+    if model.predict(text, explain=False).score < limit:
+        return CLEAR
+    prediction = model.predict(text)  # again, with the explanation: rare
+    return Verdict(
+        prediction.category,
+        None,
+        None,
+        "model",
+        f"score {prediction.score:.2f} (threshold {limit:.2f}); "
+        f"{prediction.category} {prediction.probabilities[prediction.category]:.2f}; "
+        f"top features: {', '.join(prediction.top)}",
+    )
+
+
+def detect(text: str) -> Verdict:
+    """Full detection: the lexicon first, the model if no rule matched."""
+    examination = _active_lexicon().examine(text)
+    if examination.verdict.flagged:
+        return examination.verdict
+    return model_verdict(text, cancelled=examination.cancelled is not None)
+
+
+def distress_score(text: str) -> float:
+    """The model's probability (0-1) that ``text`` is a crisis message of any
+    kind, whatever the thresholds. Meant for ranking and soft signals (for
+    example "this member may be struggling"), never to decide a crisis hand-off
+    on its own; 0.0 if the model is unavailable."""
+    model = _model()
+    if model is None or not text or not text.strip():
+        return 0.0
+    return model.predict(text, explain=False).score
