@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import services
 from community.models import Member
 from community.privacy import delete_confirmation, member_delete
+from community.sessions import session_end
 from core.errors import NotAllowed
 from core.http import (
     json_body,
@@ -96,6 +97,10 @@ def session_recover(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_logout(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is not None:
+        # Ended here, and on every socket this session opened (in any process).
+        session_end(member_id=member.pk, session_key=request.session.session_key)
     logout(request)
     return JsonResponse({"ok": True})
 

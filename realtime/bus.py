@@ -13,6 +13,7 @@ Redis, the publish itself happens on the event loop (realtime.publisher).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -94,9 +95,30 @@ def publish_member(member_id: int, event: dict[str, Any]) -> None:
     publish({"k": "u", "u": member_id, "e": event})
 
 
-def publish_close(*, member_id: int, code: int, room_id: int | None = None) -> None:
-    """Close a member's sockets (in one room, or all) with *code*."""
-    publish({"k": "c", "u": member_id, "r": room_id, "c": code})
+def session_tag(session_key: str | None) -> str | None:
+    """What the bus and a socket know of a session: a short hash of its key, so the
+    key itself (which signs a member in) never travels through Redis."""
+    if not session_key:
+        return None
+    return hashlib.sha256(f"kindred.session:{session_key}".encode()).hexdigest()[:24]
+
+
+def publish_close(
+    *,
+    member_id: int,
+    code: int,
+    room_id: int | None = None,
+    session: str | None = None,
+    topic: str | None = None,
+) -> None:
+    """Close a member's sockets with *code*: all of them, or only those in one room,
+    of one session (its :func:`session_tag`) or listening on one topic."""
+    event: dict[str, Any] = {"k": "c", "u": member_id, "r": room_id, "c": code}
+    if session is not None:
+        event["s"] = session
+    if topic is not None:
+        event["t"] = topic
+    publish(event)
 
 
 def publish_topic(topic: str, frame: dict[str, Any]) -> None:
@@ -140,5 +162,6 @@ def publish_blocks_on_commit(member_id: int, blocked_ids: Iterable[int]) -> None
     _on_commit(publish_member, member_id, {"kind": "blocks", "ids": list(blocked_ids)})
 
 
-def publish_close_on_commit(*, member_id: int, code: int, room_id: int | None = None) -> None:
-    _on_commit(publish_close, member_id=member_id, code=code, room_id=room_id)
+def publish_close_on_commit(**kwargs: Any) -> None:
+    """:func:`publish_close` (same keyword arguments) once the transaction commits."""
+    _on_commit(publish_close, **kwargs)

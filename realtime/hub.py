@@ -65,6 +65,16 @@ class LiveSocket(Protocol):
     async def hub_close(self, code: int) -> None: ...
 
 
+def _closes(sock: Any, event: dict[str, Any]) -> bool:
+    """Whether a close event (all of a member's sockets, or one room's, one
+    session's, one topic's) reaches *sock*."""
+    if event.get("r") is not None and sock.room_id != event["r"]:
+        return False
+    if event.get("s") is not None and getattr(sock, "session", None) != event["s"]:
+        return False
+    return event.get("t") is None or event["t"] in getattr(sock, "topics", ())
+
+
 class Hub(HubOutput):
     def __init__(self) -> None:
         self.rooms: dict[int, RoomState] = {}
@@ -215,11 +225,7 @@ class Hub(HubOutput):
             if targets:
                 self._enqueue("member", targets, (event["e"],))
         elif kind == "c":
-            targets = tuple(
-                s
-                for s in self.members.get(event["u"], ())
-                if event.get("r") is None or s.room_id == event["r"]
-            )
+            targets = tuple(s for s in self.members.get(event["u"], ()) if _closes(s, event))
             if targets:
                 self._enqueue("close", targets, (event["c"],))
 

@@ -29,7 +29,7 @@ from core.protocol import (
     CLOSE_SLOW_READER,
     CLOSE_TOO_BIG,
 )
-from realtime import transport
+from realtime import bus, transport
 from realtime.hooks.autobahn import close_on_protocol_errors
 from realtime.hooks.channels import handler_for
 
@@ -55,6 +55,8 @@ class LiveConsumer(AsyncConsumer):
 
     member_id: int | None = None
     room_id: int | None = None
+    #: bus.session_tag of the session that opened the socket.
+    session: str | None = None
 
     # --- lifecycle ----------------------------------------------------------------
 
@@ -96,6 +98,10 @@ class LiveConsumer(AsyncConsumer):
             return
         self.member_id = user.pk
         self.handle = user.handle
+        # Which session opened the socket, so ending that session (signing out)
+        # closes exactly its sockets (bus.publish_close).
+        session = self.scope.get("session")
+        self.session = bus.session_tag(getattr(session, "session_key", None))
         try:
             await self.on_connect()
         except SocketClosed as exc:
