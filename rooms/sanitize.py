@@ -26,7 +26,7 @@ import threading
 
 from bleach.linkifier import Linker
 
-__all__ = ["LINK_REL", "LINK_TARGET", "clean_text", "render_body"]
+__all__ = ["LINK_REL", "LINK_TARGET", "clean_text", "is_blank", "render_body", "strip_ignorable"]
 
 #: ``rel`` value put on every generated link.
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -60,6 +60,47 @@ _DELETE_CODEPOINTS: list[int] = [
 ]
 _CLEAN_TABLE: dict[int, str | None] = dict.fromkeys(_DELETE_CODEPOINTS)
 _CLEAN_TABLE[0x09] = " "
+
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt): shown as
+# nothing at all, so they can hide inside a word or a number, or make a message
+# that looks empty. clean_text keeps some (variation selectors belong to emoji);
+# matching removes them all (strip_ignorable), and a message of nothing else is
+# refused as empty (is_blank).
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),  # Mongolian selectors and separator
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),  # tag characters and the variation selector supplement
+)
+_IGNORABLE_TABLE: dict[int, None] = {
+    cp: None for low, high in _IGNORABLE_RANGES for cp in range(low, high + 1)
+}
+# Blank-looking characters that are not whitespace to Python.
+_BLANK_LOOKING = str.maketrans({0x2800: None, 0x3000: None, 0x2028: None, 0x2029: None})
+
+
+def strip_ignorable(text: str) -> str:
+    """*text* without Unicode's default-ignorable (invisible) code points."""
+    return text.translate(_IGNORABLE_TABLE)
+
+
+def is_blank(text: str) -> bool:
+    """Whether *text* would show as nothing: only whitespace and invisible characters."""
+    return not strip_ignorable(text).translate(_BLANK_LOOKING).strip()
+
 
 # Four or more line breaks in a row, where the lines in between hold nothing but
 # horizontal whitespace, become exactly three line breaks (two blank lines).
