@@ -8,7 +8,6 @@ actions that change it through the services (moderation/admin.py).
 from django import forms
 from django.contrib import admin
 
-from community.handles import handle_key
 from community.models import BannedDevice, Member
 from community.services import check_handle_available
 from community.sessions import member_access_set
@@ -28,13 +27,11 @@ class MemberAdminForm(forms.ModelForm):
         if handle == self.instance.handle:
             return handle  # unchanged: staff handles predate the rules
         try:
-            check_handle_available(handle=handle)
-        except KindredError as problem:
             # Changing only the case or a look-alike letter of one's own handle is
             # not taking someone else's.
-            own = self.instance.pk and handle_key(handle) == self.instance.handle_key
-            if not (own and problem.code == "handle_taken"):
-                raise forms.ValidationError(problem.detail, code=problem.code) from None
+            check_handle_available(handle=handle, member_id=self.instance.pk)
+        except KindredError as problem:
+            raise forms.ValidationError(problem.detail, code=problem.code) from None
         return handle
 
 

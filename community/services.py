@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from community import recovery
-from community.handles import check_handle_text, generate_handle, handle_key
+from community.handles import check_handle_text, generate_handle, handle_key, passes_for
 from community.models import BannedDevice, Member, Role
 from core import ratelimit
 from core.errors import BadInput, KindredError, NotAllowed, RateLimited, Unavailable
@@ -21,6 +21,9 @@ from core.protocol import CLOSE_NO_SESSION
 from realtime import bus
 
 logger = logging.getLogger("kindred.members")
+
+#: Roles members trust: nobody may take a handle that could pass for theirs.
+STAFF_ROLES = (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER)
 
 HANDLE_TAKEN = "That handle (or one that looks just like it) is taken."
 
@@ -42,12 +45,20 @@ def check_device_allowed(*, device_token: str | None) -> None:
         raise NotAllowed("This browser can't join Kindred because of a past ban.", code="banned")
 
 
-def check_handle_available(*, handle: str) -> None:
+def check_handle_available(*, handle: str, member_id: int | None = None) -> None:
+    """*handle* may be taken (by *member_id*, when renaming): it passes the rules,
+    no one has it or a look-alike, and it can't pass for someone on the team."""
     problem = check_handle_text(handle)
     if problem:
         raise BadInput(problem.detail, code=problem.code)
-    if Member.objects.filter(handle_key=handle_key(handle)).exists():
+    if Member.objects.filter(handle_key=handle_key(handle)).exclude(pk=member_id).exists():
         raise KindredError(HANDLE_TAKEN, code="handle_taken")
+    team = Member.objects.filter(role__in=STAFF_ROLES).exclude(pk=member_id)
+    if any(passes_for(handle, staff) for staff in team.values_list("handle", flat=True)):
+        raise BadInput(
+            "That handle is too close to someone on our team's. Please choose another.",
+            code="reserved",
+        )
 
 
 def member_create(*, handle: str | None, device_token: str | None, country: str = "") -> JoinResult:
