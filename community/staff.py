@@ -53,7 +53,7 @@ class CreateStaffCommand(BaseCommand):
         password = self._password(options)
         existing = Member.objects.filter(handle_key=handle_key(handle)).first()
         try:
-            validate_password(password, existing)
+            validate_password(password, existing or Member(handle=handle))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if existing is not None:

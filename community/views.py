@@ -15,6 +15,8 @@ from community import services
 from community.models import Member
 from community.privacy import delete_confirmation, member_delete
 from community.sessions import session_end
+from community.sign_in import sign_in_attempt, sign_in_throttled
+from core import throttle
 from core.errors import NotAllowed
 from core.http import (
     json_body,
@@ -106,10 +108,23 @@ def session_logout(request: HttpRequest) -> HttpResponse:
 
 
 class FacilitatorLoginView(LoginView):
-    """Facilitators and admins sign in with a password; members never do."""
+    """Facilitators and admins sign in with a password; members never do.
+
+    Every attempt counts against the handle and the client's address (as a keyed
+    hash only: core/throttle.py); past either limit the answer is 429 with a
+    page that says when to try again, and the password is not even checked."""
 
     template_name = "facilitators/login.html"
     redirect_authenticated_user = False
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = sign_in_attempt(
+            handle=request.POST.get("username", "")[:64],
+            address=throttle.client_address(request),
+        )
+        if wait:
+            return sign_in_throttled(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()
