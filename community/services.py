@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key, passes_for
 from community.models import BannedDevice, Member, Role
-from core import ratelimit
+from core import ratelimit, throttle
 from core.errors import BadInput, KindredError, NotAllowed, RateLimited, Unavailable
 from core.protocol import CLOSE_NO_SESSION
 from realtime import bus
@@ -94,14 +94,36 @@ def member_create(*, handle: str | None, device_token: str | None, country: str 
     )
 
 
-def member_recover(*, handle: str, recovery_code: str, device_token: str | None) -> JoinResult:
-    """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use)."""
+def member_recover(
+    *, handle: str, recovery_code: str, device_token: str | None, address: str = ""
+) -> JoinResult:
+    """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use).
+
+    Attempts are throttled per client (its address, as a keyed hash, and its
+    device cookie) before any phrase is hashed, and per handle; the handle's
+    own device is spared the per-handle limit, so strangers guessing can't lock
+    the owner out of their handle."""
     check_device_allowed(device_token=device_token)
-    wait = ratelimit.hit(
-        f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+    client_limit = settings.RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR
+    wait = throttle.hit(
+        "recover",
+        [
+            ("address", address, f"{client_limit}/1h"),
+            ("device", device_hash(device_token), f"{client_limit}/1h"),
+        ],
     )
+    owner = Member.objects.filter(
+        handle_key=handle_key(handle), device_hash=device_hash(device_token) or "-"
+    ).exists()
+    if not wait and not owner:
+        wait = ratelimit.hit(
+            f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+        )
     if wait:
-        raise RateLimited("Too many tries for this handle. Please wait a while and try again.")
+        raise RateLimited(
+            "Too many tries. Please wait a while and try again.",
+            retry_after=ratelimit.retry_after(wait),
+        )
     refusal = KindredError("That handle and recovery phrase don't match.", code="bad_recovery")
     member = Member.objects.filter(handle_key=handle_key(handle), role=Role.MEMBER).first()
     if member is None or not member.recovery_hash:

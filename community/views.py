@@ -91,7 +91,12 @@ def session_recover(request: HttpRequest) -> HttpResponse:
     handle = required_str(data, "handle", max_length=64)
     code = required_str(data, "recovery_code", max_length=300)
     token = _device_token(request) or secrets.token_urlsafe(24)
-    result = services.member_recover(handle=handle, recovery_code=code, device_token=token)
+    result = services.member_recover(
+        handle=handle,
+        recovery_code=code,
+        device_token=token,
+        address=throttle.client_address(request),
+    )
     response = _joined(request, result, token)
     response.status_code = 200
     return response

@@ -45,7 +45,11 @@ BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")
 )
 
+# Recovery attempts per handle (the handle's own device is spared), and per client:
+# its address (a keyed hash) and its device cookie, each checked before a phrase
+# is hashed.
 RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
+RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
 SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
 RESUME_MAX = env_int("RESUME_MAX", 1000)
 BLOCKED_WORDS_REFRESH_SECONDS = env_int("BLOCKED_WORDS_REFRESH_SECONDS", 30)
