@@ -83,9 +83,13 @@ def publish_message(data: StoredMessage, *, held: bool = False) -> None:
     )
 
 
-def publish_room(room_id: int, frame: dict[str, Any]) -> None:
-    """A frame for every socket in a room (e.g. ``removed``)."""
-    publish({"k": "r", "r": room_id, "f": encode(frame)})
+def publish_room(room_id: int, frame: dict[str, Any], *, author_id: int | None = None) -> None:
+    """A frame for every socket in a room (e.g. ``removed``); one that shows a
+    message of *author_id* skips the sockets of members who block them."""
+    event: dict[str, Any] = {"k": "r", "r": room_id, "f": encode(frame)}
+    if author_id is not None:
+        event["a"] = author_id
+    publish(event)
 
 
 def publish_member(member_id: int, event: dict[str, Any]) -> None:
@@ -139,8 +143,10 @@ def publish_message_on_commit(data: StoredMessage, *, held: bool = False) -> Non
     _on_commit(publish_message, data, held=held)
 
 
-def publish_room_on_commit(room_id: int, frame: dict[str, Any]) -> None:
-    _on_commit(publish_room, room_id, frame)
+def publish_room_on_commit(
+    room_id: int, frame: dict[str, Any], *, author_id: int | None = None
+) -> None:
+    _on_commit(publish_room, room_id, frame, author_id=author_id)
 
 
 def publish_topic_on_commit(topic: str, frame: dict[str, Any]) -> None:

@@ -215,7 +215,9 @@ class Hub(HubOutput):
         elif kind == "r":
             state = self.rooms.get(event["r"])
             if state is not None:
-                self._enqueue("frame", tuple(state.sockets), (event["f"],))
+                author = event.get("a")
+                targets = tuple(s for s in state.sockets if author not in getattr(s, "blocked", ()))
+                self._enqueue("frame", targets, (event["f"],))
         elif kind == "t":
             listeners = self.topics.get(event["t"])
             if listeners:

@@ -281,7 +281,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
             .filter(pk=room.pinned_message_id, removed_at__isnull=True)
             .first()
         )
-        if pinned_msg is not None:
+        if pinned_msg is not None and pinned_msg.author_id not in hidden:
             pinned = message_data(pinned_msg, room_slug=room.slug, author=pinned_msg.author.handle)
     return Welcome(
         room=room_data(room),
