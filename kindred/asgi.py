@@ -15,6 +15,13 @@ from realtime.hooks.daphne import access_log_without_addresses  # noqa: E402
 
 access_log_without_addresses()
 
+# Slowloris: the first request's headers must arrive within HTTP_HEADER_TIMEOUT_SECONDS.
+from django.conf import settings  # noqa: E402
+
+from realtime.hooks.twisted import limit_header_time  # noqa: E402
+
+limit_header_time(lambda: settings.HTTP_HEADER_TIMEOUT_SECONDS)
+
 # Imported after Django is set up: the routes import models.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

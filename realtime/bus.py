@@ -46,6 +46,11 @@ def channel() -> str:
     return kredis.key("bus")
 
 
+def local_hub() -> Any:
+    """This process's running hub, or None."""
+    return _local_hub
+
+
 def set_local_hub(hub: Any) -> None:
     global _local_hub
     _local_hub = hub

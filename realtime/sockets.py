@@ -98,6 +98,10 @@ class LiveConsumer(AsyncConsumer):
             return
         self.member_id = user.pk
         self.handle = user.handle
+        if self._too_many_sockets():
+            logger.warning("too many sockets, closed handle=%s", self.handle)
+            await self.close(CLOSE_FLOOD)
+            return
         # Which session opened the socket, so ending that session (signing out)
         # closes exactly its sockets (bus.publish_close).
         session = self.scope.get("session")
@@ -111,6 +115,12 @@ class LiveConsumer(AsyncConsumer):
         except Exception:
             logger.exception("socket connect failed handle=%s", self.handle)
             await self.close(1011)
+
+    def _too_many_sockets(self) -> bool:
+        """The member already holds ``SOCKETS_PER_MEMBER`` sockets in this process."""
+        limit = settings.SOCKETS_PER_MEMBER
+        hub = bus.local_hub()
+        return bool(limit) and hub is not None and len(hub.members.get(self.member_id, ())) >= limit
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closed = True
@@ -362,6 +372,12 @@ class NotFoundConsumer(AsyncConsumer):
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         await self.send({"type": "websocket.accept"})
         await self.send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
+
+    def _too_many_sockets(self) -> bool:
+        """The member already holds ``SOCKETS_PER_MEMBER`` sockets in this process."""
+        limit = settings.SOCKETS_PER_MEMBER
+        hub = bus.local_hub()
+        return bool(limit) and hub is not None and len(hub.members.get(self.member_id, ())) >= limit
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         raise StopConsumer()
