@@ -15,11 +15,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from moderation.contacts import REDACTED, find_and_redact
+from moderation.contacts import REDACTED, find_and_redact, fold
 
 __all__ = ["REDACTED", "redact_contact_details", "young_handle_posting_link"]
 
-_LINK = re.compile(r"https?://", re.IGNORECASE)
+# A link with or without its scheme ("bit.ly/x", "www.example.org", a domain
+# ending in a common top-level domain), found in the folded text so full-width
+# dots and invisible characters don't hide it.
+_LINK = re.compile(
+    r"https?://|\bwww\.|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\s*\.\s*"
+    r"(?:com|net|org|ly|io|co|me|gg|app|xyz|info|link|to|tk|ru|uk|de|fr|us|ca|au|in|"
+    r"site|online|shop|club|live|tv|cc|be|bio|page|click|top|biz)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
 
 
 def redact_contact_details(text: str) -> tuple[str, list[str]]:
@@ -30,6 +38,6 @@ def redact_contact_details(text: str) -> tuple[str, list[str]]:
 
 def young_handle_posting_link(*, member, text: str) -> bool:
     minutes = settings.LINK_MIN_HANDLE_AGE_MINUTES
-    if not minutes or member.is_moderator or not _LINK.search(text):
+    if not minutes or member.is_moderator or not _LINK.search(fold(text)):
         return False
     return member.created_at > timezone.now() - timedelta(minutes=minutes)

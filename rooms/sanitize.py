@@ -153,11 +153,15 @@ def clean_text(raw: str) -> str:
 #   also makes the ``"://" in text`` prefilter in render_body exact.
 # * A scheme glued to a preceding word, dot, plus, dash or slash is not a URL
 #   ("xhttp://", "//http://").
+# * The host is ASCII (see _HOST); punycode hosts are refused by the callback.
 # * Userinfo (``user@``) is not matched, so "https://bank.example@evil.example"
 #   links only the part before the ``@``.
 # * The URL does not end in ``. , ! ? ; : *`` (sentence punctuation).
 _SCHEME = r"[hH][tT][tT][pP][sS]?://"
-_HOST = r"[\w-]+(?:\.[\w-]+)*(?::[0-9]{1,5})?"
+# An ASCII host only, taken whole (an atomic group: no backtracking to a shorter
+# host): "https://аpple.com" with a Cyrillic а, or "https://apple.cоm", is not
+# linked at all rather than linked to a look-alike or a truncated domain.
+_HOST = r"(?>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(?!\.?[^\x00-\x7f])(?::[0-9]{1,5})?"
 # One path "atom": an ``&amp;`` entity, one ordinary character, or a
 # parenthesised group without nested parentheses ("Foo_(bar)"). An unbalanced
 # ``)`` ends the URL, so "(see https://example.org/a)" keeps its closing paren.
@@ -188,6 +192,10 @@ def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
     scheme, sep, rest = href.partition("://")
     scheme = scheme.lower()
     if not new or not sep or scheme not in _ALLOWED_SCHEMES:
+        return None
+    # Punycode ("xn--pple-43d.com") is how a look-alike Unicode domain is spelt
+    # in ASCII: shown as text, never as a link.
+    if "xn--" in re.split(r"[/?#]", rest, maxsplit=1)[0].lower():
         return None
     return {
         _HREF: f"{scheme}://{rest}",
