@@ -8,9 +8,9 @@ actions that change it through the services (moderation/admin.py).
 from django import forms
 from django.contrib import admin
 
-from community.handles import handle_key
 from community.models import BannedDevice, Member
 from community.services import check_handle_available
+from community.sessions import member_access_set
 from core.errors import KindredError
 
 #: Fields whose change must reach open sockets (or is the member's own choice).
@@ -27,13 +27,11 @@ class MemberAdminForm(forms.ModelForm):
         if handle == self.instance.handle:
             return handle  # unchanged: staff handles predate the rules
         try:
-            check_handle_available(handle=handle)
-        except KindredError as problem:
             # Changing only the case or a look-alike letter of one's own handle is
             # not taking someone else's.
-            own = self.instance.pk and handle_key(handle) == self.instance.handle_key
-            if not (own and problem.code == "handle_taken"):
-                raise forms.ValidationError(problem.detail, code=problem.code) from None
+            check_handle_available(handle=handle, member_id=self.instance.pk)
+        except KindredError as problem:
+            raise forms.ValidationError(problem.detail, code=problem.code) from None
         return handle
 
 
@@ -44,6 +42,18 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ("role", "is_banned")
     search_fields = ("handle",)
     readonly_fields = ("handle_key", "created_at", "last_login", *LIVE_MEMBER_FIELDS)
+
+    def save_model(self, request, obj, form, change) -> None:
+        role = obj.role
+        if change and "role" in form.changed_data:
+            # A role change goes through the service, which ends the member's
+            # sessions and closes their sockets (a demoted facilitator's
+            # dashboard stops at once).
+            obj.role = form.initial["role"]
+        super().save_model(request, obj, form, change)
+        if obj.role != role:
+            member_access_set(member_id=obj.pk, role=role)
+            obj.role = role
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting here would skip what deleting one's handle does (rooms drop the

@@ -9,6 +9,7 @@ that read the same cannot both exist.
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 from collections.abc import Callable
@@ -25,8 +26,17 @@ _MULTI = (("rn", "m"), ("vv", "w"))
 _SINGLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "8": "b", "_": None})
 
 _LEET = str.maketrans("013458", "oieasb")
+# Impersonation: digits read as the letters they stand for, "cl" as "d".
+_DIGITS_AS_LETTERS = str.maketrans("0123456789", "olzeastbbg")
+_DOUBLED = re.compile(r"(.)\1+")
 _EMAIL_PROVIDERS = re.compile(
     r"gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|proton_me|aol_com|live_com"
+    r"|gmx|yandex"
+)
+# Handles built from a social identifier: "insta_otter", "OtterSnapchat", "discord_jo".
+_SOCIAL_WORDS = frozenset(
+    {"insta", "ig", "snap", "sc", "kik", "fb", "tt", "wa", "tg", "dc", "instagram", "snapchat"}
+    | {"discord", "telegram", "tiktok", "whatsapp", "facebook", "twitter", "gram"}
 )
 _URL_HINTS = re.compile(r"https?|www|_(com|net|org)$|dotcom")
 _DIGITS = re.compile(r"\d")
@@ -56,6 +66,41 @@ def handle_key(handle: str) -> str:
     return key.translate(_SINGLE)
 
 
+def impersonation_key(handle: str) -> str:
+    """A looser skeleton, for telling who could pass for whom (staff names and
+    reserved words): :func:`handle_key` plus digits read as letters ("4dmin"),
+    "cl" as "d" and doubled letters as one ("Mod3rrator")."""
+    key = handle.casefold().translate(_DIGITS_AS_LETTERS).translate(_SINGLE)
+    for many, one in (*_MULTI, ("cl", "d")):
+        key = key.replace(many, one)
+    return _DOUBLED.sub(r"\1", key)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def passes_for(handle: str, staff_handle: str) -> bool:
+    """Whether *handle* is close enough to *staff_handle* to pass for it: the same
+    impersonation key, or one edit away (two for keys of eight letters or more)."""
+    mine, theirs = impersonation_key(handle), impersonation_key(staff_handle)
+    allowed = 2 if min(len(mine), len(theirs)) >= 8 else 1
+    return abs(len(mine) - len(theirs)) <= allowed and edit_distance(mine, theirs) <= allowed
+
+
+def _looks_like_social(handle: str) -> bool:
+    words = [w.lower() for w in _CAMEL.split(handle) if w]
+    pairs = {a + b for a, b in itertools.pairwise(words)}  # "Tik" "Tok"
+    return bool((set(words) | pairs) & _SOCIAL_WORDS)
+
+
 @dataclass(frozen=True)
 class HandleProblem:
     code: str
@@ -65,7 +110,7 @@ class HandleProblem:
 def check_handle_text(handle: str) -> HandleProblem | None:
     """Why *handle* cannot be used, or None. Does not check uniqueness."""
     low = handle.lower()
-    if "@" in handle or (_EMAIL_PROVIDERS.search(low) and "_" in low):
+    if "@" in handle or _EMAIL_PROVIDERS.search(low.replace("_", "")):
         return HandleProblem(
             "looks_like_email",
             "That looks like an email address. Please choose a name that doesn't identify you.",
@@ -90,8 +135,13 @@ def check_handle_text(handle: str) -> HandleProblem | None:
         return HandleProblem(
             "looks_like_url", "Handles can't be web addresses. Please choose another name."
         )
-    key = handle_key(handle)
-    if any(handle_key(word) in key for word in _RESERVED_WORDS):
+    if _looks_like_social(handle):
+        return HandleProblem(
+            "looks_like_social",
+            "That looks like a social media name. Please choose one that doesn't identify you.",
+        )
+    key = impersonation_key(handle)
+    if any(impersonation_key(word) in key for word in _RESERVED_WORDS):
         return HandleProblem(
             "reserved", "That handle could be mistaken for staff. Please choose another."
         )

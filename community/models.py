@@ -8,9 +8,11 @@ password, and members still see them only by handle.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 from community.handles import handle_key
 
@@ -67,6 +69,9 @@ class Member(AbstractBaseUser):
     #: can also refuse new sessions from that browser. Not a fingerprint.
     device_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Raised to end every session of the member at once ("sign out everywhere",
+    #: a role change): it is part of the hash each session is checked against.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MemberManager()
 
@@ -88,6 +93,23 @@ class Member(AbstractBaseUser):
         if update_fields is not None and "handle" in update_fields:
             kwargs["update_fields"] = {*update_fields, "handle_key"}
         super().save(*args, **kwargs)
+
+    # Django checks every request's and socket's session against this hash; with
+    # the epoch in it, raising the epoch ends every session. At epoch 0 it is
+    # Django's own hash, so sessions from before the epoch existed stay valid.
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | None) -> str:
+        signed = (
+            self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        )
+        salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(salt, signed, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_moderator(self) -> bool:

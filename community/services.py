@@ -13,14 +13,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from community import recovery
-from community.handles import check_handle_text, generate_handle, handle_key
+from community.handles import check_handle_text, generate_handle, handle_key, passes_for
 from community.models import BannedDevice, Member, Role
-from core import ratelimit
+from core import ratelimit, throttle
 from core.errors import BadInput, KindredError, NotAllowed, RateLimited, Unavailable
 from core.protocol import CLOSE_NO_SESSION
 from realtime import bus
 
 logger = logging.getLogger("kindred.members")
+
+#: Roles members trust: nobody may take a handle that could pass for theirs.
+STAFF_ROLES = (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER)
 
 HANDLE_TAKEN = "That handle (or one that looks just like it) is taken."
 
@@ -42,12 +45,20 @@ def check_device_allowed(*, device_token: str | None) -> None:
         raise NotAllowed("This browser can't join Kindred because of a past ban.", code="banned")
 
 
-def check_handle_available(*, handle: str) -> None:
+def check_handle_available(*, handle: str, member_id: int | None = None) -> None:
+    """*handle* may be taken (by *member_id*, when renaming): it passes the rules,
+    no one has it or a look-alike, and it can't pass for someone on the team."""
     problem = check_handle_text(handle)
     if problem:
         raise BadInput(problem.detail, code=problem.code)
-    if Member.objects.filter(handle_key=handle_key(handle)).exists():
+    if Member.objects.filter(handle_key=handle_key(handle)).exclude(pk=member_id).exists():
         raise KindredError(HANDLE_TAKEN, code="handle_taken")
+    team = Member.objects.filter(role__in=STAFF_ROLES).exclude(pk=member_id)
+    if any(passes_for(handle, staff) for staff in team.values_list("handle", flat=True)):
+        raise BadInput(
+            "That handle is too close to someone on our team's. Please choose another.",
+            code="reserved",
+        )
 
 
 def member_create(*, handle: str | None, device_token: str | None, country: str = "") -> JoinResult:
@@ -83,14 +94,36 @@ def member_create(*, handle: str | None, device_token: str | None, country: str 
     )
 
 
-def member_recover(*, handle: str, recovery_code: str, device_token: str | None) -> JoinResult:
-    """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use)."""
+def member_recover(
+    *, handle: str, recovery_code: str, device_token: str | None, address: str = ""
+) -> JoinResult:
+    """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use).
+
+    Attempts are throttled per client (its address, as a keyed hash, and its
+    device cookie) before any phrase is hashed, and per handle; the handle's
+    own device is spared the per-handle limit, so strangers guessing can't lock
+    the owner out of their handle."""
     check_device_allowed(device_token=device_token)
-    wait = ratelimit.hit(
-        f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+    client_limit = settings.RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR
+    wait = throttle.hit(
+        "recover",
+        [
+            ("address", address, f"{client_limit}/1h"),
+            ("device", device_hash(device_token), f"{client_limit}/1h"),
+        ],
     )
+    owner = Member.objects.filter(
+        handle_key=handle_key(handle), device_hash=device_hash(device_token) or "-"
+    ).exists()
+    if not wait and not owner:
+        wait = ratelimit.hit(
+            f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+        )
     if wait:
-        raise RateLimited("Too many tries for this handle. Please wait a while and try again.")
+        raise RateLimited(
+            "Too many tries. Please wait a while and try again.",
+            retry_after=ratelimit.retry_after(wait),
+        )
     refusal = KindredError("That handle and recovery phrase don't match.", code="bad_recovery")
     member = Member.objects.filter(handle_key=handle_key(handle), role=Role.MEMBER).first()
     if member is None or not member.recovery_hash:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from community.handles import HANDLE_CHARS, handle_key
 from community.models import Member
+from community.sessions import member_access_set
 
 
 class CreateStaffCommand(BaseCommand):
@@ -52,15 +53,17 @@ class CreateStaffCommand(BaseCommand):
         password = self._password(options)
         existing = Member.objects.filter(handle_key=handle_key(handle)).first()
         try:
-            validate_password(password, existing)
+            validate_password(password, existing or Member(handle=handle))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if existing is not None:
             if existing.handle != handle:
                 raise CommandError(f"{existing.handle} already exists and looks like {handle}.")
-            existing.role = self.role
+            # Through the service: a changed role ends the person's sessions.
+            member_access_set(member_id=existing.pk, role=self.role)
+            existing.refresh_from_db()
             existing.set_password(password)
-            existing.save(update_fields=["role", "password"])
+            existing.save(update_fields=["password"])
             self.stdout.write(f"{handle} is now a {self.role}; password updated.")
             return
         Member.objects.create_user(handle, password, role=self.role)

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import services
 from community.models import Member
 from community.privacy import delete_confirmation, member_delete
+from community.sessions import session_end
+from community.sign_in import sign_in_attempt, sign_in_throttled
+from core import throttle
 from core.errors import NotAllowed
 from core.http import (
     json_body,
@@ -88,7 +91,12 @@ def session_recover(request: HttpRequest) -> HttpResponse:
     handle = required_str(data, "handle", max_length=64)
     code = required_str(data, "recovery_code", max_length=300)
     token = _device_token(request) or secrets.token_urlsafe(24)
-    result = services.member_recover(handle=handle, recovery_code=code, device_token=token)
+    result = services.member_recover(
+        handle=handle,
+        recovery_code=code,
+        device_token=token,
+        address=throttle.client_address(request),
+    )
     response = _joined(request, result, token)
     response.status_code = 200
     return response
@@ -96,15 +104,32 @@ def session_recover(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_logout(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is not None:
+        # Ended here, and on every socket this session opened (in any process).
+        session_end(member_id=member.pk, session_key=request.session.session_key)
     logout(request)
     return JsonResponse({"ok": True})
 
 
 class FacilitatorLoginView(LoginView):
-    """Facilitators and admins sign in with a password; members never do."""
+    """Facilitators and admins sign in with a password; members never do.
+
+    Every attempt counts against the handle and the client's address (as a keyed
+    hash only: core/throttle.py); past either limit the answer is 429 with a
+    page that says when to try again, and the password is not even checked."""
 
     template_name = "facilitators/login.html"
     redirect_authenticated_user = False
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = sign_in_attempt(
+            handle=request.POST.get("username", "")[:64],
+            address=throttle.client_address(request),
+        )
+        if wait:
+            return sign_in_throttled(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()

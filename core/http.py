@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core.errors import BadInput, KindredError, NoSession, TooLarge, error_response
@@ -25,21 +26,53 @@ def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return answer
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _strings(value: Any):
+    """Every string in a parsed JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _unstorable(text: str) -> bool:
+    # PostgreSQL can't store (or even compare) text with NUL in it, and a lone
+    # surrogate ("\ud800", valid JSON) can't be encoded at all.
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+
+
 def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, Any]:
-    """The request's JSON object body ({} when empty), or BadInput."""
-    if len(request.body) > max_bytes:
-        raise TooLarge("The request body is too large.")
-    if not request.body.strip():
+    """The request's JSON object body ({} when empty), or BadInput / TooLarge."""
+    too_large = TooLarge("The request body is too large.")
+    if _declared_length(request) > max_bytes:
+        raise too_large  # before Django reads it (past its own limit, a 400 page)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise too_large from None
+    if len(body) > max_bytes:
+        raise too_large
+    if not body.strip():
         return {}
     try:
-        data = json.loads(request.body)
+        data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadInput("The request body must be valid JSON.", code="bad_json") from None
     if not isinstance(data, dict):
         raise BadInput("The request body must be a JSON object.", code="bad_json")
-    # PostgreSQL can't store (or even compare) text with NUL in it.
-    if any(isinstance(value, str) and "\x00" in value for value in data.values()):
-        raise BadInput("Text can't contain NUL characters.", code="bad_field")
+    if any(_unstorable(text) for text in _strings(data)):
+        raise BadInput("Text can't contain NUL characters or lone surrogates.", code="bad_field")
     return data
 
 

@@ -10,6 +10,7 @@ in-process dict does the same under a lock.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
 import threading
@@ -19,7 +20,11 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from core import redis as kredis
+
+logger = logging.getLogger("kindred.ratelimit")
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smh])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -84,10 +89,17 @@ def hit(name: str, rate: Rate | str) -> float:
         return 0.0
     now = time.time()
     if kredis.enabled():
-        wait = _script(kredis.sync_client())(
-            keys=[kredis.key("rl", name)], args=[now, rate.seconds, rate.count, uuid.uuid4().hex]
-        )
-        return max(0.0, float(wait))
+        try:
+            wait = _script(kredis.sync_client())(
+                keys=[kredis.key("rl", name)],
+                args=[now, rate.seconds, rate.count, uuid.uuid4().hex],
+            )
+            return max(0.0, float(wait))
+        except RedisError as exc:
+            # Redis is out of reach: the limit still holds, exactly, within this
+            # process (a member spread over several processes gets one allowance
+            # per process until Redis is back). Never an error for the caller.
+            logger.warning("rate limit kept in-process, Redis error=%s", type(exc).__name__)
     return max(0.0, _hit_local(name, rate, now))
 
 
@@ -96,7 +108,10 @@ def forget(name: str) -> None:
     with _local_lock:
         _local.pop(name, None)
     if kredis.enabled():
-        kredis.sync_client().delete(kredis.key("rl", name))
+        try:
+            kredis.sync_client().delete(kredis.key("rl", name))
+        except RedisError as exc:
+            logger.warning("rate limit not forgotten in Redis error=%s", type(exc).__name__)
 
 
 def retry_after(wait: float) -> int:

@@ -3,6 +3,11 @@
 Every key and pub/sub channel starts with ``settings.REDIS_PREFIX`` so that
 several communities, or test runs, can share one Redis server and clean up only
 what is theirs.
+
+Redis is either one server (``REDIS_URL``) or a primary watched by Redis
+Sentinel (``REDIS_SENTINELS``, ``REDIS_SENTINEL_MASTER``): then every client
+asks the sentinels where the primary is, and asks again when a connection to
+it fails, so the bus, presence and limits follow a promotion on their own.
 """
 
 from __future__ import annotations
@@ -11,11 +16,24 @@ import functools
 
 import redis
 import redis.asyncio as aioredis
+import redis.asyncio.sentinel as aiosentinel
+import redis.sentinel
 from django.conf import settings
+
+_CLIENT_OPTIONS = {"socket_connect_timeout": 2, "health_check_interval": 15}
 
 
 def enabled() -> bool:
-    return bool(settings.REDIS_URL)
+    return bool(settings.REDIS_URL or sentinels())
+
+
+def sentinels() -> tuple[tuple[str, int], ...]:
+    """``REDIS_SENTINELS`` ("host:port,host:port") as (host, port) pairs."""
+    pairs = []
+    for item in getattr(settings, "REDIS_SENTINELS", ()):
+        host, _, port = item.rpartition(":")
+        pairs.append((host.strip("[]") or "127.0.0.1", int(port or 26379)))
+    return tuple(pairs)
 
 
 def key(*parts: object) -> str:
@@ -24,18 +42,31 @@ def key(*parts: object) -> str:
 
 @functools.cache
 def _sync_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
-        url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15
-    )
+    return redis.Redis.from_url(url, socket_timeout=5, **_CLIENT_OPTIONS)
+
+
+@functools.cache
+def _sync_sentinel_client(hosts: tuple[tuple[str, int], ...], master: str, db: int) -> redis.Redis:
+    watch = redis.sentinel.Sentinel(hosts, socket_timeout=2, socket_connect_timeout=2)
+    return watch.master_for(master, db=db, socket_timeout=5, **_CLIENT_OPTIONS)
 
 
 def sync_client() -> redis.Redis:
     """A shared, thread-safe (pooled) client for synchronous code."""
+    hosts = sentinels()
+    if hosts:
+        return _sync_sentinel_client(
+            hosts, settings.REDIS_SENTINEL_MASTER, settings.REDIS_SENTINEL_DB
+        )
     return _sync_client(settings.REDIS_URL)
 
 
 def async_client() -> aioredis.Redis:
     """A new asyncio client; the caller owns it and closes it."""
-    return aioredis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=2, health_check_interval=15
-    )
+    hosts = sentinels()
+    if hosts:
+        watch = aiosentinel.Sentinel(hosts, socket_timeout=2, socket_connect_timeout=2)
+        return watch.master_for(
+            settings.REDIS_SENTINEL_MASTER, db=settings.REDIS_SENTINEL_DB, **_CLIENT_OPTIONS
+        )
+    return aioredis.Redis.from_url(settings.REDIS_URL, **_CLIENT_OPTIONS)

@@ -15,19 +15,25 @@ from realtime.hooks.daphne import access_log_without_addresses  # noqa: E402
 
 access_log_without_addresses()
 
+# Slowloris: the first request's headers must arrive within HTTP_HEADER_TIMEOUT_SECONDS.
+from django.conf import settings  # noqa: E402
+
+from realtime.hooks.twisted import limit_header_time  # noqa: E402
+
+limit_header_time(lambda: settings.HTTP_HEADER_TIMEOUT_SECONDS)
+
 # Imported after Django is set up: the routes import models.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from kindred.routing import websocket_urlpatterns  # noqa: E402
+from realtime.origin import SameOriginOnly  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Foreign origins are refused first, touching neither Redis nor the database.
+        "websocket": SameOriginOnly(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

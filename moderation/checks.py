@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from community.handles import handle_key
-from community.models import Member
+from community.models import MODERATOR_ROLES, Member
 from core.errors import KindredError, NotAllowed, NotFound
 from moderation import queue
 from moderation.models import AuditEntry, ItemState, QueueItem
@@ -23,6 +23,15 @@ def check_moderator(*, member_id: int) -> Member:
     if not member.is_moderator:
         raise NotAllowed("Only facilitators can do that.")
     return member
+
+
+def moderator_ids(member_ids: set[int]) -> list[int]:
+    """Which of *member_ids* may still moderate (active, not banned, a moderator role)."""
+    return list(
+        Member.objects.filter(
+            pk__in=member_ids, role__in=MODERATOR_ROLES, is_active=True, is_banned=False
+        ).values_list("pk", flat=True)
+    )
 
 
 def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:

@@ -18,6 +18,7 @@ from core.protocol import CLOSE_FORBIDDEN
 from moderation import actions, checks, reading
 from moderation import frames as f
 from moderation.queue import QUEUE_TOPIC
+from realtime import bus
 from realtime.hub import get_hub
 from realtime.sockets import LiveConsumer, SocketClosed
 from rooms.consumers import MemberFrames
@@ -33,6 +34,25 @@ def _connect(*, member_id: int, conn_id: str) -> list:
     items = reading.queue_snapshot(actor_id=member_id)
     presence_join(conn_id=conn_id, member=actor, room_key=PRESENCE_KEY, room_id=0)
     return items
+
+
+def _still_moderator(*, member_id: int) -> bool:
+    try:
+        checks.check_moderator(member_id=member_id)
+    except KindredError:
+        return False
+    return True
+
+
+def close_revoked_dashboards(sockets: dict[str, tuple[int, str, int]]) -> None:
+    """On every heartbeat: a dashboard whose facilitator lost the role, was
+    deactivated or banned by any path (even one that skipped the services, which
+    close it at once) is closed with 4403 before the next queue item or alert."""
+    ids = {member_id for member_id, key, _room in sockets.values() if key == PRESENCE_KEY}
+    if not ids:
+        return
+    for member_id in ids - set(checks.moderator_ids(ids)):
+        bus.publish_close(member_id=member_id, code=CLOSE_FORBIDDEN, topic=QUEUE_TOPIC)
 
 
 class ModerationConsumer(MemberFrames, LiveConsumer):
@@ -54,6 +74,14 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
         # "refs": this server echoes request ids (docs/protocol.md, "Request ids").
         await self.send_json({"type": "queue", "items": items, "refs": True})
         await self.go_live()
+
+    async def handle_frame(self, frame: ClientFrame) -> None:
+        # Role and active state are read again for every frame (pings included),
+        # not only when the socket opened.
+        if not await database_sync_to_async(_still_moderator)(member_id=self.member_id):
+            await self.close(CLOSE_FORBIDDEN)
+            return
+        await super().handle_frame(frame)
 
     async def on_disconnect(self) -> None:
         if getattr(self, "presence_key", None):

@@ -120,6 +120,7 @@ class ModerationPolicy(MessagePolicy):
             inspection.flags.append((ItemKind.CRISIS, verdict.category))
         redacted, kinds = flags.redact_contact_details(text)
         if kinds:
+            inspection.body = redacted
             inspection.html = render_body(redacted)
             inspection.flags.append((ItemKind.CONTACT_INFO, ",".join(sorted(set(kinds)))))
         word = find_blocked_word(text)

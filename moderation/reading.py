@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from core.errors import NotFound
 from core.frames import timestamp
 from moderation import queue
 from moderation.checks import check_moderator
 from moderation.models import AuditEntry, QueueItem
-from rooms.models import Message
+from rooms.models import Block, Chat, Message, RoomKind
 from rooms.selectors import message_data
 
 
@@ -21,7 +22,12 @@ def queue_snapshot(*, actor_id: int) -> list[dict[str, Any]]:
 
 
 def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
-    """The item's message with `MODERATION_CONTEXT` messages before and after it."""
+    """The item's message with `MODERATION_CONTEXT` messages before and after it.
+
+    A one-on-one chat is private: its earlier and later messages are shown only
+    when one of its two participants reported the item, and then only what that
+    reporter could see (up to their report, nobody they had blocked, nothing
+    removed). An automatic flag on a chat message shows that message alone."""
     check_moderator(member_id=actor_id)
     item = QueueItem.objects.select_related("message__room").filter(pk=item_id).first()
     if item is None:
@@ -31,6 +37,8 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
         return {"type": "context", "item": item.pk, "messages": []}
     around = settings.MODERATION_CONTEXT
     base = Message.objects.filter(room_id=message.room_id).select_related("author")
+    if message.room.kind == RoomKind.DIRECT:
+        base = _what_a_participant_reporter_saw(item, base)
     before = list(base.filter(id__lt=message.pk).order_by("-id")[:around])[::-1]
     after = list(base.filter(id__gt=message.pk).order_by("id")[:around])
     slug = message.room.slug
@@ -43,6 +51,22 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
         for m in [*before, message, *after]
     ]
     return {"type": "context", "item": item.pk, "messages": rows}
+
+
+def _what_a_participant_reporter_saw(item: QueueItem, base: QuerySet) -> QuerySet:
+    chat = Chat.objects.filter(room_id=item.message.room_id).first()
+    participants = (chat.requester_id, chat.recipient_id) if chat else ()
+    report = (
+        item.reports.filter(reporter_id__in=participants).order_by("created_at").first()
+        if participants
+        else None
+    )
+    if report is None:
+        return base.none()
+    blocked = Block.objects.filter(blocker_id=report.reporter_id).values("blocked_id")
+    return base.filter(sent_at__lte=report.created_at, removed_at__isnull=True).exclude(
+        author_id__in=blocked
+    )
 
 
 def audit_frame(*, actor_id: int, limit: int = 100) -> dict[str, Any]:

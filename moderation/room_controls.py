@@ -73,5 +73,6 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
         else None,
     }
     room_id = room.pk
-    bus.publish_room_on_commit(room_id, frame)
+    # Members who block the author don't see it pinned either (nor in their welcome).
+    bus.publish_room_on_commit(room_id, frame, author_id=message.author_id if message else None)
     return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}

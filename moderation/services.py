@@ -54,7 +54,9 @@ def report_create(
         raise BadInput(f"Choose a reason: {', '.join(REPORT_REASONS)}.", code="bad_reason")
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     missing = NotFound("There is no such message to report.")
-    if message is None or message.removed_at is not None:
+    # A held message (a crisis message waiting for a facilitator) was never shown:
+    # the same answer as a missing one, so its id can't be probed.
+    if message is None or message.removed_at is not None or message.held:
         raise missing
     if room_slug is not None and message.room.slug != room_slug:
         raise missing
@@ -149,7 +151,7 @@ def message_release(
     message.save(update_fields=["held"])
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
     room_id = message.room_id
-    bus.publish_room_on_commit(room_id, data.frame())
+    bus.publish_room_on_commit(room_id, data.frame(), author_id=message.author_id)
     item = _item_for(item_id) if item_id is not None else None
     audit(
         actor,

@@ -13,6 +13,7 @@ Redis, the publish itself happens on the event loop (realtime.publisher).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -43,6 +44,11 @@ _local_hub: Any = None
 
 def channel() -> str:
     return kredis.key("bus")
+
+
+def local_hub() -> Any:
+    """This process's running hub, or None."""
+    return _local_hub
 
 
 def set_local_hub(hub: Any) -> None:
@@ -82,9 +88,13 @@ def publish_message(data: StoredMessage, *, held: bool = False) -> None:
     )
 
 
-def publish_room(room_id: int, frame: dict[str, Any]) -> None:
-    """A frame for every socket in a room (e.g. ``removed``)."""
-    publish({"k": "r", "r": room_id, "f": encode(frame)})
+def publish_room(room_id: int, frame: dict[str, Any], *, author_id: int | None = None) -> None:
+    """A frame for every socket in a room (e.g. ``removed``); one that shows a
+    message of *author_id* skips the sockets of members who block them."""
+    event: dict[str, Any] = {"k": "r", "r": room_id, "f": encode(frame)}
+    if author_id is not None:
+        event["a"] = author_id
+    publish(event)
 
 
 def publish_member(member_id: int, event: dict[str, Any]) -> None:
@@ -94,9 +104,30 @@ def publish_member(member_id: int, event: dict[str, Any]) -> None:
     publish({"k": "u", "u": member_id, "e": event})
 
 
-def publish_close(*, member_id: int, code: int, room_id: int | None = None) -> None:
-    """Close a member's sockets (in one room, or all) with *code*."""
-    publish({"k": "c", "u": member_id, "r": room_id, "c": code})
+def session_tag(session_key: str | None) -> str | None:
+    """What the bus and a socket know of a session: a short hash of its key, so the
+    key itself (which signs a member in) never travels through Redis."""
+    if not session_key:
+        return None
+    return hashlib.sha256(f"kindred.session:{session_key}".encode()).hexdigest()[:24]
+
+
+def publish_close(
+    *,
+    member_id: int,
+    code: int,
+    room_id: int | None = None,
+    session: str | None = None,
+    topic: str | None = None,
+) -> None:
+    """Close a member's sockets with *code*: all of them, or only those in one room,
+    of one session (its :func:`session_tag`) or listening on one topic."""
+    event: dict[str, Any] = {"k": "c", "u": member_id, "r": room_id, "c": code}
+    if session is not None:
+        event["s"] = session
+    if topic is not None:
+        event["t"] = topic
+    publish(event)
 
 
 def publish_topic(topic: str, frame: dict[str, Any]) -> None:
@@ -117,8 +148,10 @@ def publish_message_on_commit(data: StoredMessage, *, held: bool = False) -> Non
     _on_commit(publish_message, data, held=held)
 
 
-def publish_room_on_commit(room_id: int, frame: dict[str, Any]) -> None:
-    _on_commit(publish_room, room_id, frame)
+def publish_room_on_commit(
+    room_id: int, frame: dict[str, Any], *, author_id: int | None = None
+) -> None:
+    _on_commit(publish_room, room_id, frame, author_id=author_id)
 
 
 def publish_topic_on_commit(topic: str, frame: dict[str, Any]) -> None:
@@ -140,5 +173,6 @@ def publish_blocks_on_commit(member_id: int, blocked_ids: Iterable[int]) -> None
     _on_commit(publish_member, member_id, {"kind": "blocks", "ids": list(blocked_ids)})
 
 
-def publish_close_on_commit(*, member_id: int, code: int, room_id: int | None = None) -> None:
-    _on_commit(publish_close, member_id=member_id, code=code, room_id=room_id)
+def publish_close_on_commit(**kwargs: Any) -> None:
+    """:func:`publish_close` (same keyword arguments) once the transaction commits."""
+    _on_commit(publish_close, **kwargs)

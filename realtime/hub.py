@@ -65,6 +65,16 @@ class LiveSocket(Protocol):
     async def hub_close(self, code: int) -> None: ...
 
 
+def _closes(sock: Any, event: dict[str, Any]) -> bool:
+    """Whether a close event (all of a member's sockets, or one room's, one
+    session's, one topic's) reaches *sock*."""
+    if event.get("r") is not None and sock.room_id != event["r"]:
+        return False
+    if event.get("s") is not None and getattr(sock, "session", None) != event["s"]:
+        return False
+    return event.get("t") is None or event["t"] in getattr(sock, "topics", ())
+
+
 class Hub(HubOutput):
     def __init__(self) -> None:
         self.rooms: dict[int, RoomState] = {}
@@ -205,7 +215,9 @@ class Hub(HubOutput):
         elif kind == "r":
             state = self.rooms.get(event["r"])
             if state is not None:
-                self._enqueue("frame", tuple(state.sockets), (event["f"],))
+                author = event.get("a")
+                targets = tuple(s for s in state.sockets if author not in getattr(s, "blocked", ()))
+                self._enqueue("frame", targets, (event["f"],))
         elif kind == "t":
             listeners = self.topics.get(event["t"])
             if listeners:
@@ -215,11 +227,7 @@ class Hub(HubOutput):
             if targets:
                 self._enqueue("member", targets, (event["e"],))
         elif kind == "c":
-            targets = tuple(
-                s
-                for s in self.members.get(event["u"], ())
-                if event.get("r") is None or s.room_id == event["r"]
-            )
+            targets = tuple(s for s in self.members.get(event["u"], ()) if _closes(s, event))
             if targets:
                 self._enqueue("close", targets, (event["c"],))
 

@@ -29,7 +29,7 @@ from core.protocol import (
     CLOSE_SLOW_READER,
     CLOSE_TOO_BIG,
 )
-from realtime import transport
+from realtime import bus, transport
 from realtime.hooks.autobahn import close_on_protocol_errors
 from realtime.hooks.channels import handler_for
 
@@ -55,6 +55,8 @@ class LiveConsumer(AsyncConsumer):
 
     member_id: int | None = None
     room_id: int | None = None
+    #: bus.session_tag of the session that opened the socket.
+    session: str | None = None
 
     # --- lifecycle ----------------------------------------------------------------
 
@@ -96,6 +98,14 @@ class LiveConsumer(AsyncConsumer):
             return
         self.member_id = user.pk
         self.handle = user.handle
+        if self._too_many_sockets():
+            logger.warning("too many sockets, closed handle=%s", self.handle)
+            await self.close(CLOSE_FLOOD)
+            return
+        # Which session opened the socket, so ending that session (signing out)
+        # closes exactly its sockets (bus.publish_close).
+        session = self.scope.get("session")
+        self.session = bus.session_tag(getattr(session, "session_key", None))
         try:
             await self.on_connect()
         except SocketClosed as exc:
@@ -105,6 +115,12 @@ class LiveConsumer(AsyncConsumer):
         except Exception:
             logger.exception("socket connect failed handle=%s", self.handle)
             await self.close(1011)
+
+    def _too_many_sockets(self) -> bool:
+        """The member already holds ``SOCKETS_PER_MEMBER`` sockets in this process."""
+        limit = settings.SOCKETS_PER_MEMBER
+        hub = bus.local_hub()
+        return bool(limit) and hub is not None and len(hub.members.get(self.member_id, ())) >= limit
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closed = True
@@ -369,6 +385,12 @@ class NotFoundConsumer(AsyncConsumer):
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         await self.send({"type": "websocket.accept"})
         await self.send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
+
+    def _too_many_sockets(self) -> bool:
+        """The member already holds ``SOCKETS_PER_MEMBER`` sockets in this process."""
+        limit = settings.SOCKETS_PER_MEMBER
+        hub = bus.local_hub()
+        return bool(limit) and hub is not None and len(hub.members.get(self.member_id, ())) >= limit
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         raise StopConsumer()

@@ -35,6 +35,9 @@ class Inspection:
     hold: bool = False
     #: A crisis card for the sender, sent before the ack.
     card: dict[str, Any] | None = None
+    #: The text to store instead of what was sent (the policy redacted it: the
+    #: original is kept nowhere); None stores the text as sent.
+    body: str | None = None
 
     def queue_item(self, *, member: Any, room: Any, text: str) -> Model | None:
         """An unsaved row with a ``message`` foreign key, stored by the same

@@ -26,7 +26,7 @@ import threading
 
 from bleach.linkifier import Linker
 
-__all__ = ["LINK_REL", "LINK_TARGET", "clean_text", "render_body"]
+__all__ = ["LINK_REL", "LINK_TARGET", "clean_text", "is_blank", "render_body", "strip_ignorable"]
 
 #: ``rel`` value put on every generated link.
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -60,6 +60,47 @@ _DELETE_CODEPOINTS: list[int] = [
 ]
 _CLEAN_TABLE: dict[int, str | None] = dict.fromkeys(_DELETE_CODEPOINTS)
 _CLEAN_TABLE[0x09] = " "
+
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt): shown as
+# nothing at all, so they can hide inside a word or a number, or make a message
+# that looks empty. clean_text keeps some (variation selectors belong to emoji);
+# matching removes them all (strip_ignorable), and a message of nothing else is
+# refused as empty (is_blank).
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),  # Mongolian selectors and separator
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),  # tag characters and the variation selector supplement
+)
+_IGNORABLE_TABLE: dict[int, None] = {
+    cp: None for low, high in _IGNORABLE_RANGES for cp in range(low, high + 1)
+}
+# Blank-looking characters that are not whitespace to Python.
+_BLANK_LOOKING = str.maketrans({0x2800: None, 0x3000: None, 0x2028: None, 0x2029: None})
+
+
+def strip_ignorable(text: str) -> str:
+    """*text* without Unicode's default-ignorable (invisible) code points."""
+    return text.translate(_IGNORABLE_TABLE)
+
+
+def is_blank(text: str) -> bool:
+    """Whether *text* would show as nothing: only whitespace and invisible characters."""
+    return not strip_ignorable(text).translate(_BLANK_LOOKING).strip()
+
 
 # Four or more line breaks in a row, where the lines in between hold nothing but
 # horizontal whitespace, become exactly three line breaks (two blank lines).
@@ -112,11 +153,15 @@ def clean_text(raw: str) -> str:
 #   also makes the ``"://" in text`` prefilter in render_body exact.
 # * A scheme glued to a preceding word, dot, plus, dash or slash is not a URL
 #   ("xhttp://", "//http://").
+# * The host is ASCII (see _HOST); punycode hosts are refused by the callback.
 # * Userinfo (``user@``) is not matched, so "https://bank.example@evil.example"
 #   links only the part before the ``@``.
 # * The URL does not end in ``. , ! ? ; : *`` (sentence punctuation).
 _SCHEME = r"[hH][tT][tT][pP][sS]?://"
-_HOST = r"[\w-]+(?:\.[\w-]+)*(?::[0-9]{1,5})?"
+# An ASCII host only, taken whole (an atomic group: no backtracking to a shorter
+# host): "https://аpple.com" with a Cyrillic а, or "https://apple.cоm", is not
+# linked at all rather than linked to a look-alike or a truncated domain.
+_HOST = r"(?>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(?!\.?[^\x00-\x7f])(?::[0-9]{1,5})?"
 # One path "atom": an ``&amp;`` entity, one ordinary character, or a
 # parenthesised group without nested parentheses ("Foo_(bar)"). An unbalanced
 # ``)`` ends the URL, so "(see https://example.org/a)" keeps its closing paren.
@@ -147,6 +192,10 @@ def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
     scheme, sep, rest = href.partition("://")
     scheme = scheme.lower()
     if not new or not sep or scheme not in _ALLOWED_SCHEMES:
+        return None
+    # Punycode ("xn--pple-43d.com") is how a look-alike Unicode domain is spelt
+    # in ASCII: shown as text, never as a link.
+    if "xn--" in re.split(r"[/?#]", rest, maxsplit=1)[0].lower():
         return None
     return {
         _HREF: f"{scheme}://{rest}",

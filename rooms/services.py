@@ -33,7 +33,7 @@ from rooms.access import (
 from rooms.data import MessageData, SendResult, Welcome
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.policy import message_policy
-from rooms.sanitize import clean_text, render_body
+from rooms.sanitize import clean_text, is_blank, render_body
 from rooms.selectors import blocked_ids, message_data, messages_before, room_data
 from rooms.sender import read_sender
 from rooms.store import message_insert
@@ -71,7 +71,9 @@ def check_can_post(*, member: Member, room: Room) -> None:
 
 def check_body(*, body: str) -> str:
     text = clean_text(body)
-    if not text:
+    if is_blank(text):
+        # Invisible characters only (tag characters, Hangul fillers, soft
+        # hyphens): it would be broadcast as a blank message.
         raise KindredError("Write something before sending.", code="empty")
     limit = settings.MESSAGE_MAX_LENGTH
     if len(text) > limit:
@@ -212,8 +214,9 @@ def _message_send(
     inspection = message_policy().inspect(
         member=member, room=room, text=text, html=html, country_hint=country_hint
     )
-    # What the inspection flagged (a crisis alert, a link from a new handle) is
-    # stored by the same statement as the message (rooms.store).
+    text = text if inspection.body is None else inspection.body  # redacted: kept nowhere
+    # What the inspection flagged (a crisis alert, a new handle's link) is stored
+    # by the same statement as the message (rooms.store).
     item = inspection.queue_item(member=member, room=room, text=text)
     try:
         message = message_insert(
@@ -278,7 +281,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
             .filter(pk=room.pinned_message_id, removed_at__isnull=True)
             .first()
         )
-        if pinned_msg is not None:
+        if pinned_msg is not None and pinned_msg.author_id not in hidden:
             pinned = message_data(pinned_msg, room_slug=room.slug, author=pinned_msg.author.handle)
     return Welcome(
         room=room_data(room),

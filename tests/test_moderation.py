@@ -282,8 +282,9 @@ def test_contact_details_are_redacted_and_flagged(member, room):
     assert body.count("[contact details removed]") == 3
     item = QueueItem.objects.get()
     assert item.kind == ItemKind.CONTACT_INFO and "phone" in item.category
-    # The stored text keeps what facilitators need to review.
-    assert "555 123 4567" in Message.objects.get(pk=result.message.id).body
+    # Only the redacted text is stored, in the message and in its queue item.
+    assert "555" not in Message.objects.get(pk=result.message.id).body
+    assert "jojo22" not in item.excerpt and "example.com" not in item.excerpt
 
 
 def test_helpline_numbers_are_never_redacted(member, room):

@@ -18,6 +18,12 @@ WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
 # of rate-limited frames after which the socket is closed.
 SOCKET_FRAME_RATE = env_int("SOCKET_FRAME_RATE", 30)
 SOCKET_FLOOD_CLOSE_AFTER = env_int("SOCKET_FLOOD_CLOSE_AFTER", 200)
+# Open sockets one member may hold in one process (tabs, rooms, the dashboard);
+# the next is closed with 4429. 0: no limit.
+SOCKETS_PER_MEMBER = env_int("SOCKETS_PER_MEMBER", 30)
+# A connection that hasn't sent its first request's headers after this long is
+# dropped (slowloris). 0: no limit.
+HTTP_HEADER_TIMEOUT_SECONDS = env_float("HTTP_HEADER_TIMEOUT_SECONDS", 10)
 # A socket whose outgoing buffer stays above this many bytes is closed with 4408
 # so the client reconnects and resumes instead of the server buffering forever.
 SOCKET_SEND_BUFFER_LIMIT = env_int("SOCKET_SEND_BUFFER_LIMIT", 1024 * 1024)
@@ -45,7 +51,11 @@ BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")
 )
 
+# Recovery attempts per handle (the handle's own device is spared), and per client:
+# its address (a keyed hash) and its device cookie, each checked before a phrase
+# is hashed.
 RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
+RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
 SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
 RESUME_MAX = env_int("RESUME_MAX", 1000)
 BLOCKED_WORDS_REFRESH_SECONDS = env_int("BLOCKED_WORDS_REFRESH_SECONDS", 30)

@@ -19,6 +19,9 @@ RELIES_ON = (
     Reliance("Twisted", _TCP, "TLS", why="no direct write under TLS"),
     Reliance("Twisted", _TCP, "socket", kind="instance", why="the socket written to directly"),
     Reliance("Twisted", "twisted.internet.defer", "Deferred", why="shutdown waits on one"),
+    Reliance("Twisted", "twisted.web.http.HTTPChannel", "connectionMade", why="header deadline"),
+    Reliance("Twisted", "twisted.web.http.HTTPChannel", "allHeadersReceived", why="headers done"),
+    Reliance("Twisted", "twisted.web.http.HTTPChannel", "connectionLost", why="deadline cancelled"),
 )
 
 
@@ -81,3 +84,52 @@ def wait_until(done: Callable[[], bool], *, timeout: float, interval: float = 0.
 
     check()
     return fired
+
+
+def limit_header_time(seconds: Callable[[], float]) -> None:
+    """A connection must send its first request's headers within *seconds()*, or
+    it is dropped (slowloris: a client trickling one header byte every few
+    seconds resets Twisted's idle timeout for ever). Installed once, on
+    Twisted's HTTP channel, which daphne's HTTP and WebSocket handshakes use."""
+    from twisted.web import http
+
+    channel = http.HTTPChannel
+    if getattr(channel, "_kindred_header_deadline", False):
+        return
+    made, headers_done, lost = (
+        channel.connectionMade,
+        channel.allHeadersReceived,
+        channel.connectionLost,
+    )
+
+    def _cancel(self: Any) -> None:
+        call = self.__dict__.pop("_kindred_deadline", None)
+        if call is not None and call.active():
+            call.cancel()
+
+    def _expire(self: Any) -> None:
+        self.__dict__.pop("_kindred_deadline", None)
+        transport = getattr(self, "transport", None)
+        if transport is not None:
+            transport.abortConnection()
+
+    def connection_made(self: Any) -> None:
+        made(self)
+        limit = seconds()
+        if limit > 0:
+            from twisted.internet import reactor
+
+            self._kindred_deadline = reactor.callLater(limit, _expire, self)
+
+    def all_headers_received(self: Any) -> None:
+        _cancel(self)
+        headers_done(self)
+
+    def connection_lost(self: Any, reason: Any) -> None:
+        _cancel(self)
+        lost(self, reason)
+
+    channel.connectionMade = connection_made
+    channel.allHeadersReceived = all_headers_received
+    channel.connectionLost = connection_lost
+    channel._kindred_header_deadline = True

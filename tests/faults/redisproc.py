@@ -23,7 +23,9 @@ REDIS_SERVER = shutil.which("redis-server")
 
 
 class PrivateRedis:
-    def __init__(self) -> None:
+    def __init__(self, *extra: str) -> None:
+        #: More redis-server arguments (a replica's ``--replicaof``).
+        self.extra = extra
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="kindred-redis-")
@@ -52,6 +54,7 @@ class PrivateRedis:
                     "no",
                     "--dir",
                     self._dir.name,
+                    *self.extra,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
