@@ -59,6 +59,10 @@ class Member(AbstractBaseUser):
         default=False, help_text="Counted in numbers, not listed by handle."
     )
     open_to_chat = models.BooleanField(default=False)
+    #: An IANA time zone name the member chose, for the times pages show. Optional.
+    time_zone = models.CharField(max_length=64, blank=True)
+    #: Whether the member wants notifications outside Kindred (Web Push) at all.
+    notifications = models.BooleanField(default=True)
     #: A facilitator's choice; counted as "on duty" only while connected.
     on_duty = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from community import inbox_views, pages, views
+from community import account_views, inbox_views, pages, views
 
 urlpatterns = [
     path("join/", pages.join, name="join"),
@@ -10,6 +10,10 @@ urlpatterns = [
     path("api/session/recover/", views.session_recover, name="api-session-recover"),
     path("api/session/logout/", views.session_logout, name="api-session-logout"),
     path("api/session/delete/", views.session_delete, name="api-session-delete"),
+    path("me/", pages.me, name="me"),
+    path("api/me/", account_views.my_settings, name="api-me"),
+    path("api/me/sign-out-everywhere/", account_views.sign_out_everywhere, name="api-me-sign-out"),
+    path("api/me/recovery/", account_views.new_recovery_phrase, name="api-me-recovery"),
     path("api/inbox/", inbox_views.inbox_list, name="api-inbox"),
     path("api/inbox/read/", inbox_views.inbox_read, name="api-inbox-read"),
     path("facilitators/login/", views.FacilitatorLoginView.as_view(), name="facilitator-login"),

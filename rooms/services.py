@@ -307,6 +307,13 @@ def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
     return {"blocked": target.handle}
 
 
+def member_blocks(*, member_id: int) -> dict[str, Any]:
+    """The handles the member blocks, by handle (the settings page lists them to unblock)."""
+    member = check_member(member_id=member_id)
+    blocked = Block.objects.filter(blocker=member).values_list("blocked__handle", flat=True)
+    return {"blocked": sorted(blocked, key=str.casefold)}
+
+
 def member_unblock(*, member_id: int, handle: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     Block.objects.filter(blocker=member, blocked__handle_key=handle_key(handle)).delete()

@@ -69,8 +69,11 @@ def _handle_of(request: HttpRequest) -> str:
     return required_str(json_body(request), "handle", max_length=64)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def block(request: HttpRequest) -> HttpResponse:
+    """GET: the handles you block. POST ``{"handle"}``: block one."""
+    if request.method == "GET":
+        return service_response(request, lambda me: services.member_blocks(member_id=me))
     return service_response(
         request, lambda me: services.member_block(member_id=me, handle=_handle_of(request))
     )
