@@ -73,6 +73,8 @@ class History(ServerFrame):
 class Removed(ServerFrame):
     type: Literal["removed"]
     id: int
+    #: Its author deleted it (rooms/own_messages.py), rather than a facilitator.
+    deleted: Literal[True] | None = None
 
 
 class Room(ServerFrame):

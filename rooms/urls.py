@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/presence/me/", views.my_status, name="api-my-status"),
     path("api/rooms/", views.room_list, name="api-rooms"),
     path("api/rooms/<slug:slug>/messages/", views.room_messages, name="api-room-messages"),
+    path("api/messages/<int:message_id>/delete/", views.message_delete, name="api-message-delete"),
     path("api/blocks/", views.block, name="api-block"),
     path("api/blocks/remove/", views.unblock, name="api-unblock"),
     path("api/chats/", chat_views.chat_list, name="api-chats"),

@@ -29,6 +29,10 @@ export function wireMessageMenu(c) {
     const menu = el("div", "msg-menu");
     menu.id = `menu-${item.dataset.id}`;
     menu.setAttribute("role", "group");
+    if (item.classList.contains("msg-own")) {
+      ownMenu(button, menu, item);
+      return;
+    }
     menu.setAttribute("aria-label", `Actions for the message from ${author}`);
     const report = makeButton("Report", "button button-quiet button-small");
     report.dataset.action = "report";
@@ -46,6 +50,39 @@ export function wireMessageMenu(c) {
     report.focus();
   }
 
+  // Our own message: Delete, then "Yes, delete it" (the room keeps a stub; others drop it).
+  function ownMenu(button, menu, item) {
+    menu.setAttribute("aria-label", "Actions for your message");
+    const first = makeButton("Delete", "button button-quiet button-small");
+    first.dataset.action = "delete";
+    menu.append(first);
+    item.append(menu);
+    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-expanded", "true");
+    openMenu = { button, menu, item };
+    first.focus();
+  }
+
+  async function deleteOwn(item, button) {
+    if (button.dataset.confirmed !== "yes") {
+      button.dataset.confirmed = "yes";
+      button.textContent = "Yes, delete it for everyone";
+      return;
+    }
+    button.disabled = true;
+    const answer = await postJSON(`/api/messages/${Number(item.dataset.id)}/delete/`);
+    if (answer.ok) {
+      closeMenu();
+      list.remove(Number(item.dataset.id));
+      updateEmpty();
+      status.say("Your message was deleted.");
+      input.focus();
+    } else {
+      button.disabled = false;
+      status.say(answer.data.detail);
+    }
+  }
+
   $("message-list").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
@@ -56,6 +93,8 @@ export function wireMessageMenu(c) {
       const opener = openMenu?.button;
       closeMenu();
       openReport(item, opener);
+    } else if (button.dataset.action === "delete") {
+      deleteOwn(item, button);
     } else if (button.dataset.action === "block") {
       const opener = openMenu?.button;
       closeMenu();
