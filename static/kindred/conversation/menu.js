@@ -20,6 +20,12 @@ export function wireMessageMenu(c) {
     if (focus) button.focus();
   }
 
+  function menuButton(text, action) {
+    const node = makeButton(text, "button button-quiet button-small");
+    node.dataset.action = action;
+    return node;
+  }
+
   function toggleMenu(button) {
     const wasOpen = openMenu && openMenu.button === button;
     closeMenu();
@@ -30,37 +36,20 @@ export function wireMessageMenu(c) {
     menu.id = `menu-${item.dataset.id}`;
     menu.setAttribute("role", "group");
     if (item.classList.contains("msg-own")) {
-      ownMenu(button, menu, item);
-      return;
-    }
-    menu.setAttribute("aria-label", `Actions for the message from ${author}`);
-    const report = makeButton("Report", "button button-quiet button-small");
-    report.dataset.action = "report";
-    menu.append(report);
-    // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
-    if (KIND === "room") {
-      const block = makeButton(`Block ${author}`, "button button-quiet button-small");
-      block.dataset.action = "block";
-      menu.append(block);
+      // Our own message: Delete, then "Yes" (the room keeps a stub; others drop it).
+      menu.setAttribute("aria-label", "Actions for your message");
+      menu.append(menuButton("Delete", "delete"));
+    } else {
+      menu.setAttribute("aria-label", `Actions for the message from ${author}`);
+      menu.append(menuButton("Report", "report"));
+      // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
+      if (KIND === "room") menu.append(menuButton(`Block ${author}`, "block"));
     }
     item.append(menu);
     button.setAttribute("aria-controls", menu.id);
     button.setAttribute("aria-expanded", "true");
     openMenu = { button, menu, item };
-    report.focus();
-  }
-
-  // Our own message: Delete, then "Yes, delete it" (the room keeps a stub; others drop it).
-  function ownMenu(button, menu, item) {
-    menu.setAttribute("aria-label", "Actions for your message");
-    const first = makeButton("Delete", "button button-quiet button-small");
-    first.dataset.action = "delete";
-    menu.append(first);
-    item.append(menu);
-    button.setAttribute("aria-controls", menu.id);
-    button.setAttribute("aria-expanded", "true");
-    openMenu = { button, menu, item };
-    first.focus();
+    menu.firstElementChild.focus();
   }
 
   async function deleteOwn(item, button) {
