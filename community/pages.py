@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from core.web import browser_country, current_member, safe_next
+from community.account import member_settings, time_zone_names
+from core.web import browser_country, current_member, member_page, safe_next
 from crisis.lines import listed_countries, normalise_country
 
 GUIDELINES = (
@@ -54,5 +55,23 @@ def join(request: HttpRequest) -> HttpResponse:
             "countries": countries,
             "guessed_country": guessed if guessed in listed else "",
             "guidelines": GUIDELINES,
+        },
+    )
+
+
+@require_GET
+@ensure_csrf_cookie
+@member_page
+def me(request: HttpRequest, member) -> HttpResponse:
+    """Your settings: sign out, blocks, presence, country, time zone, notifications,
+    the recovery phrase, deleting your handle (me.js does the rest)."""
+    return render(
+        request,
+        "me.html",
+        {
+            "member": member,
+            "settings": member_settings(member_id=member.pk),
+            "countries": listed_countries(),
+            "time_zones": time_zone_names(),
         },
     )

@@ -1,4 +1,5 @@
-"""Template context every page gets: the limits the browser client must agree with."""
+"""Template context every page gets: the limits the browser client must agree with,
+and the signed-in member's header links."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from community.handles import HANDLE_CHARS
+from community.inbox import inbox_unread
 
 
 def client_limits(request: HttpRequest) -> dict[str, object]:
@@ -24,3 +26,12 @@ def client_limits(request: HttpRequest) -> dict[str, object]:
             "handle_pattern": f"{chars}{{{low},{high}}}",
         }
     }
+
+
+def member_nav(request: HttpRequest) -> dict[str, object]:
+    """The header's links for a signed-in member: "Chats" with their unread inbox
+    count (ui/inbox-count.js keeps it live) and "Settings"."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": None}
+    return {"nav": {"unread": inbox_unread(member_id=user.pk)}}

@@ -70,7 +70,11 @@ def chats(request: HttpRequest, member) -> HttpResponse:
     return render(
         request,
         "chats.html",
-        {"member": member, "expire_minutes": settings.CHAT_REQUEST_EXPIRE_MINUTES},
+        {
+            "member": member,
+            "expire_minutes": settings.CHAT_REQUEST_EXPIRE_MINUTES,
+            "retention_days": settings.MESSAGE_RETENTION_DAYS,
+        },
     )
 
 

@@ -49,6 +49,8 @@ class Welcome(ServerFrame):
     online_count: int
     open_to_chat: list[str]
     refs: Literal[True]
+    #: The member's unread inbox items (community/inbox.py).
+    inbox_unread: int
 
 
 class Ack(ServerFrame):
@@ -71,6 +73,8 @@ class History(ServerFrame):
 class Removed(ServerFrame):
     type: Literal["removed"]
     id: int
+    #: Its author deleted it (rooms/own_messages.py), rather than a facilitator.
+    deleted: Literal[True] | None = None
 
 
 class Room(ServerFrame):

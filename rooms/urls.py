@@ -20,6 +20,7 @@ api = [
     path("presence/me/", views.my_status, name="api-my-status"),
     path("rooms/", views.room_list, name="api-rooms"),
     path("rooms/<slug:slug>/messages/", views.room_messages, name="api-room-messages"),
+    path("messages/<int:message_id>/delete/", views.message_delete, name="api-message-delete"),
     path("blocks/", views.block, name="api-block"),
     path("blocks/remove/", views.unblock, name="api-unblock"),
     path("chats/", chat_views.chat_list, name="api-chats"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import BadInput, KindredError, NotFound
 from core.http import json_body, json_errors, no_session, required_str, service_response
 from realtime.presence import presence_counts_or_empty
-from rooms import selectors, services, status
+from rooms import own_messages, selectors, services, status
 
 
 def _positive_int(request: HttpRequest, name: str) -> int | None:
@@ -69,8 +69,11 @@ def _handle_of(request: HttpRequest) -> str:
     return required_str(json_body(request), "handle", max_length=64)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def block(request: HttpRequest) -> HttpResponse:
+    """GET: the handles you block. POST ``{"handle"}``: block one."""
+    if request.method == "GET":
+        return service_response(request, lambda me: services.member_blocks(member_id=me))
     return service_response(
         request, lambda me: services.member_block(member_id=me, handle=_handle_of(request))
     )
@@ -113,3 +116,12 @@ def my_status(request: HttpRequest) -> HttpResponse:
             open_to_chat=flags["open_to_chat"],
         )
     return JsonResponse(result)
+
+
+@require_POST
+def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Delete one of your own messages; the room drops it live."""
+    return service_response(
+        request,
+        lambda me: own_messages.message_delete(member_id=me, message_id=message_id),
+    )

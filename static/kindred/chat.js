@@ -2,6 +2,7 @@
 // /ws/chats/<id>/, plus who is here, "Leave chat", "Block this person", and the end of
 // the chat (a `chat.closed` frame, then the socket closes with 4403).
 
+import { composerWhy } from "./conversation/composer.js";
 import { mountConversation } from "./conversation/mount.js";
 import { byId as $, DialogFocus } from "./dom.js";
 import { postJSON } from "./http.js";
@@ -40,6 +41,7 @@ function showEnded(words) {
   $("chat-actions").hidden = true;
   input.disabled = true;
   $("send-button").disabled = true;
+  composerWhy("This chat has ended, so you can't send here.");
   $("chat-presence").textContent = "";
 }
 

@@ -1,4 +1,4 @@
-// The chats page (/chats/): requests to you (Accept / Decline), your open chats, your
+// The chats page (/chats/): updates for you (the inbox, ui/inbox-list.js), requests to you (Accept / Decline), your open chats, your
 // own requests (Withdraw), the "Ask for a one-on-one chat" form and your presence
 // choices. No socket (one would put you in a room): GET /api/chats/ every 15 s or so
 // while the tab is visible, and at once when it becomes visible again.
@@ -10,6 +10,7 @@ import { getJSON, postJSON } from "./http.js";
 import { handleWords, pageLimits } from "./limits.js";
 import { chatPath, goJoin } from "./nav.js";
 import { pollWhileVisible } from "./poll.js";
+import { mountInboxList } from "./ui/inbox-list.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
 
 const EVERY_MS = 15000;
@@ -179,6 +180,7 @@ $("ask-form").addEventListener("submit", async (event) => {
 });
 
 mountPresenceChoices($("presence-choices"), { idPrefix: "chats" });
+mountInboxList({ list: $("inbox-list"), more: $("inbox-more"), status: $("inbox-status"), empty: $("inbox-empty") });
 $("ask-button").disabled = false; // disabled in the HTML until this script can send it
 refresh();
 pollWhileVisible(refresh, EVERY_MS);

@@ -15,6 +15,7 @@ import { updateCounts } from "./dashboard/queue.js";
 import "./dashboard/rooms.js";
 import { setRoomTitles } from "./dashboard/words.js";
 import { byId as $ } from "./dom.js";
+import { wireInboxCount } from "./ui/inbox-count.js";
 import { ChatNotices } from "./ui/notices.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
 
@@ -42,6 +43,7 @@ if (client) {
       removeWaiting(frame.request);
     }
   });
+  wireInboxCount(client);
   client.addEventListener("private", (event) => {
     const { frame } = event.detail;
     if (typeof frame.message === "string" && frame.message) polite.say(frame.message);

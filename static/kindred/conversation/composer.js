@@ -89,7 +89,16 @@ export function wireComposer(c) {
     input.focus();
   });
 
+  // On a touch screen Enter adds a new line (two paragraphs must be possible on a
+  // phone) and the Send button sends; with a keyboard, Enter sends.
+  const touch = isTouchOnly();
+  if (touch) {
+    input.enterKeyHint = "enter";
+    const keys = c.root.querySelector(".hint-keys");
+    if (keys) keys.textContent = "Enter adds a new line; tap Send to send.";
+  }
   input.addEventListener("keydown", (event) => {
+    if (touch) return;
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       composer.requestSubmit();
@@ -102,6 +111,19 @@ export function wireComposer(c) {
       ? `${length.toLocaleString()} of ${MAX_LENGTH.toLocaleString()} characters` : "";
   }
   input.addEventListener("input", updateCount);
+}
+
+/** True on a device whose only pointer is a finger (a phone or tablet without a keyboard). */
+export function isTouchOnly() {
+  return globalThis.matchMedia?.("(hover: none) and (pointer: coarse)").matches ?? false;
+}
+
+/** Says beside the composer why it can't be used (empty *words*: it can). */
+export function composerWhy(words) {
+  const why = $("composer-why");
+  if (!why) return;
+  why.textContent = words;
+  why.hidden = !words;
 }
 
 /** \u201cLoad earlier messages\u201d, keeping the member's place. */

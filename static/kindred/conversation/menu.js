@@ -20,6 +20,12 @@ export function wireMessageMenu(c) {
     if (focus) button.focus();
   }
 
+  function menuButton(text, action) {
+    const node = makeButton(text, "button button-quiet button-small");
+    node.dataset.action = action;
+    return node;
+  }
+
   function toggleMenu(button) {
     const wasOpen = openMenu && openMenu.button === button;
     closeMenu();
@@ -29,21 +35,41 @@ export function wireMessageMenu(c) {
     const menu = el("div", "msg-menu");
     menu.id = `menu-${item.dataset.id}`;
     menu.setAttribute("role", "group");
-    menu.setAttribute("aria-label", `Actions for the message from ${author}`);
-    const report = makeButton("Report", "button button-quiet button-small");
-    report.dataset.action = "report";
-    menu.append(report);
-    // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
-    if (KIND === "room") {
-      const block = makeButton(`Block ${author}`, "button button-quiet button-small");
-      block.dataset.action = "block";
-      menu.append(block);
+    if (item.classList.contains("msg-own")) {
+      // Our own message: Delete, then "Yes" (the room keeps a stub; others drop it).
+      menu.setAttribute("aria-label", "Actions for your message");
+      menu.append(menuButton("Delete", "delete"));
+    } else {
+      menu.setAttribute("aria-label", `Actions for the message from ${author}`);
+      menu.append(menuButton("Report", "report"));
+      // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
+      if (KIND === "room") menu.append(menuButton(`Block ${author}`, "block"));
     }
     item.append(menu);
     button.setAttribute("aria-controls", menu.id);
     button.setAttribute("aria-expanded", "true");
     openMenu = { button, menu, item };
-    report.focus();
+    menu.firstElementChild.focus();
+  }
+
+  async function deleteOwn(item, button) {
+    if (button.dataset.confirmed !== "yes") {
+      button.dataset.confirmed = "yes";
+      button.textContent = "Yes, delete it for everyone";
+      return;
+    }
+    button.disabled = true;
+    const answer = await postJSON(`/api/messages/${Number(item.dataset.id)}/delete/`);
+    if (answer.ok) {
+      closeMenu();
+      list.remove(Number(item.dataset.id));
+      updateEmpty();
+      status.say("Your message was deleted.");
+      input.focus();
+    } else {
+      button.disabled = false;
+      status.say(answer.data.detail);
+    }
   }
 
   $("message-list").addEventListener("click", (event) => {
@@ -56,6 +82,8 @@ export function wireMessageMenu(c) {
       const opener = openMenu?.button;
       closeMenu();
       openReport(item, opener);
+    } else if (button.dataset.action === "delete") {
+      deleteOwn(item, button);
     } else if (button.dataset.action === "block") {
       const opener = openMenu?.button;
       closeMenu();

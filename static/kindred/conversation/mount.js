@@ -7,6 +7,7 @@ import { pageLimits } from "../limits.js";
 import { ChatClient } from "../net/chat-client.js";
 import { ConnectionIndicator } from "../ui/connection.js";
 import { CrisisCard } from "../ui/crisis.js";
+import { wireInboxCount } from "../ui/inbox-count.js";
 import { MessageList } from "../ui/messages.js";
 import { wireComposer, wireHistory } from "./composer.js";
 import { wireHere } from "./here.js";
@@ -72,6 +73,7 @@ export function mountConversation(root) {
   wireHistory(c);
   wireMessageMenu(c);
   const notices = wireHere(c);
+  wireInboxCount(client);
   client.start();
   return { client, list, status, announcer: c.announcer, input, notices, me };
 }

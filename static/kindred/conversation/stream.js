@@ -4,6 +4,7 @@
 import { button, byId as $, el } from "../dom.js";
 import { goJoin } from "../nav.js";
 import { plainText, renderBody } from "../ui/messages.js";
+import { composerWhy } from "./composer.js";
 
 const MODERATORS = new Set(["facilitator", "admin"]);
 const NEAR_BOTTOM_PX = 160;
@@ -75,6 +76,7 @@ export function wireIncoming(c) {
     const canPost = !room.locked || MODERATORS.has(client.role);
     input.disabled = !canPost;
     $("send-button").disabled = !canPost;
+    composerWhy(canPost ? "" : "You can't post here while the room is locked. You can still read along.");
     if (room.locked) {
       notice.textContent = canPost
         ? "This room is locked: only facilitators can post."

@@ -206,12 +206,13 @@ export class MessageList {
     const body = el("div", "msg-body");
     renderBody(body, message.body);
     node.replaceChildren(this._head(message.author, message.sent_at), body);
-    if (this.menu && !own) {
+    if (this.menu) {
       const button = el("button", "msg-menu-button", "⋯");
       button.type = "button";
       button.dataset.action = "menu";
       button.setAttribute("aria-expanded", "false");
-      button.setAttribute("aria-label", `Options for the message from ${message.author}`);
+      button.setAttribute("aria-label", own ? "Options for your message"
+        : `Options for the message from ${message.author}`);
       node.append(button);
     }
   }

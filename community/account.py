@@ -1,0 +1,123 @@
+"""A member's own settings (the /me/ page): what they chose, signing out everywhere,
+a new recovery phrase. Blocks and presence choices belong to rooms (GET /api/blocks/,
+/api/presence/me/); deleting the handle is community.privacy.member_delete.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import zoneinfo
+from typing import Any
+
+from django.db import transaction
+
+from community import recovery
+from community.models import Member, Role
+from core.errors import BadInput, NotAllowed, NotFound
+from core.protocol import CLOSE_NO_SESSION
+from crisis.lines import listed_countries, normalise_country
+from realtime import bus
+
+logger = logging.getLogger("kindred.members")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA zone a member may choose, sorted, for the settings page's list."""
+    return sorted(_time_zones())
+
+
+def _member(member_id: int) -> Member:
+    member = Member.objects.filter(pk=member_id, is_active=True, is_banned=False).first()
+    if member is None:
+        raise NotFound("This handle no longer exists.")
+    return member
+
+
+def member_settings(*, member_id: int) -> dict[str, Any]:
+    member = _member(member_id)
+    return {
+        "handle": member.handle,
+        "country": member.country,
+        "time_zone": member.time_zone,
+        "notifications": member.notifications,
+        "recovery_phrase": bool(member.recovery_hash),
+        "can_sign_out_everywhere": member.role == Role.MEMBER,
+    }
+
+
+def _clean_country(value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadInput("'country' must be a country code.", code="bad_field")
+    code = normalise_country(value) if value else ""
+    if value and code not in {c["code"] for c in listed_countries()} | {"other"}:
+        raise BadInput("Choose a country from the list.", code="bad_field")
+    return "" if code == "other" else (code or "")
+
+
+def _clean_time_zone(value: Any) -> str:
+    if not isinstance(value, str) or (value and value not in _time_zones()):
+        raise BadInput("Choose a time zone from the list.", code="bad_field")
+    return value
+
+
+def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change any of ``country``, ``time_zone``, ``notifications``; others are refused."""
+    unknown = set(changes) - {"country", "time_zone", "notifications"}
+    if unknown:
+        raise BadInput(f"Unknown setting {sorted(unknown)[0]!r}.", code="bad_field")
+    member = _member(member_id)
+    if "country" in changes:
+        member.country = _clean_country(changes["country"])
+    if "time_zone" in changes:
+        member.time_zone = _clean_time_zone(changes["time_zone"])
+    if "notifications" in changes:
+        if not isinstance(changes["notifications"], bool):
+            raise BadInput("'notifications' must be true or false.", code="bad_field")
+        member.notifications = changes["notifications"]
+    member.save(update_fields=["country", "time_zone", "notifications"])
+    return member_settings(member_id=member_id)
+
+
+def close_member_sockets_on_commit(*, member_id: int) -> None:
+    """Every open socket of the member ends (4401) once the transaction commits."""
+    bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
+
+
+@transaction.atomic
+def member_sign_out_everywhere(*, member_id: int) -> dict[str, Any]:
+    """End every session of the member, on every device, and close their sockets.
+
+    A new unusable password changes the member's session auth hash, which Django
+    and Channels check on every request and socket, so every session signed in
+    before now stops working. Staff have a password to keep: they change it instead.
+    """
+    member = _member(member_id)
+    if member.role != Role.MEMBER:
+        raise NotAllowed(
+            "Facilitators and supporters sign out everywhere by changing their password.",
+            code="not_allowed",
+        )
+    member.set_unusable_password()
+    member.save(update_fields=["password"])
+    close_member_sockets_on_commit(member_id=member_id)
+    logger.info("member signed out everywhere handle=%s", member.handle)
+    return {"signed_out": True}
+
+
+@transaction.atomic
+def recovery_phrase_renew(*, member_id: int) -> dict[str, Any]:
+    """A new one-time recovery phrase, shown once; the old one stops working now."""
+    member = _member(member_id)
+    if member.role != Role.MEMBER:
+        raise NotAllowed("Staff sign in with a password, not a recovery phrase.")
+    phrase = recovery.generate_phrase()
+    member.recovery_hash = recovery.hash_phrase(phrase)
+    member.save(update_fields=["recovery_hash"])
+    logger.info("member renewed recovery phrase handle=%s", member.handle)
+    return {"recovery_code": phrase}

@@ -1,0 +1,39 @@
+"""The member's own settings over HTTP (docs/protocol.md, "HTTP endpoints")."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from community import account
+from core.http import json_body, json_errors, service_response
+
+
+@require_http_methods(["GET", "POST"])
+@json_errors
+def my_settings(request: HttpRequest) -> HttpResponse:
+    """GET: your settings. POST ``{"country"?, "time_zone"?, "notifications"?}``: change them."""
+    if request.method == "GET":
+        return service_response(request, lambda me: account.member_settings(member_id=me))
+    changes = json_body(request)
+    return service_response(
+        request, lambda me: account.member_settings_update(member_id=me, changes=changes)
+    )
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """Every session of yours ends, this one too, and your open sockets close."""
+    response = service_response(
+        request, lambda me: account.member_sign_out_everywhere(member_id=me)
+    )
+    if response.status_code == 200:
+        logout(request)
+    return response
+
+
+@require_POST
+def new_recovery_phrase(request: HttpRequest) -> HttpResponse:
+    """A new recovery phrase, shown once; the old one stops working."""
+    return service_response(request, lambda me: account.recovery_phrase_renew(member_id=me))
