@@ -185,6 +185,23 @@ def _connection_was_dead() -> bool:
     )
 
 
+def _checked_text(*, member: Member, room: Room, body: str, country_hint: str | None) -> str:
+    """The body to store, after every check a post must pass. Someone refused
+    (muted, too fast, locked room, brand-new handle, too long) may be in crisis:
+    the refusal carries their card, and a facilitator is still alerted. The
+    refusal itself stands."""
+    try:
+        check_can_post(member=member, room=room)
+        text = check_body(body=body)
+        check_rates(member=member, room=room)
+    except KindredError as refusal:
+        refusal.crisis = message_policy().refused(
+            member=member, room=room, text=clean_text(body), country_hint=country_hint
+        )
+        raise
+    return text
+
+
 def _message_send(
     *,
     member_id: int,
@@ -198,18 +215,7 @@ def _message_send(
         seen = _existing(member, room, nonce)
         if seen is not None:
             return SendResult(message=seen, duplicate=True)
-    try:
-        check_can_post(member=member, room=room)
-        text = check_body(body=body)
-        check_rates(member=member, room=room)
-    except KindredError as refusal:
-        # Someone refused for posting (muted, too fast, locked room, brand-new
-        # handle, too long) may be in crisis: they still get the card, and a
-        # facilitator is still alerted. The refusal itself stands.
-        refusal.crisis = message_policy().refused(
-            member=member, room=room, text=clean_text(body), country_hint=country_hint
-        )
-        raise
+    text = _checked_text(member=member, room=room, body=body, country_hint=country_hint)
     html = render_body(text)
 
     inspection = message_policy().inspect(
