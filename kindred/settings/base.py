@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kindred.context_processors.client_limits",
             ],
+            "libraries": {"modules": "kindred.modules"},
         },
     },
 ]
@@ -85,11 +86,22 @@ TEMPLATES = [
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production (DEBUG off): `collectstatic` writes content-hashed copies with
+# brotli and gzip siblings to STATIC_ROOT, and WhiteNoise serves only those, the
+# hashed ones for ten years with `immutable`. Development reads the sources
+# through the finders, so an edit shows on reload without collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedStaticFilesStorage"
+            if DEBUG
+            else "kindred.storage.HashedStaticFiles"
+        )
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
