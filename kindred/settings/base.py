@@ -87,7 +87,7 @@ TEMPLATES = [
 # --- Static files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 # Production (DEBUG off): `collectstatic` writes content-hashed copies with
 # brotli and gzip siblings to STATIC_ROOT, and WhiteNoise serves only those, the
 # hashed ones for ten years with `immutable`. Development reads the sources
