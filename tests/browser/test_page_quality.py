@@ -141,6 +141,13 @@ def test_a_room_with_50_messages_scores_at_least_95_and_weighs_at_most_50_kib(
     assert min(scores(report).values()) >= MIN_SCORE, (scores(report), failing_audits(report))
     transferred = report["audits"]["total-byte-weight"]["numericValue"]
     assert transferred <= ROOM_MAX_BYTES, f"{transferred} bytes"
+    # The page, then everything it needs at once: no request waits on a module.
+    chains = report["audits"]["critical-request-chains"]["details"]["chains"]
+    assert chain_depth(chains) <= 2, json.dumps(chains)[:2000]
+
+
+def chain_depth(chains: dict) -> int:
+    return max((1 + chain_depth(link.get("children", {})) for link in chains.values()), default=0)
 
 
 def nu_errors(documents: dict[str, str]) -> list[str]:
