@@ -85,7 +85,8 @@ def test_every_tap_target_is_at_least_44_px_on_a_phone(pages):
     wait_connected(other)
     wait_connected(page)
     send(other, "A message with a menu next to it.")
-    expect(page.locator("#message-list li[data-id]")).to_have_count(1)
+    mine = page.locator("#message-list li[data-id]").filter(has_text="with a menu next to it")
+    expect(mine.get_by_role("button", name="Options for the message from TapOther")).to_be_visible()
     page.locator("#here-details summary").click()
     expect(page.locator("#here-details input[type=checkbox]").first).to_be_visible()
     assert page.evaluate(SMALL_TARGETS) == []
