@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-js lint lint-js format bench install install-dev migrate clean crisis-model
+.PHONY: run test test-js lint lint-js format bench install install-dev migrate collectstatic clean crisis-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ migrate: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py seed_rooms
 
-run: migrate
+# Hashed, brotli- and gzip-compressed copies of static/ in staticfiles/: what WhiteNoise
+# serves when DEBUG is off (with DEBUG on it reads static/ directly, so this is quick and harmless).
+collectstatic: install
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: migrate collectstatic
 	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) \
 		--websocket-max-message-size 65536 --websocket-max-frame-size 65536 --ping-interval 60 \
 		kindred.asgi:application

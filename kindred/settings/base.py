@@ -49,7 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kindred.middleware.HtmlCompressionMiddleware",
     "kindred.middleware.SecurityHeadersMiddleware",
+    "kindred.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "kindred.context_processors.client_limits",
                 "kindred.context_processors.member_nav",
             ],
+            "libraries": {"modules": "kindred.modules"},
         },
     },
 ]
@@ -85,12 +88,23 @@ TEMPLATES = [
 # --- Static files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
+# Production (DEBUG off): `collectstatic` writes content-hashed copies with
+# brotli and gzip siblings to STATIC_ROOT, and WhiteNoise serves only those, the
+# hashed ones for ten years with `immutable`. Development reads the sources
+# through the finders, so an edit shows on reload without collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedStaticFilesStorage"
+            if DEBUG
+            else "kindred.storage.HashedStaticFiles"
+        )
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -16,6 +16,14 @@ export function shortTime(iso, now = new Date()) {
   return new Intl.DateTimeFormat(undefined, options).format(date);
 }
 
+/**
+ * An ISO time for a `<time datetime>`: HTML allows 1 to 3 digits of a second's
+ * fraction, the server sends microseconds, so the fraction is cut to milliseconds.
+ */
+export function htmlDateTime(iso) {
+  return String(iso).replace(/(\.\d{3})\d+/, "$1");
+}
+
 /** How long someone has waited, in words. */
 export function waitedWords(ms) {
   const minutes = Math.floor(Math.max(0, ms) / 60000);

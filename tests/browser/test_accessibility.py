@@ -47,3 +47,46 @@ def test_room_page_on_a_phone_is_operable_by_keyboard(pages):
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert serious_axe_violations(page) == []
+
+
+# Every control's tap target (the control, or for a box its label too) at least
+# 44x44 CSS px. Links inside a sentence are exempt, as WCAG 2.5.5 exempts them.
+SMALL_TARGETS = """() => {
+  const small = [];
+  const controls = "a[href], button, input, select, textarea, summary";
+  for (const node of document.querySelectorAll(controls)) {
+    const box = node.getBoundingClientRect();
+    const style = getComputedStyle(node);
+    if (!box.width || !box.height || style.visibility === "hidden") continue;
+    if (node.matches(".skip-link") || node.closest(".visually-hidden")) continue;
+    if (node.tagName === "A" && style.display === "inline") continue;
+    let { width, height } = box;
+    for (const label of node.labels || []) {
+      const area = label.closest(".check, .duty") || label;
+      const around = area.getBoundingClientRect();
+      width = Math.max(width, around.width);
+      height = Math.max(height, around.height);
+    }
+    if (width < 43.5 || height < 43.5) {
+      const name = (node.textContent || node.name || node.id).trim();
+      small.push(`${node.tagName} "${name}" ${Math.round(width)}x${Math.round(height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def test_every_tap_target_is_at_least_44_px_on_a_phone(pages):
+    for path in ("/", "/join/", "/resources/"):
+        page = pages.open(path, viewport=PHONE)
+        assert page.evaluate(SMALL_TARGETS) == [], path
+    other = pages.open("/rooms/newcomers/", member=pages.member("TapOther"), viewport=PHONE)
+    page = pages.open("/rooms/newcomers/", member=pages.member("TapTester"), viewport=PHONE)
+    wait_connected(other)
+    wait_connected(page)
+    send(other, "A message with a menu next to it.")
+    mine = page.locator("#message-list li[data-id]").filter(has_text="with a menu next to it")
+    expect(mine.get_by_role("button", name="Options for the message from TapOther")).to_be_visible()
+    page.locator("#here-details summary").click()
+    expect(page.locator("#here-details input[type=checkbox]").first).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS) == []

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { auditWords, isOpen, itemTitle, queueOrder, stateWords } from "../../static/kindred/dashboard/words.js";
-import { plural, sendingInWords, waitedWords } from "../../static/kindred/format.js";
+import { htmlDateTime, plural, sendingInWords, waitedWords } from "../../static/kindred/format.js";
 import { answerOf, csrfToken, problemWords } from "../../static/kindred/http.js";
 import { chatPath, joinPath, safeNext } from "../../static/kindred/nav.js";
 import { CLOSE, CLOSE_FINAL, REF_MAX_LENGTH, STOP_REASONS } from "../../static/kindred/protocol.js";
@@ -96,4 +96,10 @@ test("audit entries read as sentences", () => {
   assert.equal(auditWords({ action: "claim", item: 4 }), "claimed item 4");
   assert.equal(auditWords({ action: "ban", target: "Bo", item: 2 }), "banned Bo (item 2)");
   assert.equal(auditWords({ action: "mute", target: "Bo", details: { minutes: 1 } }), "muted Bo for 1 minute everywhere");
+});
+
+test("datetime values carry at most milliseconds, as HTML allows", () => {
+  assert.equal(htmlDateTime("2026-12-07T03:14:15.926535+00:00"), "2026-12-07T03:14:15.926+00:00");
+  assert.equal(htmlDateTime("2026-12-07T03:14:15.9Z"), "2026-12-07T03:14:15.9Z");
+  assert.equal(htmlDateTime("2026-12-07T03:14:15+00:00"), "2026-12-07T03:14:15+00:00");
 });

@@ -27,7 +27,11 @@ export function wireHere(c) {
   if (KIND === "room" && $("here-details")) {
     hereStatus = statusLine("here-status", "here-status");
     $("here-details").append(hereStatus);
-    mountPresenceChoices($("here-details"), { idPrefix: "here" });
+    // The page carries the member's choices, so the first screen needs no request for them.
+    const { openToChat, invisible } = $("room-page").dataset;
+    const initial = invisible === undefined ? null
+      : { open_to_chat: openToChat === "1", invisible: invisible === "1" };
+    mountPresenceChoices($("here-details"), { idPrefix: "here", initial });
   }
 
   async function askToChat(handle, asker) {

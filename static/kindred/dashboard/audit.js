@@ -1,7 +1,7 @@
 // The audit log tab, and done(): say what an action did, and show it in the log.
 
 import { byId as $, el } from "../dom.js";
-import { shortTime } from "../format.js";
+import { htmlDateTime, shortTime } from "../format.js";
 import { polite, send } from "./context.js";
 import { onTabShown } from "./tabs.js";
 import { auditWords } from "./words.js";
@@ -15,7 +15,7 @@ export async function loadAudit() {
     $("audit-list").replaceChildren(...entries.map((entry) => {
       const li = el("li", "audit-entry");
       const time = el("time", "audit-time", shortTime(entry.at));
-      time.dateTime = entry.at;
+      time.dateTime = htmlDateTime(entry.at);
       const line = el("p", "audit-line");
       line.append(time, " ", el("strong", "", entry.actor || "Someone"), ` ${auditWords(entry)}`);
       li.append(line);

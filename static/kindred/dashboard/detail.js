@@ -1,7 +1,7 @@
 // The selected queue item: what it is, its context, and which actions fit it.
 
 import { button, byId as $, el } from "../dom.js";
-import { plural, shortTime } from "../format.js";
+import { htmlDateTime, plural, shortTime } from "../format.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { done } from "./audit.js";
 import { ME, MODERATOR, frameOf, send } from "./context.js";
@@ -116,7 +116,7 @@ function contextItem(item, message) {
   head.append(el("span", "msg-author", String(message.author || "")));
   if (message.sent_at) {
     const time = el("time", "msg-time", shortTime(message.sent_at));
-    time.dateTime = message.sent_at;
+    time.dateTime = htmlDateTime(message.sent_at);
     head.append(time);
   }
   if (message.reported) head.append(el("strong", "ctx-tag ctx-tag-reported", "This item's message"));

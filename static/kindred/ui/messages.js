@@ -5,7 +5,7 @@
 // else (handles, errors, crisis text, resources) goes through textContent.
 
 import { el } from "../dom.js";
-import { shortTime } from "../format.js";
+import { htmlDateTime, shortTime } from "../format.js";
 
 export const SAFE_HREF = /^https?:\/\//i;
 const LINK_ATTRIBUTES = new Set(["href", "rel", "target"]);
@@ -188,7 +188,7 @@ export class MessageList {
     if (author === this.me()) head.append(el("span", "msg-you", "(you)"));
     if (sentAt) {
       const time = el("time", "msg-time", shortTime(sentAt));
-      time.dateTime = sentAt;
+      time.dateTime = htmlDateTime(sentAt);
       head.append(time);
     }
     return head;

@@ -1,0 +1,131 @@
+"""Static files as production serves them: collectstatic's hashed, compressed copies,
+every module of a page reachable under a hashed name, cached for good."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from kindred.modules import module_graph
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+HASHED = re.compile(r"^/static/.+\.[0-9a-f]{12}\.[a-z]+$")
+MODULE_URL = re.compile(
+    r"""<(?:script type="module" src|link rel="modulepreload" href)="([^"]+)\"""", re.I
+)
+IMPORTED = re.compile(r"""^(?:import|export)\b(?:[^'";]*?\bfrom)?\s*['"]([^'"]+)['"];""", re.M)
+YEAR = 365 * 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    """collectstatic as a deploy runs it, into a folder of this test's own."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    production = {
+        "STATIC_ROOT": root,
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "kindred.storage.HashedStaticFiles"},
+        },
+        "WHITENOISE_USE_FINDERS": False,
+        "WHITENOISE_AUTOREFRESH": False,
+    }
+    with override_settings(**production):
+        call_command("collectstatic", "--noinput", verbosity=0)
+        yield root
+
+
+def fetch(client: Client, url: str, encoding: str = "br, gzip"):
+    response = client.get(url, HTTP_ACCEPT_ENCODING=encoding)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def test_every_module_of_the_room_page_resolves_to_a_cached_hashed_file(
+    collected, rooms, member_client
+):
+    with override_settings(
+        STATIC_ROOT=collected,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "kindred.storage.HashedStaticFiles"},
+        },
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    ):
+        client = Client()  # a new handler, so WhiteNoise scans the collected files
+        client.cookies = member_client.cookies
+        page = client.get("/rooms/newcomers/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        preloaded = MODULE_URL.findall(html)
+        stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html)
+        assert preloaded and stylesheet
+
+        todo, seen = list(preloaded), set()
+        while todo:
+            url = todo.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            assert HASHED.match(url), f"{url} has no content hash"
+            plain, body = fetch(client, url, encoding="identity")
+            assert plain.status_code == 200, url
+            control = plain.headers["Cache-Control"]
+            assert "immutable" in control, (url, control)
+            assert int(re.search(r"max-age=(\d+)", control).group(1)) >= YEAR
+            squeezed, _ = fetch(client, url)
+            assert squeezed.headers.get("Content-Encoding") == "br", url
+            base = url.rsplit("/", 1)[0]
+            for spec in IMPORTED.findall(body.decode()):
+                todo.append(os.path.normpath(f"{base}/{spec}"))
+
+        # Every module the page loads was preloaded: one round trip after the HTML.
+        assert seen == set(preloaded)
+        assert len(seen) == 1 + len(module_graph("kindred/room.js"))
+        assert HASHED.match(stylesheet.group(1))
+
+
+def _production_settings(**env: str) -> list[str]:
+    script = (
+        "import django, os\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'kindred.settings'\n"
+        "django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(s.SECURE_SSL_REDIRECT, s.WHITENOISE_USE_FINDERS,"
+        " s.STORAGES['staticfiles']['BACKEND'])\n"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "SECURE_COOKIES", "SECURE_SSL_REDIRECT"}
+    }
+    clean.update(DEBUG="0", SECRET_KEY="z" * 50, ALLOWED_HOSTS="kindred.example", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_serves_only_collected_files_and_redirects_plain_http():
+    assert _production_settings() == ["True", "False", "kindred.storage.HashedStaticFiles"]
+    # A production build tried over plain HTTP locally: no redirect loop.
+    assert _production_settings(SECURE_COOKIES="0")[0] == "False"
+    assert _production_settings(SECURE_SSL_REDIRECT="0")[0] == "False"
+
+
+def test_deploys_run_collectstatic():
+    assert "collectstatic --noinput" in (ROOT / "Procfile").read_text()
+    assert "collectstatic --noinput" in (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run: .*\bcollectstatic\b", makefile, re.M)
