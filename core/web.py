@@ -25,14 +25,23 @@ _MAX_LANGUAGE_TAGS = 20
 
 
 def current_member(request: HttpRequest) -> Any:
-    """The signed-in member, or None (also while the session store is down)."""
+    """The signed-in member, or None (also while the session store is down).
+
+    Remembered on the request: with the database down, every attempt to read the
+    session waits for the pool's timeout, and a page that asked several times
+    (the header, the crisis lines' country) would keep a person waiting for help.
+    """
+    if hasattr(request, "_kindred_member"):
+        return request._kindred_member
     user = getattr(request, "user", None)
     try:
-        return user if user is not None and user.is_authenticated else None
+        member = user if user is not None and user.is_authenticated else None
     except DatabaseError:
         # Sessions live in the database: with it down, treat everyone as a visitor
         # so the pages that lead to help still render.
-        return None
+        member = None
+    request._kindred_member = member
+    return member
 
 
 def safe_next(value: str | None) -> str:

@@ -4,10 +4,12 @@ and the signed-in member's header links."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest
 
 from community.handles import HANDLE_CHARS
 from community.inbox import inbox_unread
+from core.web import current_member
 
 
 def client_limits(request: HttpRequest) -> dict[str, object]:
@@ -31,7 +33,11 @@ def client_limits(request: HttpRequest) -> dict[str, object]:
 def member_nav(request: HttpRequest) -> dict[str, object]:
     """The header's links for a signed-in member: "Chats" with their unread inbox
     count (ui/inbox-count.js keeps it live) and "Settings"."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    member = current_member(request)
+    if member is None:
         return {"nav": None}
-    return {"nav": {"unread": inbox_unread(member_id=user.pk)}}
+    try:
+        unread = inbox_unread(member_id=member.pk)
+    except DatabaseError:
+        unread = 0  # the page (perhaps the crisis lines) must render all the same
+    return {"nav": {"unread": unread}}
