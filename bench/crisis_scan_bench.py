@@ -14,8 +14,8 @@ for the best run, then the cost of one message (p50, p99, max, in
 microseconds), each message timed on its own.
 
 ``--stage lexicon`` (the default) times ``scan``; ``model`` times the model
-alone on every message (its worst case: in ``detect`` it only runs when the
-lexicon found nothing); ``full`` times ``detect``.
+alone on every message (``detect`` runs it on every message too: on a lexicon
+hit it only checks the veto); ``full`` times ``detect``.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ score reaches the threshold stored in the model file. When stage 1 saw the
 topic but cancelled it with a cue (negated, past, reported speech), the model
 must reach the higher veto threshold instead: "two years ago i tried to end
 it" should not be rescued by a model that has learned that "end it" matters.
+The other way round, a rule match is dropped when the model is nearly
+certain it is not a crisis (its score is below ``lexicon_veto``, chosen by
+cross-validation, a few hundredths): most of the lexicon's false alarms are
+recovery stories and idioms the model has seen plenty of.
 
 The model file is loaded once per process (and again if it changes on disk).
 If it is missing or broken, ``detect`` logs an error once and carries on
@@ -61,11 +65,17 @@ def model_verdict(text: str, *, cancelled: bool = False, model: Model | None = N
 
 
 def detect(text: str) -> Verdict:
-    """Full detection: the lexicon first, the model if no rule matched."""
+    """Full detection: the lexicon first, the model if no rule matched.
+
+    A rule match stands unless the model is nearly certain the message is
+    not a crisis (score below the model file's ``lexicon_veto``)."""
     examination = _active_lexicon().examine(text)
+    model = _model()
     if examination.verdict.flagged:
-        return examination.verdict
-    return model_verdict(text, cancelled=examination.cancelled is not None)
+        if model is None or model.predict(text, explain=False).score >= model.lexicon_veto:
+            return examination.verdict
+        return CLEAR
+    return model_verdict(text, cancelled=examination.cancelled is not None, model=model)
 
 
 def distress_score(text: str) -> float:

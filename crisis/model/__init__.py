@@ -62,6 +62,9 @@ class Model:
         self.biases = [float(b) for b in header["biases"]]
         self.threshold = float(header["threshold"])
         self.veto_threshold = float(header["veto_threshold"])
+        # Below this score a lexicon match is dropped as a likely false alarm
+        # (0: never). Older model files have no such field.
+        self.lexicon_veto = float(header.get("lexicon_veto", 0.0))
         self.version = header.get("version")
         self._tables = [
             array("b", weights[i * size : (i + 1) * size]) for i in range(len(self.classes))
