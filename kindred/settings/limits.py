@@ -68,6 +68,9 @@ if env_bool("KINDRED_FAST_HASH"):
 PRESENCE_HEARTBEAT_SECONDS = env_float("PRESENCE_HEARTBEAT_SECONDS", 20)
 PRESENCE_TTL_SECONDS = env_float("PRESENCE_TTL_SECONDS", 60)
 PRESENCE_COALESCE_SECONDS = env_float("PRESENCE_COALESCE_SECONDS", 0.25)
+# Expired entries (a killed process's members) are swept, and their leave
+# announced, this often: within TTL + this of the process's last heartbeat.
+PRESENCE_SWEEP_SECONDS = env_float("PRESENCE_SWEEP_SECONDS", 1)
 SOCKET_IDLE_SECONDS = env_float("SOCKET_IDLE_SECONDS", 60)
 # Moderation
 REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10/1h")
