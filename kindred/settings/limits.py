@@ -105,6 +105,9 @@ CHAT_REQUEST_COOLDOWN_HOURS = env_int("CHAT_REQUEST_COOLDOWN_HOURS", 24)
 CHAT_REQUEST_EXPIRE_MINUTES = env_int("CHAT_REQUEST_EXPIRE_MINUTES", 30)
 CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
 DROPIN_TIMEOUT_SECONDS = env_float("DROPIN_TIMEOUT_SECONDS", 600)
+# A member's drop-in joins offered to helpers per minute; later joins in the
+# minute wait in the line without an offer (and leave without a withdrawal).
+DROPIN_OFFERS_PER_MINUTE = env_int("DROPIN_OFFERS_PER_MINUTE", 3)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
 SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the
