@@ -71,8 +71,11 @@ def member_create(*, handle: str | None, device_token: str | None, country: str 
     phrase_hash = recovery.hash_phrase(phrase)
     for attempt in range(50):
         candidate = handle if handle is not None else generate_handle()
+        # A generated handle passes the same rules as a chosen one ("KindReed"
+        # would read as the reserved "kindred").
         if handle is None and (
-            attempt < 40 and Member.objects.filter(handle_key=handle_key(candidate)).exists()
+            check_handle_text(candidate) is not None
+            or (attempt < 40 and Member.objects.filter(handle_key=handle_key(candidate)).exists())
         ):
             continue
         try:

@@ -33,7 +33,7 @@ from core.protocol import CLOSE_IDLE, CLOSE_RESTART
 from realtime import bus, collector
 from realtime.hooks import autobahn, twisted
 from realtime.hub_output import HubOutput, RoomState
-from realtime.periodic import periodic_duties
+from realtime.periodic import periodic_duties, sweep_duties
 from realtime.publisher import Publisher
 
 logger = logging.getLogger("kindred.hub")
@@ -100,6 +100,7 @@ class Hub(HubOutput):
         self._subscribed = asyncio.Event()
         self._tasks.append(asyncio.create_task(self._writer(), name="hub-writer"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="hub-heartbeat"))
+        self._tasks.append(asyncio.create_task(self._sweeper(), name="hub-sweeper"))
         if kredis.enabled():
             self.publisher = Publisher(self.loop, bus.channel())
             self._tasks.append(asyncio.create_task(self.publisher.run(), name="hub-publisher"))
@@ -317,6 +318,16 @@ class Hub(HubOutput):
                 await database_sync_to_async(periodic_duties)(mine)
             except Exception as exc:
                 logger.warning("presence heartbeat failed (%s); will retry", type(exc).__name__)
+
+    async def _sweeper(self) -> None:
+        """Between heartbeats: announce the leave of entries that just expired
+        (a process killed with SIGKILL) within PRESENCE_SWEEP_SECONDS of expiry."""
+        while True:
+            await asyncio.sleep(settings.PRESENCE_SWEEP_SECONDS)
+            try:
+                await database_sync_to_async(sweep_duties, thread_sensitive=False)()
+            except Exception as exc:
+                logger.warning("presence sweep failed (%s); will retry", type(exc).__name__)
 
     # --- Redis subscriber -------------------------------------------------------------
 

@@ -19,6 +19,7 @@ Sockets = dict[str, tuple[int, str, int]]
 
 _duties: list[Callable[..., Any]] = []
 _socket_duties: list[Callable[[Sockets], Any]] = []
+_sweeps: list[Callable[[], Any]] = []
 
 
 def register_duty(duty: Callable[[], Any]) -> None:
@@ -31,6 +32,21 @@ def register_socket_duty(duty: Callable[[Sockets], Any]) -> None:
     """Run *duty* with this process's sockets on every heartbeat (presence refresh)."""
     if duty not in _socket_duties:
         _socket_duties.append(duty)
+
+
+def register_sweep(duty: Callable[[], Any]) -> None:
+    """Run *duty* every ``PRESENCE_SWEEP_SECONDS``, more often than the heartbeat:
+    announcing that a dead process's members left must not wait for one."""
+    if duty not in _sweeps:
+        _sweeps.append(duty)
+
+
+def sweep_duties() -> None:
+    for duty in _sweeps:
+        try:
+            duty()
+        except Exception:
+            logger.exception("sweep %s failed; will retry", duty.__name__)
 
 
 def periodic_duties(sockets: Sockets) -> None:

@@ -99,11 +99,25 @@ def dropin_join(*, member_id: int) -> dict[str, Any]:
     request = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING).first()
     if request is None:
         request = DropInRequest.objects.create(member=member)
-        frame = _offer_frame(request)
-        helpers = _helpers() - {member.pk}
-        helpers -= _blocked_with(member.pk, helpers)
-        bus.publish_to_members_on_commit(helpers, frame)
+        if _announced(request):
+            frame = _offer_frame(request)
+            helpers = _helpers() - {member.pk}
+            helpers -= _blocked_with(member.pk, helpers)
+            bus.publish_to_members_on_commit(helpers, frame)
     return line_status(request)
+
+
+def _announced(request: DropInRequest) -> bool:
+    """Whether helpers were offered *request* as it joined: a member's first
+    ``DROPIN_OFFERS_PER_MINUTE`` joins in any minute are; later ones (someone
+    joining and leaving in a loop) wait in the line unannounced, so the loop
+    can't flood every helper's screen. Decided from the stored requests, so a
+    cancel withdraws exactly the offers that went out."""
+    since = request.created_at - timedelta(seconds=60)
+    earlier = DropInRequest.objects.filter(
+        member_id=request.member_id, created_at__gt=since, pk__lte=request.pk
+    ).count()
+    return earlier <= settings.DROPIN_OFFERS_PER_MINUTE
 
 
 def dropin_status(*, member_id: int) -> dict[str, Any]:
@@ -118,9 +132,9 @@ def dropin_status(*, member_id: int) -> dict[str, Any]:
 def dropin_cancel(*, member_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     waiting = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING)
-    ids = list(waiting.values_list("pk", flat=True))
+    offered = [r.pk for r in waiting if _announced(r)]
     waiting.update(status=DropInStatus.CANCELLED)
-    for request_id in ids:
+    for request_id in offered:
         bus.publish_to_members_on_commit(
             _helpers(), {"type": "dropin.withdrawn", "request": request_id}
         )

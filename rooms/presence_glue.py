@@ -91,3 +91,10 @@ def heartbeat_and_sweep(sockets: dict[str, tuple[int, str, int]]) -> None:
     changes = store.sweep()
     if changes:
         publish_changes(changes, {})
+
+
+def sweep() -> None:
+    """Announce the leave of every entry that has expired (its process died)."""
+    changes = get_store().sweep()
+    if changes:
+        publish_changes(changes, {})

@@ -441,3 +441,31 @@ def test_a_facilitator_going_on_duty_is_offered_whoever_is_waiting(
         status.member_set_duty(member_id=facilitator.pk, on=True)
     offers = [e["frame"] for m, e in sent if m == facilitator.pk]
     assert [o["type"] for o in offers] == ["dropin.offer"]
+
+
+@sync_db
+def test_joining_and_leaving_in_a_loop_offers_helpers_only_a_few_times(
+    seeker, facilitator, published, settings, django_capture_on_commit_callbacks
+):
+    from realtime.presence import get_store
+
+    settings.DROPIN_OFFERS_PER_MINUTE = 3
+    get_store().connect(
+        conn_id="helper",
+        member_id=facilitator.pk,
+        handle=facilitator.handle,
+        room="mod:queue",
+        role="facilitator",
+        invisible=False,
+        open_to_chat=False,
+        on_duty=True,
+    )
+    for _ in range(30):
+        with django_capture_on_commit_callbacks(execute=True):
+            dropin.dropin_join(member_id=seeker.pk)
+            dropin.dropin_cancel(member_id=seeker.pk)
+    to_helper = [frame["type"] for member_id, frame in published if member_id == facilitator.pk]
+    assert to_helper.count("dropin.offer") == 3
+    assert to_helper.count("dropin.withdrawn") == 3
+    # The member is never refused: the 31st join still puts them in the line.
+    assert dropin.dropin_join(member_id=seeker.pk)["status"] == "waiting"

@@ -77,3 +77,36 @@ async def test_sigkilled_process_members_leave_within_a_minute(live_database):
     finally:
         victim.stop()
         survivor.stop()
+
+
+async def test_a_killed_processs_members_leave_within_the_ttl_and_two_seconds(live_database):
+    """The leave deltas follow the expiry, not the next heartbeat: with a
+    heartbeat of 5 s and a TTL of 6 s they arrive within TTL + 2 s of the kill."""
+    settings = {
+        "PRESENCE_HEARTBEAT_SECONDS": "5",
+        "PRESENCE_TTL_SECONDS": "6",
+        "PRESENCE_COALESCE_SECONDS": "0.05",
+    }
+    survivor = LiveServer(live_database, **settings).start()
+    victim = LiveServer(live_database, **settings).start()
+    try:
+        stayer, goner = LiveMember(survivor), LiveMember(victim)
+        watching = await stayer.connect("/ws/rooms/late-night/")
+        await next_frame(watching, "welcome")
+        leaving = await goner.connect("/ws/rooms/late-night/")
+        await next_frame(leaving, "welcome")
+        killed_at = asyncio.get_running_loop().time()
+        victim.kill(signal.SIGKILL)
+        async with asyncio.timeout(30):
+            while True:
+                frame = json.loads(await watching.recv())
+                changes = frame.get("changes") or [frame]
+                if frame["type"] == "presence" and any(
+                    c["event"] == "leave" and c["handle"] == goner.handle for c in changes
+                ):
+                    break
+        assert asyncio.get_running_loop().time() - killed_at <= 6 + 2
+        await watching.close()
+    finally:
+        victim.stop()
+        survivor.stop()

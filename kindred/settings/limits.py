@@ -68,6 +68,9 @@ if env_bool("KINDRED_FAST_HASH"):
 PRESENCE_HEARTBEAT_SECONDS = env_float("PRESENCE_HEARTBEAT_SECONDS", 20)
 PRESENCE_TTL_SECONDS = env_float("PRESENCE_TTL_SECONDS", 60)
 PRESENCE_COALESCE_SECONDS = env_float("PRESENCE_COALESCE_SECONDS", 0.25)
+# Expired entries (a killed process's members) are swept, and their leave
+# announced, this often: within TTL + this of the process's last heartbeat.
+PRESENCE_SWEEP_SECONDS = env_float("PRESENCE_SWEEP_SECONDS", 1)
 SOCKET_IDLE_SECONDS = env_float("SOCKET_IDLE_SECONDS", 60)
 # Moderation
 REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10/1h")
@@ -104,6 +107,9 @@ CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
 DROPIN_TIMEOUT_SECONDS = env_float("DROPIN_TIMEOUT_SECONDS", 600)
 # The inbox: items per page of GET /api/inbox/ (items expire with MESSAGE_RETENTION_DAYS).
 INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 30)
+# A member's drop-in joins offered to helpers per minute; later joins in the
+# minute wait in the line without an offer (and leave without a withdrawal).
+DROPIN_OFFERS_PER_MINUTE = env_int("DROPIN_OFFERS_PER_MINUTE", 3)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
 SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the
