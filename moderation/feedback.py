@@ -26,12 +26,11 @@ from moderation.checks import (
 from moderation.flags import redact_contact_details
 from moderation.models import AuditEntry, CrisisLabel, ItemKind, LabelKind, QueueItem
 
-#: What a label keeps of a message (the corpus's messages are far shorter).
-TEXT_LENGTH = 2000
-
 
 def _stored_text(text: str) -> str:
-    return redact_contact_details(text[:TEXT_LENGTH])[0]
+    """The message as the queue's excerpt keeps it, whole: contact details removed
+    (its length is already bounded by ``MESSAGE_MAX_LENGTH``)."""
+    return redact_contact_details(text)[0]
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { auditWords, isOpen, itemTitle, queueOrder, stateWords } from "../../static/kindred/dashboard/words.js";
+import { auditWords, detectionWords, isOpen, itemTitle, queueOrder, stateWords } from "../../static/kindred/dashboard/words.js";
 import { plural, sendingInWords, waitedWords } from "../../static/kindred/format.js";
 import { answerOf, csrfToken, problemWords } from "../../static/kindred/http.js";
 import { chatPath, joinPath, safeNext } from "../../static/kindred/nav.js";
@@ -96,4 +96,21 @@ test("audit entries read as sentences", () => {
   assert.equal(auditWords({ action: "claim", item: 4 }), "claimed item 4");
   assert.equal(auditWords({ action: "ban", target: "Bo", item: 2 }), "banned Bo (item 2)");
   assert.equal(auditWords({ action: "mute", target: "Bo", details: { minutes: 1 } }), "muted Bo for 1 minute everywhere");
+});
+
+test("a crisis item says which detector stage flagged it and why", () => {
+  const model = { kind: "crisis", detected_by: "model", detection_reason: "Model score 0.97 (threshold 0.94)" };
+  assert.match(detectionWords(model), /^Flagged by the model .*\. Model score 0\.97 \(threshold 0\.94\)$/);
+  const rule = { kind: "crisis", detected_by: "lexicon", detection_reason: 'Matched phrase rule suicide.x: "want to die"' };
+  assert.equal(detectionWords(rule), 'Flagged by the phrase list. Matched phrase rule suicide.x: "want to die"');
+  assert.equal(detectionWords({ kind: "report", detected_by: null }), "");
+  assert.equal(detectionWords({ kind: "crisis", detected_by: null }), "", "items filed before stages were recorded");
+});
+
+test("feedback on the detector reads as sentences in the audit log", () => {
+  assert.equal(auditWords({ action: "not_crisis", item: 7 }), "marked item 7 as not a crisis");
+  assert.equal(
+    auditWords({ action: "missed_crisis", target: "Bo", details: { category: "overdose" } }),
+    "marked a message by Bo as a missed crisis (overdose)",
+  );
 });
