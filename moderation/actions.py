@@ -15,8 +15,8 @@ from typing import Any
 
 from core.errors import BadFrame
 from core.frames import ClientFrame, FrameParser
+from moderation import feedback, room_controls, services
 from moderation import frames as f
-from moderation import room_controls, services
 
 #: Frame field -> the service's keyword, where they differ (the same for every action).
 SERVICE_KEYWORDS = {"item": "item_id", "message": "message_id", "room": "room_slug", "on": "locked"}
@@ -49,6 +49,8 @@ _ACTIONS = (
     Action(f.Lock, room_controls.room_lock),
     Action(f.Pin, room_controls.message_pin),
     Action(f.ReachOut, services.reach_out),
+    Action(f.NotCrisis, feedback.crisis_not_crisis),
+    Action(f.MissedCrisis, feedback.crisis_missed),
 )
 
 #: Action name (the frame's ``type``) -> its description.

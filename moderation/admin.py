@@ -24,7 +24,7 @@ from core.frames import ClientFrame
 from moderation import wordlist
 from moderation.actions import action_parse, action_perform
 from moderation.lifts import member_unban, mute_lift
-from moderation.models import AuditEntry, BlockedWord, Mute, QueueItem
+from moderation.models import AuditEntry, BlockedWord, CrisisLabel, Mute, QueueItem
 from rooms.admin import RoomAdmin
 from rooms.models import Room, RoomKind
 
@@ -234,5 +234,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(QueueItem)
 class QueueItemAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "kind", "category", "state", "priority", "created_at")
-    list_filter = ("kind", "state")
+    list_display = ("pk", "kind", "category", "state", "priority", "detected_by", "created_at")
+    list_filter = ("kind", "state", "detected_by")
+
+
+@admin.register(CrisisLabel)
+class CrisisLabelAdmin(ReadOnlyAdmin):
+    """Facilitators' verdicts on the crisis detector, to review before retraining
+    (``crisis_scan --export-feedback``); anonymous by design."""
+
+    list_display = ("created_at", "label", "category", "stage", "text")
+    list_filter = ("label", "category", "stage")

@@ -140,6 +140,23 @@ class ReachOut(ClientFrame):
     item: Id
 
 
+class NotCrisis(ClientFrame):
+    """The detector flagged this crisis item's message wrongly: teach it (moderation.feedback)."""
+
+    frame_type: ClassVar[str] = "not_crisis"
+    type: Literal["not_crisis"]
+    item: Id
+
+
+class MissedCrisis(ClientFrame):
+    """This message was a crisis the detector missed: teach it (moderation.feedback)."""
+
+    frame_type: ClassVar[str] = "missed_crisis"
+    type: Literal["missed_crisis"]
+    message: Id
+    category: Literal["suicide", "self_harm", "overdose", "violence"]
+
+
 class Audit(ClientFrame):
     frame_type: ClassVar[str] = "audit"
     type: Literal["audit"]
@@ -160,6 +177,8 @@ MODERATION_FRAMES: tuple[type[ClientFrame], ...] = (
     Pin,
     Context,
     ReachOut,
+    NotCrisis,
+    MissedCrisis,
     Audit,
     *MEMBER_FRAMES,
 )

@@ -26,8 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import ratelimit
-from crisis import card_for, scan
+from crisis import card_for, detect
 from moderation import queue
+from moderation.detection import detection_of
 from moderation.models import ItemKind, QueueItem
 from moderation.queue import item_data
 from realtime import bus
@@ -57,12 +58,13 @@ def _card_key(member_id: int, category: str) -> str:
 def crisis_for_refused(
     *, member, room, text: str, country_hint: str | None
 ) -> dict[str, Any] | None:
-    """For a message that was refused before storing: scan it anyway; if it is crisis
+    """For a message that was refused before storing: run the detector anyway; if it is crisis
     language, file a priority-0 item with its excerpt, alert facilitators, and
     return the card (subject to the same once-per-30-minutes limit)."""
-    verdict = scan(text[:5000])
+    verdict = detect(text[:5000])
     if not verdict.flagged:
         return None
+    detected_by, detection_reason = detection_of(verdict)
     with transaction.atomic():
         item, _ = queue.file_item(
             kind=ItemKind.CRISIS,
@@ -70,6 +72,8 @@ def crisis_for_refused(
             subject=member,
             category=verdict.category,
             excerpt=queue.excerpt_of(text),
+            detected_by=detected_by,
+            detection_reason=detection_reason,
         )
         item_id = item.pk
         transaction.on_commit(lambda: alert_facilitators(item_id))

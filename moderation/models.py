@@ -43,6 +43,11 @@ class ItemState(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+class DetectedBy(models.TextChoices):
+    LEXICON = "lexicon", "Phrase list (stage 1)"
+    MODEL = "model", "Model (stage 2)"
+
+
 #: Lower is more urgent; the queue is ordered by priority, then age.
 PRIORITY = {
     ItemKind.CRISIS: 0,
@@ -89,6 +94,11 @@ class QueueItem(models.Model):
     #: When the on-call page for the escalation got through; while it is None
     #: the page is tried again (moderation.handoff.escalate_due).
     paged_at = models.DateTimeField(null=True, blank=True)
+    #: For crisis items: which detector stage fired ("lexicon" or "model") and
+    #: why, in plain words (the rule and phrase, or the model's score and
+    #: strongest signals), so a facilitator can judge the verdict.
+    detected_by = models.CharField(max_length=8, choices=DetectedBy.choices, blank=True)
+    detection_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["priority", "created_at"]
@@ -161,3 +171,33 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class LabelKind(models.TextChoices):
+    NOT_CRISIS = "not_crisis", "Flagged, but not a crisis"
+    MISSED_CRISIS = "missed_crisis", "A crisis the detector missed"
+
+
+class CrisisLabel(models.Model):
+    """A facilitator's verdict on the crisis detector, kept to retrain it
+    (``crisis_scan --export-feedback``). Deliberately anonymous: the message
+    text as stored (contact details removed) and what the detector said, never
+    who wrote it, who labelled it, or which message or item it was (the audit
+    log says who decided)."""
+
+    text = models.TextField()
+    label = models.CharField(max_length=16, choices=LabelKind.choices)
+    #: The crisis category: the detector's for a false alarm, the facilitator's
+    #: choice for a missed one.
+    category = models.CharField(max_length=16)
+    #: What the detector did with the message: "lexicon" or "model" (a false
+    #: alarm), or "" (it flagged nothing).
+    stage = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.category})"

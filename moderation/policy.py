@@ -20,8 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Expression
 
 from core import ratelimit
-from crisis import scan
+from crisis import detect
 from moderation import flags, handoff, mutes, queue, services
+from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.wordlist import find_blocked_word
 from rooms.policy import UNREAD, Inspection, MessagePolicy
@@ -33,6 +34,8 @@ class ModerationInspection(Inspection):
     #: Why a facilitator should look at the message: (kind, category), in the
     #: order found, crisis first.
     flags: list[tuple[str, str]] = field(default_factory=list)
+    #: The crisis detector's (stage, reason) when it fired (moderation.detection).
+    detection: tuple[str, str] = ("", "")
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made this card failed: the member never saw it, so it
@@ -48,6 +51,7 @@ class ModerationInspection(Inspection):
         if not self.flags:
             return None
         kind, category = min(self.flags, key=lambda f: PRIORITY[ItemKind(f[0])])
+        detected_by, detection_reason = self.detection if kind == ItemKind.CRISIS else ("", "")
         return QueueItem(
             kind=kind,
             category=category,
@@ -56,6 +60,8 @@ class ModerationInspection(Inspection):
             room=room,
             subject=member,
             excerpt=queue.excerpt_of(text),
+            detected_by=detected_by,
+            detection_reason=detection_reason,
         )
 
     def after_store(self, *, item: QueueItem | None) -> None:
@@ -111,8 +117,11 @@ class ModerationPolicy(MessagePolicy):
         self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
     ) -> Inspection:
         inspection = ModerationInspection(html=html)
-        verdict = scan(text)
+        # Both stages, inline: the model runs only when no phrase rule matched,
+        # and costs well under a millisecond (docs/safety.md, docs/performance.md).
+        verdict = detect(text)
         if verdict.flagged:
+            inspection.detection = detection_of(verdict)
             inspection.card = handoff.crisis_card(
                 member=member, category=verdict.category, country_hint=country_hint
             )

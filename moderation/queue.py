@@ -70,6 +70,9 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         "resolution": item.resolution or None,
         "created_at": timestamp(item.created_at),
         "acknowledged_at": timestamp(item.acknowledged_at) if item.acknowledged_at else None,
+        # Crisis items: which detector stage fired and why (None otherwise).
+        "detected_by": item.detected_by or None,
+        "detection_reason": item.detection_reason or None,
     }
 
 
@@ -114,14 +117,18 @@ def file_item(
     category: str = "",
     excerpt: str = "",
     weight: float = 1.0,
+    detected_by: str = "",
+    detection_reason: str = "",
 ) -> tuple[QueueItem, bool]:
     """File (or fold into the existing) item for *message*; returns (item, created).
 
     A message has one item whatever flags and reports it collects: another one
     raises its weight and, if more urgent, its priority. A closed item about the
-    message opens again.
+    message opens again. *detected_by* and *detection_reason*: which crisis
+    detector stage fired and why (moderation.detection), for crisis items.
     """
     priority = PRIORITY[ItemKind(kind)]
+    detection = {"detected_by": detected_by, "detection_reason": detection_reason}
     if message is not None:
         item, created = QueueItem.objects.select_for_update().get_or_create(
             message=message,
@@ -133,25 +140,11 @@ def file_item(
                 "room": room or message.room,
                 "subject": subject or message.author,
                 "excerpt": excerpt or excerpt_of(message.body),
+                **detection,
             },
         )
         if not created:
-            updates: dict[str, Any] = {"weight": F("weight") + weight}
-            if priority < item.priority:
-                updates.update(priority=priority, kind=kind, category=category)
-            if item.state not in OPEN_STATES:
-                # Opened again: a fresh item for whoever looks next.
-                updates.update(
-                    state=ItemState.OPEN,
-                    closed_at=None,
-                    resolution="",
-                    claimed_by=None,
-                    acknowledged_at=None,
-                    acknowledged_by=None,
-                    escalated_at=None,
-                )
-            QueueItem.objects.filter(pk=item.pk).update(**updates)
-            item.refresh_from_db()
+            _fold_into(item, kind=kind, category=category, weight=weight, detection=detection)
     else:
         item = QueueItem.objects.create(
             kind=kind,
@@ -161,10 +154,34 @@ def file_item(
             room=room,
             subject=subject,
             excerpt=excerpt,
+            **detection,
         )
         created = True
     announce(item.pk, new=created)
     return item, created
+
+
+def _fold_into(
+    item: QueueItem, *, kind: str, category: str, weight: float, detection: dict[str, str]
+) -> None:
+    """Another flag or report about *item*'s message: more weight, perhaps more urgency."""
+    priority = PRIORITY[ItemKind(kind)]
+    updates: dict[str, Any] = {"weight": F("weight") + weight}
+    if priority < item.priority:
+        updates.update(priority=priority, kind=kind, category=category, **detection)
+    if item.state not in OPEN_STATES:
+        # Opened again: a fresh item for whoever looks next.
+        updates.update(
+            state=ItemState.OPEN,
+            closed_at=None,
+            resolution="",
+            claimed_by=None,
+            acknowledged_at=None,
+            acknowledged_by=None,
+            escalated_at=None,
+        )
+    QueueItem.objects.filter(pk=item.pk).update(**updates)
+    item.refresh_from_db()
 
 
 def reporter_weight(reporter_id: int) -> float:

@@ -44,6 +44,8 @@ class Item(Shape):
     resolution: str | None
     created_at: str
     acknowledged_at: str | None
+    detected_by: Literal["lexicon", "model"] | None = None
+    detection_reason: str | None = None
 
 
 class Queue(ServerFrame):
@@ -91,6 +93,8 @@ class Done(ServerFrame):
         "slow_mode",
         "lock",
         "pin",
+        "not_crisis",
+        "missed_crisis",
     ]
     item: int | None = None
     message: int | None = None

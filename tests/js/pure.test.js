@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { auditWords, isOpen, itemTitle, queueOrder, stateWords } from "../../static/kindred/dashboard/words.js";
+import { auditWords, detectionWords, isOpen, itemTitle, queueOrder, stateWords } from "../../static/kindred/dashboard/words.js";
 import { htmlDateTime, plural, sendingInWords, waitedWords } from "../../static/kindred/format.js";
 import { answerOf, csrfToken, problemWords } from "../../static/kindred/http.js";
 import { chatPath, joinPath, safeNext } from "../../static/kindred/nav.js";
@@ -102,4 +102,21 @@ test("datetime values carry at most milliseconds, as HTML allows", () => {
   assert.equal(htmlDateTime("2026-12-07T03:14:15.926535+00:00"), "2026-12-07T03:14:15.926+00:00");
   assert.equal(htmlDateTime("2026-12-07T03:14:15.9Z"), "2026-12-07T03:14:15.9Z");
   assert.equal(htmlDateTime("2026-12-07T03:14:15+00:00"), "2026-12-07T03:14:15+00:00");
+});
+
+test("a crisis item says which detector stage flagged it and why", () => {
+  const model = { kind: "crisis", detected_by: "model", detection_reason: "Model score 0.97 (threshold 0.94)" };
+  assert.match(detectionWords(model), /^Flagged by the model .*\. Model score 0\.97 \(threshold 0\.94\)$/);
+  const rule = { kind: "crisis", detected_by: "lexicon", detection_reason: 'Matched phrase rule suicide.x: "want to die"' };
+  assert.equal(detectionWords(rule), 'Flagged by the phrase list. Matched phrase rule suicide.x: "want to die"');
+  assert.equal(detectionWords({ kind: "report", detected_by: null }), "");
+  assert.equal(detectionWords({ kind: "crisis", detected_by: null }), "", "items filed before stages were recorded");
+});
+
+test("feedback on the detector reads as sentences in the audit log", () => {
+  assert.equal(auditWords({ action: "not_crisis", item: 7 }), "marked item 7 as not a crisis");
+  assert.equal(
+    auditWords({ action: "missed_crisis", target: "Bo", details: { category: "overdose" } }),
+    "marked a message by Bo as a missed crisis (overdose)",
+  );
 });

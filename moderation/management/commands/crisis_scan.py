@@ -11,10 +11,16 @@ lexicon versions. The verdict is the full detector's (lexicon, then the model
 when no rule matched), as in the message path; ``--stage lexicon`` reports the
 lexicon alone. With ``--show-rule`` the stage, the rule id (or ``-`` for the
 model) and the reason are added, tab-separated, to help explain a result.
+
+``--export-feedback [FILE]`` does not scan: it writes the facilitators' labels
+("not a crisis", "a crisis we missed"; moderation.feedback) as JSON lines in the
+training corpus's format (crisis/data/corpus/README.md) to FILE, or to standard
+output, for retraining. No line names a member.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from crisis import LexiconError, load_lexicon
 from crisis.full import model_verdict
 from crisis.model import ModelError, load_model
+from moderation.feedback import labels_export
 
 
 class Command(BaseCommand):
@@ -51,8 +58,19 @@ class Command(BaseCommand):
             help="full: lexicon then model, as in the message path (default); "
             "lexicon: the lexicon alone",
         )
+        parser.add_argument(
+            "--export-feedback",
+            nargs="?",
+            const="-",
+            metavar="FILE",
+            help="write the facilitators' crisis labels as corpus JSON lines to FILE "
+            "(standard output without FILE) instead of scanning",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options.get("export_feedback"):
+            self._export(options["export_feedback"])
+            return
         try:
             # With no --lexicon this is the configured lexicon; loading it here
             # rather than letting scan() fall back means a broken configured
@@ -87,3 +105,16 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"crisis\t{verdict.category}")
+
+    def _export(self, target: str) -> None:
+        lines = [json.dumps(row, ensure_ascii=False) for row in labels_export()]
+        if target == "-":
+            for line in lines:
+                self.stdout.write(line)
+            return
+        try:
+            with open(target, "w", encoding="utf-8") as out:
+                out.writelines(line + "\n" for line in lines)
+        except OSError as exc:
+            raise CommandError(f"Can't write {target}: {exc.strerror}") from exc
+        self.stderr.write(f"{len(lines)} labels written to {target}")

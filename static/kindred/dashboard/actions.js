@@ -1,5 +1,5 @@
 // One-click actions on the selected item: claim, reach out, remove, release, dismiss,
-// warn, mute, kick, ban, pin. Each confirms first when it can't be undone.
+// not a crisis, warn, mute, kick, ban, pin. Each confirms first when it can't be undone.
 
 import { byId as $, link } from "../dom.js";
 import { shortTime } from "../format.js";
@@ -8,6 +8,7 @@ import { done } from "./audit.js";
 import { frameOf, polite, send } from "./context.js";
 import { renderDetail, confirmRemove } from "./detail.js";
 import { confirmAction, openDialog } from "./dialogs.js";
+import { confirmNotCrisis } from "./feedback.js";
 import { store } from "./store.js";
 import { roomWords } from "./words.js";
 
@@ -68,6 +69,8 @@ $("item-actions")?.addEventListener("click", (event) => {
           done(`Released into ${where}.`);
         },
       });
+    case "not_crisis":
+      return confirmNotCrisis(item, action);
     case "dismiss":
       return confirmAction({
         title: "Dismiss this item?",

@@ -6,8 +6,11 @@ import { plainText, renderBody } from "../ui/messages.js";
 import { done } from "./audit.js";
 import { ME, MODERATOR, frameOf, send } from "./context.js";
 import { confirmAction } from "./dialogs.js";
+import { openMissedCrisis } from "./feedback.js";
 import { store } from "./store.js";
-import { isOpen, itemTitle, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords } from "./words.js";
+import {
+  detectionWords, isOpen, itemTitle, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords,
+} from "./words.js";
 
 const ACTIONS = MODERATOR ? [...$("item-actions").querySelectorAll("[data-act]")] : [];
 
@@ -43,6 +46,10 @@ export function renderDetail(item) {
   if (Number.isFinite(item.weight)) flags.push(`weight ${item.weight}`);
   flags.push(open ? stateWords(item, ME) : `This item has left the queue: ${RESOLUTION_WORDS[item.resolution] || "it was closed"}.`);
   $("detail-flags").textContent = flags.join(" · ");
+  // Which detector stage flagged a crisis item and why: text, never markup.
+  const detection = detectionWords(item);
+  $("detail-detection").textContent = detection;
+  $("detail-detection-wrap").hidden = !detection;
   // Reporters' own words, newest first (never who wrote them): text, not HTML.
   const notes = Array.isArray(item.notes) ? item.notes : [];
   $("detail-notes").replaceChildren(
@@ -79,6 +86,7 @@ export function renderDetail(item) {
     kick: open && Boolean(item.subject) && topic,
     ban: open && Boolean(item.subject),
     pin: Boolean(live) && !message.held && topic,
+    not_crisis: open && item.kind === "crisis",
     dismiss: open,
   };
   for (const action of ACTIONS) action.hidden = !show[action.dataset.act];
@@ -128,6 +136,12 @@ function contextItem(item, message) {
     const remove = button("Remove", "button-link ctx-remove", () => confirmRemove(item, message, remove));
     remove.setAttribute("aria-label", `Remove the message from ${message.author}`);
     li.append(remove);
+  }
+  // In a one-on-one chat only the item's own message may be acted on (as for Remove).
+  if (item.room_kind !== "direct" || message.reported) {
+    const missed = button("Missed crisis…", "button-link ctx-missed", () => openMissedCrisis(message, missed));
+    missed.setAttribute("aria-label", `Mark the message from ${message.author} as a crisis the detector missed`);
+    li.append(missed);
   }
   return li;
 }

@@ -57,4 +57,5 @@ if (MODERATOR) {
     everywhere: $("mute-everywhere").checked,
     reason: $("mute-reason").value.trim(),
   }));
+  wireDialog($("missed-form"), () => ({ category: $("missed-category").value }));
 }

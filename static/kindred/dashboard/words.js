@@ -30,6 +30,11 @@ export const RESOLUTION_WORDS = {
   muted: "the member was muted",
   kicked: "the member was asked to leave the room",
   banned: "the member was banned",
+  not_crisis: "not a crisis, the detector was told",
+};
+export const DETECTED_BY_WORDS = {
+  lexicon: "Flagged by the phrase list",
+  model: "Flagged by the model (no phrase rule matched: judge it with the context)",
 };
 
 // Topic rooms' titles by slug, from the page (setRoomTitles).
@@ -59,6 +64,14 @@ export function roomWords(slug, kind) {
   if (!slug) return "";
   if (kind === "direct") return "a one-on-one chat";
   return roomTitles.get(slug) || slug;
+}
+
+/** Why the crisis detector flagged a crisis item, in plain words; "" for other items. */
+export function detectionWords(item) {
+  if (item.kind !== "crisis" || !item.detected_by) return "";
+  const stage = DETECTED_BY_WORDS[item.detected_by] || `Flagged by ${item.detected_by}`;
+  const reason = typeof item.detection_reason === "string" ? item.detection_reason : "";
+  return reason ? `${stage}. ${reason}` : `${stage}.`;
 }
 
 export function reasonsWords(item) {
@@ -106,6 +119,8 @@ export function auditWords(entry) {
     case "pin": return `pinned a message${inRoom}`;
     case "unpin": return `unpinned the message${inRoom}`;
     case "reach_out": return `reached out to ${target}${item}`;
+    case "not_crisis": return `marked item ${entry.item} as not a crisis`;
+    case "missed_crisis": return `marked a message by ${target}${inRoom} as a missed crisis (${CRISIS_WORDS[details.category] || details.category})`;
     default: return `${String(entry.action).replace(/_/g, " ")} ${entry.target || ""}${inRoom}`.trim();
   }
 }
