@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from community import push
 from community.models import InboxItem, InboxKind
 from core.errors import BadInput
 from core.frames import timestamp
@@ -86,6 +87,7 @@ def inbox_add(
         return found
     frame = {"type": "inbox", "item": item_data(item), "unread": inbox_unread(member_id=member_id)}
     bus.publish_to_member_on_commit(member_id, frame)
+    push.push_on_commit(member_id=member_id)
     return item.pk
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/me/", account_views.my_settings, name="api-me"),
     path("api/me/sign-out-everywhere/", account_views.sign_out_everywhere, name="api-me-sign-out"),
     path("api/me/recovery/", account_views.new_recovery_phrase, name="api-me-recovery"),
+    path("api/push/", account_views.push_subscription, name="api-push"),
     path("api/inbox/", inbox_views.inbox_list, name="api-inbox"),
     path("api/inbox/read/", inbox_views.inbox_read, name="api-inbox-read"),
     path("facilitators/login/", views.FacilitatorLoginView.as_view(), name="facilitator-login"),

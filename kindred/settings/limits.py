@@ -94,6 +94,11 @@ CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
 DROPIN_TIMEOUT_SECONDS = env_float("DROPIN_TIMEOUT_SECONDS", 600)
 # The inbox: items per page of GET /api/inbox/ (items expire with MESSAGE_RETENTION_DAYS).
 INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 30)
+# Web Push (community/push.py): off unless VAPID_PRIVATE_KEY is set (base64url, the raw
+# 32-byte P-256 key, e.g. from `vapid --gen`); the public key is derived from it.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+PUSH_TIMEOUT_SECONDS = env_float("PUSH_TIMEOUT_SECONDS", 5)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
 SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the

@@ -10,6 +10,7 @@ import { getJSON, postJSON } from "./http.js";
 import { handleWords, pageLimits } from "./limits.js";
 import { chatPath, goJoin } from "./nav.js";
 import { pollWhileVisible } from "./poll.js";
+import { offerNotifications } from "./push-offer.js";
 import { mountInboxList } from "./ui/inbox-list.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
 
@@ -167,6 +168,7 @@ $("ask-form").addEventListener("submit", async (event) => {
   } else if (result.ok) {
     status.textContent = `We've asked ${result.data.to || to}. Their answer will show here.`;
     field.value = "";
+    offerNotifications($("push-offer"));
   } else {
     const problem = requestProblem({ ...result.data, code: result.data.error }, to);
     error.textContent = problem.text;
