@@ -59,9 +59,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     member = current_member(request)
     if member is None:
         return join_first(f"/rooms/{found.slug}/")
-    others = (
-        Room.objects.filter(kind=RoomKind.TOPIC).exclude(pk=found.pk).only("slug", "title")
-    )
+    others = Room.objects.filter(kind=RoomKind.TOPIC).exclude(pk=found.pk).only("slug", "title")
     return render(request, "room.html", {"room": found, "member": member, "others": others})
 
 
