@@ -4,10 +4,12 @@ and the signed-in member's header links."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest
 
 from community.handles import HANDLE_CHARS
 from community.inbox import inbox_unread
+from core.web import current_member
 
 
 def client_limits(request: HttpRequest) -> dict[str, object]:
@@ -30,8 +32,17 @@ def client_limits(request: HttpRequest) -> dict[str, object]:
 
 def member_nav(request: HttpRequest) -> dict[str, object]:
     """The header's links for a signed-in member: "Chats" with their unread inbox
-    count (ui/inbox-count.js keeps it live) and "Settings"."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    count (ui/inbox-count.js keeps it live) and "Settings".
+
+    With the database down every page must still render (the way to a crisis
+    line above all): the member whose session can't be read is a visitor, as in
+    core.web.current_member, and the count is left out.
+    """
+    member = current_member(request)
+    if member is None:
         return {"nav": None}
-    return {"nav": {"unread": inbox_unread(member_id=user.pk)}}
+    try:
+        unread = inbox_unread(member_id=member.pk)
+    except DatabaseError:
+        unread = 0
+    return {"nav": {"unread": unread}}
