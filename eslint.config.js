@@ -22,6 +22,10 @@ export default [
     },
   },
   {
+    files: ["static/kindred/sw.js"],
+    languageOptions: { globals: globals.serviceworker },
+  },
+  {
     files: ["tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
   },

@@ -14,10 +14,9 @@ from django.db import transaction
 
 from community import recovery
 from community.models import Member, Role
+from community.sessions import member_sessions_end
 from core.errors import BadInput, NotAllowed, NotFound
-from core.protocol import CLOSE_NO_SESSION
 from crisis.lines import listed_countries, normalise_country
-from realtime import bus
 
 logger = logging.getLogger("kindred.members")
 
@@ -84,28 +83,14 @@ def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[s
     return member_settings(member_id=member_id)
 
 
-def close_member_sockets_on_commit(*, member_id: int) -> None:
-    """Every open socket of the member ends (4401) once the transaction commits."""
-    bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
-
-
 @transaction.atomic
 def member_sign_out_everywhere(*, member_id: int) -> dict[str, Any]:
-    """End every session of the member, on every device, and close their sockets.
-
-    A new unusable password changes the member's session auth hash, which Django
-    and Channels check on every request and socket, so every session signed in
-    before now stops working. Staff have a password to keep: they change it instead.
-    """
+    """End every session of the member, on every device, this one too, and close
+    their sockets (community.sessions: the member's session epoch moves on, so
+    every session hash signed before now stops matching). A staff member's
+    password is untouched."""
     member = _member(member_id)
-    if member.role != Role.MEMBER:
-        raise NotAllowed(
-            "Facilitators and supporters sign out everywhere by changing their password.",
-            code="not_allowed",
-        )
-    member.set_unusable_password()
-    member.save(update_fields=["password"])
-    close_member_sockets_on_commit(member_id=member_id)
+    member_sessions_end(member_id=member.pk)
     logger.info("member signed out everywhere handle=%s", member.handle)
     return {"signed_out": True}
 

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from community import account
+from community import account, push
 from core.http import json_body, json_errors, service_response
 
 
@@ -37,3 +37,24 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 def new_recovery_phrase(request: HttpRequest) -> HttpResponse:
     """A new recovery phrase, shown once; the old one stops working."""
     return service_response(request, lambda me: account.recovery_phrase_renew(member_id=me))
+
+
+@require_http_methods(["GET", "POST", "DELETE"])
+@json_errors
+def push_subscription(request: HttpRequest) -> HttpResponse:
+    """GET: whether push is available and the key to subscribe with. POST
+    ``{"endpoint", "keys": {"p256dh", "auth"}}``: this browser's subscription.
+    DELETE ``{"endpoint"}``: forget it."""
+    if request.method == "GET":
+        return service_response(request, lambda me: push.push_status(member_id=me))
+    data = json_body(request)
+    if request.method == "DELETE":
+        return service_response(
+            request, lambda me: push.push_unsubscribe(member_id=me, endpoint=data.get("endpoint"))
+        )
+    return service_response(
+        request,
+        lambda me: push.push_subscribe(
+            member_id=me, endpoint=data.get("endpoint"), keys=data.get("keys")
+        ),
+    )

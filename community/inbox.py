@@ -11,6 +11,7 @@ expire with ``MESSAGE_RETENTION_DAYS`` (the daily purge, community.privacy).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from community import push
 from community.models import InboxItem, InboxKind
 from core.errors import BadInput
 from core.frames import timestamp
@@ -60,20 +62,23 @@ def inbox_add(
     """Store a notice for *member_id* and, after commit, send it to their open sockets.
 
     With *key*, adding is idempotent per member: a second add with the same key
-    returns the first item's id and sends nothing. With *coalesce*, an unread
-    item of the same kind and url stands for this one (one "new messages"
-    notice per chat until it is read, not one per message).
+    returns the first item's id and sends nothing. With *coalesce*, *key* names a
+    group instead: while an item of that group is unread it stands for this one
+    (one "new messages" notice per chat until it is read, not one per message).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown inbox kind {kind!r}")
-    if key and (found := _existing(member_id, key)) is not None:
-        return found
     if coalesce:
-        unread = InboxItem.objects.filter(
-            member_id=member_id, kind=kind, url=url or "", read_at__isnull=True
+        if not key:
+            raise ValueError("coalesce needs a key naming the group")
+        group = InboxItem.objects.filter(
+            member_id=member_id, key__startswith=f"{key}#", read_at__isnull=True
         )
-        if (found := unread.values_list("pk", flat=True).first()) is not None:
+        if (found := group.values_list("pk", flat=True).first()) is not None:
             return found
+        key = f"{key}#{secrets.token_hex(6)}"
+    elif key and (found := _existing(member_id, key)) is not None:
+        return found
     try:
         with transaction.atomic():  # a savepoint: a lost race on the key is not an error
             item = InboxItem.objects.create(
@@ -86,6 +91,7 @@ def inbox_add(
         return found
     frame = {"type": "inbox", "item": item_data(item), "unread": inbox_unread(member_id=member_id)}
     bus.publish_to_member_on_commit(member_id, frame)
+    push.push_on_commit(member_id=member_id)
     return item.pk
 
 

@@ -191,3 +191,20 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.member_id}: {self.text[:40]}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push endpoint for one member (community/push.py).
+
+    The endpoint is the browser vendor's URL for this browser; the keys encrypt
+    what is sent there. Nothing sent through it names anyone or quotes anything.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"push subscription of {self.member_id}"

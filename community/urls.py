@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/session/", include(session_api)),
     path("me/", pages.me, name="me"),
     path("api/me/", include(me_api)),
+    path("api/push/", account_views.push_subscription, name="api-push"),
     path("api/inbox/", inbox_views.inbox_list, name="api-inbox"),
     path("api/inbox/read/", inbox_views.inbox_read, name="api-inbox-read"),
     path("facilitators/login/", views.FacilitatorLoginView.as_view(), name="facilitator-login"),

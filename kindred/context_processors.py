@@ -32,7 +32,12 @@ def client_limits(request: HttpRequest) -> dict[str, object]:
 
 def member_nav(request: HttpRequest) -> dict[str, object]:
     """The header's links for a signed-in member: "Chats" with their unread inbox
-    count (ui/inbox-count.js keeps it live) and "Settings"."""
+    count (ui/inbox-count.js keeps it live) and "Settings".
+
+    With the database down every page must still render (the way to a crisis
+    line above all): the member whose session can't be read is a visitor, as in
+    core.web.current_member, and the count is left out.
+    """
     member = current_member(request)
     if member is None:
         return {"nav": None}

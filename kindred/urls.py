@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kindred import health
+from kindred import app, health
 from realtime import metrics
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rooms.urls")),
     path("", include("moderation.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", app.service_worker, name="service-worker"),
     path("metrics/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]

@@ -66,5 +66,6 @@ def notice_message_away(*, room: Room, author: Member, held: bool) -> None:
         kind=InboxKind.CHAT,
         text=f"New message from {author.handle} in your chat.",
         url=chat_url(chat["pk"]),
+        key=f"chat-messages:{chat['pk']}",
         coalesce=True,
     )

@@ -59,7 +59,8 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     member = current_member(request)
     if member is None:
         return join_first(f"/rooms/{found.slug}/")
-    return render(request, "room.html", {"room": found, "member": member})
+    others = Room.objects.filter(kind=RoomKind.TOPIC).exclude(pk=found.pk).only("slug", "title")
+    return render(request, "room.html", {"room": found, "member": member, "others": others})
 
 
 @require_GET

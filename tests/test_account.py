@@ -37,10 +37,11 @@ def test_sign_out_everywhere_ends_every_session_of_the_member_only(make_member):
 
 
 @sync_db
-def test_staff_keep_their_password(make_member):
+def test_staff_sign_out_everywhere_and_keep_their_password(make_member):
     staff = make_member(role=Role.FACILITATOR, password="long enough password 1")
-    answer = post(signed_in(staff), "/api/me/sign-out-everywhere/")
-    assert answer.status_code == 403
+    desk, phone = signed_in(staff), signed_in(staff)
+    assert post(desk, "/api/me/sign-out-everywhere/").json() == {"signed_out": True}
+    assert phone.get("/api/session/").status_code == 401
     assert Member.objects.get(pk=staff.pk).check_password("long enough password 1")
 
 

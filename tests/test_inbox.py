@@ -193,3 +193,14 @@ async def test_an_item_arrives_live_and_reading_clears_the_count_on_every_socket
     for ws in tabs:
         assert await receive_until(ws, "inbox.read") == {"type": "inbox.read", "unread": 0}
         await ws.disconnect()
+
+
+@sync_db
+def test_an_unread_chat_opened_notice_doesnt_swallow_the_message_notice(rooms, make_member):
+    asker, other = make_member(), make_member("RepliesFast")
+    chat = open_chat(asker, other)  # the asker has "RepliesFast said yes" unread
+    services.message_send(member_id=other.pk, room_slug=chat.room.slug, body="hi")
+    assert texts(asker) == [
+        "New message from RepliesFast in your chat.",
+        "RepliesFast said yes: your chat is open.",
+    ]

@@ -110,6 +110,11 @@ INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 30)
 # A member's drop-in joins offered to helpers per minute; later joins in the
 # minute wait in the line without an offer (and leave without a withdrawal).
 DROPIN_OFFERS_PER_MINUTE = env_int("DROPIN_OFFERS_PER_MINUTE", 3)
+# Web Push (community/push.py): off unless VAPID_PRIVATE_KEY is set (base64url, the raw
+# 32-byte P-256 key, e.g. from `vapid --gen`); the public key is derived from it.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+PUSH_TIMEOUT_SECONDS = env_float("PUSH_TIMEOUT_SECONDS", 5)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
 SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the

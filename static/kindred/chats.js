@@ -10,6 +10,7 @@ import { getJSON, postJSON } from "./http.js";
 import { handleWords, pageLimits } from "./limits.js";
 import { chatPath, goJoin } from "./nav.js";
 import { pollWhileVisible } from "./poll.js";
+import { offerNotifications } from "./push-offer.js";
 import { mountInboxList } from "./ui/inbox-list.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
 
@@ -24,6 +25,8 @@ const ORIGIN_WORDS = {
 };
 
 let lastData = null;
+// Chats with messages that came while the member was away (their inbox said so on load).
+const unreadChats = new Set();
 
 function when(iso) {
   const time = shortTime(iso);
@@ -76,6 +79,7 @@ function openItem(chat) {
   title.append(link(chatPath(chat.chat), `Chat with ${chat.with}`, "chat-item-link"));
   const origin = ORIGIN_WORDS[chat.origin];
   li.append(title, el("p", "chat-item-meta", `${origin ? `${origin[0].toUpperCase()}${origin.slice(1)}` : "Started"}${when(chat.created_at)}`));
+  if (unreadChats.has(chatPath(chat.chat))) li.append(el("p", "chat-item-new", "New messages since you were there"));
   return li;
 }
 
@@ -167,6 +171,7 @@ $("ask-form").addEventListener("submit", async (event) => {
   } else if (result.ok) {
     status.textContent = `We've asked ${result.data.to || to}. Their answer will show here.`;
     field.value = "";
+    offerNotifications($("push-offer"));
   } else {
     const problem = requestProblem({ ...result.data, code: result.data.error }, to);
     error.textContent = problem.text;
@@ -180,7 +185,13 @@ $("ask-form").addEventListener("submit", async (event) => {
 });
 
 mountPresenceChoices($("presence-choices"), { idPrefix: "chats" });
-mountInboxList({ list: $("inbox-list"), more: $("inbox-more"), status: $("inbox-status"), empty: $("inbox-empty") });
+mountInboxList({
+  list: $("inbox-list"), more: $("inbox-more"), status: $("inbox-status"), empty: $("inbox-empty"),
+  onUnread: (items) => {
+    for (const item of items) if (item.kind === "chat" && item.url) unreadChats.add(item.url);
+    if (lastData !== null) render(JSON.parse(lastData));
+  },
+});
 $("ask-button").disabled = false; // disabled in the HTML until this script can send it
 refresh();
 pollWhileVisible(refresh, EVERY_MS);

@@ -125,3 +125,15 @@ def reconnect_now(page) -> None:
     page.evaluate(
         "() => { const b = document.getElementById('conn-retry'); if (!b.hidden) b.click(); }"
     )
+
+
+def room_of_its_own(server: LiveServer, slug: str) -> str:
+    """A topic room only the calling test uses (so counts in the seeded rooms stay theirs)."""
+    server.database.manage(
+        "shell",
+        "-c",
+        "from rooms.models import Room; "
+        f"Room.objects.get_or_create(slug={slug!r}, "
+        f"defaults={{'title': {slug.replace('-', ' ').capitalize()!r}, 'kind': 'topic'}})",
+    )
+    return f"/rooms/{slug}/"

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PHONE, wait_connected
+from tests.browser.helpers import PHONE, room_of_its_own, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def test_a_two_paragraph_message_from_a_touch_screen(pages):
     me = pages.member()
-    page = pages.open(
-        "/rooms/newcomers/", member=me, viewport=PHONE, has_touch=True, is_mobile=True
-    )
+    room = room_of_its_own(pages.server, "composer-on-phones")
+    page = pages.open(room, member=me, viewport=PHONE, has_touch=True, is_mobile=True)
     wait_connected(page)
     box = page.locator("#message-input")
     box.click()
@@ -33,7 +32,7 @@ def test_a_two_paragraph_message_from_a_touch_screen(pages):
 
 
 def test_enter_still_sends_with_a_keyboard(pages):
-    page = pages.open("/rooms/newcomers/", member=pages.member())
+    page = pages.open(room_of_its_own(pages.server, "composer-on-phones"), member=pages.member())
     wait_connected(page)
     page.locator("#message-input").fill("One line")
     page.locator("#message-input").press("Enter")

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PHONE, send, serious_axe_violations, wait_connected
+from tests.browser.helpers import (
+    PHONE,
+    room_of_its_own,
+    send,
+    serious_axe_violations,
+    wait_connected,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -31,7 +37,7 @@ def delete_own(page, text: str) -> None:
 def test_delete_my_message(pages, where):
     me, other = pages.member(), pages.member()
     if where == "room":
-        path = "/rooms/family-and-allies/"
+        path = room_of_its_own(pages.server, "delete-my-message")
     else:
         chat = csrf_post(me, "/api/chats/", {"to": other.handle})["chat"]
         csrf_post(other, f"/api/chats/{chat}/accept/")

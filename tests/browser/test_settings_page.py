@@ -9,16 +9,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PHONE, serious_axe_violations, wait_connected
+from tests.browser.helpers import PHONE, send, serious_axe_violations, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def csrf_post(member, path: str, body: dict) -> None:
+def csrf_post(member, path: str, body: dict) -> dict:
     response = member.client.post(
         path, json=body, headers={"X-CSRFToken": member.client.cookies["csrftoken"]}
     )
     assert response.status_code in (200, 201), response.text
+    return response.json()
 
 
 def test_unblock_and_the_inbox_count_at_phone_size(pages):
@@ -81,3 +82,18 @@ def test_delete_my_handle_in_two_steps(pages):
     page.get_by_role("button", name="Yes, delete everything").click()
     expect(page).to_have_url(re.compile(r"/\?deleted=1$"))
     assert me.client.get("/api/session/").status_code == 401
+
+
+def test_chats_says_which_chat_has_new_messages(pages):
+    me, other = pages.member(), pages.member()
+    chat = csrf_post(me, "/api/chats/", {"to": other.handle})["chat"]
+    csrf_post(other, f"/api/chats/{chat}/accept/", {})
+    theirs = pages.open(f"/chats/{chat}/", member=other, viewport=PHONE)
+    wait_connected(theirs)
+    send(theirs, "are you around?")
+    expect(theirs.locator("#message-list li[data-id]")).to_have_count(1)
+    page = pages.open("/chats/", member=me, viewport=PHONE)
+    row = page.locator("#open-list li").filter(has_text=f"Chat with {other.handle}")
+    expect(row).to_contain_text("New messages since you were there")
+    expect(page.locator("#inbox-list")).to_contain_text(f"New message from {other.handle}")
+    expect(page.locator("#inbox-list")).not_to_contain_text("are you around")

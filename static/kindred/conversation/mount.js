@@ -11,6 +11,7 @@ import { wireInboxCount } from "../ui/inbox-count.js";
 import { MessageList } from "../ui/messages.js";
 import { wireComposer, wireHistory } from "./composer.js";
 import { wireHere } from "./here.js";
+import { wireNewSince } from "./since.js";
 import { wireMessageMenu } from "./menu.js";
 import { wireIncoming, wireScrolling } from "./stream.js";
 
@@ -74,6 +75,7 @@ export function mountConversation(root) {
   wireMessageMenu(c);
   const notices = wireHere(c);
   wireInboxCount(client);
+  wireNewSince(c);
   client.start();
   return { client, list, status, announcer: c.announcer, input, notices, me };
 }

@@ -25,8 +25,11 @@ function itemNode(item) {
   return li;
 }
 
-/** Fills *list* (a <ul>) with the inbox; *more* is a button for older items; *status* says what. */
-export function mountInboxList({ list, more, status, empty }) {
+/**
+ * Fills *list* (a <ul>) with the inbox; *more* is a button for older items; *status*
+ * says what went wrong. *onUnread* gets each page's unread items before they are marked read.
+ */
+export function mountInboxList({ list, more, status, empty, onUnread = () => {} }) {
   let oldest = null;
 
   async function load() {
@@ -41,7 +44,9 @@ export function mountInboxList({ list, more, status, empty }) {
     if (items.length) oldest = items[items.length - 1].id;
     more.hidden = items.length === 0;
     empty.hidden = list.children.length > 0;
-    const fresh = items.filter((item) => !item.read).map((item) => item.id);
+    const unreadItems = items.filter((item) => !item.read);
+    onUnread(unreadItems);
+    const fresh = unreadItems.map((item) => item.id);
     if (fresh.length) {
       const read = await postJSON("/api/inbox/read/", { ids: fresh });
       showUnread(read.ok ? read.data.unread : unread);
