@@ -29,6 +29,12 @@ __all__ = ["detect", "distress_score", "model_verdict"]
 logger = logging.getLogger(__name__)
 _model_failed = False
 
+#: Stage 2 judges messages of at least this many words. Below that a character
+#: model has too little to go on and scores single everyday words ("after")
+#: as a crisis; short crisis messages ("kms", "want to die", "od'ing") are the
+#: lexicon's, which matches them exactly.
+MODEL_MIN_WORDS = 3
+
 
 def _model() -> Model | None:
     global _model_failed
@@ -47,7 +53,7 @@ def model_verdict(text: str, *, cancelled: bool = False, model: Model | None = N
     """Stage 2 alone: the model's verdict on ``text`` (``cancelled``: stage 1
     found a cancel cue, so the stricter veto threshold applies)."""
     model = model or _model()
-    if model is None or not text or not text.strip():
+    if model is None or len(text.split()) < MODEL_MIN_WORDS:
         return CLEAR
     limit = model.veto_threshold if cancelled else model.threshold
     if model.predict(text, explain=False).score < limit:

@@ -25,6 +25,10 @@ EVERYDAY = [
     "night shift again",
     "no puedo dormir",
     "buenas noches a todos",
+    # Too short for the model to judge (crisis.full.MODEL_MIN_WORDS): it once
+    # scored "after" alone as an overdose.
+    "after",
+    "after both",
 ]
 
 WITH_RISK = [
