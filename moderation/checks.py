@@ -105,6 +105,9 @@ def _close_item(
         frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
         bus.publish_to_member_on_commit(reporter_id, frame)
     queue.announce(item.pk, new=False)
+    # A member's crisis items are one item on the dashboard: closing it closes them all.
+    for sibling in queue.crisis_group(item).exclude(pk=item.pk):
+        _close_item(sibling, actor, resolution=resolution, took_action=took_action)
 
 
 def _item_for(item_id: int | None) -> QueueItem | None:

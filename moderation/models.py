@@ -89,6 +89,8 @@ class QueueItem(models.Model):
     #: When the on-call page for the escalation got through; while it is None
     #: the page is tried again (moderation.handoff.escalate_due).
     paged_at = models.DateTimeField(null=True, blank=True)
+    #: Crisis items: moderation.urgency's NOW/IMMEDIATE/FEELING (higher first).
+    urgency = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["priority", "created_at"]
@@ -161,3 +163,36 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class OnCall(models.Model):
+    """Who is paged when a crisis item has no facilitator (one row, edited in the
+    admin; adds to ``CRISIS_WEBHOOK_URL``/``CRISIS_ONCALL_EMAILS``, see
+    moderation.paging). Staff addresses, never members'."""
+
+    SINGLETON = 1
+
+    webhook_url = models.URLField(
+        blank=True, help_text="POSTed a signed JSON page (docs/safety.md)."
+    )
+    webhook_secret = models.CharField(
+        max_length=200, blank=True, help_text="Signs each webhook request (HMAC-SHA256)."
+    )
+    emails = models.CharField(
+        max_length=1000, blank=True, help_text="On-call e-mail addresses, comma-separated."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "on-call targets"
+        verbose_name_plural = "on-call targets"
+
+    def __str__(self) -> str:
+        return "On-call targets"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON
+        super().save(*args, **kwargs)
+
+    def email_list(self) -> list[str]:
+        return [e.strip() for e in self.emails.split(",") if e.strip()]

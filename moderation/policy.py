@@ -23,6 +23,7 @@ from core import ratelimit
 from crisis import scan
 from moderation import flags, handoff, mutes, queue, services
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
+from moderation.urgency import urgency_of
 from moderation.wordlist import find_blocked_word
 from rooms.policy import UNREAD, Inspection, MessagePolicy
 from rooms.sanitize import render_body
@@ -33,6 +34,8 @@ class ModerationInspection(Inspection):
     #: Why a facilitator should look at the message: (kind, category), in the
     #: order found, crisis first.
     flags: list[tuple[str, str]] = field(default_factory=list)
+    #: A crisis message's urgency (moderation.urgency), for the queue's order.
+    urgency: int = 0
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made this card failed: the member never saw it, so it
@@ -56,6 +59,7 @@ class ModerationInspection(Inspection):
             room=room,
             subject=member,
             excerpt=queue.excerpt_of(text),
+            urgency=self.urgency if kind == ItemKind.CRISIS else 0,
         )
 
     def after_store(self, *, item: QueueItem | None) -> None:
@@ -113,8 +117,12 @@ class ModerationPolicy(MessagePolicy):
         inspection = ModerationInspection(html=html)
         verdict = scan(text)
         if verdict.flagged:
+            inspection.urgency = urgency_of(category=verdict.category, text=text)
             inspection.card = handoff.crisis_card(
-                member=member, category=verdict.category, country_hint=country_hint
+                member=member,
+                category=verdict.category,
+                country_hint=country_hint,
+                urgency=inspection.urgency,
             )
             inspection.hold = room.hold_crisis_messages
             inspection.flags.append((ItemKind.CRISIS, verdict.category))

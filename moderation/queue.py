@@ -70,6 +70,9 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         "resolution": item.resolution or None,
         "created_at": timestamp(item.created_at),
         "acknowledged_at": timestamp(item.acknowledged_at) if item.acknowledged_at else None,
+        "urgency": item.urgency,
+        # The member's other unresolved crisis items (open_items groups them).
+        "also": [],
     }
 
 
@@ -96,13 +99,64 @@ def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
     transaction.on_commit(send)
 
 
+#: An item opened again: a fresh item for whoever looks next.
+_REOPENED: dict[str, Any] = {
+    "state": ItemState.OPEN,
+    "closed_at": None,
+    "resolution": "",
+    "claimed_by": None,
+    "acknowledged_at": None,
+    "acknowledged_by": None,
+    "escalated_at": None,
+}
+
+#: The queue's order: crisis first, the most urgent crisis first (an overdose
+#: or someone being hurt now, then a plan or a time, then a feeling), then the
+#: most reported, then the oldest.
+QUEUE_ORDER = ("priority", "-urgency", "-weight", "created_at")
+
+
 def open_items(limit: int = 200) -> list[dict[str, Any]]:
+    """The open queue, most urgent first, with one entry per person in crisis:
+    a member's unresolved crisis items are listed inside their most urgent
+    one (``also``), so facilitators see a person, not rows."""
     items = (
         QueueItem.objects.filter(state__in=OPEN_STATES)
         .select_related("message", "room", "subject", "claimed_by")
-        .order_by("priority", "-weight", "created_at")[:limit]
+        .order_by(*QUEUE_ORDER)[:limit]
     )
-    return [item_data(item) for item in items]
+    listed: list[dict[str, Any]] = []
+    lead_of: dict[int, dict[str, Any]] = {}
+    for item in items:
+        data = item_data(item)
+        if item.kind == ItemKind.CRISIS and item.subject_id is not None:
+            lead = lead_of.get(item.subject_id)
+            if lead is not None:
+                lead["also"].append(_grouped(data))
+                continue
+            lead_of[item.subject_id] = data
+        listed.append(data)
+    return listed
+
+
+def _grouped(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": data["id"],
+        "category": data["category"],
+        "excerpt": data["excerpt"],
+        "room": data["room"],
+        "created_at": data["created_at"],
+    }
+
+
+def crisis_group(item: QueueItem) -> Any:
+    """The member's unresolved crisis items, *item* included (for acting on the
+    person: acknowledging or closing one of them does all of them)."""
+    if item.kind != ItemKind.CRISIS or item.subject_id is None:
+        return QueueItem.objects.filter(pk=item.pk)
+    return QueueItem.objects.filter(
+        kind=ItemKind.CRISIS, subject_id=item.subject_id, state__in=OPEN_STATES
+    ) | QueueItem.objects.filter(pk=item.pk)
 
 
 def file_item(
@@ -114,6 +168,7 @@ def file_item(
     category: str = "",
     excerpt: str = "",
     weight: float = 1.0,
+    urgency: int = 0,
 ) -> tuple[QueueItem, bool]:
     """File (or fold into the existing) item for *message*; returns (item, created).
 
@@ -138,18 +193,9 @@ def file_item(
         if not created:
             updates: dict[str, Any] = {"weight": F("weight") + weight}
             if priority < item.priority:
-                updates.update(priority=priority, kind=kind, category=category)
+                updates.update(priority=priority, kind=kind, category=category, urgency=urgency)
             if item.state not in OPEN_STATES:
-                # Opened again: a fresh item for whoever looks next.
-                updates.update(
-                    state=ItemState.OPEN,
-                    closed_at=None,
-                    resolution="",
-                    claimed_by=None,
-                    acknowledged_at=None,
-                    acknowledged_by=None,
-                    escalated_at=None,
-                )
+                updates.update(_REOPENED)
             QueueItem.objects.filter(pk=item.pk).update(**updates)
             item.refresh_from_db()
     else:
@@ -161,6 +207,7 @@ def file_item(
             room=room,
             subject=subject,
             excerpt=excerpt,
+            urgency=urgency,
         )
         created = True
     announce(item.pk, new=created)

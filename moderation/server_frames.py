@@ -25,6 +25,14 @@ class Note(Shape):
     at: str
 
 
+class Grouped(Shape):
+    id: int
+    category: str
+    excerpt: str
+    room: str | None
+    created_at: str
+
+
 class Item(Shape):
     id: int
     kind: Literal["crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit"]
@@ -44,6 +52,8 @@ class Item(Shape):
     resolution: str | None
     created_at: str
     acknowledged_at: str | None
+    urgency: int
+    also: list[Grouped]
 
 
 class Queue(ServerFrame):
@@ -71,7 +81,13 @@ class CrisisAlert(ServerFrame):
 class Crisis(ServerFrame):
     type: Literal["crisis"]
     category: Literal["suicide", "self_harm", "overdose", "violence"]
+    #: The resources' country code, or "international".
+    country: str
     message: str
+    #: "alerted": someone on duty or on call was told; "later": nobody is
+    #: available now, a facilitator checks in when one comes on.
+    followup: Literal["alerted", "later"]
+    followup_text: str
     resources: list[Resource]
 
 

@@ -93,9 +93,8 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     if item.state == ItemState.CLAIMED and item.claimed_by_id not in (None, actor.pk):
         raise KindredError("Another facilitator has this one.", code="claimed")
     item.state, item.claimed_by = ItemState.CLAIMED, actor
-    if item.acknowledged_at is None:
-        item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
     item.save()
+    acknowledge(item=item, actor=actor)
     audit(actor, "claim", item=item, target=item.subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "done", "action": "claim", "item": item.pk}

@@ -1,0 +1,131 @@
+"""What the crisis hand-off promises and whom it puts first: the card's words
+match live state, the most urgent person is first, one person is one item, and
+on-call targets can come from the admin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from moderation.models import ItemKind, ItemState, OnCall, QueueItem
+from tests.test_crisis_handoff import Pager, pages_finished, wait_until
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def pages_done_before_teardown():
+    yield
+    assert wait_until(pages_finished, timeout=30)
+
+
+def send(member, body, slug="late-night"):
+    from rooms.services import message_send
+
+    return message_send(member_id=member.pk, room_slug=slug, body=body)
+
+
+def on_duty(member_id: int) -> None:
+    from realtime.presence import get_store
+
+    get_store().connect(
+        conn_id=f"duty{member_id}",
+        member_id=member_id,
+        handle="OnDuty",
+        room="mod:queue",
+        role="facilitator",
+        invisible=False,
+        open_to_chat=False,
+        on_duty=True,
+    )
+
+
+def test_nobody_on_duty_and_nobody_to_page_the_card_says_so(member, rooms, settings):
+    settings.CRISIS_WEBHOOK_URL, settings.CRISIS_ONCALL_EMAILS = "", []
+    card = send(member, "i can't do this anymore, i want to end it tonight").crisis
+    assert card["followup"] == "later"
+    assert "no one from the kindred community is available right now" in (
+        card["followup_text"].lower()
+    )
+    # "tonight": immediacy, so emergency services lead.
+    assert card["resources"][0]["name"] == "Emergency services"
+
+
+def test_someone_on_duty_the_card_says_a_facilitator_was_told(member, facilitator, rooms):
+    on_duty(facilitator.pk)
+    card = send(member, "I want to die").crisis
+    assert card["followup"] == "alerted"
+    assert "has been told and will check in" in card["followup_text"]
+    # A feeling with no time marker: the crisis lines come first.
+    assert card["resources"][0]["name"] == "988 Suicide & Crisis Lifeline"
+
+
+def test_oncall_set_in_the_admin_pages_and_makes_the_card_say_alerted(member, rooms, settings):
+    settings.CRISIS_WEBHOOK_URL, settings.CRISIS_ONCALL_EMAILS = "", []
+    pager = Pager()
+    try:
+        OnCall(webhook_url=pager.url, webhook_secret="admin-secret").save()
+        card = send(member, "I want to die").crisis
+        assert card["followup"] == "alerted"
+        assert pager.arrived.wait(10)
+        assert pager.received[0]["reason"] == "no facilitator on duty"
+        assert pager.headers[0]["X-Kindred-Signature"].startswith("sha256=")
+    finally:
+        pager.close()
+
+
+def test_an_overdose_after_two_older_suicide_items_is_first(make_member, rooms):
+    from moderation.queue import open_items
+
+    first, second, third = make_member(), make_member(), make_member()
+    send(first, "I want to die")
+    send(second, "I have thoughts of suicide")
+    QueueItem.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    send(third, "I took too many pills and I feel really strange")
+    items = open_items()
+    assert [i["category"] for i in items] == ["overdose", "suicide", "suicide"]
+    assert items[0]["subject"] == third.handle
+
+
+def test_a_plan_or_a_time_comes_before_a_feeling(make_member, rooms):
+    from moderation.queue import open_items
+
+    feeling, plan = make_member(), make_member()
+    send(feeling, "I want to die")
+    send(plan, "I want to kill myself tonight")
+    assert [i["subject"] for i in open_items()] == [plan.handle, feeling.handle]
+
+
+def test_three_crisis_messages_from_one_member_are_one_item(member, facilitator, rooms):
+    from moderation.queue import open_items
+    from moderation.services import item_dismiss
+
+    for body in ("I want to die", "I want to kill myself tonight", "I want to end my life"):
+        send(member, body)
+    items = [i for i in open_items() if i["kind"] == ItemKind.CRISIS]
+    assert len(items) == 1
+    lead = items[0]
+    assert lead["urgency"] == 2  # the one with a time leads the person's item
+    assert len(lead["also"]) == 2
+    assert QueueItem.objects.filter(kind=ItemKind.CRISIS).count() == 3
+
+    item_dismiss(actor_id=facilitator.pk, item_id=lead["id"], reason="spoke with them")
+    assert not open_items()
+    assert set(QueueItem.objects.values_list("state", flat=True)) == {ItemState.DISMISSED}
+
+
+def test_claiming_one_of_a_members_items_acknowledges_all(member, facilitator, rooms, settings):
+    from moderation.handoff import escalate_due
+    from moderation.services import item_claim
+
+    settings.CRISIS_WEBHOOK_URL, settings.CRISIS_ONCALL_EMAILS = "", []
+    on_duty(facilitator.pk)
+    send(member, "I want to die")
+    send(member, "I want to kill myself")
+    lead = QueueItem.objects.order_by("id").first()
+    item_claim(actor_id=facilitator.pk, item_id=lead.pk)
+    assert not QueueItem.objects.filter(acknowledged_at__isnull=True).exists()
+    QueueItem.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    assert escalate_due() == 0
