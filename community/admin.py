@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 
 from community.handles import handle_key
-from community.models import BannedDevice, Member
+from community.models import BannedDevice, InboxItem, Member
 from community.services import check_handle_available
 from core.errors import KindredError
 
@@ -55,3 +55,18 @@ class MemberAdmin(admin.ModelAdmin):
 class BannedDeviceAdmin(admin.ModelAdmin):
     list_display = ("member", "created_at")
     readonly_fields = ("token_hash", "member", "created_at")
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(admin.ModelAdmin):
+    """Read-only: items are written by the services that deliver them (community/inbox.py)."""
+
+    list_display = ("member", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+    readonly_fields = ("member", "kind", "text", "url", "created_at", "read_at", "key")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,7 +9,9 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from community import privacy
+        from community import inbox, privacy
+        from community.signals import retention_due
         from realtime import periodic
 
         periodic.register_duty(privacy.purge_if_due)
+        retention_due.connect(inbox.purge_old_items, dispatch_uid="community.inbox.purge")

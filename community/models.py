@@ -123,3 +123,45 @@ class BannedDevice(models.Model):
 
     def __str__(self) -> str:
         return f"banned device of {self.member}"
+
+
+class InboxKind(models.TextChoices):
+    CHAT = "chat", "Chat"
+    NOTICE = "notice", "Notice"
+    CHECKIN = "checkin", "Check-in"
+
+
+class InboxItem(models.Model):
+    """A notice addressed to one member, kept until read and past (community/inbox.py).
+
+    Its text is written by Kindred, never copied from another member's private
+    message: "New message from X", not the message.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="inbox")
+    kind = models.CharField(max_length=16, choices=InboxKind.choices)
+    text = models.CharField(max_length=500)
+    #: A page of Kindred to open (a path), or blank.
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    #: When set, makes an add idempotent per member (a retried delivery stores one item).
+    key = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "key"], condition=~models.Q(key=""), name="inbox_member_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["member"],
+                condition=models.Q(read_at__isnull=True),
+                name="inbox_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member_id}: {self.text[:40]}"

@@ -1,8 +1,8 @@
-"""The members app's routes: joining, the session API and the staff sign-in."""
+"""The members app's routes: joining, the session API, the inbox and the staff sign-in."""
 
 from django.urls import path
 
-from community import pages, views
+from community import inbox_views, pages, views
 
 urlpatterns = [
     path("join/", pages.join, name="join"),
@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/session/recover/", views.session_recover, name="api-session-recover"),
     path("api/session/logout/", views.session_logout, name="api-session-logout"),
     path("api/session/delete/", views.session_delete, name="api-session-delete"),
+    path("api/inbox/", inbox_views.inbox_list, name="api-inbox"),
+    path("api/inbox/read/", inbox_views.inbox_read, name="api-inbox-read"),
     path("facilitators/login/", views.FacilitatorLoginView.as_view(), name="facilitator-login"),
 ]

@@ -95,3 +95,30 @@ class Presence(ServerFrame):
     count: int
     handle: str | None = None
     changes: list[PresenceChange] | None = None
+
+
+# --- the inbox (community/inbox.py): sent to every socket of one member ----------------
+
+
+class InboxItemShape(Shape):
+    id: int
+    kind: Literal["chat", "notice", "checkin"]
+    at: str
+    read: bool
+    text: str
+    url: str | None
+
+
+class Inbox(ServerFrame):
+    """A notice stored for the member has arrived; ``unread`` counts theirs."""
+
+    type: Literal["inbox"]
+    item: InboxItemShape
+    unread: int
+
+
+class InboxRead(ServerFrame):
+    """The member read items (in another tab, perhaps): the count to show now."""
+
+    type: Literal["inbox.read"]
+    unread: int

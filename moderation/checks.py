@@ -13,7 +13,7 @@ from community.models import Member
 from core.errors import KindredError, NotAllowed, NotFound
 from moderation import queue
 from moderation.models import AuditEntry, ItemState, QueueItem
-from realtime import bus
+from moderation.notices import notify_report_outcome
 from rooms.access import check_member
 from rooms.models import Message, Room, RoomKind
 
@@ -102,8 +102,7 @@ def _close_item(
         "Thank you for speaking up."
     )
     for reporter_id in reporters:
-        frame = {"type": "notice", "kind": "report_outcome", "outcome": outcome, "message": text}
-        bus.publish_to_member_on_commit(reporter_id, frame)
+        notify_report_outcome(reporter_id=reporter_id, item_id=item.pk, outcome=outcome, text=text)
     queue.announce(item.pk, new=False)
     # A member's crisis items are one item on the dashboard: closing it closes them all.
     for sibling in queue.crisis_group(item).exclude(pk=item.pk):

@@ -21,7 +21,7 @@ from core import ratelimit
 from core.errors import BadInput, KindredError, NotFound, RateLimited
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
-from moderation import queue
+from moderation import notices, queue
 from moderation.checks import (
     _close_item,
     _item_for,
@@ -175,8 +175,7 @@ def member_warn(
         "place for everyone. Please read the community guidelines."
     )
     item = _item_for(item_id)
-    frame = {"type": "notice", "kind": "warning", "message": text}
-    bus.publish_to_member_on_commit(target.pk, frame)
+    notices.notify_warning(member_id=target.pk, text=text)
     audit(actor, "warn", item=item, target=target, reason=text)
     _close_item(item, actor, resolution="warned", took_action=True)
     return {"type": "done", "action": "warn", "member": target.handle}
@@ -200,6 +199,7 @@ def member_mute(
         raise NotFound("There is no such room.")
     until = timezone.now() + timedelta(minutes=minutes)
     Mute.objects.create(member=target, room=room, until=until)
+    notices.notify_mute(member_id=target.pk, until=until, room_title=room.title if room else None)
     item = _item_for(item_id)
     audit(actor, "mute", item=item, target=target, room=room, reason=reason, minutes=minutes)
     _close_item(item, actor, resolution="muted", took_action=True)
@@ -264,15 +264,13 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     chat = Chat.objects.filter(pair, status=ChatStatus.OPEN).first() or open_chat(
         requester=actor, recipient=subject, origin=ChatOrigin.REACH_OUT, status=ChatStatus.OPEN
     )
-    frame = {
-        "type": "chat.opened",
-        "chat": chat.pk,
-        "from": actor.handle,
-        "reason": "check_in",
-        "message": f"{actor.handle}, a facilitator, would like to check in with you. "
+    notices.notify_reach_out(
+        member_id=subject.pk,
+        chat_id=chat.pk,
+        actor=actor.handle,
+        text=f"{actor.handle}, a facilitator, would like to check in with you. "
         "The chat is open whenever you're ready.",
-    }
-    bus.publish_to_member_on_commit(subject.pk, frame)
+    )
     audit(actor, "reach_out", item=item, target=subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "chat.opened", "chat": chat.pk, "with": subject.handle}

@@ -27,6 +27,7 @@ from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN
 from realtime import bus
 from rooms.access import check_chat_participant, check_member
+from rooms.chat_notices import notice_chat_opened, notice_chat_request
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.selectors import blocked_ids
 
@@ -129,6 +130,7 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
         requester=member, recipient=target, origin=ChatOrigin.REQUEST, status=ChatStatus.REQUESTED
     )
     _notify(target.pk, {"type": "chat.request", "from": member.handle, "chat": chat.pk})
+    notice_chat_request(chat_id=chat.pk, recipient_id=target.pk, requester=member.handle)
     return {"type": "chat.requested", "chat": chat.pk, "to": target.handle}
 
 
@@ -152,6 +154,11 @@ def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
     chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
     chat.save(update_fields=["status", "responded_at"])
     _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
+    notice_chat_opened(
+        chat_id=chat.pk,
+        member_id=chat.requester_id,
+        text=f"{member.handle} said yes: your chat is open.",
+    )
     return {"type": "chat.accepted", "chat": chat.pk, "by": member.handle}
 
 

@@ -157,6 +157,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             **welcome.presence,
             # This server echoes request ids (docs/protocol.md, "Request ids").
             "refs": True,
+            "inbox_unread": welcome.inbox_unread,
         }
         room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
         frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)

@@ -78,3 +78,4 @@ class Welcome:
     #: {"online": [handle], "online_count": int, "open_to_chat": [handle]}
     presence: dict[str, Any] = field(default_factory=dict)
     presence_key: str = ""
+    inbox_unread: int = 0

@@ -49,6 +49,8 @@ class Welcome(ServerFrame):
     online_count: int
     open_to_chat: list[str]
     refs: Literal[True]
+    #: The member's unread inbox items (community/inbox.py).
+    inbox_unread: int
 
 
 class Ack(ServerFrame):

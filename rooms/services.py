@@ -18,12 +18,13 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.utils import timezone
 
 from community.handles import handle_key
+from community.inbox import inbox_unread
 from community.models import Member
 from core import ratelimit
 from core.errors import KindredError, NotFound, RateLimited
 from realtime import bus
 from realtime.db import check_idle_connections
-from rooms import presence_glue
+from rooms import chat_notices, presence_glue
 from rooms.access import (
     check_member,
     check_member_found,
@@ -240,6 +241,7 @@ def _message_send(
     data = message_data(message, room_slug=room.slug, author=member.handle)
     inspection.after_store(item=item)
     bus.publish_message_on_commit(data, held=inspection.hold)
+    chat_notices.notice_message_away(room=room, author=member, held=inspection.hold)
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
 
 
@@ -288,6 +290,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         pinned=pinned,
         presence=presence_glue.online(key),
         presence_key=key,
+        inbox_unread=inbox_unread(member_id=member.pk),
     )
 
 

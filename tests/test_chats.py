@@ -298,15 +298,17 @@ def test_each_answer_is_sent_to_the_other_side_after_commit(
     a, b = pair
     with django_capture_on_commit_callbacks(execute=True):
         chat_id = ask(a, b)
-    assert published == [
-        ("member", b.pk, {"frame": {"type": "chat.request", "from": a.handle, "chat": chat_id}})
-    ]
+    request = {"type": "chat.request", "from": a.handle, "chat": chat_id}
+    # ... and it waits in their inbox as well (tests/test_inbox.py).
+    sent = [(p[0], p[1], p[2]["frame"]["type"]) for p in published]
+    assert sent == [("member", b.pk, "chat.request"), ("member", b.pk, "inbox")]
+    assert published[0][2] == {"frame": request}
     published.clear()
     with django_capture_on_commit_callbacks(execute=True):
         chats.chat_accept(member_id=b.pk, chat_id=chat_id)
-    assert published == [
-        ("member", a.pk, {"frame": {"type": "chat.accepted", "chat": chat_id, "by": b.handle}})
-    ]
+    accepted = {"type": "chat.accepted", "chat": chat_id, "by": b.handle}
+    assert published[0] == ("member", a.pk, {"frame": accepted})
+    assert [p[2]["frame"]["type"] for p in published[1:]] == ["inbox"]
     published.clear()
     with django_capture_on_commit_callbacks(execute=True):
         chats.chat_block(member_id=b.pk, chat_id=chat_id)

@@ -154,7 +154,8 @@ def test_remove_message_resolves_hides_and_tells_reporters(
     assert Message.objects.get(pk=message.id).removed_at is not None
     welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert message.id not in [m.id for m in welcome.history]
-    notice = [event["frame"] for mid, event in sent if mid == member.pk]
+    frames = [event["frame"] for mid, event in sent if mid == member.pk]
+    notice = [frame for frame in frames if frame["type"] == "notice"]
     assert notice and notice[0]["outcome"] == "action"
     assert "SteadyFacil" not in notice[0]["message"], "the moderator is not named"
     entry = AuditEntry.objects.get(action="remove_message")
@@ -172,7 +173,8 @@ def test_dismiss_tells_reporters_no_action(member, author, room, facilitator, mo
     with django_capture_on_commit():
         services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk, reason="banter")
     assert QueueItem.objects.get().state == ItemState.DISMISSED
-    assert [e["frame"]["outcome"] for m, e in sent if m == member.pk] == ["no_action"]
+    frames = [e["frame"] for m, e in sent if m == member.pk]
+    assert [f["outcome"] for f in frames if f["type"] == "notice"] == ["no_action"]
     with pytest.raises(KindredError) as refused:
         services.item_dismiss(actor_id=facilitator.pk, item_id=item.pk)
     assert refused.value.code == "closed"

@@ -92,6 +92,8 @@ CHAT_REQUEST_COOLDOWN_HOURS = env_int("CHAT_REQUEST_COOLDOWN_HOURS", 24)
 CHAT_REQUEST_EXPIRE_MINUTES = env_int("CHAT_REQUEST_EXPIRE_MINUTES", 30)
 CHAT_MAX_OPEN_REQUESTS = env_int("CHAT_MAX_OPEN_REQUESTS", 5)
 DROPIN_TIMEOUT_SECONDS = env_float("DROPIN_TIMEOUT_SECONDS", 600)
+# The inbox: items per page of GET /api/inbox/ (items expire with MESSAGE_RETENTION_DAYS).
+INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 30)
 # On SIGTERM, how long to wait for clients to receive the 1012 close before exiting.
 SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # Privacy: messages older than this are deleted by purge_messages (run daily by the

@@ -1,0 +1,62 @@
+"""What moderation tells one member: a frame to their open sockets and an inbox item.
+
+A warning, a mute, a report's outcome or a facilitator's reach-out must reach
+the member even when no socket of theirs is open, so each is also stored in
+their inbox (community/inbox.py), where it waits for their next visit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from community.inbox import inbox_add
+from community.models import InboxKind
+from realtime import bus
+from rooms.chat_notices import notice_chat_opened
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
+
+
+def notify_warning(*, member_id: int, text: str) -> None:
+    bus.publish_to_member_on_commit(
+        member_id, {"type": "notice", "kind": "warning", "message": text}
+    )
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=f"From a facilitator: {text}")
+
+
+def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> None:
+    where = f"in {room_title}" if room_title else "in every room and chat"
+    inbox_add(
+        member_id=member_id,
+        kind=InboxKind.NOTICE,
+        text=f"A facilitator has paused your posting {where} until {_when(until)}. "
+        "You can still read, and the crisis lines are always there.",
+    )
+
+
+def notify_report_outcome(*, reporter_id: int, item_id: int, outcome: str, text: str) -> None:
+    frame: dict[str, Any] = {
+        "type": "notice",
+        "kind": "report_outcome",
+        "outcome": outcome,
+        "message": text,
+    }
+    bus.publish_to_member_on_commit(reporter_id, frame)
+    inbox_add(
+        member_id=reporter_id, kind=InboxKind.NOTICE, text=text, key=f"report-outcome:{item_id}"
+    )
+
+
+def notify_reach_out(*, member_id: int, chat_id: int, actor: str, text: str) -> None:
+    frame = {
+        "type": "chat.opened",
+        "chat": chat_id,
+        "from": actor,
+        "reason": "check_in",
+        "message": text,
+    }
+    bus.publish_to_member_on_commit(member_id, frame)
+    notice_chat_opened(chat_id=chat_id, member_id=member_id, text=text)
