@@ -12,7 +12,7 @@ class ModerationConfig(AppConfig):
         from community import handles
         from community.signals import member_erasing, retention_due
         from crisis import load_lexicon
-        from moderation import handoff, privacy, wordlist
+        from moderation import deploy_checks, handoff, privacy, wordlist  # noqa: F401 (checks)
         from realtime import periodic
 
         # Compile the crisis lexicon now, not on the first member's message.

@@ -6,6 +6,7 @@ from moderation import pages, views
 
 urlpatterns = [
     path("resources/", pages.resources, name="resources"),
+    path("safety-plan/", pages.safety_plan, name="safety-plan"),
     path("facilitators/", pages.dashboard, name="dashboard"),
     path("api/reports/", views.report, name="api-reports"),
     path("api/moderation/queue/", views.queue, name="api-mod-queue"),

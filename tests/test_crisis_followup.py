@@ -129,3 +129,41 @@ def test_claiming_one_of_a_members_items_acknowledges_all(member, facilitator, r
     assert not QueueItem.objects.filter(acknowledged_at__isnull=True).exists()
     QueueItem.objects.update(created_at=timezone.now() - timedelta(hours=1))
     assert escalate_due() == 0
+
+
+def test_deploy_check_warns_until_an_oncall_target_is_set(settings):
+    from moderation.deploy_checks import NOBODY_TO_PAGE, oncall_configured
+
+    settings.CRISIS_WEBHOOK_URL, settings.CRISIS_ONCALL_EMAILS = "", []
+    assert [w.id for w in oncall_configured()] == [NOBODY_TO_PAGE]
+    OnCall(emails="oncall@example.org").save()
+    assert oncall_configured() == []
+
+
+def test_dashboard_warns_when_crisis_items_have_nobody_to_page(
+    member, facilitator, rooms, settings
+):
+    from django.test import Client
+
+    settings.CRISIS_WEBHOOK_URL, settings.CRISIS_ONCALL_EMAILS = "", []
+    send(member, "I want to die")
+    client = Client()
+    client.force_login(facilitator, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get("/facilitators/").content.decode()
+    assert "Nobody is paged for a crisis." in html and "1 crisis item waiting now" in html
+    assert "so the on-call team isn't paged" not in html
+    settings.CRISIS_WEBHOOK_URL = "http://127.0.0.1:9/page"
+    html = client.get("/facilitators/").content.decode()
+    assert "Nobody is paged for a crisis." not in html
+    assert "so the on-call team isn't paged" in " ".join(html.split())
+
+
+def test_the_safety_plan_page_keeps_the_plan_in_the_browser(db):
+    from django.test import Client
+
+    from tests.browser.test_pages_http import assert_no_inline_code
+
+    html = Client().get("/safety-plan/").content.decode()
+    assert 'id="safety-plan-form"' in html and "only on this device" in html
+    assert 'method="post"' not in html.lower()  # nothing is sent to the server
+    assert_no_inline_code(html)
