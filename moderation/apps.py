@@ -12,12 +12,13 @@ class ModerationConfig(AppConfig):
         from community import handles
         from community.signals import member_erasing, retention_due
         from crisis import load_lexicon
-        from moderation import deploy_checks, handoff, privacy, wordlist  # noqa: F401 (checks)
+        from moderation import checkins, deploy_checks, handoff, privacy, wordlist  # noqa: F401
         from realtime import periodic
 
         # Compile the crisis lexicon now, not on the first member's message.
         load_lexicon()
         periodic.register_duty(handoff.escalate_due)
+        periodic.register_duty(checkins.checkins_due)
         handles.register_word_check(wordlist.find_blocked_word)
         member_erasing.connect(privacy.forget_member_words, dispatch_uid="moderation.erase")
         retention_due.connect(privacy.purge_closed_items, dispatch_uid="moderation.purge")

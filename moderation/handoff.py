@@ -183,8 +183,12 @@ def escalate_due() -> int:
 
 
 def _unacknowledged(**conditions: Any) -> Any:
+    """Crisis items, and check-ins whose time has come, nobody has taken yet."""
     return QueueItem.objects.filter(
-        kind=ItemKind.CRISIS, acknowledged_at__isnull=True, **conditions
+        kind__in=(ItemKind.CRISIS, ItemKind.CHECK_IN),
+        due_at__isnull=True,
+        acknowledged_at__isnull=True,
+        **conditions,
     )
 
 

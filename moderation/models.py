@@ -34,6 +34,7 @@ class ItemKind(models.TextChoices):
     BLOCKED_WORD = "blocked_word", "Blocked word"
     NEW_LINK = "new_link", "Link from a new handle"
     RATE_LIMIT = "rate_limit", "Repeatedly rate limited"
+    CHECK_IN = "check_in", "Check-in the member asked for"
 
 
 class ItemState(models.TextChoices):
@@ -46,6 +47,7 @@ class ItemState(models.TextChoices):
 #: Lower is more urgent; the queue is ordered by priority, then age.
 PRIORITY = {
     ItemKind.CRISIS: 0,
+    ItemKind.CHECK_IN: 0,
     ItemKind.REPORT: 1,
     ItemKind.CONTACT_INFO: 2,
     ItemKind.BLOCKED_WORD: 2,
@@ -91,6 +93,9 @@ class QueueItem(models.Model):
     paged_at = models.DateTimeField(null=True, blank=True)
     #: Crisis items: moderation.urgency's NOW/IMMEDIATE/FEELING (higher first).
     urgency = models.PositiveSmallIntegerField(default=0)
+    #: A check-in the member asked for, waiting for its time (hidden until then;
+    #: moderation.checkins); None once it has surfaced, and for every other item.
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["priority", "created_at"]

@@ -121,7 +121,7 @@ def open_items(limit: int = 200) -> list[dict[str, Any]]:
     a member's unresolved crisis items are listed inside their most urgent
     one (``also``), so facilitators see a person, not rows."""
     items = (
-        QueueItem.objects.filter(state__in=OPEN_STATES)
+        QueueItem.objects.filter(state__in=OPEN_STATES, due_at__isnull=True)
         .select_related("message", "room", "subject", "claimed_by")
         .order_by(*QUEUE_ORDER)[:limit]
     )

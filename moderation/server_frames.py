@@ -35,7 +35,9 @@ class Grouped(Shape):
 
 class Item(Shape):
     id: int
-    kind: Literal["crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit"]
+    kind: Literal[
+        "crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit", "check_in"
+    ]
     category: str
     priority: int
     weight: float | int

@@ -9,6 +9,7 @@ urlpatterns = [
     path("safety-plan/", pages.safety_plan, name="safety-plan"),
     path("facilitators/", pages.dashboard, name="dashboard"),
     path("api/reports/", views.report, name="api-reports"),
+    path("api/checkins/", views.checkin, name="api-checkins"),
     path("api/moderation/queue/", views.queue, name="api-mod-queue"),
     path("api/moderation/audit/", views.audit, name="api-mod-audit"),
     path(

@@ -3,6 +3,7 @@
 
 import { el } from "../dom.js";
 import { SAFE_HREF } from "./messages.js";
+import { checkinPicker } from "./checkin.js";
 import { showSafetyPlan } from "./safetyplan.js";
 
 function digits(value) {
@@ -81,6 +82,7 @@ export class CrisisCard {
     this.body = dialog.querySelector("#crisis-body");
     this.country = dialog.querySelector("#crisis-country");
     this.plan = dialog.querySelector("#crisis-plan");
+    this.checkin = dialog.querySelector("#crisis-checkin");
     this.opener = null;
     this.last = null;
     dialog.addEventListener("close", () => {
@@ -101,6 +103,7 @@ export class CrisisCard {
       this.country.href = code ? `/resources/?country=${code}#country-heading` : "/resources/#country-heading";
     }
     if (this.plan) showSafetyPlan(this.plan);
+    this.checkin?.replaceChildren(checkinPicker());
     if (!this.dialog.open) {
       this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       if (typeof this.dialog.showModal === "function") this.dialog.showModal();
