@@ -167,3 +167,22 @@ def test_the_safety_plan_page_keeps_the_plan_in_the_browser(db):
     assert 'id="safety-plan-form"' in html and "only on this device" in html
     assert 'method="post"' not in html.lower()  # nothing is sent to the server
     assert_no_inline_code(html)
+
+
+def test_the_example_receiver_accepts_kindreds_signature_and_refuses_a_changed_body(settings):
+    import importlib.util
+    from pathlib import Path
+
+    from moderation.paging import webhook_headers
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "examples" / "pager_receiver.py"
+    spec = importlib.util.spec_from_file_location("pager_receiver", path)
+    receiver = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(receiver)
+    receiver.SECRET = b"shared-secret"
+    body = b'{"event": "kindred.crisis.escalation", "item": 1}'
+    headers = webhook_headers(body, secret="shared-secret")
+    stamp, signature = headers["X-Kindred-Timestamp"], headers["X-Kindred-Signature"]
+    assert receiver.signature_ok(stamp, signature, body)
+    assert not receiver.signature_ok(stamp, signature, body.replace(b"1", b"2"))
+    assert not receiver.signature_ok(str(int(stamp) - 3600), signature, body)
