@@ -88,3 +88,29 @@ def test_the_safety_plan_stays_on_the_device_and_shows_first_on_the_card(pages):
     )
     assert first == "crisis-plan"
     assert serious_axe_violations(page, "#crisis-dialog") == []
+
+
+def test_the_dashboard_shows_one_row_per_person_most_urgent_first_with_the_wait(pages):
+    from tests.browser.helpers import send
+    from tests.browser.staff import LiveStaff, wait_dashboard
+
+    staff = LiveStaff(pages.server, "FacilCrisis")
+    facil = pages.open("/facilitators/", member=staff)
+    wait_dashboard(facil)
+    writer = pages.open("/rooms/mental-health/", member=pages.member("TwoMessagesTess"))
+    other = pages.open("/rooms/mental-health/", member=pages.member("OverdoseOlly"))
+    wait_connected(writer)
+    wait_connected(other)
+    send(writer, "I want to die")
+    expect(writer.locator("#crisis-dialog")).to_be_visible()
+    writer.locator("#crisis-dialog").get_by_role("button", name="Close").click()
+    send(writer, "I want to end my life")
+    send(other, "I took too many pills and I feel really strange")
+
+    rows = facil.locator("#queue-list li")
+    tess = rows.filter(has_text="TwoMessagesTess")
+    expect(tess).to_have_count(1)
+    expect(tess).to_contain_text("1 more message from them")
+    expect(tess).to_contain_text("Waiting less than a minute")
+    expect(rows.first).to_contain_text("OverdoseOlly")
+    assert serious_axe_violations(facil, "#queue-list") == []

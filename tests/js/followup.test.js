@@ -42,3 +42,22 @@ test("the safety plan stays in this device's storage and nowhere else", () => {
     delete globalThis.window;
   }
 });
+
+import { personKey, queueOrder, waitsForSomeone } from "../../static/kindred/dashboard/words.js";
+
+test("the dashboard puts an overdose now above older thoughts of suicide", () => {
+  const item = (id, urgency, created_at, category = "suicide") =>
+    ({ id, kind: "crisis", category, priority: 0, urgency, weight: 1, created_at });
+  const older1 = item(1, 1, "2026-12-07T02:00:00Z");
+  const older2 = item(2, 1, "2026-12-07T02:10:00Z");
+  const overdose = item(3, 3, "2026-12-07T03:00:00Z", "overdose");
+  const plan = item(4, 2, "2026-12-07T03:05:00Z");
+  assert.deepEqual([older1, older2, overdose, plan].sort(queueOrder).map((i) => i.id), [3, 4, 1, 2]);
+});
+
+test("one row per person in crisis; waiting shown while nobody has taken it", () => {
+  assert.equal(personKey({ kind: "crisis", subject: "Ana" }), "crisis:Ana");
+  assert.equal(personKey({ kind: "report", subject: "Ana" }), null);
+  assert.ok(waitsForSomeone({ kind: "check_in", state: "open" }));
+  assert.ok(!waitsForSomeone({ kind: "crisis", state: "claimed" }));
+});
