@@ -19,6 +19,7 @@ class ModerationConfig(AppConfig):
         load_lexicon()
         periodic.register_duty(handoff.escalate_due)
         periodic.register_duty(checkins.checkins_due)
+        periodic.register_duty(handoff.tell_waiting_members)
         handles.register_word_check(wordlist.find_blocked_word)
         member_erasing.connect(privacy.forget_member_words, dispatch_uid="moderation.erase")
         retention_due.connect(privacy.purge_closed_items, dispatch_uid="moderation.purge")

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from community.inbox import inbox_add
+from community.models import InboxItem, InboxKind
 from core import ratelimit
 from crisis import card_for, scan
 from moderation import paging, queue
@@ -135,6 +137,46 @@ def _alert(item_id: int) -> None:
     bus.publish_to_members_on_commit(on_duty, frame)
     if not on_duty:
         escalate(item_id, reason="no facilitator on duty")
+
+
+#: What waits in the member's inbox when nobody was on duty: the promise the
+#: card made, kept where they will see it on their next visit.
+NOBODY_ON_DUTY = (
+    "No facilitator was on duty when you wrote to us. One will check in with you when "
+    "they come on, and their message will wait for you here. The crisis lines are there "
+    "now, any time."
+)
+#: Seconds after the card before the inbox notice: the card always comes first.
+TELL_AFTER_SECONDS = 30
+
+
+def tell_waiting_members() -> int:
+    """On the heartbeat, with nobody on duty: each member whose crisis item (or
+    due check-in) nobody has taken gets the notice above in their inbox, once
+    until they read it. Returns how many members were told now."""
+    try:
+        if get_store().on_duty_member_ids():
+            return 0
+    except Exception:
+        logger.warning("presence unreadable; telling waiting members nobody is on duty")
+    settled = timezone.now() - timedelta(seconds=TELL_AFTER_SECONDS)
+    waiting = set(
+        _unacknowledged(closed_at__isnull=True, created_at__lte=settled, subject__isnull=False)
+        .values_list("subject_id", flat=True)
+        .distinct()[:200]
+    )
+    told = 0
+    for member_id in waiting:
+        before = InboxItem.objects.filter(member_id=member_id).count()
+        inbox_add(
+            member_id=member_id,
+            kind=InboxKind.CHECKIN,
+            text=NOBODY_ON_DUTY,
+            url="/resources/",
+            coalesce=True,  # one such notice until it is read
+        )
+        told += InboxItem.objects.filter(member_id=member_id).count() > before
+    return told
 
 
 def acknowledge(*, item: QueueItem, actor) -> None:

@@ -51,6 +51,16 @@ def test_nobody_on_duty_and_nobody_to_page_the_card_says_so(member, rooms, setti
     )
     # "tonight": immediacy, so emergency services lead.
     assert card["resources"][0]["name"] == "Emergency services"
+    # The promise waits in their inbox too (after the card), once however many messages.
+    from community.models import InboxItem
+    from moderation.handoff import tell_waiting_members
+
+    send(member, "I want to die")
+    notes = InboxItem.objects.filter(member=member, text__startswith="No facilitator was on duty")
+    assert tell_waiting_members() == 0 and not notes.exists(), "not before the card has settled"
+    QueueItem.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    assert tell_waiting_members() == 1 and tell_waiting_members() == 0
+    assert notes.count() == 1
 
 
 def test_someone_on_duty_the_card_says_a_facilitator_was_told(member, facilitator, rooms):
@@ -186,3 +196,19 @@ def test_the_example_receiver_accepts_kindreds_signature_and_refuses_a_changed_b
     assert receiver.signature_ok(stamp, signature, body)
     assert not receiver.signature_ok(stamp, signature, body.replace(b"1", b"2"))
     assert not receiver.signature_ok(str(int(stamp) - 3600), signature, body)
+
+
+def test_a_crisis_item_is_dismissed_only_with_a_reason(member, facilitator, rooms):
+    from core.errors import KindredError
+    from moderation.services import item_dismiss
+
+    send(member, "I want to die")
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    with pytest.raises(KindredError) as refused:
+        item_dismiss(actor_id=facilitator.pk, item_id=item.pk, reason="  ")
+    assert refused.value.code == "reason_required"
+    item.refresh_from_db()
+    assert item.state == ItemState.OPEN
+    item_dismiss(actor_id=facilitator.pk, item_id=item.pk, reason="a song lyric, checked with them")
+    item.refresh_from_db()
+    assert item.state == ItemState.DISMISSED

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from devserver import wait_until
 from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame, start_servers
 
 pytestmark = [pytest.mark.live]
@@ -38,7 +39,12 @@ async def test_nobody_on_duty_then_a_facilitator_an_hour_later_reaches_an_offlin
 ):
     import websockets
 
-    env = {"CRISIS_WEBHOOK_URL": "", "CRISIS_ONCALL_EMAILS": ""}
+    env = {
+        "CRISIS_WEBHOOK_URL": "",
+        "CRISIS_ONCALL_EMAILS": "",
+        "PRESENCE_HEARTBEAT_SECONDS": "1",
+        "PRESENCE_TTL_SECONDS": "6",
+    }
     servers = [LiveServer(live_database, **env) for _ in range(2)]
     try:
         with logs_on_failure(*servers):
@@ -65,6 +71,20 @@ async def test_nobody_on_duty_then_a_facilitator_an_hour_later_reaches_an_offlin
                 "QueueItem.objects.update(created_at=timezone.now() - timedelta(hours=1))\n",
             )
 
+            # Meanwhile, a heartbeat left the member a word in their inbox (a room
+            # socket of someone else keeps the first process's heartbeat going).
+            bystander = await LiveMember(servers[0]).connect("/ws/rooms/newcomers/")
+            await next_frame(bystander, "welcome")
+            wait_until(
+                lambda: any(
+                    i["text"].startswith("No facilitator was on duty")
+                    for i in member.client.get("/api/inbox/").json()["items"]
+                ),
+                timeout=30,
+                what="the nobody-on-duty notice",
+            )
+            await bystander.close()
+
             # A facilitator comes on, on the other process: the member is on top.
             cookies = facilitator_cookies(servers[1], "SteadyHand")
             mod = await websockets.connect(
@@ -86,7 +106,9 @@ async def test_nobody_on_duty_then_a_facilitator_an_hour_later_reaches_an_offlin
             # The member's next visit, on the first process: the reach-out waits for them.
             inbox = member.client.get("/api/inbox/").json()
             assert inbox["unread"] >= 1
-            assert any("would like to check in with you" in i["text"] for i in inbox["items"])
+            texts = [i["text"] for i in inbox["items"]]
+            assert any("would like to check in with you" in t for t in texts)
+            assert any(t.startswith("No facilitator was on duty") for t in texts)
             back = await member.connect("/ws/rooms/late-night/")
             welcome = await next_frame(back, "welcome")
             assert welcome["inbox_unread"] >= 1
