@@ -114,3 +114,21 @@ def test_the_dashboard_shows_one_row_per_person_most_urgent_first_with_the_wait(
     expect(tess).to_contain_text("Waiting less than a minute")
     expect(rows.first).to_contain_text("OverdoseOlly")
     assert serious_axe_violations(facil, "#queue-list") == []
+
+
+def test_check_on_me_later_when_the_drop_in_line_times_out(pages):
+    page, tap = room_with_tap(pages, "WaitedTooLongWren")
+    tap.send_to_page(
+        {
+            "type": "dropin.timeout",
+            "request": 7,
+            "message": "We're sorry: nobody has been free to take your chat yet.",
+            "room": "late-night",
+            "resources": card_for("suicide", "US")["resources"],
+        }
+    )
+    group = page.get_by_role("group", name="Check on me later")
+    expect(group).to_be_visible()
+    group.get_by_role("button", name="Tomorrow at 9 a.m.").click()
+    expect(group.get_by_role("status")).to_contain_text("Asked for ")
+    assert serious_axe_violations(page, "#notices") == []
