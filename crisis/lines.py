@@ -30,15 +30,30 @@ COUNTRY_NAMES = {
     "IN": "India",
     "ZA": "South Africa",
     "DE": "Germany",
+    "AT": "Austria",
+    "CH": "Switzerland",
     "FR": "France",
+    "BE": "Belgium",
     "ES": "Spain",
+    "PT": "Portugal",
     "IT": "Italy",
     "NL": "Netherlands",
+    "SE": "Sweden",
+    "NO": "Norway",
+    "DK": "Denmark",
+    "FI": "Finland",
+    "PL": "Poland",
     "MX": "Mexico",
     "BR": "Brazil",
+    "AR": "Argentina",
+    "JP": "Japan",
+    "KR": "South Korea",
+    "PH": "Philippines",
+    "SG": "Singapore",
+    "HK": "Hong Kong",
 }
 #: Names that read "in the United States", not "in United States".
-_WITH_THE = frozenset({"US", "GB", "NL"})
+_WITH_THE = frozenset({"US", "GB", "NL", "PH"})
 OTHER_COUNTRY = "other"
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 # Used only when the resources file cannot be read: a path to help must always show.

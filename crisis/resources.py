@@ -33,17 +33,32 @@ import functools
 import json
 import logging
 import os
+import re
 from pathlib import Path
 
 from .lexicon import CATEGORIES
 
-__all__ = ["DEFAULT_RESOURCES_PATH", "ResourcesError", "card_for", "load_resources"]
+__all__ = [
+    "DEFAULT_RESOURCES_PATH",
+    "ResourcesError",
+    "card_for",
+    "load_resources",
+    "unverified_entries",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_RESOURCES_PATH = Path(__file__).resolve().parent / "data" / "resources.json"
 FALLBACK_KEY = "international"
 _FIELDS = ("name", "phone", "text", "url", "hours")
+#: Where an entry came from and when a person last checked it there (or null).
+_PROVENANCE = ("verified", "source")
+#: A line that is not a crisis line (SAMHSA: treatment referral and information)
+#: says so with ``"kind": "referral"`` and comes after emergency services.
+_KINDS = ("crisis", "referral")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: What the card says about a human from the community, by live state.
+FOLLOWUPS = ("alerted", "later")
 
 
 class ResourcesError(ValueError):
@@ -53,10 +68,15 @@ class ResourcesError(ValueError):
 def _check_resource(entry, where: str, *, allow_categories: bool, need_contact: bool) -> dict:
     if not isinstance(entry, dict):
         raise ResourcesError(f"{where}: must be an object")
-    allowed = set(_FIELDS) | ({"categories"} if allow_categories else set())
+    allowed = (
+        set(_FIELDS) | set(_PROVENANCE) | ({"categories", "kind"} if allow_categories else set())
+    )
     unknown = set(entry) - allowed
     if unknown:
         raise ResourcesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    _check_provenance(entry, where)
+    if entry.get("kind", "crisis") not in _KINDS:
+        raise ResourcesError(f"{where}: 'kind' must be one of {', '.join(_KINDS)}")
     for field in ("name", "hours"):
         if not isinstance(entry.get(field), str) or not entry[field].strip():
             raise ResourcesError(f"{where}: '{field}' must be a non-empty string")
@@ -79,6 +99,39 @@ def _check_resource(entry, where: str, *, allow_categories: bool, need_contact: 
     return entry
 
 
+def _check_provenance(entry: dict, where: str) -> None:
+    """Every entry says when a person checked it (a date, or null for never) and
+    where (``source``): nothing in Kindred can verify a number, so the file must."""
+    for field in _PROVENANCE:
+        if field not in entry:
+            raise ResourcesError(f"{where}: missing '{field}' (null if unknown)")
+    verified = entry["verified"]
+    if verified is not None and not (isinstance(verified, str) and _DATE.fullmatch(verified)):
+        raise ResourcesError(f"{where}: 'verified' must be a YYYY-MM-DD date or null")
+    source = entry["source"]
+    if source is not None and not (isinstance(source, str) and source.startswith("http")):
+        raise ResourcesError(f"{where}: 'source' must be an http(s) address or null")
+
+
+def _check_followups(data: dict) -> None:
+    followup = data.get("followup")
+    if not isinstance(followup, dict) or set(followup) != set(FOLLOWUPS):
+        raise ResourcesError(f"resources: 'followup' must have exactly {', '.join(FOLLOWUPS)}")
+    for key, text in followup.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ResourcesError(f"resources: followup {key!r} must be a non-empty string")
+
+
+def unverified_entries(data: dict) -> list[tuple[str, str, str | None]]:
+    """(country, name, source) of every entry no person has checked."""
+    return [
+        (code, entry["name"], entry.get("source"))
+        for code, country in data["countries"].items()
+        for entry in [country["emergency"], *country.get("lines", [])]
+        if entry.get("verified") is None
+    ]
+
+
 def validate_resources(data) -> dict:
     """Check parsed resources JSON; return it unchanged or raise ResourcesError."""
     if not isinstance(data, dict):
@@ -97,6 +150,7 @@ def validate_resources(data) -> dict:
         if key not in CATEGORIES:
             raise ResourcesError(f"resources: message for unknown category {key!r}")
 
+    _check_followups(data)
     countries = data.get("countries")
     if not isinstance(countries, dict) or FALLBACK_KEY not in countries:
         raise ResourcesError(f"resources: 'countries' must include an {FALLBACK_KEY!r} entry")
@@ -205,36 +259,63 @@ def _public(entry: dict) -> dict:
     return {field: entry.get(field) for field in _FIELDS}
 
 
-def card_for(category: str, country: str | None, *, resources: dict | None = None) -> dict:
+def card_for(
+    category: str,
+    country: str | None,
+    *,
+    resources: dict | None = None,
+    urgent: bool = False,
+    followup: str = "alerted",
+) -> dict:
     """Build the crisis card for ``category`` shown to a member in ``country``.
 
     ``country`` is an ISO 3166 alpha-2 code; ``None`` means the default
     country (US), an unlisted code gets the international entry. ``resources``
     (parsed, validated JSON) overrides the configured file. Crisis lines
-    come first and emergency services last, except for an overdose, where
-    minutes matter and emergency services lead.
+    come first and emergency services after them, except for an overdose and
+    for a crisis with immediacy (*urgent*: a plan, a time, "right now"), where
+    minutes matter and emergency services lead. Referral lines (not crisis
+    lines) come last. *followup* says what a human from the community will do:
+    ``"alerted"`` (someone on duty or on call was told) or ``"later"`` (nobody
+    is available now; a facilitator checks in when one comes on).
     """
     if category not in CATEGORIES:
         raise ValueError(f"unknown crisis category {category!r}")
+    if followup not in FOLLOWUPS:
+        raise ValueError(f"unknown followup {followup!r}")
     data = resources if resources is not None else _active_resources()
+    code, entry = _country_entry(data, country)
+    lines = [
+        line
+        for line in entry.get("lines", [])
+        if line.get("categories") is None or category in line["categories"]
+    ]
+    crisis_lines = [_public(line) for line in lines if line.get("kind", "crisis") == "crisis"]
+    referrals = [_public(line) for line in lines if line.get("kind") == "referral"]
+    emergency = _public(entry["emergency"])
+    if category == "overdose" or urgent:
+        ordered = [emergency, *crisis_lines, *referrals]
+    else:
+        ordered = [*crisis_lines, emergency, *referrals]
+    return {
+        "type": "crisis",
+        "category": category,
+        "country": code,
+        "message": data["messages"][category],
+        "followup": followup,
+        "followup_text": data["followup"][followup],
+        "resources": ordered,
+    }
+
+
+def _country_entry(data: dict, country: str | None) -> tuple[str, dict]:
+    """(the listed code or ``"international"``, its entry)."""
     countries = data["countries"]
     if country is None:
         code = data.get("default_country", "US")
     else:
         code = country.strip().upper()
         code = data.get("aliases", {}).get(code, code)
-    entry = countries.get(code) or countries[FALLBACK_KEY]
-
-    lines = [
-        _public(line)
-        for line in entry.get("lines", [])
-        if line.get("categories") is None or category in line["categories"]
-    ]
-    emergency = _public(entry["emergency"])
-    ordered = [emergency, *lines] if category == "overdose" else [*lines, emergency]
-    return {
-        "type": "crisis",
-        "category": category,
-        "message": data["messages"][category],
-        "resources": ordered,
-    }
+    if code not in countries:
+        code = FALLBACK_KEY
+    return code, countries[code]

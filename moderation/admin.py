@@ -24,7 +24,7 @@ from core.frames import ClientFrame
 from moderation import wordlist
 from moderation.actions import action_parse, action_perform
 from moderation.lifts import member_unban, mute_lift
-from moderation.models import AuditEntry, BlockedWord, CrisisLabel, Mute, QueueItem
+from moderation.models import AuditEntry, BlockedWord, CrisisLabel, Mute, OnCall, QueueItem
 from rooms.admin import RoomAdmin
 from rooms.models import Room, RoomKind
 
@@ -245,3 +245,14 @@ class CrisisLabelAdmin(ReadOnlyAdmin):
 
     list_display = ("created_at", "label", "category", "stage", "text")
     list_filter = ("label", "category", "stage")
+
+
+@admin.register(OnCall)
+class OnCallAdmin(admin.ModelAdmin):
+    """Who is paged for a crisis nobody acknowledged: one row, added to the
+    environment's ``CRISIS_WEBHOOK_URL``/``CRISIS_ONCALL_EMAILS``."""
+
+    fields = ("webhook_url", "webhook_secret", "emails")
+
+    def has_add_permission(self, request) -> bool:
+        return not OnCall.objects.exists() and super().has_add_permission(request)

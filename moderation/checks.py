@@ -113,6 +113,9 @@ def _close_item(
     for reporter_id in reporters:
         notify_report_outcome(reporter_id=reporter_id, item_id=item.pk, outcome=outcome, text=text)
     queue.announce(item.pk, new=False)
+    # A member's crisis items are one item on the dashboard: closing it closes them all.
+    for sibling in queue.crisis_group(item).exclude(pk=item.pk):
+        _close_item(sibling, actor, resolution=resolution, took_action=took_action)
 
 
 def _item_for(item_id: int | None) -> QueueItem | None:

@@ -9,46 +9,73 @@ failures are retried and logged, never surfaced to the member.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import threading
-import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from community.inbox import inbox_add
+from community.models import InboxItem, InboxKind
 from core import ratelimit
 from crisis import card_for, detect
-from moderation import queue
+from moderation import paging, queue
 from moderation.detection import detection_of
 from moderation.models import ItemKind, QueueItem
 from moderation.queue import item_data
+from moderation.urgency import FEELING, IMMEDIATE, urgency_of
 from realtime import bus
 from realtime.presence import get_store
 
 logger = logging.getLogger("kindred.crisis")
 
 
-def crisis_card(*, member, category: str, country_hint: str | None) -> dict[str, Any] | None:
-    """The card, at most once per member per category per ``CRISIS_CARD_EVERY``."""
-    if ratelimit.hit(_card_key(member.pk, category), settings.CRISIS_CARD_EVERY):
+def human_available() -> bool:
+    """Will a person from the community actually hear of a crisis message now:
+    a facilitator on duty, or on-call targets to page? (Presence unreadable
+    counts as nobody on duty.)"""
+    try:
+        if get_store().on_duty_member_ids():
+            return True
+    except Exception:
+        logger.warning("presence unreadable; the card counts nobody on duty")
+    return paging.anyone_to_page()
+
+
+def crisis_card(
+    *, member, category: str, country_hint: str | None, urgency: int = FEELING
+) -> dict[str, Any] | None:
+    """The card, at most once per member per category per ``CRISIS_CARD_EVERY``.
+
+    The limit lives in the shared rate limiter (Redis); when that can't be
+    read, the card is shown: a second card is a small cost, a missing one is
+    not, and nothing in the crisis path may wait for a service to come back."""
+    try:
+        repeated = ratelimit.hit(_card_key(member.pk, category), settings.CRISIS_CARD_EVERY)
+    except Exception:
+        logger.warning("card limit unreadable for %s; showing the card", member.handle)
+        repeated = 0.0
+    if repeated:
         return None
     country = member.country or country_hint
-    return card_for(category, country.upper() if country else None)
+    return card_for(
+        category,
+        country.upper() if country else None,
+        urgent=urgency >= IMMEDIATE,
+        followup="alerted" if human_available() else "later",
+    )
 
 
 def card_not_shown(*, member_id: int, category: str) -> None:
     """A card was made for a send that then failed (it never reached the
     member): give the member their card again on the retry."""
-    ratelimit.forget(_card_key(member_id, category))
+    try:
+        ratelimit.forget(_card_key(member_id, category))
+    except Exception:
+        logger.warning("card limit unreadable for member=%s; nothing to give back", member_id)
 
 
 def _card_key(member_id: int, category: str) -> str:
@@ -65,6 +92,7 @@ def crisis_for_refused(
     if not verdict.flagged:
         return None
     detected_by, detection_reason = detection_of(verdict)
+    urgency = urgency_of(category=verdict.category, text=text[:5000])
     with transaction.atomic():
         item, _ = queue.file_item(
             kind=ItemKind.CRISIS,
@@ -74,10 +102,13 @@ def crisis_for_refused(
             excerpt=queue.excerpt_of(text),
             detected_by=detected_by,
             detection_reason=detection_reason,
+            urgency=urgency,
         )
         item_id = item.pk
         transaction.on_commit(lambda: alert_facilitators(item_id))
-    return crisis_card(member=member, category=verdict.category, country_hint=country_hint)
+    return crisis_card(
+        member=member, category=verdict.category, country_hint=country_hint, urgency=urgency
+    )
 
 
 def alert_facilitators(item_id: int) -> None:
@@ -112,10 +143,56 @@ def _alert(item_id: int) -> None:
         escalate(item_id, reason="no facilitator on duty")
 
 
+#: What waits in the member's inbox when nobody was on duty: the promise the
+#: card made, kept where they will see it on their next visit.
+NOBODY_ON_DUTY = (
+    "No facilitator was on duty when you wrote to us. One will check in with you when "
+    "they come on, and their message will wait for you here. The crisis lines are there "
+    "now, any time."
+)
+#: Seconds after the card before the inbox notice: the card always comes first.
+TELL_AFTER_SECONDS = 30
+
+
+def tell_waiting_members() -> int:
+    """On the heartbeat, with nobody on duty: each member whose crisis item (or
+    due check-in) nobody has taken gets the notice above in their inbox, once
+    until they read it. Returns how many members were told now."""
+    try:
+        if get_store().on_duty_member_ids():
+            return 0
+    except Exception:
+        logger.warning("presence unreadable; telling waiting members nobody is on duty")
+    settled = timezone.now() - timedelta(seconds=TELL_AFTER_SECONDS)
+    waiting = set(
+        _unacknowledged(closed_at__isnull=True, created_at__lte=settled, subject__isnull=False)
+        .values_list("subject_id", flat=True)
+        .distinct()[:200]
+    )
+    told = 0
+    for member_id in waiting:
+        before = InboxItem.objects.filter(member_id=member_id).count()
+        inbox_add(
+            member_id=member_id,
+            kind=InboxKind.CHECKIN,
+            text=NOBODY_ON_DUTY,
+            url="/resources/",
+            coalesce=True,  # one such notice until it is read
+        )
+        told += InboxItem.objects.filter(member_id=member_id).count() > before
+    return told
+
+
 def acknowledge(*, item: QueueItem, actor) -> None:
+    """A facilitator has the item: no more escalation for it, nor for the
+    member's other unresolved crisis items (one person, one item)."""
+    now = timezone.now()
     if item.acknowledged_at is None:
-        item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
+        item.acknowledged_at, item.acknowledged_by = now, actor
         item.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    queue.crisis_group(item).filter(acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=actor
+    )
 
 
 def escalate_due() -> int:
@@ -131,8 +208,8 @@ def escalate_due() -> int:
         )[:50]
     )
     started = sum(escalate(item_id, reason="not acknowledged in time") for item_id in due)
-    if not _anyone_to_page():
-        return started  # _notify has said so in the log
+    if not paging.anyone_to_page():
+        return started  # paging.notify has said so in the log
     stale = now - timedelta(seconds=settings.CRISIS_PAGE_RETRY_SECONDS)
     unpaged = list(
         _unacknowledged(
@@ -152,8 +229,12 @@ def escalate_due() -> int:
 
 
 def _unacknowledged(**conditions: Any) -> Any:
+    """Crisis items, and check-ins whose time has come, nobody has taken yet."""
     return QueueItem.objects.filter(
-        kind=ItemKind.CRISIS, acknowledged_at__isnull=True, **conditions
+        kind__in=(ItemKind.CRISIS, ItemKind.CHECK_IN),
+        due_at__isnull=True,
+        acknowledged_at__isnull=True,
+        **conditions,
     )
 
 
@@ -192,77 +273,9 @@ def _page(item_id: int, *, reason: str) -> None:
 
 def _page_in_background(payload: dict[str, Any]) -> None:
     try:
-        if _notify(payload):
+        if paging.notify(payload):
             QueueItem.objects.filter(pk=payload["item"]).update(paged_at=timezone.now())
     except Exception:
         logger.exception("crisis page failed item=%s; will retry", payload["item"])
     finally:
         connection.close()  # this thread's own connection (back to the pool)
-
-
-def _anyone_to_page() -> bool:
-    return bool(settings.CRISIS_WEBHOOK_URL or settings.CRISIS_ONCALL_EMAILS)
-
-
-def _notify(payload: dict[str, Any]) -> bool:
-    """Send the page everywhere configured; True when every one got through."""
-    if not _anyone_to_page():
-        logger.error(
-            "crisis escalation item=%s has nobody to page: set CRISIS_WEBHOOK_URL or "
-            "CRISIS_ONCALL_EMAILS; the item waits in the facilitators' queue",
-            payload["item"],
-        )
-        return False
-    delivered = True
-    if settings.CRISIS_WEBHOOK_URL:
-        delivered = _post_webhook(settings.CRISIS_WEBHOOK_URL, payload)
-    if settings.CRISIS_ONCALL_EMAILS:
-        try:
-            send_mail(
-                subject=f"[Kindred] Crisis alert needs a human ({payload['category']})",
-                message=(
-                    f"A member ({payload['handle']}) in {payload['room']} wrote something that "
-                    f"suggests {payload['category']}, and {payload['reason']}.\n"
-                    "Please open the facilitator dashboard and reach out.\n"
-                ),
-                from_email=None,
-                recipient_list=settings.CRISIS_ONCALL_EMAILS,
-            )
-        except Exception:
-            logger.exception("crisis escalation email failed item=%s", payload["item"])
-            delivered = False
-    return delivered
-
-
-def webhook_headers(body: bytes, *, now: float | None = None) -> dict[str, str]:
-    """The request's headers; signed when ``CRISIS_WEBHOOK_SECRET`` is set
-    (HMAC-SHA256 of ``<timestamp>.<body>``, see docs/safety.md)."""
-    headers = {"Content-Type": "application/json"}
-    secret = settings.CRISIS_WEBHOOK_SECRET
-    if secret:
-        stamp = str(int(time.time() if now is None else now))
-        digest = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256)
-        headers["X-Kindred-Timestamp"] = stamp
-        headers["X-Kindred-Signature"] = "sha256=" + digest.hexdigest()
-    return headers
-
-
-def _post_webhook(url: str, payload: dict[str, Any]) -> bool:
-    body = json.dumps(payload).encode()
-    delay = 0.5
-    for attempt in range(1, settings.CRISIS_WEBHOOK_ATTEMPTS + 1):
-        request = urllib.request.Request(  # noqa: S310  (an admin-configured URL)
-            url, data=body, method="POST", headers=webhook_headers(body)
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                if 200 <= response.status < 300:
-                    return True
-                logger.error("crisis webhook answered %s (attempt %d)", response.status, attempt)
-        except (urllib.error.URLError, OSError) as exc:
-            logger.error("crisis webhook failed (attempt %d): %s", attempt, type(exc).__name__)
-        if attempt < settings.CRISIS_WEBHOOK_ATTEMPTS:
-            time.sleep(delay)
-            delay *= 2
-    logger.error("crisis webhook gave up after %d attempts", settings.CRISIS_WEBHOOK_ATTEMPTS)
-    return False

@@ -34,6 +34,7 @@ class ItemKind(models.TextChoices):
     BLOCKED_WORD = "blocked_word", "Blocked word"
     NEW_LINK = "new_link", "Link from a new handle"
     RATE_LIMIT = "rate_limit", "Repeatedly rate limited"
+    CHECK_IN = "check_in", "Check-in the member asked for"
 
 
 class ItemState(models.TextChoices):
@@ -51,6 +52,7 @@ class DetectedBy(models.TextChoices):
 #: Lower is more urgent; the queue is ordered by priority, then age.
 PRIORITY = {
     ItemKind.CRISIS: 0,
+    ItemKind.CHECK_IN: 0,
     ItemKind.REPORT: 1,
     ItemKind.CONTACT_INFO: 2,
     ItemKind.BLOCKED_WORD: 2,
@@ -99,6 +101,11 @@ class QueueItem(models.Model):
     #: strongest signals), so a facilitator can judge the verdict.
     detected_by = models.CharField(max_length=8, choices=DetectedBy.choices, blank=True)
     detection_reason = models.CharField(max_length=500, blank=True)
+    #: Crisis items: moderation.urgency's NOW/IMMEDIATE/FEELING (higher first).
+    urgency = models.PositiveSmallIntegerField(default=0)
+    #: A check-in the member asked for, waiting for its time (hidden until then;
+    #: moderation.checkins); None once it has surfaced, and for every other item.
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["priority", "created_at"]
@@ -201,3 +208,36 @@ class CrisisLabel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.category})"
+
+
+class OnCall(models.Model):
+    """Who is paged when a crisis item has no facilitator (one row, edited in the
+    admin; adds to ``CRISIS_WEBHOOK_URL``/``CRISIS_ONCALL_EMAILS``, see
+    moderation.paging). Staff addresses, never members'."""
+
+    SINGLETON = 1
+
+    webhook_url = models.URLField(
+        blank=True, help_text="POSTed a signed JSON page (docs/safety.md)."
+    )
+    webhook_secret = models.CharField(
+        max_length=200, blank=True, help_text="Signs each webhook request (HMAC-SHA256)."
+    )
+    emails = models.CharField(
+        max_length=1000, blank=True, help_text="On-call e-mail addresses, comma-separated."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "on-call targets"
+        verbose_name_plural = "on-call targets"
+
+    def __str__(self) -> str:
+        return "On-call targets"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON
+        super().save(*args, **kwargs)
+
+    def email_list(self) -> list[str]:
+        return [e.strip() for e in self.emails.split(",") if e.strip()]

@@ -15,6 +15,9 @@ from crisis.lines import (
     resolve_country,
     resources_for_country,
 )
+from moderation import paging
+from moderation.models import ItemKind, QueueItem
+from moderation.queue import OPEN_STATES
 from rooms.models import Room, RoomKind
 
 
@@ -33,6 +36,44 @@ def resources(request: HttpRequest) -> HttpResponse:
             "other": OTHER_COUNTRY,
         },
     )
+
+
+#: The safety plan's sections (as ui/safetyplan.js's PLAN_SECTIONS), with a gentle hint each.
+SAFETY_PLAN_SECTIONS = [
+    (
+        "warning_signs",
+        "My warning signs",
+        "Thoughts, feelings or situations that tell me a hard time is starting.",
+    ),
+    (
+        "coping",
+        "Things I can do on my own that help",
+        "Small things that calm me or get me through.",
+    ),
+    (
+        "distractions",
+        "People and places that take my mind off things",
+        "Somewhere to go, someone to be around.",
+    ),
+    (
+        "contacts",
+        "People I can ask for help",
+        "Names you trust; their numbers stay on this device.",
+    ),
+    (
+        "professionals",
+        "Professionals and lines I can call",
+        "A counsellor, a doctor, a crisis line.",
+    ),
+    ("safe_place", "Making where I am safer", "What I can do, or ask someone to do, so I'm safer."),
+    ("reasons", "My reasons to stay", "The people, things and hopes that matter to me."),
+]
+
+
+@require_GET
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    """The member's safety plan: a form whose contents stay in the browser."""
+    return render(request, "safety_plan.html", {"sections": SAFETY_PLAN_SECTIONS})
 
 
 FACILITATOR_LOGIN = "/facilitators/login/?next=/facilitators/"
@@ -82,6 +123,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "role_words": ROLE_WORDS.get(member.role, member.role),
             "rooms": rooms,
             "mute_choices": MUTE_CHOICES,
+            "oncall": paging.anyone_to_page(),
+            "crisis_waiting": moderator
+            and QueueItem.objects.filter(kind=ItemKind.CRISIS, state__in=OPEN_STATES).count(),
         },
     )
 

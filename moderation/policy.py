@@ -24,6 +24,7 @@ from crisis import detect
 from moderation import flags, handoff, mutes, queue, services
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
+from moderation.urgency import urgency_of
 from moderation.wordlist import find_blocked_word
 from rooms.policy import UNREAD, Inspection, MessagePolicy
 from rooms.sanitize import render_body
@@ -36,6 +37,8 @@ class ModerationInspection(Inspection):
     flags: list[tuple[str, str]] = field(default_factory=list)
     #: The crisis detector's (stage, reason) when it fired (moderation.detection).
     detection: tuple[str, str] = ("", "")
+    #: A crisis message's urgency (moderation.urgency), for the queue's order.
+    urgency: int = 0
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made this card failed: the member never saw it, so it
@@ -62,6 +65,7 @@ class ModerationInspection(Inspection):
             excerpt=queue.excerpt_of(text),
             detected_by=detected_by,
             detection_reason=detection_reason,
+            urgency=self.urgency if kind == ItemKind.CRISIS else 0,
         )
 
     def after_store(self, *, item: QueueItem | None) -> None:
@@ -122,8 +126,12 @@ class ModerationPolicy(MessagePolicy):
         verdict = detect(text)
         if verdict.flagged:
             inspection.detection = detection_of(verdict)
+            inspection.urgency = urgency_of(category=verdict.category, text=text)
             inspection.card = handoff.crisis_card(
-                member=member, category=verdict.category, country_hint=country_hint
+                member=member,
+                category=verdict.category,
+                country_hint=country_hint,
+                urgency=inspection.urgency,
             )
             inspection.hold = room.hold_crisis_messages
             inspection.flags.append((ItemKind.CRISIS, verdict.category))

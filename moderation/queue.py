@@ -73,6 +73,9 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         # Crisis items: which detector stage fired and why (None otherwise).
         "detected_by": item.detected_by or None,
         "detection_reason": item.detection_reason or None,
+        "urgency": item.urgency,
+        # The member's other unresolved crisis items (open_items groups them).
+        "also": [],
     }
 
 
@@ -99,13 +102,64 @@ def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
     transaction.on_commit(send)
 
 
+#: An item opened again: a fresh item for whoever looks next.
+_REOPENED: dict[str, Any] = {
+    "state": ItemState.OPEN,
+    "closed_at": None,
+    "resolution": "",
+    "claimed_by": None,
+    "acknowledged_at": None,
+    "acknowledged_by": None,
+    "escalated_at": None,
+}
+
+#: The queue's order: crisis first, the most urgent crisis first (an overdose
+#: or someone being hurt now, then a plan or a time, then a feeling), then the
+#: most reported, then the oldest.
+QUEUE_ORDER = ("priority", "-urgency", "-weight", "created_at")
+
+
 def open_items(limit: int = 200) -> list[dict[str, Any]]:
+    """The open queue, most urgent first, with one entry per person in crisis:
+    a member's unresolved crisis items are listed inside their most urgent
+    one (``also``), so facilitators see a person, not rows."""
     items = (
-        QueueItem.objects.filter(state__in=OPEN_STATES)
+        QueueItem.objects.filter(state__in=OPEN_STATES, due_at__isnull=True)
         .select_related("message", "room", "subject", "claimed_by")
-        .order_by("priority", "-weight", "created_at")[:limit]
+        .order_by(*QUEUE_ORDER)[:limit]
     )
-    return [item_data(item) for item in items]
+    listed: list[dict[str, Any]] = []
+    lead_of: dict[int, dict[str, Any]] = {}
+    for item in items:
+        data = item_data(item)
+        if item.kind == ItemKind.CRISIS and item.subject_id is not None:
+            lead = lead_of.get(item.subject_id)
+            if lead is not None:
+                lead["also"].append(_grouped(data))
+                continue
+            lead_of[item.subject_id] = data
+        listed.append(data)
+    return listed
+
+
+def _grouped(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": data["id"],
+        "category": data["category"],
+        "excerpt": data["excerpt"],
+        "room": data["room"],
+        "created_at": data["created_at"],
+    }
+
+
+def crisis_group(item: QueueItem) -> Any:
+    """The member's unresolved crisis items, *item* included (for acting on the
+    person: acknowledging or closing one of them does all of them)."""
+    if item.kind != ItemKind.CRISIS or item.subject_id is None:
+        return QueueItem.objects.filter(pk=item.pk)
+    return QueueItem.objects.filter(
+        kind=ItemKind.CRISIS, subject_id=item.subject_id, state__in=OPEN_STATES
+    ) | QueueItem.objects.filter(pk=item.pk)
 
 
 def file_item(
@@ -119,6 +173,7 @@ def file_item(
     weight: float = 1.0,
     detected_by: str = "",
     detection_reason: str = "",
+    urgency: int = 0,
 ) -> tuple[QueueItem, bool]:
     """File (or fold into the existing) item for *message*; returns (item, created).
 
@@ -144,7 +199,14 @@ def file_item(
             },
         )
         if not created:
-            _fold_into(item, kind=kind, category=category, weight=weight, detection=detection)
+            _fold_into(
+                item,
+                kind=kind,
+                category=category,
+                weight=weight,
+                detection=detection,
+                urgency=urgency,
+            )
     else:
         item = QueueItem.objects.create(
             kind=kind,
@@ -155,6 +217,7 @@ def file_item(
             subject=subject,
             excerpt=excerpt,
             **detection,
+            urgency=urgency,
         )
         created = True
     announce(item.pk, new=created)
@@ -162,13 +225,21 @@ def file_item(
 
 
 def _fold_into(
-    item: QueueItem, *, kind: str, category: str, weight: float, detection: dict[str, str]
+    item: QueueItem,
+    *,
+    kind: str,
+    category: str,
+    weight: float,
+    detection: dict[str, str],
+    urgency: int,
 ) -> None:
     """Another flag or report about *item*'s message: more weight, perhaps more urgency."""
     priority = PRIORITY[ItemKind(kind)]
     updates: dict[str, Any] = {"weight": F("weight") + weight}
     if priority < item.priority:
-        updates.update(priority=priority, kind=kind, category=category, **detection)
+        updates.update(
+            priority=priority, kind=kind, category=category, urgency=urgency, **detection
+        )
     if item.state not in OPEN_STATES:
         # Opened again: a fresh item for whoever looks next.
         updates.update(

@@ -25,9 +25,19 @@ class Note(Shape):
     at: str
 
 
+class Grouped(Shape):
+    id: int
+    category: str
+    excerpt: str
+    room: str | None
+    created_at: str
+
+
 class Item(Shape):
     id: int
-    kind: Literal["crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit"]
+    kind: Literal[
+        "crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit", "check_in"
+    ]
     category: str
     priority: int
     weight: float | int
@@ -46,6 +56,8 @@ class Item(Shape):
     acknowledged_at: str | None
     detected_by: Literal["lexicon", "model"] | None = None
     detection_reason: str | None = None
+    urgency: int
+    also: list[Grouped]
 
 
 class Queue(ServerFrame):
@@ -73,7 +85,13 @@ class CrisisAlert(ServerFrame):
 class Crisis(ServerFrame):
     type: Literal["crisis"]
     category: Literal["suicide", "self_harm", "overdose", "violence"]
+    #: The resources' country code, or "international".
+    country: str
     message: str
+    #: "alerted": someone on duty or on call was told; "later": nobody is
+    #: available now, a facilitator checks in when one comes on.
+    followup: Literal["alerted", "later"]
+    followup_text: str
     resources: list[Resource]
 
 

@@ -95,9 +95,8 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     if item.state == ItemState.CLAIMED and item.claimed_by_id not in (None, actor.pk):
         raise KindredError("Another facilitator has this one.", code="claimed")
     item.state, item.claimed_by = ItemState.CLAIMED, actor
-    if item.acknowledged_at is None:
-        item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
     item.save()
+    acknowledge(item=item, actor=actor)
     audit(actor, "claim", item=item, target=item.subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "done", "action": "claim", "item": item.pk}
@@ -107,6 +106,12 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
 def item_dismiss(*, actor_id: int, item_id: int, reason: str = "") -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id)
+    if item.kind in (ItemKind.CRISIS, ItemKind.CHECK_IN) and not reason.strip():
+        # Someone may still be waiting for a human: closing that says why.
+        raise BadInput(
+            "Say why this is closed: a crisis item or check-in is dismissed only with a reason.",
+            code="reason_required",
+        )
     audit(actor, "dismiss", item=item, target=item.subject, room=item.room, reason=reason)
     _close_item(item, actor, resolution="dismissed", took_action=False)
     return {"type": "done", "action": "dismiss", "item": item.pk}

@@ -13,7 +13,9 @@ dashboard_api = [
 
 urlpatterns = [
     path("resources/", pages.resources, name="resources"),
+    path("safety-plan/", pages.safety_plan, name="safety-plan"),
     path("facilitators/", pages.dashboard, name="dashboard"),
     path("api/reports/", views.report, name="api-reports"),
+    path("api/checkins/", views.checkin, name="api-checkins"),
     path("api/moderation/", include(dashboard_api)),
 ]

@@ -3,12 +3,14 @@ as the live socket)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import NotFound, error_response
+from core.errors import BadInput, NotFound, error_response
 from core.http import json_body, optional_str, required_int, required_str, service_response
-from moderation import checks, reading, services
+from moderation import checkins, checks, reading, services
 from moderation.actions import ACTIONS, action_parse, action_perform
 
 
@@ -55,3 +57,18 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         return action_perform(actor_id=me, frame=frame)
 
     return service_response(request, call)
+
+
+@require_POST
+def checkin(request: HttpRequest) -> HttpResponse:
+    """``POST /api/checkins/`` ``{"at": "<ISO-8601 with offset>"}``: "check on me later"."""
+
+    def call(me: int):
+        text = required_str(json_body(request), "at", max_length=40)
+        try:
+            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadInput("Give the time as ISO-8601 with its offset.", code="bad_time") from None
+        return checkins.checkin_request(member_id=me, at=at)
+
+    return service_response(request, call, status=201)

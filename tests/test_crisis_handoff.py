@@ -211,7 +211,7 @@ def test_unacknowledged_alert_escalates_after_the_delay_once(
 
 
 def test_webhook_failures_are_retried(settings):
-    from moderation.handoff import _post_webhook
+    from moderation.paging import post_webhook as _post_webhook
 
     pager = Pager(fail_first=2)
     settings.CRISIS_WEBHOOK_ATTEMPTS = 4
@@ -447,7 +447,7 @@ def test_a_signed_page_can_be_checked_by_its_receiver(settings):
     import hmac
     import time
 
-    from moderation.handoff import _post_webhook
+    from moderation.paging import post_webhook as _post_webhook
 
     settings.CRISIS_WEBHOOK_SECRET = "s3cret-for-the-pager"
     pager = Pager()
@@ -466,7 +466,7 @@ def test_a_signed_page_can_be_checked_by_its_receiver(settings):
 
 
 def test_without_a_secret_no_signature_is_sent(settings):
-    from moderation.handoff import _post_webhook
+    from moderation.paging import post_webhook as _post_webhook
 
     settings.CRISIS_WEBHOOK_SECRET = ""
     pager = Pager()

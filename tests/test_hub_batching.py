@@ -189,7 +189,15 @@ def from_thread(call):
 
 def test_a_worker_thread_writes_the_crisis_card_and_ack_straight_to_the_socket():
     consumer, counting, client = live_socket()
-    card = {"type": "crisis", "category": "suicide", "message": "We are here.", "resources": []}
+    card = {
+        "type": "crisis",
+        "category": "suicide",
+        "country": "US",
+        "message": "We are here.",
+        "followup": "alerted",
+        "followup_text": "A facilitator will check in.",
+        "resources": [],
+    }
     ack = {"type": "ack", "nonce": "n1", "id": 42}
     assert from_thread(lambda: consumer.reply_from_thread([card, ack])) is True
     # One write, card first: the member sees the card before their message is confirmed.

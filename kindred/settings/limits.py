@@ -96,6 +96,8 @@ CRISIS_WEBHOOK_SECRET = os.environ.get("CRISIS_WEBHOOK_SECRET", "")
 CRISIS_PAGE_RETRY_SECONDS = env_float("CRISIS_PAGE_RETRY_SECONDS", 120)
 CRISIS_ONCALL_EMAILS = env_list("CRISIS_ONCALL_EMAILS")
 CRISIS_CARD_EVERY = os.environ.get("CRISIS_CARD_EVERY", "1/30m")
+#: How far ahead a member may ask for a check-in ("check on me later").
+CHECKIN_MAX_AHEAD_HOURS = env_float("CHECKIN_MAX_AHEAD_HOURS", 72)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

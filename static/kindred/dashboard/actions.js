@@ -74,7 +74,9 @@ $("item-actions")?.addEventListener("click", (event) => {
     case "dismiss":
       return confirmAction({
         title: "Dismiss this item?",
-        text: "It leaves the queue with no action. Reporters are told no action was needed.",
+        text: item.kind === "crisis" || item.kind === "check_in"
+          ? "Someone may be waiting for a human: say why it is closed (for example, \"spoke with them\")."
+          : "It leaves the queue with no action. Reporters are told no action was needed.",
         ok: "Dismiss",
         reason: true,
         opener: action,

@@ -56,6 +56,12 @@ export function renderDetail(item) {
     ...notes.map((n) => el("li", "", `${REASON_WORDS[n.reason] || n.reason}: ${String(n.note || "")}`)),
   );
   $("detail-notes-wrap").hidden = !notes.length;
+  // The member's other crisis messages, grouped into this item: one person, not rows.
+  const also = Array.isArray(item.also) ? item.also : [];
+  $("detail-also").replaceChildren(
+    ...also.map((a) => el("li", "", `${shortTime(a.created_at)}: ${String(a.excerpt || "")}`)),
+  );
+  $("detail-also-wrap").hidden = !also.length;
 
   const message = item.message && typeof item.message === "object" ? item.message : null;
   $("detail-message").hidden = !message;

@@ -1,13 +1,16 @@
 // The live queue: items in priority order, kept in place as they change.
 
 import { button, byId as $, el } from "../dom.js";
-import { plural, shortTime } from "../format.js";
+import { plural, shortTime, waitedWords } from "../format.js";
 import { plainText } from "../ui/messages.js";
 import { ME, MODERATOR, client, polite } from "./context.js";
 import { dropAlert, updateAlert } from "./alerts.js";
 import { renderDetail, selectItem } from "./detail.js";
 import { store } from "./store.js";
-import { isOpen, itemTitle, queueOrder, roomWords, stateWords } from "./words.js";
+import { isOpen, itemTitle, personKey, queueOrder, roomWords, stateWords, waitsForSomeone } from "./words.js";
+
+// Crisis items folded into the row of the same member: item id -> the row's item id.
+const foldedInto = new Map();
 
 
 export function updateCounts() {
@@ -28,6 +31,9 @@ function fillItemNode(node, item) {
   const preview = item.message && typeof item.message.body === "string"
     ? plainText(item.message.body) : String(item.excerpt || "");
   const counts = [];
+  if (waitsForSomeone(item)) counts.push(waitedWords(Date.now() - Date.parse(item.created_at)));
+  const also = Array.isArray(item.also) ? item.also.length : 0;
+  if (also) counts.push(`${plural(also, "more message")} from them`);
   if (item.reports) counts.push(plural(item.reports, "report"));
   counts.push(stateWords(item, ME));
   pick.replaceChildren(
@@ -53,12 +59,37 @@ function placeAll() {
   if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
+/** A new crisis item of a member who already has a row joins that row (the more
+ * urgent one leads it). True when *item* was folded and needs no row of its own. */
+function foldIntoPerson(item) {
+  const key = personKey(item);
+  if (!key || store.items.has(item.id)) return false;
+  const lead = [...store.items.values()].find((other) => personKey(other) === key);
+  if (!lead) return false;
+  const grouped = ({ id, category, excerpt, room, created_at }) => ({ id, category, excerpt, room, created_at });
+  if (queueOrder(item, lead) < 0) {
+    item.also = [grouped(lead), ...(lead.also || []), ...(item.also || [])];
+    for (const other of item.also) foldedInto.set(other.id, item.id);
+    closeItem(lead);
+    return false;
+  }
+  lead.also = [...(lead.also || []), grouped(item)];
+  foldedInto.set(item.id, lead.id);
+  upsertItem(lead, { quiet: true });
+  return true;
+}
+
 function upsertItem(item, { fresh = false, quiet = false } = {}) {
   if (!item || !Number.isSafeInteger(item.id)) return;
+  if (foldedInto.has(item.id)) {
+    if (!isOpen(item)) foldedInto.delete(item.id);
+    return; // its row speaks for it; closing the row closes it too
+  }
   if (!isOpen(item)) {
     closeItem(item);
     return;
   }
+  if (foldIntoPerson(item)) return;
   const known = store.items.has(item.id);
   store.items.set(item.id, item);
   let node = store.nodes.get(item.id);
@@ -90,6 +121,10 @@ function replaceQueue(list) {
   const fresh = new Set(list.filter((item) => isOpen(item)).map((item) => item.id));
   for (const [id, item] of [...store.items]) {
     if (!fresh.has(id)) closeItem({ ...item, state: "resolved", resolution: null });
+  }
+  foldedInto.clear();
+  for (const item of list) {
+    for (const other of Array.isArray(item.also) ? item.also : []) foldedInto.set(other.id, item.id);
   }
   for (const item of list) upsertItem(item, { quiet: true });
   placeAll();

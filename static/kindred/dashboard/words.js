@@ -9,6 +9,7 @@ export const KIND_WORDS = {
   blocked_word: "Blocked word",
   new_link: "Link from a new handle",
   rate_limit: "Sending too fast",
+  check_in: "Check-in they asked for",
 };
 export const CRISIS_WORDS = {
   suicide: "thoughts of suicide",
@@ -92,6 +93,7 @@ export function isOpen(item) {
 
 export function queueOrder(a, b) {
   return (a.priority - b.priority)
+    || ((Number(b.urgency) || 0) - (Number(a.urgency) || 0))
     || (b.weight - a.weight)
     || (Date.parse(a.created_at) - Date.parse(b.created_at))
     || (a.id - b.id);
@@ -123,4 +125,15 @@ export function auditWords(entry) {
     case "missed_crisis": return `marked a message by ${target}${inRoom} as a missed crisis (${CRISIS_WORDS[details.category] || details.category})`;
     default: return `${String(entry.action).replace(/_/g, " ")} ${entry.target || ""}${inRoom}`.trim();
   }
+}
+
+/** Items that stand for a person in crisis: one row per member (the server groups
+ * them in `also`; live arrivals are folded in the same way). */
+export function personKey(item) {
+  return item.kind === "crisis" && item.subject ? `crisis:${item.subject}` : null;
+}
+
+/** Waiting time worth showing: someone in crisis, or a check-in, nobody has taken. */
+export function waitsForSomeone(item) {
+  return (item.kind === "crisis" || item.kind === "check_in") && item.state === "open";
 }

@@ -3,6 +3,8 @@
 
 import { el } from "../dom.js";
 import { SAFE_HREF } from "./messages.js";
+import { checkinPicker } from "./checkin.js";
+import { showSafetyPlan } from "./safetyplan.js";
 
 function digits(value) {
   return String(value).replace(/[^0-9+]/g, "");
@@ -75,7 +77,12 @@ export class CrisisCard {
     this.fallbackFocus = fallbackFocus;
     this.title = dialog.querySelector("#crisis-title");
     this.message = dialog.querySelector("#crisis-message");
+    this.followup = dialog.querySelector("#crisis-followup");
     this.list = dialog.querySelector("#crisis-resources");
+    this.body = dialog.querySelector("#crisis-body");
+    this.country = dialog.querySelector("#crisis-country");
+    this.plan = dialog.querySelector("#crisis-plan");
+    this.checkin = dialog.querySelector("#crisis-checkin");
     this.opener = null;
     this.last = null;
     dialog.addEventListener("close", () => {
@@ -90,12 +97,31 @@ export class CrisisCard {
       ? frame.message : DEFAULT_CRISIS_MESSAGE;
     const resources = Array.isArray(frame.resources) ? frame.resources : [];
     this.list.replaceChildren(...resources.filter((r) => r && typeof r === "object").map(resourceItem));
+    this.showFollowup(frame);
+    if (this.country) {
+      const code = typeof frame.country === "string" && /^[A-Z]{2}$/.test(frame.country) ? frame.country : "";
+      this.country.href = code ? `/resources/?country=${code}#country-heading` : "/resources/#country-heading";
+    }
+    if (this.plan) showSafetyPlan(this.plan);
+    this.checkin?.replaceChildren(checkinPicker());
     if (!this.dialog.open) {
       this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       if (typeof this.dialog.showModal === "function") this.dialog.showModal();
       else this.dialog.setAttribute("open", "");
     }
     this.title.focus();
+  }
+
+  /** What a human from the community will do, as the server knows it now. With nobody
+   * available the card says so plainly and leads with the lines. */
+  showFollowup(frame) {
+    if (!this.followup) return;
+    const later = frame.followup === "later";
+    this.followup.textContent = typeof frame.followup_text === "string" ? frame.followup_text : "";
+    this.followup.hidden = !this.followup.textContent;
+    this.dialog.classList.toggle("crisis-nobody-now", later);
+    if (later) this.body?.replaceChildren(this.followup, this.list, this.message);
+    else this.body?.replaceChildren(this.message, this.followup, this.list);
   }
 
   showAgain() {

@@ -4,6 +4,7 @@
 //
 // Everything here is text: handles and server words go in through textContent.
 
+import { checkinPicker } from "./checkin.js";
 import { answerChatRequest, takeDropIn } from "../chat-requests.js";
 import { button, el, link, statusLine } from "../dom.js";
 import { deleteJSON } from "../http.js";
@@ -203,6 +204,7 @@ export class ChatNotices {
       status.textContent = "You've left the line. You can come back whenever you like.";
     });
     actions.append(stay, leave, lines);
+    box.append(checkinPicker());
   }
 
   _offer(frame) {
