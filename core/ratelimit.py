@@ -81,8 +81,12 @@ def _hit_local(name: str, rate: Rate, now: float) -> float:
         return 0.0
 
 
-def hit(name: str, rate: Rate | str) -> float:
-    """Record one event under *name*; 0 if allowed, else seconds until it would be."""
+def hit(name: str, rate: Rate | str, *, allow_if_unreachable: bool = False) -> float:
+    """Record one event under *name*; 0 if allowed, else seconds until it would be.
+
+    With *allow_if_unreachable*, an unreachable Redis allows the event instead
+    of counting it in this process: for limits where one too many is cheap and
+    one too few is not (the crisis card)."""
     if isinstance(rate, str):
         rate = Rate.parse(rate)
     if rate.count <= 0:
@@ -96,6 +100,9 @@ def hit(name: str, rate: Rate | str) -> float:
             )
             return max(0.0, float(wait))
         except RedisError as exc:
+            if allow_if_unreachable:
+                logger.warning("limit unreadable, allowed: Redis error=%s", type(exc).__name__)
+                return 0.0
             # Redis is out of reach: the limit still holds, exactly, within this
             # process (a member spread over several processes gets one allowance
             # per process until Redis is back). Never an error for the caller.

@@ -19,8 +19,16 @@ import redis.asyncio as aioredis
 import redis.asyncio.sentinel as aiosentinel
 import redis.sentinel
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 _CLIENT_OPTIONS = {"socket_connect_timeout": 2, "health_check_interval": 15}
+# The synchronous client serves the message path (rate limits, the crisis card's
+# limit, presence reads) from worker threads that a member is waiting on. redis-py
+# retries a refused connection three times with growing pauses by default, so an
+# unreachable Redis held a crisis message for many seconds before each fallback:
+# fail at once instead; every caller has its own fallback or retries later.
+_NO_RETRY = Retry(NoBackoff(), 0)
 
 
 def enabled() -> bool:
@@ -42,13 +50,13 @@ def key(*parts: object) -> str:
 
 @functools.cache
 def _sync_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=5, **_CLIENT_OPTIONS)
+    return redis.Redis.from_url(url, socket_timeout=5, retry=_NO_RETRY, **_CLIENT_OPTIONS)
 
 
 @functools.cache
 def _sync_sentinel_client(hosts: tuple[tuple[str, int], ...], master: str, db: int) -> redis.Redis:
     watch = redis.sentinel.Sentinel(hosts, socket_timeout=2, socket_connect_timeout=2)
-    return watch.master_for(master, db=db, socket_timeout=5, **_CLIENT_OPTIONS)
+    return watch.master_for(master, db=db, socket_timeout=5, retry=_NO_RETRY, **_CLIENT_OPTIONS)
 
 
 def sync_client() -> redis.Redis:

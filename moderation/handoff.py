@@ -53,11 +53,9 @@ def crisis_card(
     The limit lives in the shared rate limiter (Redis); when that can't be
     read, the card is shown: a second card is a small cost, a missing one is
     not, and nothing in the crisis path may wait for a service to come back."""
-    try:
-        repeated = ratelimit.hit(_card_key(member.pk, category), settings.CRISIS_CARD_EVERY)
-    except Exception:
-        logger.warning("card limit unreadable for %s; showing the card", member.handle)
-        repeated = 0.0
+    repeated = ratelimit.hit(
+        _card_key(member.pk, category), settings.CRISIS_CARD_EVERY, allow_if_unreachable=True
+    )
     if repeated:
         return None
     country = member.country or country_hint
@@ -177,6 +175,7 @@ def tell_waiting_members() -> int:
             kind=InboxKind.CHECKIN,
             text=NOBODY_ON_DUTY,
             url="/resources/",
+            key="nobody-on-duty",
             coalesce=True,  # one such notice until it is read
         )
         told += InboxItem.objects.filter(member_id=member_id).count() > before

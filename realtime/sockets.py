@@ -386,11 +386,5 @@ class NotFoundConsumer(AsyncConsumer):
         await self.send({"type": "websocket.accept"})
         await self.send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
 
-    def _too_many_sockets(self) -> bool:
-        """The member already holds ``SOCKETS_PER_MEMBER`` sockets in this process."""
-        limit = settings.SOCKETS_PER_MEMBER
-        hub = bus.local_hub()
-        return bool(limit) and hub is not None and len(hub.members.get(self.member_id, ())) >= limit
-
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         raise StopConsumer()

@@ -137,7 +137,7 @@ def start_servers(*servers: LiveServer) -> list[LiveServer]:
 
 
 @contextlib.contextmanager
-def logs_on_failure(*servers: LiveServer, tail: int = 6000):
+def logs_on_failure(*servers: LiveServer, tail: int = 60000):
     """Print the end of each server's output if the block fails (stop() deletes it)."""
     try:
         yield

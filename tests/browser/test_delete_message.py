@@ -46,7 +46,7 @@ def test_delete_my_message(pages, where):
     their_page = pages.open(path, member=other, viewport=PHONE)
     wait_connected(mine_page)
     wait_connected(their_page)
-    text = f"I wish I hadn't said this in the {where}"
+    text = f"This was meant for another {where}"
     send(mine_page, text)
     theirs = their_page.locator("#message-list li[data-id]").filter(has_text=text)
     expect(theirs).to_have_count(1)
