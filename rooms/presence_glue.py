@@ -8,6 +8,7 @@ the sockets of a process that died without running it.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from community.models import Member
@@ -20,14 +21,35 @@ def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
     return f"chat:{room_id}" if room_kind == "direct" else room_slug
 
 
+#: Presence key -> room id, learnt from joins and lookups. A room's id never changes
+#: for its key, so a sweep (which knows only keys) rarely needs the database.
+_room_ids: dict[str, int] = {}
+#: Changes whose room could not be looked up yet. A sweep removes what it reports
+#: from the store at once, so a change dropped here would leave a ghost in every
+#: open room list: each later publish tries these again first.
+_unsent: list[Change] = []
+_unsent_lock = threading.Lock()  # heartbeat, sweeper and joins publish from different threads
+
+
 def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
-    """Send each change to its room's sockets in every process (coalesced by the hubs)."""
-    for change in changes:
-        room_id = room_ids.get(change.room)
+    """Send each change to its room's sockets in every process (coalesced by the hubs).
+
+    A change whose room can't be resolved now (the database is briefly out of
+    reach) is kept and sent on the next call, in order, rather than lost."""
+    _room_ids.update(room_ids)
+    with _unsent_lock:
+        pending = [*_unsent, *changes]
+        _unsent.clear()
+    for index, change in enumerate(pending):
+        try:
+            room_id = _room_ids.get(change.room) or resolve_room_id(change.room)
+        except Exception:
+            with _unsent_lock:
+                _unsent[:0] = pending[index:]
+            raise
         if room_id is None:
-            room_id = resolve_room_id(change.room)
-            if room_id is None:
-                continue
+            continue
+        _room_ids[change.room] = room_id
         bus.publish(
             {
                 "k": "p",
@@ -89,12 +111,12 @@ def heartbeat_and_sweep(sockets: dict[str, tuple[int, str, int]]) -> None:
             if member is not None and member.is_active and not member.is_banned:
                 join(conn_id=conn_id, member=member, room_key=room_key, room_id=room_id)
     changes = store.sweep()
-    if changes:
+    if changes or _unsent:
         publish_changes(changes, {})
 
 
 def sweep() -> None:
     """Announce the leave of every entry that has expired (its process died)."""
     changes = get_store().sweep()
-    if changes:
+    if changes or _unsent:
         publish_changes(changes, {})
