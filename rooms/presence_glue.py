@@ -13,7 +13,7 @@ from typing import Any
 
 from community.models import Member
 from realtime import bus
-from realtime.presence import Change, get_store
+from realtime.presence import Arrival, Change, get_store
 from rooms.models import Room
 
 
@@ -21,9 +21,6 @@ def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
     return f"chat:{room_id}" if room_kind == "direct" else room_slug
 
 
-#: Presence key -> room id, learnt from joins and lookups. A room's id never changes
-#: for its key, so a sweep (which knows only keys) rarely needs the database.
-_room_ids: dict[str, int] = {}
 #: Changes whose room could not be looked up yet. A sweep removes what it reports
 #: from the store at once, so a change dropped here would leave a ghost in every
 #: open room list: each later publish tries these again first.
@@ -36,20 +33,18 @@ def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
 
     A change whose room can't be resolved now (the database is briefly out of
     reach) is kept and sent on the next call, in order, rather than lost."""
-    _room_ids.update(room_ids)
     with _unsent_lock:
         pending = [*_unsent, *changes]
         _unsent.clear()
     for index, change in enumerate(pending):
         try:
-            room_id = _room_ids.get(change.room) or resolve_room_id(change.room)
+            room_id = room_ids.get(change.room) or resolve_room_id(change.room)
         except Exception:
             with _unsent_lock:
                 _unsent[:0] = pending[index:]
             raise
         if room_id is None:
             continue
-        _room_ids[change.room] = room_id
         bus.publish(
             {
                 "k": "p",
@@ -68,7 +63,7 @@ def resolve_room_id(key: str) -> int | None:
 
 
 def join(*, conn_id: str, member: Any, room_key: str, room_id: int) -> None:
-    change = get_store().connect(
+    arrival = Arrival(
         conn_id=conn_id,
         member_id=member.pk,
         handle=member.handle,
@@ -78,6 +73,7 @@ def join(*, conn_id: str, member: Any, room_key: str, room_id: int) -> None:
         open_to_chat=member.open_to_chat,
         on_duty=member.on_duty,
     )
+    change = get_store().connect(arrival)
     if change is not None:
         publish_changes([change], {room_key: room_id})
 

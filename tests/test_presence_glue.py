@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 def published(monkeypatch):
     events: list[dict] = []
     monkeypatch.setattr(bus, "publish", events.append)
-    monkeypatch.setattr(presence_glue, "_room_ids", {})
     monkeypatch.setattr(presence_glue, "_unsent", [])
     return events
 
@@ -46,15 +45,3 @@ def test_a_leave_whose_room_lookup_fails_goes_out_with_the_next_publish(publishe
         ("Ghost", room.pk, "leave"),
         ("Later", room.pk, "leave"),
     ]
-
-
-def test_a_room_seen_once_needs_no_database_to_announce_a_leave(published, monkeypatch):
-    room = Room.objects.create(slug="night-owls", title="Night owls")
-    presence_glue.publish_changes([leave("First", room.slug)], {})
-
-    def no_database(key: str) -> int | None:
-        raise AssertionError("looked up a room it already knew")
-
-    monkeypatch.setattr(presence_glue, "resolve_room_id", no_database)
-    presence_glue.publish_changes([leave("Second", room.slug)], {})
-    assert [e["h"] for e in published] == ["First", "Second"]
