@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class LeadershipConfig(AppConfig):
+    """The path from member to peer supporter, and the care of the people who help."""
+
+    name = "leadership"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here, as Django asks: models are loaded only now.
+        from leadership import handover, shifts
+        from realtime import periodic
+        from rooms import dropin
+
+        periodic.register_duty(shifts.shifts_due)
+        dropin.register_match_hook(handover.pass_note_on)
