@@ -9,9 +9,10 @@ class LeadershipConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.
-        from leadership import handover, shifts
+        from leadership import handover, shifts, supporters_room
         from realtime import periodic
-        from rooms import dropin
+        from rooms import access, dropin
 
         periodic.register_duty(shifts.shifts_due)
         dropin.register_match_hook(handover.pass_note_on)
+        access.register_room_gate(supporters_room.helpers_only)

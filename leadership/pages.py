@@ -17,6 +17,7 @@ from core.errors import KindredError
 from core.web import member_page
 from leadership import care, course, services, shifts
 from leadership.models import Application, ApplicationStatus
+from leadership.supporters_room import ensure_supporters_room
 
 HELPERS = (Role.SUPPORTER, Role.FACILITATOR, Role.ADMIN)
 
@@ -29,6 +30,7 @@ def _helper_context(member) -> dict[str, Any]:
         "debriefs": care.debriefs_due(member=member),
         "mentor": approved.mentor.handle if approved and approved.mentor else None,
         "probation_until": approved.probation_until if approved else None,
+        "supporters_room": ensure_supporters_room(),
     }
 
 

@@ -353,3 +353,34 @@ def test_this_helped_reaches_only_the_helper_once(rooms, make_member):
     assert [t["words"] for t in received["words"]] == ["You stayed with me."]
     assert InboxItem.objects.filter(member=helper, url="/leadership/").count() == 1
     assert care.thanks_received(member=seeker)["count"] == 0
+
+
+# --- the supporters' room ------------------------------------------------------------------
+
+
+@sync_db
+def test_the_supporters_room_is_listed_and_open_only_to_helpers(rooms, make_member):
+    from leadership.supporters_room import ensure_supporters_room
+    from rooms.access import check_room_access
+    from rooms.selectors import topic_rooms
+
+    member, supporter = make_member("CuriousCat"), make_member("RoomPeer", role=Role.SUPPORTER)
+    assert ensure_supporters_room() == "supporters"
+    assert "supporters" not in {r.slug for r in topic_rooms(viewer=member)}
+    assert "supporters" not in {r.slug for r in topic_rooms()}
+    assert "supporters" in {r.slug for r in topic_rooms(viewer=supporter)}
+    missing = refusal(check_room_access, member=member, slug="no-such-room")
+    hidden = refusal(check_room_access, member=member, slug="supporters")
+    assert (hidden.code, hidden.detail) == (missing.code, missing.detail)
+    assert check_room_access(member=supporter, slug="supporters").slug == "supporters"
+    refused = refusal(message_send, member_id=member.pk, room_slug="supporters", body="hello?")
+    assert refused.code == "not_found"
+    assert message_send(member_id=supporter.pk, room_slug="supporters", body="Anyone free?")
+
+    client = Client()
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/rooms/supporters/").status_code == 404
+    assert "supporters" not in {r["slug"] for r in client.get("/api/rooms/").json()}
+    assert "Supporters&#x27; room" not in client.get("/").content.decode()
+    client.force_login(supporter, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/rooms/supporters/").status_code == 200

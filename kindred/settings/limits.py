@@ -126,6 +126,8 @@ LEADERSHIP_SHADOW_TICK_SECONDS = env_int("LEADERSHIP_SHADOW_TICK_SECONDS", 90)
 LEADERSHIP_PROBATION_DAYS = env_int("LEADERSHIP_PROBATION_DAYS", 30)
 LEADERSHIP_PASSWORD_LINK_HOURS = env_int("LEADERSHIP_PASSWORD_LINK_HOURS", 72)
 LEADERSHIP_COURSE_PASS_RATIO = env_float("LEADERSHIP_COURSE_PASS_RATIO", 1.0)
+# The topic room only peer supporters, facilitators and admins see and enter.
+LEADERSHIP_SUPPORTERS_ROOM = os.environ.get("LEADERSHIP_SUPPORTERS_ROOM", "supporters")
 # A peer supporter's shift (open to chats) ends itself after this long.
 SUPPORTER_SHIFT_MAX_MINUTES = env_int("SUPPORTER_SHIFT_MAX_MINUTES", 240)
 # Web Push (community/push.py): off unless VAPID_PRIVATE_KEY is set (base64url, the raw
