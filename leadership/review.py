@@ -116,6 +116,8 @@ def application_decide(
         _send_password_link(applicant, mentor=application.mentor)
     elif decision == "more":
         application.status = ApplicationStatus.MORE
+        # Another stretch of shadowing before it comes back to review.
+        application.shadow_seconds, application.shadow_last_at = 0, None
         inbox_add(
             member_id=applicant.pk,
             kind=InboxKind.NOTICE,

@@ -384,3 +384,28 @@ def test_the_supporters_room_is_listed_and_open_only_to_helpers(rooms, make_memb
     assert "Supporters&#x27; room" not in client.get("/").content.decode()
     client.force_login(supporter, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/rooms/supporters/").status_code == 200
+
+
+@sync_db
+def test_asking_for_more_means_another_stretch_of_shadowing(applicant, make_member, settings):
+    settings.LEADERSHIP_SHADOW_HOURS = 0.01  # 36 seconds
+    through_course(applicant)
+    start = timezone.now()
+    services.shadow_tick(member_id=applicant.pk, now=start)
+    assert (
+        services.shadow_tick(member_id=applicant.pk, now=start + timedelta(seconds=40))["status"]
+        == "review"
+    )
+    facil = make_member("AskingFacil", role=Role.FACILITATOR)
+    application = Application.objects.get(member=applicant)
+    review.application_decide(
+        member_id=facil.pk,
+        application_id=application.pk,
+        decision="more",
+        reason="A couple more late shifts watching the line, please.",
+    )
+    later = start + timedelta(minutes=5)
+    assert services.shadow_tick(member_id=applicant.pk, now=later)["status"] == "more"
+    again = services.shadow_tick(member_id=applicant.pk, now=later + timedelta(seconds=40))
+    assert again["status"] == "review"
+    assert "A couple more late shifts" in InboxItem.objects.get(member=applicant).text
