@@ -19,6 +19,7 @@ from core.errors import BadInput, KindredError, NotFound
 from leadership.models import Handover
 from leadership.services import check_supporter_or_moderator
 from moderation.models import ItemKind, QueueItem
+from realtime import bus
 from rooms.chats import chat_leave
 from rooms.dropin import dropin_join
 from rooms.models import Chat, ChatOrigin, ChatStatus, DropInRequest
@@ -65,6 +66,8 @@ def chat_step_away(*, member_id: int, chat_id: int, note: str = "") -> dict[str,
     first = DropInRequest.objects.filter(chat=chat).values_list("created_at", flat=True).first()
     chat_leave(member_id=helper.pk, chat_id=chat.pk)
     request_id = dropin_join(member_id=chat.requester_id)["request"]
+    # The offer went to every helper; the one stepping away is not asked again.
+    bus.publish_to_member_on_commit(helper.pk, {"type": "dropin.withdrawn", "request": request_id})
     if first is not None:  # back at the place they first had in line
         DropInRequest.objects.filter(pk=request_id).update(created_at=first)
     Handover.objects.get_or_create(

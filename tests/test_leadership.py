@@ -409,3 +409,22 @@ def test_asking_for_more_means_another_stretch_of_shadowing(applicant, make_memb
     again = services.shadow_tick(member_id=applicant.pk, now=later + timedelta(seconds=40))
     assert again["status"] == "review"
     assert "A couple more late shifts" in InboxItem.objects.get(member=applicant).text
+
+
+@sync_db
+def test_notes_debriefs_and_thanks_go_with_the_messages_retention(rooms, make_member):
+    from community.privacy import purge
+    from leadership.models import Debrief, Handover, Thanks
+
+    seeker, helper = make_member("OldChatter"), make_member("OldHelper", role=Role.SUPPORTER)
+    request_id = dropin.dropin_join(member_id=seeker.pk)["request"]
+    chat_id = dropin.dropin_accept(member_id=helper.pk, request_id=request_id)["chat"]
+    care.thanks_leave(member_id=seeker.pk, chat_id=chat_id, words="thank you")
+    handover.chat_step_away(member_id=helper.pk, chat_id=chat_id, note="context")
+    care.debrief_save(member_id=helper.pk, chat_id=chat_id, notes="mine")
+    assert purge()["thanks"] == 0 and Handover.objects.count() == 1
+    long_ago = timezone.now() - timedelta(days=91)
+    for model in (Thanks, Handover, Debrief):
+        model.objects.update(created_at=long_ago)
+    removed = purge()
+    assert (removed["thanks"], removed["handovers"], removed["debriefs"]) == (1, 1, 1)
