@@ -61,8 +61,8 @@ def application_bar(*, member: Member, now: datetime | None = None) -> dict[str,
             "name": "account_age",
             "ok": age_days >= need_age,
             "text": ngettext(
-                "Your handle is at least %(n)d day old.",
-                "Your handle is at least %(n)d days old.",
+                "A handle at least %(n)d day old.",
+                "A handle at least %(n)d days old.",
                 need_age,
             )
             % {"n": need_age},
@@ -71,8 +71,8 @@ def application_bar(*, member: Member, now: datetime | None = None) -> dict[str,
             "name": "days_active",
             "ok": active >= need_active,
             "text": ngettext(
-                "You've taken part on at least %(n)d day (so far: %(have)d).",
-                "You've taken part on at least %(n)d different days (so far: %(have)d).",
+                "Taking part on at least %(n)d day (so far: %(have)d).",
+                "Taking part on at least %(n)d different days (so far: %(have)d).",
                 need_active,
             )
             % {"n": need_active, "have": active},
@@ -90,7 +90,7 @@ def application_bar(*, member: Member, now: datetime | None = None) -> dict[str,
         {
             "name": "member",
             "ok": member.role == Role.MEMBER and member.is_active,
-            "text": _("You're a member, not already a supporter or facilitator."),
+            "text": _("A member, not already a supporter or facilitator."),
         },
     ]
     return {"eligible": all(check["ok"] for check in checks), "checks": checks}

@@ -106,7 +106,7 @@ def facilitator_approves(pages, out) -> None:  # noqa: F811
     expect(facil.locator(".motivation")).to_contain_text("stayed with me")
     axe_clean(facil)
     shoot(out, facil, "leadership-review", "desktop")
-    facil.get_by_label("Approve, with me as their mentor").check()
+    facil.get_by_label("Approve, on probation with a mentor").check()
     facil.get_by_role("button", name="Send decision").click()
     expect(facil).to_have_url(re.compile(r"/facilitators/applications/$"))
     expect(facil.locator(".application-list li").filter(has_text=HANDLE)).to_have_count(0)
