@@ -13,7 +13,13 @@ import pytest
 from playwright.sync_api import expect
 
 from leadership import course
-from tests.browser.helpers import PHONE, send, serious_axe_violations, wait_connected
+from tests.browser.helpers import (
+    PHONE,
+    room_of_its_own,
+    send,
+    serious_axe_violations,
+    wait_connected,
+)
 from tests.browser.staff import LiveStaff
 from tests.browser.test_screenshots import out, shoot  # noqa: F401 (out is a fixture)
 
@@ -25,7 +31,9 @@ CRISIS = "I want to kill myself tonight"
 
 
 def seasoned(server, handle: str) -> None:
-    """The member joined 60 days ago and wrote on 12 different days."""
+    """The member joined 60 days ago and wrote on 12 different days (in a room of
+    this test's own, so other tests' rooms keep their messages)."""
+    room_of_its_own(server, "wrens-corner")
     server.database.manage(
         "shell",
         "-c",
@@ -36,7 +44,7 @@ def seasoned(server, handle: str) -> None:
         f"m = Member.objects.get(handle={handle!r})\n"
         "now = timezone.now()\n"
         "Member.objects.filter(pk=m.pk).update(created_at=now - timedelta(days=60))\n"
-        "room = Room.objects.get(slug='newcomers')\n"
+        "room = Room.objects.get(slug='wrens-corner')\n"
         "for day in range(12):\n"
         "    msg = Message.objects.create(room=room, author=m, body='hi', html='hi')\n"
         "    ago = now - timedelta(days=day, hours=1)\n"
@@ -195,3 +203,10 @@ def test_a_member_becomes_a_peer_supporter_and_is_cared_for(pages, out):  # noqa
     # The member is back in line, at the front.
     status = seeker.client.get("/api/dropin/").json()
     assert status["status"] == "waiting" and status["place"] == 1
+    # Leave the shared line and the shift as other tests expect to find them.
+    seeker.client.delete(
+        "/api/dropin/", headers={"X-CSRFToken": seeker.client.cookies["csrftoken"]}
+    )
+    supporter.goto("/leadership/")
+    supporter.get_by_role("button", name="End my shift").click()
+    expect(supporter.get_by_role("button", name="Start a shift")).to_be_visible()
