@@ -20,7 +20,7 @@ from core.errors import BadInput, KindredError, NotAllowed, NotFound
 from core.frames import timestamp
 from leadership import course
 from leadership.eligibility import application_bar
-from leadership.models import OPEN_STATUSES, Application, ApplicationStatus
+from leadership.models import OPEN_STATUSES, Application, ApplicationStatus, PasswordLink
 from moderation.models import ItemKind, QueueItem
 from moderation.queue import OPEN_STATES
 from rooms.access import check_member
@@ -73,6 +73,12 @@ def application_start(
         raise BadInput(_("Please keep it under 1,000 characters."), code="too_long")
     if not application_bar(member=member, now=now)["eligible"]:
         raise NotAllowed(_("You can't apply to be a peer supporter yet."))
+    if PasswordLink.objects.filter(
+        member=member, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists():
+        raise NotAllowed(
+            _("You've been approved: set your password through the link in your inbox.")
+        )
     existing = _open_application(member.pk)
     if existing is not None:
         return application_data(existing)

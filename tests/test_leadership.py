@@ -207,6 +207,8 @@ def test_approval_sends_a_one_time_link_that_sets_the_password_and_the_role(appl
     assert applicant.role == Role.MEMBER  # not until they set the password
     link = InboxItem.objects.get(member=applicant).url
     token = link.split("/")[-2]
+    # Approved and waiting for the password: no second application meanwhile.
+    assert refusal(services.application_start, member_id=applicant.pk).code == "not_allowed"
 
     client = Client()
     client.force_login(applicant, backend="django.contrib.auth.backends.ModelBackend")
