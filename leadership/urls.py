@@ -7,6 +7,8 @@ from leadership import care_pages, pages, review_pages, views
 api = [
     path("", views.state, name="api-leadership"),
     path("apply/", views.apply, name="api-leadership-apply"),
+    path("withdraw/", views.withdraw, name="api-leadership-withdraw"),
+    path("shift/", views.shift, name="api-leadership-shift"),
     path("course/<slug:slug>/", views.course_answers, name="api-leadership-course"),
     path("shadow/", views.shadow, name="api-leadership-shadow"),
     path("applications/", views.applications, name="api-leadership-applications"),
@@ -17,6 +19,7 @@ api = [
     ),
     path("chats/<int:chat_id>/step-away/", views.step_away, name="api-leadership-step-away"),
     path("chats/<int:chat_id>/thanks/", views.thanks, name="api-leadership-thanks"),
+    path("chats/<int:chat_id>/debrief/", views.debrief, name="api-leadership-debrief"),
 ]
 
 urlpatterns = [

@@ -5,13 +5,67 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import BadInput
 from core.http import json_body, json_errors, optional_str, required_str, service_response
-from leadership import care, handover, review, services
+from leadership import care, handover, review, services, shifts
 
 
 @require_GET
 def state(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: services.leadership_state(member_id=me))
+    return service_response(request, _state)
+
+
+def _state(member_id: int) -> dict:
+    found = services.leadership_state(member_id=member_id)
+    if found["role"] != "member":
+        helper = services.check_supporter_or_moderator(member_id)
+        found["supporter"] = {
+            "shift": shifts.shift_state(member=helper),
+            "thanks": care.thanks_received(member=helper),
+            "debriefs_due": care.debriefs_due(member=helper),
+        }
+    return found
+
+
+@require_POST
+def withdraw(request: HttpRequest) -> HttpResponse:
+    return service_response(request, lambda me: services.application_withdraw(member_id=me))
+
+
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise BadInput(f"'{name}' must be true or false.", code="bad_field")
+    return value
+
+
+@require_POST
+@json_errors
+def shift(request: HttpRequest) -> HttpResponse:
+    on = _flag(json_body(request), "on")
+    return service_response(
+        request,
+        lambda me: shifts.shift_set(member=services.check_supporter_or_moderator(me), on=on),
+    )
+
+
+@require_POST
+@json_errors
+def debrief(request: HttpRequest, chat_id: int) -> HttpResponse:
+    data = json_body(request)
+    feeling = optional_str(data, "feeling", max_length=16) or ""
+    notes = optional_str(data, "notes", max_length=2000) or ""
+    wants_mentor = _flag(data, "wants_mentor")
+    return service_response(
+        request,
+        lambda me: care.debrief_save(
+            member_id=me,
+            chat_id=chat_id,
+            feeling=feeling,
+            notes=notes,
+            wants_mentor=wants_mentor,
+        ),
+    )
 
 
 @require_POST

@@ -430,3 +430,33 @@ def test_notes_debriefs_and_thanks_go_with_the_messages_retention(rooms, make_me
         model.objects.update(created_at=long_ago)
     removed = purge()
     assert (removed["thanks"], removed["handovers"], removed["debriefs"]) == (1, 1, 1)
+
+
+@sync_db
+def test_the_api_carries_a_supporters_shift_and_debrief(rooms, make_member):
+    supporter = make_member("ApiPeer", role=Role.SUPPORTER)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(supporter, backend="django.contrib.auth.backends.ModelBackend")
+    token = client.get("/api/session/").cookies["csrftoken"].value
+
+    def post(path, body):
+        return client.post(
+            path, data=body, content_type="application/json", headers={"X-CSRFToken": token}
+        )
+
+    assert post("/api/leadership/shift/", {"on": "yes"}).json()["error"] == "bad_field"
+    assert post("/api/leadership/shift/", {"on": True}).json()["on_shift"] is True
+    seeker = make_member("ApiSeeker")
+    request_id = dropin.dropin_join(member_id=seeker.pk)["request"]
+    chat_id = dropin.dropin_accept(member_id=supporter.pk, request_id=request_id)["chat"]
+    saved = post(f"/api/leadership/chats/{chat_id}/debrief/", {"feeling": "okay"})
+    assert saved.status_code == 200 and saved.json() == {
+        "chat": chat_id,
+        "saved": True,
+        "mentor": None,
+    }
+    mine = client.get("/api/leadership/").json()["supporter"]
+    assert mine["shift"]["on_shift"] is True and mine["thanks"]["count"] == 0
+    stranger = Client()
+    stranger.force_login(seeker, backend="django.contrib.auth.backends.ModelBackend")
+    assert stranger.get("/api/leadership/").json().get("supporter") is None
