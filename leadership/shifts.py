@@ -22,7 +22,7 @@ from community.inbox import inbox_add
 from community.models import InboxKind, Member, Role
 from core.frames import timestamp
 from leadership.models import Shift
-from realtime.presence import get_store
+from realtime.presence import presence_counts_or_empty
 from rooms.status import member_set_status
 
 
@@ -77,7 +77,10 @@ def shift_state(*, member: Member, now: datetime | None = None) -> dict[str, Any
     now = now or timezone.now()
     mine = _open_shifts().filter(member=member).first()
     others = _open_shifts().exclude(member=member).count()
-    facilitators = len(get_store().on_duty_member_ids() - {member.pk})
+    # The count members see too ("facilitators on now"); zero while presence is unreachable.
+    facilitators = presence_counts_or_empty()["facilitators_on_duty"]
+    if member.on_duty and member.is_moderator and facilitators:
+        facilitators -= 1  # "others": not the facilitator looking
     ends = None
     if mine is not None and settings.SUPPORTER_SHIFT_MAX_MINUTES:
         ends = mine.started_at + timedelta(minutes=settings.SUPPORTER_SHIFT_MAX_MINUTES)
