@@ -59,12 +59,20 @@ class CreateStaffCommand(BaseCommand):
         if existing is not None:
             if existing.handle != handle:
                 raise CommandError(f"{existing.handle} already exists and looks like {handle}.")
+            was = existing.role
             # Through the service: a changed role ends the person's sessions.
             member_access_set(member_id=existing.pk, role=self.role)
             existing.refresh_from_db()
             existing.set_password(password)
             existing.save(update_fields=["password"])
-            self.stdout.write(f"{handle} is now a {self.role}; password updated.")
+            if was != self.role:
+                self.stdout.write(
+                    f"{handle} already existed as a {was} and is now a {self.role}: every "
+                    "session of theirs has ended, and they sign in again at "
+                    "/facilitators/login/ with the new password."
+                )
+            else:
+                self.stdout.write(f"{handle} is a {self.role}; password updated.")
             return
         Member.objects.create_user(handle, password, role=self.role)
         self.stdout.write(f"Created {self.role} {handle}.")

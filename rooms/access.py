@@ -7,9 +7,25 @@ path can both use them without importing each other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from community.models import Member
 from core.errors import NotAllowed, NotFound
 from rooms.models import Chat, ChatStatus, Room, RoomKind
+
+#: Gates on topic rooms: ``gate(member or None, slug)`` says whether the room is
+#: open to them; every gate must agree (leadership keeps its supporters' room to helpers).
+_room_gates: list[Callable[[Member | None, str], bool]] = []
+
+
+def register_room_gate(gate: Callable[[Member | None, str], bool]) -> None:
+    """Ask *gate* before a topic room is listed or opened; registering twice is harmless."""
+    if gate not in _room_gates:
+        _room_gates.append(gate)
+
+
+def room_open_to(member: Member | None, slug: str) -> bool:
+    return all(gate(member, slug) for gate in _room_gates)
 
 
 def check_member(*, member_id: int) -> Member:
@@ -30,7 +46,7 @@ def check_room_access(*, member: Member, slug: str) -> Room:
 
 
 def check_room_found(*, member: Member, room: Room | None) -> Room:
-    if room is None:
+    if room is None or (room.kind == RoomKind.TOPIC and not room_open_to(member, room.slug)):
         raise NotFound("There is no such room.")
     if room.kind == RoomKind.DIRECT:
         check_chat_participant(member=member, room=room)

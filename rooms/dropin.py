@@ -12,6 +12,7 @@ crisis resources and the late-night room, and may stay in line.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,9 +28,37 @@ from realtime import bus
 from realtime.presence import get_store
 from rooms.access import check_member
 from rooms.chats import blocked_between, open_chat
-from rooms.models import Block, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
+from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
 
 RECENT_WAITS = 20
+
+#: Called with ``request``, ``chat`` and ``helper`` inside the transaction that
+#: matched a drop-in request (leadership hands over a stepping-away helper's note).
+_match_hooks: list[Callable[..., Any]] = []
+
+
+def register_match_hook(hook: Callable[..., Any]) -> None:
+    """Run *hook* for every matched drop-in request; registering twice is harmless."""
+    if hook not in _match_hooks:
+        _match_hooks.append(hook)
+
+
+def _check_capacity(helper: Member) -> None:
+    """A helper holds at most ``DROPIN_MAX_CHATS_PER_HELPER`` open drop-in chats.
+    Their own row is locked first, so two offers taken at once are counted in turn."""
+    cap = settings.DROPIN_MAX_CHATS_PER_HELPER
+    if not cap:
+        return
+    Member.objects.select_for_update().filter(pk=helper.pk).values_list("pk").first()
+    held = Chat.objects.filter(
+        recipient=helper, origin=ChatOrigin.DROPIN, status=ChatStatus.OPEN
+    ).count()
+    if held >= cap:
+        raise KindredError(
+            "You already have as many drop-in chats as is good for you. Someone else "
+            "will take this one.",
+            code="at_capacity",
+        )
 
 
 def _helpers() -> set[int]:
@@ -122,7 +151,9 @@ def _announced(request: DropInRequest) -> bool:
 
 def dropin_status(*, member_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
-    request = DropInRequest.objects.filter(member=member).order_by("-created_at").first()
+    # The newest request by id: one handed back after a helper stepped away keeps
+    # its first place in line (an older created_at) but is still the latest.
+    request = DropInRequest.objects.filter(member=member).order_by("-pk").first()
     if request is None:
         raise NotFound("You're not waiting in the drop-in line.")
     return line_status(request)
@@ -153,6 +184,7 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     if asker is not None and blocked_between(asker, helper.pk):
         # Someone else will take it; the same answer as when they already have.
         raise KindredError("Someone else is already with this member. Thank you.", code="taken")
+    _check_capacity(helper)
     won = DropInRequest.objects.filter(pk=request_id, status=DropInStatus.WAITING).update(
         status=DropInStatus.MATCHED, matched_at=timezone.now(), matched_by=helper
     )
@@ -167,6 +199,8 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     )
     request.chat = chat
     request.save(update_fields=["chat"])
+    for hook in _match_hooks:
+        hook(request=request, chat=chat, helper=helper)
     matched = {
         "type": "dropin.matched",
         "request": request.pk,

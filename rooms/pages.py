@@ -16,6 +16,7 @@ from core.frames import MAX_ID
 from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
+from rooms.access import room_open_to
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
 from rooms.selectors import topic_rooms
 
@@ -24,7 +25,7 @@ from rooms.selectors import topic_rooms
 def home(request: HttpRequest) -> HttpResponse:
     counts = presence_counts_or_empty()
     try:
-        listed = topic_rooms()
+        listed = topic_rooms(viewer=current_member(request))
     except DatabaseError:
         # The crisis link and the page itself must still load; rooms come back
         # with the database.
@@ -49,17 +50,23 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         .only("slug", "title", "description", "is_locked", "slow_mode_seconds")
         .first()
     )
-    if found is None:
+    member = current_member(request)
+    if found is None or not room_open_to(member, found.slug):
         return render(
             request,
             "404.html",
             {"what": "room", "detail": "There's no room here. It may have been renamed or closed."},
             status=404,
         )
-    member = current_member(request)
     if member is None:
         return join_first(f"/rooms/{found.slug}/")
-    others = Room.objects.filter(kind=RoomKind.TOPIC).exclude(pk=found.pk).only("slug", "title")
+    others = [
+        other
+        for other in Room.objects.filter(kind=RoomKind.TOPIC)
+        .exclude(pk=found.pk)
+        .only("slug", "title")
+        if room_open_to(member, other.slug)
+    ]
     return render(request, "room.html", {"room": found, "member": member, "others": others})
 
 

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from community.models import Member
 from core.frames import timestamp
+from rooms.access import room_open_to
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
 
@@ -94,8 +96,13 @@ def messages_after(
     return _as_data(room, qs)
 
 
-def topic_rooms() -> list[RoomData]:
-    return [room_data(r) for r in Room.objects.filter(kind=RoomKind.TOPIC)]
+def topic_rooms(*, viewer: Member | None = None) -> list[RoomData]:
+    """The topic rooms *viewer* (None: a visitor) may see."""
+    return [
+        room_data(r)
+        for r in Room.objects.filter(kind=RoomKind.TOPIC)
+        if room_open_to(viewer, r.slug)
+    ]
 
 
 def catch_up(room_id: int, after: int) -> tuple[int, list[MessageData]]:

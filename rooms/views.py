@@ -31,7 +31,9 @@ def room_list(request: HttpRequest) -> HttpResponse:
             "description": r.description,
             "online": counts.get(r.slug, 0),
         }
-        for r in selectors.topic_rooms()
+        for r in selectors.topic_rooms(
+            viewer=request.user if request.user.is_authenticated else None
+        )
     ]
     return JsonResponse(rooms, safe=False)
 

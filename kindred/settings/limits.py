@@ -112,6 +112,24 @@ INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 30)
 # A member's drop-in joins offered to helpers per minute; later joins in the
 # minute wait in the line without an offer (and leave without a withdrawal).
 DROPIN_OFFERS_PER_MINUTE = env_int("DROPIN_OFFERS_PER_MINUTE", 3)
+# Open drop-in chats one helper may hold at once; the next offer is left for
+# someone else (0: no cap).
+DROPIN_MAX_CHATS_PER_HELPER = env_int("DROPIN_MAX_CHATS_PER_HELPER", 2)
+# Peer leadership (leadership/, docs/leadership.md): who may apply, the course,
+# shadowing, probation, and the care of supporters.
+LEADERSHIP_MIN_ACCOUNT_DAYS = env_int("LEADERSHIP_MIN_ACCOUNT_DAYS", 30)
+LEADERSHIP_MIN_ACTIVE_DAYS = env_int("LEADERSHIP_MIN_ACTIVE_DAYS", 10)
+LEADERSHIP_CLEAN_DAYS = env_int("LEADERSHIP_CLEAN_DAYS", 90)
+LEADERSHIP_SHADOW_HOURS = env_float("LEADERSHIP_SHADOW_HOURS", 4)
+# A shadowing page counts at most this long between two of its pings.
+LEADERSHIP_SHADOW_TICK_SECONDS = env_int("LEADERSHIP_SHADOW_TICK_SECONDS", 90)
+LEADERSHIP_PROBATION_DAYS = env_int("LEADERSHIP_PROBATION_DAYS", 30)
+LEADERSHIP_PASSWORD_LINK_HOURS = env_int("LEADERSHIP_PASSWORD_LINK_HOURS", 72)
+LEADERSHIP_COURSE_PASS_RATIO = env_float("LEADERSHIP_COURSE_PASS_RATIO", 1.0)
+# The topic room only peer supporters, facilitators and admins see and enter.
+LEADERSHIP_SUPPORTERS_ROOM = os.environ.get("LEADERSHIP_SUPPORTERS_ROOM", "supporters")
+# A peer supporter's shift (open to chats) ends itself after this long.
+SUPPORTER_SHIFT_MAX_MINUTES = env_int("SUPPORTER_SHIFT_MAX_MINUTES", 240)
 # Web Push (community/push.py): off unless VAPID_PRIVATE_KEY is set (base64url, the raw
 # 32-byte P-256 key, e.g. from `vapid --gen`); the public key is derived from it.
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
