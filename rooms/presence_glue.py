@@ -21,22 +21,23 @@ def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
 
 
 def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
-    """Send each change to its room's sockets in every process (coalesced by the hubs)."""
+    """Send each change to its room's sockets in every process (coalesced by the hubs).
+
+    An invisible member's own join or leave is not sent at all: they are
+    neither listed nor counted, so nothing in a room changes (docs/presence.md).
+    """
     for change in changes:
+        if not change.visible:
+            continue
         room_id = room_ids.get(change.room)
         if room_id is None:
             room_id = resolve_room_id(change.room)
             if room_id is None:
                 continue
-        bus.publish(
-            {
-                "k": "p",
-                "r": room_id,
-                "e": change.event,
-                "h": change.handle if change.visible else None,
-                "n": change.count,
-            }
-        )
+        event = {"k": "p", "r": room_id, "e": change.event, "h": change.handle, "n": change.count}
+        if change.event != "leave":
+            event["o"] = change.open_to_chat
+        bus.publish(event)
 
 
 def resolve_room_id(key: str) -> int | None:
