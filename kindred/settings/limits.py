@@ -14,6 +14,10 @@ MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT", "8/10s")
 HISTORY_ON_CONNECT = env_int("HISTORY_ON_CONNECT", 50)
 HISTORY_PAGE_MAX = env_int("HISTORY_PAGE_MAX", 100)
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
+# After closing a socket for a protocol error (1009, 1007), keep reading and
+# discarding what its client still sends for up to this long, so the close frame
+# arrives instead of a TCP reset. 0: close at once.
+WEBSOCKET_CLOSE_LINGER_SECONDS = env_float("WEBSOCKET_CLOSE_LINGER_SECONDS", 10)
 # Frames a socket may send per second before it is rate limited, and the number
 # of rate-limited frames after which the socket is closed.
 SOCKET_FRAME_RATE = env_int("SOCKET_FRAME_RATE", 30)
