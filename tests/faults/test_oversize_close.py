@@ -19,20 +19,10 @@ import websockets
 
 from tests.faults.slowlink import SlowLink
 from tests.faults.test_live_bad_input import PATH, closed_with, serves
-from tests.live import LiveMember, LiveServer, logs_on_failure
+from tests.faults.test_live_bad_input import server as server  # the module's own daphne
+from tests.live import LiveMember
 
 pytestmark = [pytest.mark.live]
-
-
-@pytest.fixture(scope="module")
-def server(live_database):
-    server = LiveServer(live_database)
-    try:
-        server.start()
-        with logs_on_failure(server):
-            yield server
-    finally:
-        server.stop()
 
 
 async def oversize(ws, size: int) -> int | None:
