@@ -2,6 +2,7 @@
 // keeps it as a scheduled check-in for whoever is on duty then.
 
 import { button, el } from "../dom.js";
+import { memberTimeZone } from "../format.js";
 import { postJSON } from "../http.js";
 
 /** The offered times, computed in this browser's own time zone. */
@@ -15,9 +16,9 @@ export function checkinChoices(now = new Date()) {
   ];
 }
 
-/** "9:00 AM tomorrow"-style words for *at*, in the member's own zone. */
-export function localWhen(at) {
-  return at.toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
+/** "Tuesday 9:00 AM"-style words for *at*, in the member's saved zone (else the device's). */
+export function localWhen(at, timeZone = memberTimeZone()) {
+  return at.toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit", timeZone });
 }
 
 /** A small group of buttons that asks for a check-in, with a live status line. */
