@@ -189,5 +189,10 @@ def check_handle_text(handle: str) -> HandleProblem | None:
 
 
 def generate_handle() -> str:
-    """A friendly random handle such as ``GentleHeron27`` (not checked for uniqueness)."""
-    return f"{secrets.choice(ADJECTIVES)}{secrets.choice(NOUNS)}{secrets.randbelow(90) + 10}"
+    """A friendly random handle such as ``GentleHeron27`` (not checked for uniqueness),
+    never one that reads as a reserved word ("KindReed" passes for "kindred")."""
+    while True:
+        words = f"{secrets.choice(ADJECTIVES)}{secrets.choice(NOUNS)}"
+        key = impersonation_key(words)
+        if not any(impersonation_key(word) in key for word in _RESERVED_WORDS):
+            return f"{words}{secrets.randbelow(90) + 10}"

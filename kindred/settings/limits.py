@@ -55,10 +55,13 @@ BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")
 )
 
-# Recovery attempts per handle (the handle's own device is spared), and per client:
-# its address (a keyed hash) and its device cookie, each checked before a phrase
-# is hashed.
+# Recovery attempts per attacker, checked before a phrase is hashed: on one handle
+# from one client (its address, as a keyed hash, and its device cookie), and per
+# client whatever the handle.
 RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
+# All clients together, on one handle (its own device spared): only a crowd of
+# addresses guessing reaches it.
+RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR", 200)
 RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
 SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
 RESUME_MAX = env_int("RESUME_MAX", 1000)
