@@ -37,6 +37,12 @@ application = ProtocolTypeRouter(
     }
 )
 
+# The heartbeat's duties (crisis escalation, pages, check-ins) start with the
+# server, not with the first socket.
+from realtime.hub import start_with_server  # noqa: E402
+
+start_with_server()
+
 # Everything loaded so far lives as long as the process (realtime.collector).
 from realtime import collector  # noqa: E402
 

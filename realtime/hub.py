@@ -391,3 +391,25 @@ async def reset_hub() -> None:
     if _hub is not None:
         await _hub.stop()
     _hub = None
+
+
+def start_with_server() -> bool:
+    """Start this process's hub as soon as daphne serves, not with the first socket:
+    the heartbeat's duties (crisis escalation, pages retried, check-ins coming due)
+    must run after a restart at 3 a.m. even if nobody has opened a page yet."""
+
+    def start() -> None:
+        task = asyncio.ensure_future(get_hub())
+        _starting.add(task)
+        task.add_done_callback(_started)
+
+    return twisted.when_serving(start)
+
+
+_starting: set[asyncio.Future[Hub]] = set()
+
+
+def _started(task: asyncio.Future[Hub]) -> None:
+    _starting.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("hub failed to start with the server: %r", task.exception())

@@ -8,11 +8,12 @@ the sockets of a process that died without running it.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from community.models import Member
 from realtime import bus
-from realtime.presence import Change, get_store
+from realtime.presence import Arrival, Change, get_store
 from rooms.models import Room
 
 
@@ -20,20 +21,32 @@ def presence_key(room_slug: str, room_kind: str, room_id: int) -> str:
     return f"chat:{room_id}" if room_kind == "direct" else room_slug
 
 
+#: Changes whose room could not be looked up yet. A sweep removes what it reports
+#: from the store at once, so a change dropped here would leave a ghost in every
+#: open room list: each later publish tries these again first.
+_unsent: list[Change] = []
+_unsent_lock = threading.Lock()  # heartbeat, sweeper and joins publish from different threads
+
+
 def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
     """Send each change to its room's sockets in every process (coalesced by the hubs).
 
     An invisible member's own join or leave is not sent at all: they are
     neither listed nor counted, so nothing in a room changes (docs/presence.md).
-    """
-    for change in changes:
-        if not change.visible:
-            continue
-        room_id = room_ids.get(change.room)
+    A change whose room can't be resolved now (the database is briefly out of
+    reach) is kept and sent on the next call, in order, rather than lost."""
+    with _unsent_lock:
+        pending = [*_unsent, *(c for c in changes if c.visible)]
+        _unsent.clear()
+    for index, change in enumerate(pending):
+        try:
+            room_id = room_ids.get(change.room) or resolve_room_id(change.room)
+        except Exception:
+            with _unsent_lock:
+                _unsent[:0] = pending[index:]
+            raise
         if room_id is None:
-            room_id = resolve_room_id(change.room)
-            if room_id is None:
-                continue
+            continue
         event = {"k": "p", "r": room_id, "e": change.event, "h": change.handle, "n": change.count}
         if change.event != "leave":
             event["o"] = change.open_to_chat
@@ -47,7 +60,7 @@ def resolve_room_id(key: str) -> int | None:
 
 
 def join(*, conn_id: str, member: Any, room_key: str, room_id: int) -> None:
-    change = get_store().connect(
+    arrival = Arrival(
         conn_id=conn_id,
         member_id=member.pk,
         handle=member.handle,
@@ -57,6 +70,7 @@ def join(*, conn_id: str, member: Any, room_key: str, room_id: int) -> None:
         open_to_chat=member.open_to_chat,
         on_duty=member.on_duty,
     )
+    change = get_store().connect(arrival)
     if change is not None:
         publish_changes([change], {room_key: room_id})
 
@@ -90,12 +104,12 @@ def heartbeat_and_sweep(sockets: dict[str, tuple[int, str, int]]) -> None:
             if member is not None and member.is_active and not member.is_banned:
                 join(conn_id=conn_id, member=member, room_key=room_key, room_id=room_id)
     changes = store.sweep()
-    if changes:
+    if changes or _unsent:
         publish_changes(changes, {})
 
 
 def sweep() -> None:
     """Announce the leave of every entry that has expired (its process died)."""
     changes = get_store().sweep()
-    if changes:
+    if changes or _unsent:
         publish_changes(changes, {})

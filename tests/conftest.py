@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
+import uuid
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -131,11 +132,16 @@ async def receive_until(ws: WebsocketCommunicator, frame_type: str, timeout: flo
 
 
 @pytest.fixture
-async def hub():
-    """A fresh hub for this test's event loop, stopped afterwards."""
+async def hub(settings):
+    """A fresh hub for this test's event loop, stopped afterwards.
+
+    Each test's hub listens on a bus of its own (a Redis prefix per test): member
+    ids start again after the tables are emptied, so an event published late by
+    an earlier test would otherwise reach this test's member of the same id."""
     from realtime.hub import get_hub, reset_hub
 
     await reset_hub()
+    settings.REDIS_PREFIX = f"{settings.REDIS_PREFIX}-{uuid.uuid4().hex[:8]}"
     yield await get_hub()
     await reset_hub()
 

@@ -28,17 +28,19 @@ def send(member, body, slug="late-night"):
 
 
 def on_duty(member_id: int) -> None:
-    from realtime.presence import get_store
+    from realtime.presence import Arrival, get_store
 
     get_store().connect(
-        conn_id=f"duty{member_id}",
-        member_id=member_id,
-        handle="OnDuty",
-        room="mod:queue",
-        role="facilitator",
-        invisible=False,
-        open_to_chat=False,
-        on_duty=True,
+        Arrival(
+            conn_id=f"duty{member_id}",
+            member_id=member_id,
+            handle="OnDuty",
+            room="mod:queue",
+            role="facilitator",
+            invisible=False,
+            open_to_chat=False,
+            on_duty=True,
+        )
     )
 
 

@@ -183,17 +183,19 @@ def test_unacknowledged_alert_escalates_after_the_delay_once(
     settings.CRISIS_ONCALL_EMAILS = ["oncall@example.org"]
     settings.CRISIS_ESCALATE_AFTER = 180
     # A facilitator is on duty, so the alert waits for acknowledgement.
-    from realtime.presence import get_store
+    from realtime.presence import Arrival, get_store
 
     get_store().connect(
-        conn_id="f1",
-        member_id=999_999,
-        handle="Someone",
-        room="mod:queue",
-        role="facilitator",
-        invisible=False,
-        open_to_chat=False,
-        on_duty=True,
+        Arrival(
+            conn_id="f1",
+            member_id=999_999,
+            handle="Someone",
+            room="mod:queue",
+            role="facilitator",
+            invisible=False,
+            open_to_chat=False,
+            on_duty=True,
+        )
     )
     message_send(member_id=member.pk, room_slug="late-night", body=CRISIS)
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)

@@ -447,18 +447,20 @@ def test_a_facilitator_going_on_duty_is_offered_whoever_is_waiting(
 def test_joining_and_leaving_in_a_loop_offers_helpers_only_a_few_times(
     seeker, facilitator, published, settings, django_capture_on_commit_callbacks
 ):
-    from realtime.presence import get_store
+    from realtime.presence import Arrival, get_store
 
     settings.DROPIN_OFFERS_PER_MINUTE = 3
     get_store().connect(
-        conn_id="helper",
-        member_id=facilitator.pk,
-        handle=facilitator.handle,
-        room="mod:queue",
-        role="facilitator",
-        invisible=False,
-        open_to_chat=False,
-        on_duty=True,
+        Arrival(
+            conn_id="helper",
+            member_id=facilitator.pk,
+            handle=facilitator.handle,
+            room="mod:queue",
+            role="facilitator",
+            invisible=False,
+            open_to_chat=False,
+            on_duty=True,
+        )
     )
     for _ in range(30):
         with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,7 @@ import signal
 import httpx
 import pytest
 
-from tests.live import LiveMember, LiveServer, next_frame
+from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
 
@@ -28,52 +28,53 @@ async def test_sigkilled_process_members_leave_within_a_minute(live_database):
     survivor = LiveServer(live_database, **FAST_PRESENCE).start()
     victim = LiveServer(live_database, **FAST_PRESENCE).start()
     try:
-        stayers = [LiveMember(survivor) for _ in range(2)]
-        goners = [LiveMember(victim) for _ in range(2)]
-        sockets = {}
-        for member in stayers + goners:
-            ws = await member.connect("/ws/rooms/late-night/")
-            await next_frame(ws, "welcome")
-            sockets[member.handle] = ws
+        with logs_on_failure(survivor):
+            stayers = [LiveMember(survivor) for _ in range(2)]
+            goners = [LiveMember(victim) for _ in range(2)]
+            sockets = {}
+            for member in stayers + goners:
+                ws = await member.connect("/ws/rooms/late-night/")
+                await next_frame(ws, "welcome")
+                sockets[member.handle] = ws
 
-        def room_count() -> int:
-            body = httpx.get(f"{survivor.http}/api/presence/", timeout=5).json()
-            return body["rooms"].get("late-night", 0)
+            def room_count() -> int:
+                body = httpx.get(f"{survivor.http}/api/presence/", timeout=5).json()
+                return body["rooms"].get("late-night", 0)
 
-        assert room_count() == 4
-        victim.kill(signal.SIGKILL)
-        gone = {m.handle for m in goners}
-        stayed = {m.handle for m in stayers}
+            assert room_count() == 4
+            victim.kill(signal.SIGKILL)
+            gone = {m.handle for m in goners}
+            stayed = {m.handle for m in stayers}
 
-        async def watch(ws) -> list[tuple[str, str]]:
-            """Presence changes this survivor sees until both victims have left."""
-            seen: list[tuple[str, str]] = []
-            left: set[str] = set()
-            while left != gone:
-                frame = json.loads(await ws.recv())
-                if frame["type"] != "presence":
-                    continue
-                changes = frame.get("changes") or [frame]
-                for change in changes:
-                    seen.append((change["event"], change["handle"]))
-                    if change["event"] == "leave":
-                        left.add(change["handle"])
-            return seen
+            async def watch(ws) -> list[tuple[str, str]]:
+                """Presence changes this survivor sees until both victims have left."""
+                seen: list[tuple[str, str]] = []
+                left: set[str] = set()
+                while left != gone:
+                    frame = json.loads(await ws.recv())
+                    if frame["type"] != "presence":
+                        continue
+                    changes = frame.get("changes") or [frame]
+                    for change in changes:
+                        seen.append((change["event"], change["handle"]))
+                        if change["event"] == "leave":
+                            left.add(change["handle"])
+                return seen
 
-        async with asyncio.timeout(60):
-            seen_by = await asyncio.gather(*(watch(sockets[h]) for h in stayed))
-            while room_count() != 2:
-                await asyncio.sleep(0.2)
-        for seen in seen_by:
-            assert not [c for c in seen if c[0] == "leave" and c[1] in stayed], "false leave"
-        # The survivors are still listed, for a newcomer too.
-        newcomer = LiveMember(survivor)
-        ws = await newcomer.connect("/ws/rooms/late-night/")
-        welcome = await next_frame(ws, "welcome")
-        assert set(welcome["online"]) == stayed | {newcomer.handle}
-        await ws.close()
-        for handle in stayed:
-            await sockets[handle].close()
+            async with asyncio.timeout(60):
+                seen_by = await asyncio.gather(*(watch(sockets[h]) for h in stayed))
+                while room_count() != 2:
+                    await asyncio.sleep(0.2)
+            for seen in seen_by:
+                assert not [c for c in seen if c[0] == "leave" and c[1] in stayed], "false leave"
+            # The survivors are still listed, for a newcomer too.
+            newcomer = LiveMember(survivor)
+            ws = await newcomer.connect("/ws/rooms/late-night/")
+            welcome = await next_frame(ws, "welcome")
+            assert set(welcome["online"]) == stayed | {newcomer.handle}
+            await ws.close()
+            for handle in stayed:
+                await sockets[handle].close()
     finally:
         victim.stop()
         survivor.stop()

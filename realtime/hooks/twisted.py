@@ -71,6 +71,18 @@ def before_shutdown(callback: Callable[[], Any]) -> bool:
     return True
 
 
+def when_serving(callback: Callable[[], Any]) -> bool:
+    """Under daphne, run *callback* on the event loop once the server starts, before
+    any request arrives. False (and nothing scheduled) when daphne's reactor is not
+    installed in this process (tests driving the application in-process)."""
+    if "twisted.internet.reactor" not in sys.modules:
+        return False
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(callback)
+    return True
+
+
 def wait_until(done: Callable[[], bool], *, timeout: float, interval: float = 0.05) -> Any:
     """A Deferred that fires once *done()* is true or *timeout* seconds have passed,
     checked every *interval* on the reactor."""

@@ -11,9 +11,10 @@ import threading
 from typing import Any
 
 from core import redis as kredis
-from realtime.presence.base import Change, ConnectionConflict, PresenceStore
+from realtime.presence.base import Arrival, Change, ConnectionConflict, PresenceStore
 
 __all__ = [
+    "Arrival",
     "Change",
     "ConnectionConflict",
     "PresenceStore",

@@ -94,25 +94,28 @@ class Change:
     open_to_chat: bool = False
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """What a socket tells the presence store when it connects: who, where, and
+    the member's presence choices at that moment."""
+
+    conn_id: str
+    member_id: int
+    handle: str
+    room: str
+    role: str
+    invisible: bool = False
+    open_to_chat: bool = False
+    on_duty: bool = False
+
+
 class ConnectionConflict(ValueError):
     """``connect()`` with a ``conn_id`` already registered for another member or room."""
 
 
 @runtime_checkable
 class PresenceStore(Protocol):
-    def connect(
-        self,
-        *,
-        conn_id: str,
-        member_id: int,
-        handle: str,
-        room: str,
-        role: str,
-        invisible: bool,
-        open_to_chat: bool,
-        on_duty: bool,
-        now: float | None = None,
-    ) -> Change | None:
+    def connect(self, arrival: Arrival, *, now: float | None = None) -> Change | None:
         """Register one socket; a join Change if it is the member's first live one in the room."""
         ...
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from realtime.presence.base import (
+    Arrival,
     Change,
     ConnectionConflict,
     by_handle,
@@ -111,19 +112,8 @@ class MemoryPresenceStore:
 
     # --- the interface ---------------------------------------------------------------
 
-    def connect(
-        self,
-        *,
-        conn_id: str,
-        member_id: int,
-        handle: str,
-        room: str,
-        role: str,
-        invisible: bool,
-        open_to_chat: bool,
-        on_duty: bool,
-        now: float | None = None,
-    ) -> Change | None:
+    def connect(self, arrival: Arrival, *, now: float | None = None) -> Change | None:
+        conn_id, member_id, room = arrival.conn_id, arrival.member_id, arrival.room
         now = resolve_now(now)
         with self._lock:
             old = self._conns.get(conn_id)
@@ -133,16 +123,17 @@ class MemoryPresenceStore:
             live_before = member is not None and self._expiry(member, room) > now
             if member is None:
                 member = self._members[member_id] = _Member(
-                    handle, role, invisible, open_to_chat, on_duty
+                    arrival.handle,
+                    arrival.role,
+                    arrival.invisible,
+                    arrival.open_to_chat,
+                    arrival.on_duty,
                 )
             elif self._expiry(member) <= now:
                 # No live connection anywhere: this connect carries the fresh state.
-                member.handle, member.role = handle, role
-                member.invisible, member.open_to_chat, member.on_duty = (
-                    invisible,
-                    open_to_chat,
-                    on_duty,
-                )
+                member.handle, member.role = arrival.handle, arrival.role
+                member.invisible = arrival.invisible
+                member.open_to_chat, member.on_duty = arrival.open_to_chat, arrival.on_duty
             self._conns[conn_id] = _Conn(member_id, room, now + self.ttl)
             member.conns.add(conn_id)
             self._present.setdefault(room, set()).add(member_id)

@@ -38,6 +38,7 @@ import redis
 
 from core import redis as kredis
 from realtime.presence.base import (
+    Arrival,
     Change,
     ConnectionConflict,
     by_handle,
@@ -102,40 +103,30 @@ class RedisPresenceStore:
 
     # --- the interface ---------------------------------------------------------------
 
-    def connect(
-        self,
-        *,
-        conn_id: str,
-        member_id: int,
-        handle: str,
-        room: str,
-        role: str,
-        invisible: bool,
-        open_to_chat: bool,
-        on_duty: bool,
-        now: float | None = None,
-    ) -> Change | None:
+    def connect(self, arrival: Arrival, *, now: float | None = None) -> Change | None:
         now = resolve_now(now)
         args = [
             *self._base(now),
             _num(now + self.ttl),
-            conn_id,
-            str(int(member_id)),
-            room,
-            handle,
-            role,
-            _flag(invisible),
-            _flag(open_to_chat),
-            _flag(on_duty),
-            "0" if is_chat_room(room) else "1",
+            arrival.conn_id,
+            str(int(arrival.member_id)),
+            arrival.room,
+            arrival.handle,
+            arrival.role,
+            _flag(arrival.invisible),
+            _flag(arrival.open_to_chat),
+            _flag(arrival.on_duty),
+            "0" if is_chat_room(arrival.room) else "1",
         ]
         raw = connect_script(self.client, args)
         tag = _s(raw[0])
         if tag == "conflict":
-            raise ConnectionConflict(f"connection {conn_id!r} is registered elsewhere")
+            raise ConnectionConflict(f"connection {arrival.conn_id!r} is registered elsewhere")
         if tag == "same":
             return None
-        return Change(room, "join", _s(raw[1]), _s(raw[2]) != "1", int(raw[3]), _s(raw[4]) == "1")
+        return Change(
+            arrival.room, "join", _s(raw[1]), _s(raw[2]) != "1", int(raw[3]), _s(raw[4]) == "1"
+        )
 
     def disconnect(self, *, conn_id: str, now: float | None = None) -> Change | None:
         raw = disconnect_script(self.client, [*self._base(resolve_now(now)), conn_id])

@@ -17,6 +17,7 @@ import random
 import pytest
 
 from core import redis as kredis
+from realtime.presence import Arrival
 from realtime.presence.memory import MemoryPresenceStore
 from realtime.presence.redis_store import RedisPresenceStore
 from tests.presence.conftest import TTL
@@ -66,7 +67,7 @@ def observed(store):
 
 
 def connect(store, conn_id, member_id, room, *, invisible, open_to_chat):
-    return store.connect(
+    arrival = Arrival(
         conn_id=conn_id,
         member_id=member_id,
         handle=f"M{member_id}",
@@ -74,9 +75,8 @@ def connect(store, conn_id, member_id, room, *, invisible, open_to_chat):
         role="member",
         invisible=invisible,
         open_to_chat=open_to_chat,
-        on_duty=False,
-        now=T0,
     )
+    return store.connect(arrival, now=T0)
 
 
 @pytest.mark.parametrize("seed", range(12))

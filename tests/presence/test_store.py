@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 import redis
 
-from realtime.presence import Change, ConnectionConflict, get_store, presence_counts
+from realtime.presence import Arrival, Change, ConnectionConflict, get_store, presence_counts
 from realtime.presence.memory import MemoryPresenceStore
 from realtime.presence.redis_store import RedisPresenceStore
 from tests.presence.conftest import TTL
@@ -23,14 +23,14 @@ T0 = 1_700_000_000.0
 def conn(store, conn_id, member_id, room="newcomers", *, now=T0, handle=None, **flags):
     fields = {"role": "member", "invisible": False, "open_to_chat": False, "on_duty": False}
     fields.update(flags)
-    return store.connect(
+    arrival = Arrival(
         conn_id=conn_id,
         member_id=member_id,
         handle=handle or f"Member{member_id}",
         room=room,
-        now=now,
         **fields,
     )
+    return store.connect(arrival, now=now)
 
 
 def handles(store, room, now=T0):
@@ -594,7 +594,11 @@ def test_the_backends_agree_on_random_histories(memory_store, redis_store):
             outcomes = []
             for store in (memory_store, redis_store):
                 try:
-                    result = getattr(store, name)(**kwargs)
+                    if name == "connect":
+                        fields = {k: v for k, v in kwargs.items() if k != "now"}
+                        result = store.connect(Arrival(**fields), now=kwargs["now"])
+                    else:
+                        result = getattr(store, name)(**kwargs)
                 except ConnectionConflict:
                     result = "conflict"
                 if name == "sweep":
@@ -623,14 +627,7 @@ def test_get_store_is_one_per_process_and_follows_redis_url(settings):
     assert isinstance(first, MemoryPresenceStore)
     assert get_store() is first
     first.connect(
-        conn_id="g1",
-        member_id=1,
-        handle="Solo",
-        room="newcomers",
-        role="member",
-        invisible=False,
-        open_to_chat=False,
-        on_duty=False,
+        Arrival(conn_id="g1", member_id=1, handle="Solo", room="newcomers", role="member")
     )
     try:
         assert presence_counts()["rooms"] == {"newcomers": 1}
