@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { memberTimeZone, shortTime } from "../../static/kindred/format.js";
-import { localWhen } from "../../static/kindred/ui/checkin.js";
+import { checkinChoices, localWhen } from "../../static/kindred/ui/checkin.js";
 
 const AT = "2026-12-07T23:30:00Z";
 
@@ -34,4 +34,16 @@ test("the member's zone comes from the page, and an unknown one falls back to th
   } finally {
     globalThis.document = saved;
   }
+});
+
+test("'Tomorrow at 9 a.m.' is 9:00 in the member's saved zone", () => {
+  const now = new Date("2026-12-07T12:00:00Z"); // 21:00 in Tokyo, 04:00 in Los Angeles
+  const [, , tokyo] = checkinChoices(now, "Asia/Tokyo");
+  assert.equal(tokyo.at.toISOString(), "2026-12-08T00:00:00.000Z"); // 09:00 JST
+  const [, , angeles] = checkinChoices(now, "America/Los_Angeles");
+  assert.equal(angeles.at.toISOString(), "2026-12-08T17:00:00.000Z"); // 09:00 PST
+  // Across a change of clocks: 9:00 in Lisbon the day summer time starts.
+  const [, , lisbon] = checkinChoices(new Date("2026-03-28T20:00:00Z"), "Europe/Lisbon");
+  assert.equal(lisbon.at.toISOString(), "2026-03-29T08:00:00.000Z"); // 09:00 WEST
+  assert.match(localWhen(tokyo.at, "Asia/Tokyo"), /9:00/);
 });
