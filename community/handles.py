@@ -29,20 +29,41 @@ _LEET = str.maketrans("013458", "oieasb")
 # Impersonation: digits read as the letters they stand for, "cl" as "d".
 _DIGITS_AS_LETTERS = str.maketrans("0123456789", "olzeastbbg")
 _DOUBLED = re.compile(r"(.)\1+")
+# Mail providers, looked for anywhere in the handle, as written and with digits read
+# as letters ("gma1l"), underscores and case ignored: "otterATgmail", "Jo_Hotmai1".
 _EMAIL_PROVIDERS = re.compile(
-    r"gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|proton_me|aol_com|live_com"
-    r"|gmx|yandex"
+    r"gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|protonme|aolcom|livecom"
+    r"|gmx|yandex|mailru|zohomail|fastmail|tutanota|tutamail|msncom|webde|btinternet"
+    r"|comcast|sbcglobal|qqcom|163com|rocketmail|ymail|mecom"
 )
 # Handles built from a social identifier: "insta_otter", "OtterSnapchat", "discord_jo".
+# The short names count as words of the handle (split at capitals, digits and underscores).
 _SOCIAL_WORDS = frozenset(
     {"insta", "ig", "snap", "sc", "kik", "fb", "tt", "wa", "tg", "dc", "instagram", "snapchat"}
-    | {"discord", "telegram", "tiktok", "whatsapp", "facebook", "twitter", "gram"}
+    | {"discord", "telegram", "tiktok", "whatsapp", "facebook", "twitter", "gram", "yt"}
+    | {"reddit", "ttv", "youtube", "onlyfans", "linkedin", "tumblr", "skype", "bsky"}
+    | {"bluesky", "mastodon", "psn", "xbox", "venmo", "cashapp", "paypal", "wechat", "viber"}
+    | {"imessage", "facetime", "grindr", "pinterest", "vk", "dms"}
 )
+# The same platforms anywhere inside the handle, lower case run together
+# ("instaotter", "otterdiscord99"), where no ordinary word hides them: "insta" but
+# not "instant"/"install", "snap" but not "snappy"/"snapdragon", "discord" but not
+# "discordant".
+_SOCIAL_INSIDE = re.compile(
+    r"insta(?!nt|ll|nc|bil)|snap(?!p|dragon|shot)|discord(?!an|ia)|instagram|snapchat"
+    r"|telegram|tiktok|whatsapp|facebook|twitter|youtube|onlyfans|linkedin|tumblr|reddit"
+    r"|pinterest|cashapp|paypal|venmo|bluesky|mastodon|wechat|grindr"
+)
+# Digits read as letters, for the providers and platforms ("0nlyfans", "gma1l"): a
+# 1 is tried as an i and as an l.
+_DIGITS_READ = (str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast"))
 _URL_HINTS = re.compile(r"https?|www|_(com|net|org)$|dotcom")
 _DIGITS = re.compile(r"\d")
 # Handles that would impersonate the people members trust.
 _RESERVED_WORDS = ("admin", "moderator", "facilitator", "kindred", "staff", "official")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_")
+# Words of a handle for the platform names: at capitals, underscores and digits too.
+_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])|_")
 
 #: Checks that find a word a handle must not contain (the moderation app's
 #: blocked-words list registers one when it is ready): text -> the word or None.
@@ -95,10 +116,24 @@ def passes_for(handle: str, staff_handle: str) -> bool:
     return abs(len(mine) - len(theirs)) <= allowed and edit_distance(mine, theirs) <= allowed
 
 
+def _folded(handle: str) -> tuple[str, ...]:
+    """The handle in lower case without underscores, as written and with digits read."""
+    low = handle.lower().replace("_", "")
+    return (low, *(low.translate(table) for table in _DIGITS_READ))
+
+
+def _looks_like_email(handle: str) -> bool:
+    if "@" in handle or "email" in (w.lower() for w in _WORDS.split(handle)):
+        return True
+    return any(_EMAIL_PROVIDERS.search(text) for text in _folded(handle))
+
+
 def _looks_like_social(handle: str) -> bool:
-    words = [w.lower() for w in _CAMEL.split(handle) if w]
+    words = [w.lower() for w in _WORDS.split(handle) if w]
     pairs = {a + b for a, b in itertools.pairwise(words)}  # "Tik" "Tok"
-    return bool((set(words) | pairs) & _SOCIAL_WORDS)
+    if (set(words) | pairs) & _SOCIAL_WORDS:
+        return True
+    return any(_SOCIAL_INSIDE.search(text) for text in _folded(handle))
 
 
 @dataclass(frozen=True)
@@ -110,7 +145,7 @@ class HandleProblem:
 def check_handle_text(handle: str) -> HandleProblem | None:
     """Why *handle* cannot be used, or None. Does not check uniqueness."""
     low = handle.lower()
-    if "@" in handle or _EMAIL_PROVIDERS.search(low.replace("_", "")):
+    if _looks_like_email(handle):
         return HandleProblem(
             "looks_like_email",
             "That looks like an email address. Please choose a name that doesn't identify you.",
@@ -154,5 +189,10 @@ def check_handle_text(handle: str) -> HandleProblem | None:
 
 
 def generate_handle() -> str:
-    """A friendly random handle such as ``GentleHeron27`` (not checked for uniqueness)."""
-    return f"{secrets.choice(ADJECTIVES)}{secrets.choice(NOUNS)}{secrets.randbelow(90) + 10}"
+    """A friendly random handle such as ``GentleHeron27`` (not checked for uniqueness),
+    never one that reads as a reserved word ("KindReed" passes for "kindred")."""
+    while True:
+        words = f"{secrets.choice(ADJECTIVES)}{secrets.choice(NOUNS)}"
+        key = impersonation_key(words)
+        if not any(impersonation_key(word) in key for word in _RESERVED_WORDS):
+            return f"{words}{secrets.randbelow(90) + 10}"

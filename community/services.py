@@ -102,26 +102,15 @@ def member_recover(
 ) -> JoinResult:
     """Reclaim *handle* with its recovery phrase; issues a fresh phrase (one-time use).
 
-    Attempts are throttled per client (its address, as a keyed hash, and its
-    device cookie) before any phrase is hashed, and per handle; the handle's
-    own device is spared the per-handle limit, so strangers guessing can't lock
-    the owner out of their handle."""
+    Attempts are throttled per attacker before any phrase is hashed: per client
+    (its address, as a keyed hash, and its device cookie) whatever handles it
+    names, and per client and handle. So strangers guessing can't lock the
+    owner out: a client that has not been guessing (the owner's new phone)
+    still gets its phrase checked. Only a handle's own device is spared the
+    per-handle ceiling, which only a guessing crowd reaches."""
     check_device_allowed(device_token=device_token)
-    client_limit = settings.RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR
-    wait = throttle.hit(
-        "recover",
-        [
-            ("address", address, f"{client_limit}/1h"),
-            ("device", device_hash(device_token), f"{client_limit}/1h"),
-        ],
-    )
-    owner = Member.objects.filter(
-        handle_key=handle_key(handle), device_hash=device_hash(device_token) or "-"
-    ).exists()
-    if not wait and not owner:
-        wait = ratelimit.hit(
-            f"recover:{handle_key(handle)}", f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
-        )
+    device, key = device_hash(device_token), handle_key(handle)
+    wait = _recovery_wait(address=address, device=device, key=key)
     if wait:
         raise RateLimited(
             "Too many tries. Please wait a while and try again.",
@@ -148,6 +137,25 @@ def member_recover(
     _end_open_sockets_on_commit(member_id)
     logger.info("member recovered handle=%s", member.handle)
     return JoinResult(member.pk, member.handle, member.role, phrase)
+
+
+def _recovery_wait(*, address: str, device: str, key: str) -> float:
+    """Seconds a recovery attempt must wait (0: go ahead), counting this one."""
+    per_client = f"{settings.RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR}/1h"
+    per_pair = f"{settings.RECOVERY_ATTEMPTS_PER_HOUR}/1h"
+    wait = throttle.hit(
+        "recover",
+        [
+            ("address", address, per_client),
+            ("device", device, per_client),
+            ("address", address and f"{address}|{key}", per_pair),
+            ("device", device and f"{device}|{key}", per_pair),
+        ],
+    )
+    owner = Member.objects.filter(handle_key=key, device_hash=device or "-").exists()
+    if wait or owner:
+        return wait
+    return ratelimit.hit(f"recover:{key}", f"{settings.RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR}/1h")
 
 
 def _end_open_sockets_on_commit(member_id: int) -> None:

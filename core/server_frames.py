@@ -85,15 +85,20 @@ class Error(ServerFrame):
 
 
 class PresenceChange(Shape):
-    event: Literal["join", "leave"]
-    handle: str | None
+    event: Literal["join", "leave", "update"]
+    handle: str
+    open_to_chat: bool | None = None
 
 
 class Presence(ServerFrame):
+    """A visible member joined, left or changed "open to chat" (invisible members
+    are never announced); ``count`` is the visible members after it."""
+
     type: Literal["presence"]
-    event: Literal["join", "leave", "batch"]
+    event: Literal["join", "leave", "update", "batch"]
     count: int
     handle: str | None = None
+    open_to_chat: bool | None = None
     changes: list[PresenceChange] | None = None
 
 

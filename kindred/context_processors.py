@@ -32,7 +32,8 @@ def client_limits(request: HttpRequest) -> dict[str, object]:
 
 def member_nav(request: HttpRequest) -> dict[str, object]:
     """The header's links for a signed-in member: "Chats" with their unread inbox
-    count (ui/inbox-count.js keeps it live) and "Settings".
+    count (ui/inbox-count.js keeps it live) and "Settings"; and the time zone the
+    member saved, which the page's scripts show times in (static/kindred/format.js).
 
     With the database down every page must still render (the way to a crisis
     line above all): the member whose session can't be read is a visitor, as in
@@ -45,4 +46,4 @@ def member_nav(request: HttpRequest) -> dict[str, object]:
         unread = inbox_unread(member_id=member.pk)
     except DatabaseError:
         unread = 0  # the page (perhaps the crisis lines) must render all the same
-    return {"nav": {"unread": unread}}
+    return {"nav": {"unread": unread, "time_zone": member.time_zone}}

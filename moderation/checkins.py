@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from community.inbox import inbox_add
 from community.models import InboxKind
+from community.times import format_when, member_when
 from core.errors import BadInput
 from moderation import queue
 from moderation.handoff import alert_facilitators
@@ -32,10 +33,6 @@ _ASKED = (
     "You asked for a check-in at {when}. Whoever is on duty then will reach out to "
     "you here; if you need someone sooner, the crisis lines are there now."
 )
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
 
 
 def checkin_request(*, member_id: int, at: datetime) -> dict[str, Any]:
@@ -56,7 +53,8 @@ def checkin_request(*, member_id: int, at: datetime) -> dict[str, Any]:
         waiting = QueueItem.objects.select_for_update().filter(
             kind=ItemKind.CHECK_IN, subject=member, due_at__isnull=False
         )
-        excerpt = f"{member.handle} asked to be checked on at {_when(at)}."
+        # For facilitators (the queue's excerpt): UTC, whoever reads it.
+        excerpt = f"{member.handle} asked to be checked on at {format_when(at)}."
         if not waiting.update(due_at=at, excerpt=excerpt):
             QueueItem.objects.create(
                 kind=ItemKind.CHECK_IN,
@@ -71,7 +69,7 @@ def checkin_request(*, member_id: int, at: datetime) -> dict[str, Any]:
         inbox_add(
             member_id=member.pk,
             kind=InboxKind.CHECKIN,
-            text=_ASKED.format(when=_when(at)),
+            text=_ASKED.format(when=member_when(at, member_id=member.pk)),
             key=f"checkin-asked:{member.pk}:{int(at.timestamp())}",
         )
     return {"type": "checkin.scheduled", "at": at.isoformat()}

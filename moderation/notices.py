@@ -12,12 +12,9 @@ from typing import Any
 
 from community.inbox import inbox_add
 from community.models import InboxKind
+from community.times import member_when
 from realtime import bus
 from rooms.chat_notices import notice_chat_opened
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
 
 
 def notify_warning(*, member_id: int, text: str) -> None:
@@ -29,10 +26,11 @@ def notify_warning(*, member_id: int, text: str) -> None:
 
 def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> None:
     where = f"in {room_title}" if room_title else "in every room and chat"
+    when = member_when(until, member_id=member_id)
     inbox_add(
         member_id=member_id,
         kind=InboxKind.NOTICE,
-        text=f"A facilitator has paused your posting {where} until {_when(until)}. "
+        text=f"A facilitator has paused your posting {where} until {when}. "
         "You can still read, and the crisis lines are always there.",
     )
 

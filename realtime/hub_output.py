@@ -73,13 +73,12 @@ class HubOutput:
             return
         count = changes[-1]["n"]
         if len(changes) == 1:
-            only = changes[0]
-            frame = {"type": "presence", "event": only["e"], "handle": only["h"], "count": count}
+            frame = {"type": "presence", **_presence_change(changes[0]), "count": count}
         else:
             frame = {
                 "type": "presence",
                 "event": "batch",
-                "changes": [{"event": c["e"], "handle": c["h"]} for c in changes],
+                "changes": [_presence_change(c) for c in changes],
                 "count": count,
             }
         self._enqueue("frame", tuple(state.sockets), (encode(frame),))
@@ -187,3 +186,11 @@ class HubOutput:
                     await sock.hub_message(*args)
             except Exception:
                 logger.exception("hub could not write to a socket")
+
+
+def _presence_change(event: dict[str, Any]) -> dict[str, Any]:
+    """A bus presence event as the frame's {event, handle[, open_to_chat]}."""
+    change = {"event": event["e"], "handle": event["h"]}
+    if "o" in event:
+        change["open_to_chat"] = bool(event["o"])
+    return change

@@ -32,6 +32,7 @@ from core.protocol import (
 from realtime import bus, transport
 from realtime.hooks.autobahn import close_on_protocol_errors
 from realtime.hooks.channels import handler_for
+from realtime.hooks.twisted import linger_close
 
 logger = logging.getLogger("kindred.sockets")
 
@@ -88,7 +89,11 @@ class LiveConsumer(AsyncConsumer):
         self._protocol = transport.protocol_of(self.base_send)
         self._out = transport.DirectWriter(self._protocol) if self._protocol else None
         if self._protocol is not None:
-            close_on_protocol_errors(self._protocol)
+            close_on_protocol_errors(
+                self._protocol,
+                linger_seconds=settings.WEBSOCKET_CLOSE_LINGER_SECONDS,
+                linger=linger_close,
+            )
         # Accept first, then close with a code: browsers can read a code only
         # from a socket that was accepted.
         await self.base_send({"type": "websocket.accept"})

@@ -31,10 +31,12 @@ _unsent_lock = threading.Lock()  # heartbeat, sweeper and joins publish from dif
 def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
     """Send each change to its room's sockets in every process (coalesced by the hubs).
 
+    An invisible member's own join or leave is not sent at all: they are
+    neither listed nor counted, so nothing in a room changes (docs/presence.md).
     A change whose room can't be resolved now (the database is briefly out of
     reach) is kept and sent on the next call, in order, rather than lost."""
     with _unsent_lock:
-        pending = [*_unsent, *changes]
+        pending = [*_unsent, *(c for c in changes if c.visible)]
         _unsent.clear()
     for index, change in enumerate(pending):
         try:
@@ -45,15 +47,10 @@ def publish_changes(changes: list[Change], room_ids: dict[str, int]) -> None:
             raise
         if room_id is None:
             continue
-        bus.publish(
-            {
-                "k": "p",
-                "r": room_id,
-                "e": change.event,
-                "h": change.handle if change.visible else None,
-                "n": change.count,
-            }
-        )
+        event = {"k": "p", "r": room_id, "e": change.event, "h": change.handle, "n": change.count}
+        if change.event != "leave":
+            event["o"] = change.open_to_chat
+        bus.publish(event)
 
 
 def resolve_room_id(key: str) -> int | None:

@@ -96,19 +96,68 @@ async def test_several_tabs_are_one_presence(live, make_member):
         await ws.disconnect()
 
 
-async def test_invisible_members_are_counted_not_listed(live, make_member):
+async def test_going_invisible_is_exactly_leaving(live, make_member):
+    """Issue 29, item 14: nothing the room sees tells invisibility apart from
+    what members do. Going invisible is a leave, an invisible member's tabs
+    come and go unseen, coming back is a join (with "open to chat")."""
     a = await database_sync_to_async(make_member)("EarlyBird")
-    b = await database_sync_to_async(make_member)("NightOwl", invisible=True)
+    b = await database_sync_to_async(make_member)("NightOwl", open_to_chat=True)
+    c = await database_sync_to_async(make_member)("KindLark", invisible=True)
     wa, _ = await joined(a)
-    wb, welcome = await joined(b)
-    assert welcome["online"] == ["EarlyBird"] and welcome["online_count"] == 2
-    assert await next_presence(wa, "EarlyBird") == ([("join", None)], 2)
-    # Becoming visible lists them, without changing the count.
-    await wb.send_json_to({"type": "status", "invisible": False})
-    assert (await receive_until(wb, "status"))["invisible"] is False
+    wb, _ = await joined(b)
     assert await next_presence(wa, "EarlyBird") == ([("join", "NightOwl")], 2)
+    # An invisible member joining: no frame, not counted, not listed.
+    wc, welcome = await joined(c)
+    assert welcome["online"] == ["EarlyBird", "NightOwl"] and welcome["online_count"] == 2
     await wb.send_json_to({"type": "status", "invisible": True})
-    assert await next_presence(wa, "EarlyBird") == ([("leave", "NightOwl")], 2)
+    assert (await receive_until(wb, "status"))["invisible"] is True
+    # Exactly what NightOwl leaving would say: the handle goes and the count drops.
+    frame = await receive_until(wa, "presence")
+    assert frame == {"type": "presence", "event": "leave", "handle": "NightOwl", "count": 1}
+    # Tabs opened and closed while invisible, and open to chat turned off and on: nothing.
+    tab, _ = await joined(b)
+    await tab.disconnect()
+    await wb.send_json_to({"type": "status", "open_to_chat": False})
+    await wb.send_json_to({"type": "status", "open_to_chat": True})
+    await wc.disconnect()
+    newcomer = await database_sync_to_async(make_member)("Wren")
+    wn, welcome = await joined(newcomer)
+    assert welcome["online"] == ["EarlyBird", "Wren"] and welcome["online_count"] == 2
+    assert welcome["open_to_chat"] == []
+    assert (await database_sync_to_async(counts)())["online"] == 2
+    assert await next_presence(wa, "EarlyBird") == ([("join", "Wren")], 2)
+    # Coming back is a join, carrying "open to chat", and the count goes up.
+    await wb.send_json_to({"type": "status", "invisible": False})
+    frame = await receive_until(wa, "presence")
+    assert frame == {
+        "type": "presence",
+        "event": "join",
+        "handle": "NightOwl",
+        "open_to_chat": True,
+        "count": 3,
+    }
+    for ws in (wa, wb, wn):
+        await ws.disconnect()
+
+
+async def test_open_to_chat_changes_reach_the_room_live(live, make_member):
+    a = await database_sync_to_async(make_member)("EarlyBird")
+    b = await database_sync_to_async(make_member)("NightOwl")
+    wa, _ = await joined(a)
+    wb, _ = await joined(b)
+    assert await next_presence(wa, "EarlyBird") == ([("join", "NightOwl")], 2)
+    await wb.send_json_to({"type": "status", "open_to_chat": True})
+    frame = await receive_until(wa, "presence")
+    assert frame == {
+        "type": "presence",
+        "event": "update",
+        "handle": "NightOwl",
+        "open_to_chat": True,
+        "count": 2,
+    }
+    await wb.send_json_to({"type": "status", "open_to_chat": False})
+    frame = await receive_until(wa, "presence")
+    assert (frame["event"], frame["open_to_chat"]) == ("update", False)
     for ws in (wa, wb):
         await ws.disconnect()
 

@@ -23,7 +23,7 @@ def test_the_schema_hook_is_active_for_every_test():
         {"type": "error", "code": "rate_limited", "detail": "Slow down.", "retry_after": 2},
         {"type": "chat.request", "from": "NightOwl", "chat": 88},
         {"type": "chat.opened", "chat": 90, "with": "NightOwl"},
-        {"type": "presence", "event": "join", "handle": None, "count": 3},
+        {"type": "presence", "event": "update", "handle": "Ann", "open_to_chat": True, "count": 3},
         {"type": "dropin.status", "status": "cancelled"},
     ],
 )

@@ -14,6 +14,10 @@ MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT", "8/10s")
 HISTORY_ON_CONNECT = env_int("HISTORY_ON_CONNECT", 50)
 HISTORY_PAGE_MAX = env_int("HISTORY_PAGE_MAX", 100)
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
+# After closing a socket for a protocol error (1009, 1007), keep reading and
+# discarding what its client still sends for up to this long, so the close frame
+# arrives instead of a TCP reset. 0: close at once.
+WEBSOCKET_CLOSE_LINGER_SECONDS = env_float("WEBSOCKET_CLOSE_LINGER_SECONDS", 10)
 # Frames a socket may send per second before it is rate limited, and the number
 # of rate-limited frames after which the socket is closed.
 SOCKET_FRAME_RATE = env_int("SOCKET_FRAME_RATE", 30)
@@ -51,10 +55,13 @@ BLOCKED_WORDS_PATH = os.environ.get(
     "BLOCKED_WORDS_PATH", str(BASE_DIR / "community" / "data" / "blocked_words.txt")
 )
 
-# Recovery attempts per handle (the handle's own device is spared), and per client:
-# its address (a keyed hash) and its device cookie, each checked before a phrase
-# is hashed.
+# Recovery attempts per attacker, checked before a phrase is hashed: on one handle
+# from one client (its address, as a keyed hash, and its device cookie), and per
+# client whatever the handle.
 RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
+# All clients together, on one handle (its own device spared): only a crowd of
+# addresses guessing reaches it.
+RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR", 200)
 RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
 SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
 RESUME_MAX = env_int("RESUME_MAX", 1000)

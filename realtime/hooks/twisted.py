@@ -22,6 +22,9 @@ RELIES_ON = (
     Reliance("Twisted", "twisted.web.http.HTTPChannel", "connectionMade", why="header deadline"),
     Reliance("Twisted", "twisted.web.http.HTTPChannel", "allHeadersReceived", why="headers done"),
     Reliance("Twisted", "twisted.web.http.HTTPChannel", "connectionLost", why="deadline cancelled"),
+    Reliance("Twisted", _TCP, "loseWriteConnection", why="half-close after a failing close frame"),
+    Reliance("Twisted", _TCP, "abortConnection", why="end a lingering connection"),
+    Reliance("Twisted", _TCP, "disconnected", why="is a lingering connection over"),
 )
 
 
@@ -145,3 +148,27 @@ def limit_header_time(seconds: Callable[[], float]) -> None:
     channel.allHeadersReceived = all_headers_received
     channel.connectionLost = connection_lost
     channel._kindred_header_deadline = True
+
+
+def linger_close(transport: Any, seconds: float) -> None:
+    """Close *transport* without a reset while its peer is still sending.
+
+    Closing a socket with unread bytes makes the kernel answer with a TCP reset,
+    which can destroy what was just written (a close frame) or fail the peer's
+    write before it reads it. Instead: half-close (a FIN after everything
+    buffered, the close frame included), keep reading (the caller discards what
+    arrives), and end the connection when the peer closes its side, or abort it
+    after *seconds*."""
+    lose_write = getattr(transport, "loseWriteConnection", None)
+    if lose_write is None or seconds <= 0:
+        transport.loseConnection()
+        return
+    from twisted.internet import reactor
+
+    lose_write()
+
+    def give_up() -> None:
+        if not getattr(transport, "disconnected", True):
+            transport.abortConnection()
+
+    reactor.callLater(seconds, give_up)

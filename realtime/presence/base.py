@@ -75,18 +75,23 @@ def by_handle(entries: Iterable[dict]) -> list[dict]:
 class Change:
     """A presence delta to broadcast to one room.
 
-    ``count`` (members in the room after the change) is the truth; clients
-    should treat join/leave as "make sure the handle is (not) listed", since a
-    member whose entry expired and who reconnects before the sweep gets a
-    second join without a leave in between. When ``visible`` is False the
-    handle belongs to an invisible member and must not be broadcast.
+    ``count`` (visible members in the room after the change) is the truth;
+    clients should treat join/leave as "make sure the handle is (not) listed",
+    since a member whose entry expired and who reconnects before the sweep gets
+    a second join without a leave in between. When ``visible`` is False the
+    change is an invisible member's own coming or going: nothing is broadcast
+    (invisible members are neither listed nor counted, so that going invisible
+    is exactly a leave and coming back exactly a join). ``update`` is a visible
+    member turning "open to chat" on or off; ``open_to_chat`` is the member's
+    choice after a join or an update.
     """
 
     room: str
-    event: Literal["join", "leave"]
+    event: Literal["join", "leave", "update"]
     handle: str
     visible: bool
     count: int
+    open_to_chat: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,11 +137,14 @@ class PresenceStore(Protocol):
         ...
 
     def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
-        """([{"handle", "role", "open_to_chat"}] of visible members by handle, member count)."""
+        """([{"handle", "role", "open_to_chat"}] of visible members by handle, their count)."""
         ...
 
     def counts(self, *, now: float | None = None) -> dict:
-        """{"online", "facilitators_on_duty", "rooms": {room: members}} (chats not listed)."""
+        """{"online", "facilitators_on_duty", "rooms": {room: members}} (chats not listed).
+
+        ``online`` and the rooms count visible members only; on duty counts
+        every facilitator on duty."""
         ...
 
     def set_member_state(
@@ -148,7 +156,8 @@ class PresenceStore(Protocol):
         on_duty: bool | None = None,
         now: float | None = None,
     ) -> list[Change]:
-        """Update a connected member's flags; Changes only when visibility flips."""
+        """Update a connected member's flags: a leave or join in each of their rooms
+        when visibility flips, an update when a visible member's open-to-chat flips."""
         ...
 
     def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:

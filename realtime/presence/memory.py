@@ -84,7 +84,8 @@ class MemoryPresenceStore:
         return [(mid, m) for mid, m in self._members.items() if self._expiry(m) > now]
 
     def _count(self, room: str, now: float) -> int:
-        return len(self._room_members(room, now))
+        """Visible members in *room*: invisible ones are not counted either."""
+        return sum(not m.invisible for _, m in self._room_members(room, now))
 
     def _drop(self, conn_id: str) -> _Conn | None:
         conn = self._conns.pop(conn_id, None)
@@ -138,7 +139,14 @@ class MemoryPresenceStore:
             self._present.setdefault(room, set()).add(member_id)
             if live_before:
                 return None
-            return Change(room, "join", member.handle, not member.invisible, self._count(room, now))
+            return Change(
+                room,
+                "join",
+                member.handle,
+                not member.invisible,
+                self._count(room, now),
+                member.open_to_chat,
+            )
 
     def disconnect(self, *, conn_id: str, now: float | None = None) -> Change | None:
         now = resolve_now(now)
@@ -193,7 +201,7 @@ class MemoryPresenceStore:
                 for _, m in members
                 if not m.invisible
             ]
-            return by_handle(listed), len(members)
+            return by_handle(listed), len(listed)
 
     def counts(self, *, now: float | None = None) -> dict:
         now = resolve_now(now)
@@ -206,7 +214,7 @@ class MemoryPresenceStore:
                     if count:
                         rooms[room] = count
             return {
-                "online": len(live),
+                "online": sum(not m.invisible for _, m in live),
                 "facilitators_on_duty": sum(counts_on_duty(m.role, m.on_duty) for _, m in live),
                 "rooms": rooms,
             }
@@ -226,18 +234,23 @@ class MemoryPresenceStore:
             if member is None:
                 return []
             flipped = invisible is not None and invisible != member.invisible
+            opened = open_to_chat is not None and open_to_chat != member.open_to_chat
             if invisible is not None:
                 member.invisible = invisible
             if open_to_chat is not None:
                 member.open_to_chat = open_to_chat
             if on_duty is not None:
                 member.on_duty = on_duty
-            if not flipped:
+            if flipped:
+                event = "leave" if member.invisible else "join"
+            elif opened and not member.invisible:
+                event = "update"
+            else:
                 return []
-            event = "leave" if member.invisible else "join"
             rooms = {self._conns[cid].room for cid in member.conns}
+            open_now = member.open_to_chat and event != "leave"
             return [
-                Change(room, event, member.handle, True, self._count(room, now))
+                Change(room, event, member.handle, True, self._count(room, now), open_now)
                 for room in sorted(rooms)
                 if member_id in self._present.get(room, ()) and self._expiry(member, room) > now
             ]

@@ -28,17 +28,23 @@ local NOW_S = ARGV[2]
 local NOW = tonumber(NOW_S)
 local K_CONNS, K_MEMBERS = P .. 'conns', P .. 'members'
 local K_DUTY, K_OPEN, K_ROOMS = P .. 'duty', P .. 'open', P .. 'rooms'
+local K_INV = P .. 'inv'
 local function k_conn(c) return P .. 'conn:' .. c end
 local function k_mconns(m) return P .. 'mconns:' .. m end
 local function k_member(m) return P .. 'member:' .. m end
 local function k_room(r) return P .. 'room:' .. r end
 
-local function live_count(room)
-  return redis.call('ZCOUNT', k_room(room), '(' .. NOW_S, '+inf')
-end
-
 local function is_live(score)
   return score and tonumber(score) > NOW
+end
+
+-- Visible members live in room: invisible members are neither listed nor counted.
+local function live_count(room)
+  local n = redis.call('ZCOUNT', k_room(room), '(' .. NOW_S, '+inf')
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', K_INV, '(' .. NOW_S, '+inf')) do
+    if is_live(redis.call('ZSCORE', k_room(room), m)) then n = n - 1 end
+  end
+  return n
 end
 
 -- Forget one connection; returns its member and room (nil if unknown).
@@ -75,18 +81,20 @@ local function settle(m, room)
     redis.call('ZADD', K_MEMBERS, best_s, m)
     redis.call('ZADD', K_DUTY, 'XX', best_s, m)
     redis.call('ZADD', K_OPEN, 'XX', best_s, m)
+    redis.call('ZADD', K_INV, 'XX', best_s, m)
   else
     redis.call('ZREM', K_MEMBERS, m)
     redis.call('ZREM', K_DUTY, m)
     redis.call('ZREM', K_OPEN, m)
+    redis.call('ZREM', K_INV, m)
     redis.call('DEL', k_member(m))
   end
   return left
 end
 
--- Put member m in (or out of) the duty and open sets according to its record.
+-- Put member m in (or out of) the duty, open and invisible sets according to its record.
 local function sync_flags(m)
-  local st = redis.call('HMGET', k_member(m), 'role', 'duty', 'open')
+  local st = redis.call('HMGET', k_member(m), 'role', 'duty', 'open', 'inv')
   local score = redis.call('ZSCORE', K_MEMBERS, m)
   if score and (st[1] == 'facilitator' or st[1] == 'admin') and st[2] == '1' then
     redis.call('ZADD', K_DUTY, score, m)
@@ -98,11 +106,16 @@ local function sync_flags(m)
   else
     redis.call('ZREM', K_OPEN, m)
   end
+  if score and st[4] == '1' then
+    redis.call('ZADD', K_INV, score, m)
+  else
+    redis.call('ZREM', K_INV, m)
+  end
 end
 """
 
 # ARGV: 3 expiry, 4 conn_id, 5 member_id, 6 room, 7 handle, 8 role, 9 inv, 10 open,
-# 11 duty, 12 "1" for a topic room. Returns {'conflict'} | {'same'} | {'join', h, inv, n}.
+# 11 duty, 12 "1" for a topic room. Returns {'conflict'} | {'same'} | {'join', h, inv, n, open}.
 _CONNECT = """
 local EXP_S, C, M, R = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local old = redis.call('HMGET', k_conn(C), 'm', 'r')
@@ -120,8 +133,8 @@ if ARGV[12] == '1' then redis.call('SADD', K_ROOMS, R) end
 redis.call('ZADD', K_MEMBERS, 'GT', EXP_S, M)
 sync_flags(M)
 if live_before then return {'same'} end
-local st = redis.call('HMGET', k_member(M), 'h', 'inv')
-return {'join', st[1], st[2], live_count(R)}
+local st = redis.call('HMGET', k_member(M), 'h', 'inv', 'open')
+return {'join', st[1], st[2], live_count(R), st[3]}
 """
 
 # ARGV: 3 conn_id. Returns {room, handle, inv, count} for a leave, else nil.
@@ -147,6 +160,7 @@ for i = 4, #ARGV do
       redis.call('ZADD', K_MEMBERS, 'GT', EXP_S, v[1])
       redis.call('ZADD', K_DUTY, 'XX', 'GT', EXP_S, v[1])
       redis.call('ZADD', K_OPEN, 'XX', 'GT', EXP_S, v[1])
+      redis.call('ZADD', K_INV, 'XX', 'GT', EXP_S, v[1])
     end
   else
     missing[#missing + 1] = c
@@ -187,9 +201,10 @@ end
 return out
 """
 
-# Returns {online, on duty, room, count, room, count...}.
+# Returns {online, on duty, room, count, room, count...} (visible members).
 _COUNTS = """
-local out = {redis.call('ZCOUNT', K_MEMBERS, '(' .. NOW_S, '+inf'),
+local out = {redis.call('ZCOUNT', K_MEMBERS, '(' .. NOW_S, '+inf')
+               - redis.call('ZCOUNT', K_INV, '(' .. NOW_S, '+inf'),
              redis.call('ZCOUNT', K_DUTY, '(' .. NOW_S, '+inf')}
 for _, r in ipairs(redis.call('SMEMBERS', K_ROOMS)) do
   local n = live_count(r)
@@ -199,19 +214,26 @@ return out
 """
 
 # ARGV: 3 member_id, 4 inv, 5 open, 6 duty ('' = unchanged).
-# Returns {} when the member is not connected, else {handle, inv, {room, count}...} where
-# the rooms are listed only when visibility flipped.
+# Returns {} when the member is not connected, else {handle, inv, open, what, {room, count}...}
+# where what is 'vis' when visibility flipped, 'open' when a visible member's open-to-chat
+# flipped (else '', and no rooms).
 _SET_STATE = """
 local M = ARGV[3]
 if redis.call('EXISTS', k_member(M)) == 0 then return {} end
-local was = redis.call('HGET', k_member(M), 'inv')
+local was = redis.call('HMGET', k_member(M), 'inv', 'open')
 if ARGV[4] ~= '' then redis.call('HSET', k_member(M), 'inv', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', k_member(M), 'open', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', k_member(M), 'duty', ARGV[6]) end
 sync_flags(M)
-local st = redis.call('HMGET', k_member(M), 'h', 'inv')
-local out = {st[1], st[2]}
-if ARGV[4] ~= '' and ARGV[4] ~= was then
+local st = redis.call('HMGET', k_member(M), 'h', 'inv', 'open')
+local what = ''
+if ARGV[4] ~= '' and ARGV[4] ~= was[1] then
+  what = 'vis'
+elseif ARGV[5] ~= '' and ARGV[5] ~= was[2] and st[2] ~= '1' then
+  what = 'open'
+end
+local out = {st[1], st[2], st[3], what}
+if what ~= '' then
   local seen = {}
   for _, c in ipairs(redis.call('SMEMBERS', k_mconns(M))) do
     local r = redis.call('HGET', k_conn(c), 'r')

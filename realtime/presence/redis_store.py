@@ -11,6 +11,7 @@ Every key lives under ``kredis.key("presence")`` (``P`` below)::
     P:rooms               SET   topic rooms (not "chat:") that have a P:room:<room> key
     P:duty                ZSET  member_id -> expiry, facilitators/admins on duty
     P:open                ZSET  member_id -> expiry, members open to a chat
+    P:inv                 ZSET  member_id -> expiry, invisible members (not counted)
 
 An expiry is "last heartbeat + TTL"; an entry is live while ``expiry > now``, so
 every read (``ZCOUNT``/``ZRANGEBYSCORE (now +inf``) ignores the entries of a dead
@@ -123,7 +124,9 @@ class RedisPresenceStore:
             raise ConnectionConflict(f"connection {arrival.conn_id!r} is registered elsewhere")
         if tag == "same":
             return None
-        return Change(arrival.room, "join", _s(raw[1]), _s(raw[2]) != "1", int(raw[3]))
+        return Change(
+            arrival.room, "join", _s(raw[1]), _s(raw[2]) != "1", int(raw[3]), _s(raw[4]) == "1"
+        )
 
     def disconnect(self, *, conn_id: str, now: float | None = None) -> Change | None:
         raw = disconnect_script(self.client, [*self._base(resolve_now(now)), conn_id])
@@ -158,7 +161,7 @@ class RedisPresenceStore:
             for _mid, h, role, inv, op in raw
             if h is not None and _s(inv) != "1"
         ]
-        return by_handle(listed), len(raw)
+        return by_handle(listed), len(listed)
 
     def counts(self, *, now: float | None = None) -> dict:
         raw = counts_script(self.client, self._base(resolve_now(now)))
@@ -185,10 +188,14 @@ class RedisPresenceStore:
             opt(on_duty),
         ]
         raw = set_state_script(self.client, args)
-        if not raw:
+        if not raw or not _s(raw[3]):
             return []
-        handle, event = _s(raw[0]), "leave" if _s(raw[1]) == "1" else "join"
-        changes = [Change(_s(room), event, handle, True, int(count)) for room, count in raw[2:]]
+        handle, invisible, open_now = _s(raw[0]), _s(raw[1]) == "1", _s(raw[2]) == "1"
+        event = "update" if _s(raw[3]) == "open" else "leave" if invisible else "join"
+        open_now = open_now and event != "leave"
+        changes = [
+            Change(_s(room), event, handle, True, int(count), open_now) for room, count in raw[4:]
+        ]
         return sorted(changes, key=lambda c: c.room)
 
     def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:

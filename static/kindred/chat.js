@@ -17,7 +17,7 @@ const other = page.dataset.with || "The other person";
 let seenOther = false;
 client.addEventListener("presence", (event) => {
   const { online, count } = event.detail;
-  // Only the two of you can be here: a count of two means they are (even if invisible).
+  // Only the two of you can be here: a count of two means they are (someone invisible is not counted).
   const here = online.includes(other) || count > 1;
   const before = $("chat-presence").textContent;
   let words;

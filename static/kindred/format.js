@@ -5,14 +5,33 @@ export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Formats an ISO time as a short local time ("03:14"), or "" if unreadable. */
-export function shortTime(iso, now = new Date()) {
+/**
+ * The time zone the member saved in their settings (the page's `data-time-zone`), or
+ * undefined: the device's own.
+ */
+export function memberTimeZone() {
+  const zone = globalThis.document?.body?.dataset?.timeZone;
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined; // a zone this browser doesn't know: the device's own
+  }
+}
+
+/**
+ * Formats an ISO time as a short time ("03:14"; with the day when not today), in the
+ * member's saved time zone (else the device's), or "" if unreadable.
+ */
+export function shortTime(iso, now = new Date(), timeZone = memberTimeZone()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  const sameDay = date.toDateString() === now.toDateString();
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const sameDay = day.format(date) === day.format(now);
   const options = sameDay
-    ? { hour: "2-digit", minute: "2-digit" }
-    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    ? { hour: "2-digit", minute: "2-digit", timeZone }
+    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone };
   return new Intl.DateTimeFormat(undefined, options).format(date);
 }
 

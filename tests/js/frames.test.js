@@ -46,6 +46,26 @@ test("a presence batch applies every change; invisible members move only the cou
   assert.equal(count, 3);
 });
 
+test("open to chat follows joins, updates and leaves", () => {
+  const online = new Set(["Ann"]);
+  const open = new Set();
+  applyPresence(online, { event: "join", handle: "Bo", open_to_chat: true, count: 2 }, 1, open);
+  assert.deepEqual([...open], ["Bo"]);
+  applyPresence(online, { event: "update", handle: "Ann", open_to_chat: true, count: 2 }, 2, open);
+  assert.deepEqual(sortedHandles(open), ["Ann", "Bo"]);
+  assert.deepEqual(sortedHandles(online), ["Ann", "Bo"]);
+  applyPresence(online, {
+    event: "batch",
+    changes: [{ event: "update", handle: "Ann", open_to_chat: false }, { event: "leave", handle: "Bo" }],
+    count: 1,
+  }, 2, open);
+  assert.deepEqual([...open], []);
+  assert.deepEqual([...online], ["Ann"]);
+  // An update for someone not listed doesn't list them.
+  applyPresence(online, { event: "update", handle: "Cy", open_to_chat: false, count: 1 }, 1, open);
+  assert.deepEqual([...online], ["Ann"]);
+});
+
 test("a presence frame without a count keeps the last one", () => {
   assert.equal(applyPresence(new Set(), { event: "join", handle: "X" }, 7), 7);
   assert.equal(applyPresence(new Set(), { event: "batch", changes: "junk" }, 4), 4);

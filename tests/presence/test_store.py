@@ -150,37 +150,57 @@ def test_room_list_is_sorted_case_insensitively_with_roles_and_chat_flag(store):
 # --- invisible members and member state ---------------------------------------------------
 
 
-def test_invisible_members_are_counted_not_listed(store):
+def test_invisible_members_are_neither_listed_nor_counted(store):
     conn(store, "v", 1, handle="Seen")
     assert conn(store, "i", 2, handle="Unseen", invisible=True) == Change(
-        "newcomers", "join", "Unseen", False, 2
+        "newcomers", "join", "Unseen", False, 1
     )
     assert handles(store, "newcomers") == ["Seen"]
-    assert store.room_online("newcomers", now=T0)[1] == 2
-    assert store.counts(now=T0)["online"] == 2
+    assert store.room_online("newcomers", now=T0)[1] == 1
+    assert store.counts(now=T0) == {
+        "online": 1,
+        "facilitators_on_duty": 0,
+        "rooms": {"newcomers": 1},
+    }
     assert store.disconnect(conn_id="i", now=T0) == Change("newcomers", "leave", "Unseen", False, 1)
 
 
 def test_going_invisible_and_back_updates_every_room(store):
-    conn(store, "a", 1, "newcomers", handle="Willow")
+    conn(store, "a", 1, "newcomers", handle="Willow", open_to_chat=True)
     conn(store, "b", 1, "evenings", handle="Willow")
     conn(store, "c", 2, "evenings")
     changes = store.set_member_state(member_id=1, invisible=True, now=T0 + 1)
+    # Exactly what leaving both rooms would say.
     assert changes == [
-        Change("evenings", "leave", "Willow", True, 2),
-        Change("newcomers", "leave", "Willow", True, 1),
+        Change("evenings", "leave", "Willow", True, 1),
+        Change("newcomers", "leave", "Willow", True, 0),
     ]
     assert handles(store, "evenings", T0 + 1) == ["Member2"]
-    assert store.room_online("evenings", now=T0 + 1)[1] == 2
+    assert store.room_online("evenings", now=T0 + 1)[1] == 1
+    assert store.counts(now=T0 + 1) == {
+        "online": 1,
+        "facilitators_on_duty": 0,
+        "rooms": {"evenings": 1},
+    }
+    # Invisible, open to chat changes nothing anyone sees.
+    assert store.set_member_state(member_id=1, open_to_chat=False, now=T0 + 1) == []
+    assert store.set_member_state(member_id=1, open_to_chat=True, now=T0 + 1) == []
     # Not a flip: nothing to tell the rooms.
     assert store.set_member_state(member_id=1, invisible=True, now=T0 + 1) == []
     # A later tab keeps the member's current state, whatever it was created with.
     assert conn(store, "d", 1, "evenings", handle="Willow", invisible=False, now=T0 + 2) is None
     assert handles(store, "evenings", T0 + 2) == ["Member2"]
     assert store.set_member_state(member_id=1, invisible=False, now=T0 + 3) == [
-        Change("evenings", "join", "Willow", True, 2),
-        Change("newcomers", "join", "Willow", True, 1),
+        Change("evenings", "join", "Willow", True, 2, open_to_chat=True),
+        Change("newcomers", "join", "Willow", True, 1, open_to_chat=True),
     ]
+    # Open to chat, visible: an update in each room, the count unchanged.
+    assert store.set_member_state(member_id=1, open_to_chat=False, now=T0 + 3) == [
+        Change("evenings", "update", "Willow", True, 2, open_to_chat=False),
+        Change("newcomers", "update", "Willow", True, 1, open_to_chat=False),
+    ]
+    assert store.set_member_state(member_id=1, open_to_chat=False, now=T0 + 3) == []
+    assert store.set_member_state(member_id=1, on_duty=True, now=T0 + 3) == []
     assert handles(store, "evenings", T0 + 3) == ["Member2", "Willow"]
     # The leave after the flip back is a visible one.
     store.disconnect(conn_id="a", now=T0 + 4)
@@ -574,7 +594,11 @@ def test_the_backends_agree_on_random_histories(memory_store, redis_store):
             outcomes = []
             for store in (memory_store, redis_store):
                 try:
-                    result = getattr(store, name)(**kwargs)
+                    if name == "connect":
+                        fields = {k: v for k, v in kwargs.items() if k != "now"}
+                        result = store.connect(Arrival(**fields), now=kwargs["now"])
+                    else:
+                        result = getattr(store, name)(**kwargs)
                 except ConnectionConflict:
                     result = "conflict"
                 if name == "sweep":

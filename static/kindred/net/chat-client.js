@@ -44,7 +44,7 @@ export class ChatClient extends SocketClient {
     this.lastSeen = 0; // largest message id received on a socket
     this.online = new Set();
     this.onlineCount = 0;
-    this.openToChat = new Set(); // handles open to a one-on-one chat, as of the welcome
+    this.openToChat = new Set(); // handles open to a one-on-one chat, kept live by presence
     this.resumeFrom = 0;
     this.resuming = false;
     this.resumeAdded = 0;
@@ -179,7 +179,7 @@ export class ChatClient extends SocketClient {
       case "message": return this._onMessage(frame, this.resuming ? "resume" : "live");
       case "removed": return this._onRemoved(frame);
       case "presence":
-        this.onlineCount = applyPresence(this.online, frame, this.onlineCount);
+        this.onlineCount = applyPresence(this.online, frame, this.onlineCount, this.openToChat);
         return this._emitPresence();
       case "crisis": return this._emit("crisis", { frame });
       case "room": return frame.room && this._emit("room", { room: frame.room });

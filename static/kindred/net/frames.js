@@ -31,17 +31,26 @@ export function errorOf(frame, fallback = "Something went wrong.") {
 }
 
 /**
- * Applies a `presence` frame (one change, or a batch) to *online*, a Set of handles, in
- * place. Returns the room's count: the frame's own, else *count* unchanged.
+ * Applies a `presence` frame (one change, or a batch) to *online*, a Set of handles, and
+ * to *openToChat*, the Set of those open to a one-on-one chat, in place. A join or an
+ * update that says `open_to_chat` adds or removes the handle there; a leave removes it.
+ * Returns the room's count: the frame's own, else *count* unchanged.
  */
-export function applyPresence(online, frame, count) {
+export function applyPresence(online, frame, count, openToChat = new Set()) {
   const changes = frame.event === "batch"
     ? (Array.isArray(frame.changes) ? frame.changes : [])
-    : [{ event: frame.event, handle: frame.handle }];
+    : [{ event: frame.event, handle: frame.handle, open_to_chat: frame.open_to_chat }];
   for (const change of changes) {
-    if (!change || typeof change.handle !== "string") continue; // invisible: only the count moves
+    if (!change || typeof change.handle !== "string") continue;
     if (change.event === "join") online.add(change.handle);
-    else if (change.event === "leave") online.delete(change.handle);
+    else if (change.event === "leave") {
+      online.delete(change.handle);
+      openToChat.delete(change.handle);
+    }
+    if (change.event !== "leave" && typeof change.open_to_chat === "boolean") {
+      if (change.open_to_chat) openToChat.add(change.handle);
+      else openToChat.delete(change.handle);
+    }
   }
   return Number.isInteger(frame.count) ? frame.count : count;
 }

@@ -2,12 +2,38 @@
 // keeps it as a scheduled check-in for whoever is on duty then.
 
 import { button, el } from "../dom.js";
+import { memberTimeZone } from "../format.js";
 import { postJSON } from "../http.js";
 
-/** The offered times, computed in this browser's own time zone. */
-export function checkinChoices(now = new Date()) {
+/** The wall-clock parts of *at* in *timeZone* (undefined: the device's). */
+function partsIn(at, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
+    hour: "numeric", minute: "numeric", second: "numeric",
+  }).formatToParts(at);
+  const get = (type) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour") % 24,
+    minute: get("minute"), second: get("second") };
+}
+
+/** The moment the next day starts 9:00 in *timeZone* (undefined: the device's own). */
+export function tomorrowAtNine(now, timeZone) {
+  if (!timeZone) return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0, 0);
+  const today = partsIn(now, timeZone);
+  const wanted = Date.UTC(today.year, today.month - 1, today.day + 1, 9, 0, 0);
+  let guess = wanted;
+  for (let i = 0; i < 2; i += 1) { // the zone's offset at the guess, then once more (DST)
+    const seen = partsIn(new Date(guess), timeZone);
+    const shown = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second);
+    guess += wanted - shown;
+  }
+  return new Date(guess);
+}
+
+/** The offered times, in the member's saved time zone (else this browser's own). */
+export function checkinChoices(now = new Date(), timeZone = memberTimeZone()) {
   const inHours = (h) => new Date(now.getTime() + h * 3600 * 1000);
-  const tomorrowNine = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0, 0);
+  const tomorrowNine = tomorrowAtNine(now, timeZone);
   return [
     { label: "In 1 hour", at: inHours(1) },
     { label: "In 3 hours", at: inHours(3) },
@@ -15,9 +41,9 @@ export function checkinChoices(now = new Date()) {
   ];
 }
 
-/** "9:00 AM tomorrow"-style words for *at*, in the member's own zone. */
-export function localWhen(at) {
-  return at.toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
+/** "Tuesday 9:00 AM"-style words for *at*, in the member's saved zone (else the device's). */
+export function localWhen(at, timeZone = memberTimeZone()) {
+  return at.toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit", timeZone });
 }
 
 /** A small group of buttons that asks for a check-in, with a live status line. */

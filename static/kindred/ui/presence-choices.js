@@ -15,7 +15,7 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
   const rows = [
     ["open_to_chat", "Open to a one-on-one chat",
       "People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept."],
-    ["invisible", "Appear invisible", "You're counted, but your handle isn't listed."],
+    ["invisible", "Appear invisible", "Others don't see you here, not even in the count. Your messages still show your handle."],
   ];
   const boxes = {};
   for (const [name, label, hint] of rows) {
@@ -69,7 +69,7 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
       apply(result.data);
       status.textContent = name === "open_to_chat"
         ? (wanted ? "You're open to one-on-one chats." : "You're not open to one-on-one chats now.")
-        : (wanted ? "You're invisible: counted, not listed." : "Your handle is listed again.");
+        : (wanted ? "You're invisible: nobody sees you here." : "Your handle is listed again.");
     });
   }
   return fieldset;
