@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "community",
     "rooms",
     "moderation",
+    "recovery",
 ]
 
 MIDDLEWARE = [
