@@ -91,17 +91,17 @@ def message_insert(
     """Store one message after the room's last, and *item* pointing at it; raises
     IntegrityError for a nonce this author already used in this room. Outside a
     transaction it is its own."""
+    fields = {
+        "room": room,
+        "author": author,
+        "body": body,
+        "html": html,
+        "nonce": nonce,
+        "held": held,
+        "kind": kind,
+    }
     if connection.vendor != "postgresql":
-        return _insert_orm(
-            room=room,
-            author=author,
-            body=body,
-            html=html,
-            nonce=nonce,
-            held=held,
-            item=item,
-            kind=kind,
-        )
+        return _insert_orm(item=item, **fields)
     sent_at = timezone.now()
     item_sql, params = _item_sql(item) if item is not None else ("", {})
     sql = _INSERT_NEXT.format(
@@ -127,18 +127,7 @@ def message_insert(
         row = cursor.fetchone()
     if row is None:  # the room was deleted in between
         raise Room.DoesNotExist
-    message = Message(
-        id=row[0],
-        room=room,
-        author=author,
-        body=body,
-        html=html,
-        nonce=nonce,
-        prev_id=row[1],
-        sent_at=sent_at,
-        held=held,
-        kind=kind,
-    )
+    message = Message(id=row[0], prev_id=row[1], sent_at=sent_at, **fields)
     message._state.adding = False
     message._state.db = connection.alias
     if item is not None:
