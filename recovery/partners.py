@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from community.handles import handle_key
 from community.inbox import inbox_add
-from community.models import InboxKind, Member
+from community.models import InboxItem, InboxKind, Member
 from core import ratelimit
 from core.errors import BadInput, NotFound
 from recovery.days import local_today, streak
@@ -175,14 +175,18 @@ def partner_support(*, member_id: int, partnership_id: int) -> dict[str, Any]:
 
 
 def _nudge(member: Member, *, text: str, key: str) -> int:
+    """Tell each of *member*'s partners *text*, once per *key*; how many were told now."""
     sent = 0
     for pair in _pairs(member.pk, PartnerStatus.ACTIVE):
+        other, item_key = pair.other(member.pk), f"{key}:{pair.pk}"
+        if InboxItem.objects.filter(member_id=other, key=item_key).exists():
+            continue
         inbox_add(
-            member_id=pair.other(member.pk),
+            member_id=other,
             kind=InboxKind.NOTICE,
             text=text % {"handle": member.handle},
             url=URL,
-            key=f"{key}:{pair.pk}",
+            key=item_key,
         )
         sent += 1
     return sent
