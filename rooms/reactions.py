@@ -37,24 +37,27 @@ REACTIONS = {
 
 def reaction_counts(message_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """Counts by message and reaction, for the messages that have any."""
+    return page_reactions(message_ids, viewer_id=None)[0]
+
+
+def page_reactions(
+    message_ids: Iterable[int], *, viewer_id: int | None
+) -> tuple[dict[int, dict[str, int]], dict[int, tuple[str, ...]]]:
+    """For a page of messages, in one query: the counts by message and reaction,
+    and the reactions *viewer_id* gave."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, list[str]] = defaultdict(list)
     rows = (
         Reaction.objects.filter(message_id__in=list(message_ids))
         .values_list("message_id", "reaction")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), own=Count("id", filter=Q(member_id=viewer_id or 0)))
         .order_by()
     )
-    for message_id, reaction, n in rows:
+    for message_id, reaction, n, own in rows:
         counts[message_id][reaction] = n
-    return dict(counts)
-
-
-def reactions_of(member_id: int, message_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    mine: dict[int, list[str]] = defaultdict(list)
-    rows = Reaction.objects.filter(member_id=member_id, message_id__in=list(message_ids))
-    for message_id, reaction in rows.values_list("message_id", "reaction"):
-        mine[message_id].append(reaction)
-    return {k: tuple(sorted(v)) for k, v in mine.items()}
+        if own:
+            mine[message_id].append(reaction)
+    return dict(counts), {k: tuple(sorted(v)) for k, v in mine.items()}
 
 
 def _reachable(member_id: int, message_id: int) -> Message:

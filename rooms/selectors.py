@@ -12,7 +12,7 @@ from django.db.models import Q
 from core.frames import timestamp
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
-from rooms.reactions import reaction_counts, reactions_of
+from rooms.reactions import page_reactions
 
 
 def room_data(room: Room) -> RoomData:
@@ -71,8 +71,7 @@ def _with_reactions(page: list[MessageData], viewer_id: int | None) -> list[Mess
     ids = [m.id for m in page]
     if not ids:
         return page
-    counts = reaction_counts(ids)
-    mine = reactions_of(viewer_id, ids) if viewer_id else {}
+    counts, mine = page_reactions(ids, viewer_id=viewer_id)
     if not counts and not mine:
         return page
     return [

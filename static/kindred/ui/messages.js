@@ -57,6 +57,19 @@ export function plainText(html) {
 
 // --- the message list ----------------------------------------------------------
 
+/** The support reactions, in the order shown (rooms/reactions.py). */
+export const REACTIONS = [
+  ["me_too", "Me too"],
+  ["strength", "Sending strength"],
+  ["celebrate", "Celebrating you"],
+  ["thanks", "Thank you"],
+];
+
+/** The words on a reaction button: its name, and its count when there is one. */
+export function reactionText(label, count) {
+  return count > 0 ? `${label} · ${count}` : label;
+}
+
 const STATE_WORDS = {
   sending: "Sending…",
   waiting: "Waiting to send…",
@@ -206,7 +219,12 @@ export class MessageList {
     const body = el("div", "msg-body");
     renderBody(body, message.body);
     node.replaceChildren(this._head(message.author, message.sent_at), body);
+    if (message.kind === "milestone") {
+      node.classList.add("msg-milestone");
+      node.prepend(el("p", "msg-milestone-label", "Milestone"));
+    }
     if (this.menu) {
+      node.append(this._reactionBar(message));
       const button = el("button", "msg-menu-button", "⋯");
       button.type = "button";
       button.dataset.action = "menu";
@@ -214,6 +232,42 @@ export class MessageList {
       button.setAttribute("aria-label", own ? "Options for your message"
         : `Options for the message from ${message.author}`);
       node.append(button);
+    }
+  }
+
+  _reactionBar(message) {
+    const bar = el("div", "msg-reactions");
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", `Reactions to the message from ${message.author}`);
+    const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);
+    for (const [key, label] of REACTIONS) {
+      const button = el("button", "reaction");
+      button.type = "button";
+      button.dataset.reaction = key;
+      button.dataset.label = label;
+      button.setAttribute("aria-pressed", mine.has(key) ? "true" : "false");
+      bar.append(button);
+    }
+    this._showCounts(bar, message.reactions || {});
+    return bar;
+  }
+
+  _showCounts(bar, counts) {
+    for (const button of bar.querySelectorAll("[data-reaction]")) {
+      const count = Number(counts[button.dataset.reaction]) || 0;
+      button.textContent = reactionText(button.dataset.label, count);
+    }
+  }
+
+  /** New counts for message *id* (a `reactions` frame); *mine* sets our own when known. */
+  setReactions(id, counts, mine = null) {
+    const bar = this.byId.get(id)?.querySelector(".msg-reactions");
+    if (!bar) return;
+    this._showCounts(bar, counts);
+    if (mine) {
+      for (const button of bar.querySelectorAll("[data-reaction]")) {
+        if (button.dataset.reaction === mine.reaction) button.setAttribute("aria-pressed", mine.on ? "true" : "false");
+      }
     }
   }
 
