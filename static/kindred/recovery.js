@@ -123,3 +123,6 @@ byId("partner-form")?.addEventListener("submit", async (event) => {
   say("partner-status", answer);
   if (answer.ok) reload();
 });
+
+// Tells tests (and anything else waiting) that the page's forms are wired.
+byId("recovery-page").dataset.ready = "1";

@@ -5,7 +5,13 @@
 export function wireReactions(c) {
   const { client, list, status } = c;
   list.list.addEventListener("click", (event) => {
-    const button = event.target instanceof Element ? event.target.closest("[data-reaction]") : null;
+    const target = event.target instanceof Element ? event.target : null;
+    const more = target?.closest("[data-action=reactions]");
+    if (more) {
+      list.toggleReactions(Number(more.closest(".msg")?.dataset.id));
+      return;
+    }
+    const button = target?.closest("[data-reaction]");
     const item = button?.closest(".msg");
     if (!button || !item?.dataset.id) return;
     const on = button.getAttribute("aria-pressed") !== "true";

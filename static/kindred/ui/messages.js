@@ -240,6 +240,12 @@ export class MessageList {
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", `Reactions to the message from ${message.author}`);
     const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);
+    // Reactions nobody gave yet wait behind "React", so a room stays calm to read.
+    const more = el("button", "reaction reaction-more", "React");
+    more.type = "button";
+    more.dataset.action = "reactions";
+    more.setAttribute("aria-expanded", "false");
+    more.setAttribute("aria-label", `React to the message from ${message.author}`);
     for (const [key, label] of REACTIONS) {
       const button = el("button", "reaction");
       button.type = "button";
@@ -248,27 +254,42 @@ export class MessageList {
       button.setAttribute("aria-pressed", mine.has(key) ? "true" : "false");
       bar.append(button);
     }
+    bar.append(more);
     this._showCounts(bar, message.reactions || {});
     return bar;
   }
 
   _showCounts(bar, counts) {
+    let idle = 0;
     for (const button of bar.querySelectorAll("[data-reaction]")) {
       const count = Number(counts[button.dataset.reaction]) || 0;
       button.textContent = reactionText(button.dataset.label, count);
+      const unused = count === 0 && button.getAttribute("aria-pressed") !== "true";
+      button.classList.toggle("reaction-idle", unused);
+      if (unused) idle += 1;
     }
+    bar.querySelector(".reaction-more").hidden = idle === 0;
+  }
+
+  /** Shows (or hides) the reactions nobody gave yet under message *id*. */
+  toggleReactions(id) {
+    const bar = this.byId.get(id)?.querySelector(".msg-reactions");
+    if (!bar) return;
+    const open = !bar.classList.contains("reactions-open");
+    bar.classList.toggle("reactions-open", open);
+    bar.querySelector(".reaction-more").setAttribute("aria-expanded", open ? "true" : "false");
   }
 
   /** New counts for message *id* (a `reactions` frame); *mine* sets our own when known. */
   setReactions(id, counts, mine = null) {
     const bar = this.byId.get(id)?.querySelector(".msg-reactions");
     if (!bar) return;
-    this._showCounts(bar, counts);
     if (mine) {
       for (const button of bar.querySelectorAll("[data-reaction]")) {
         if (button.dataset.reaction === mine.reaction) button.setAttribute("aria-pressed", mine.on ? "true" : "false");
       }
     }
+    this._showCounts(bar, counts);
   }
 
   /** Moves *node* to its place by id; nodes without an id stay last. */
