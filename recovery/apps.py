@@ -9,10 +9,11 @@ class RecoveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from community.signals import member_erasing
+        from community.signals import member_erasing, retention_due
         from realtime import periodic
         from recovery import needs_reply, partners, privacy
 
         periodic.register_duty(needs_reply.alert_unanswered)
         periodic.register_duty(partners.nudge_missed)
         member_erasing.connect(privacy.erase_recovery, dispatch_uid="recovery.erase")
+        retention_due.connect(needs_reply.purge_checked, dispatch_uid="recovery.needs_reply.purge")

@@ -129,3 +129,11 @@ def _alert(message: Message, reason: str) -> None:
         "text": alert_text(handle=message.author.handle, room=message.room.title, reason=reason),
     }
     bus.publish_to_members_on_commit(helpers, frame)
+
+
+def purge_checked(*, messages_before: datetime, **_: object) -> dict[str, int]:
+    """community.signals.retention_due: a message is looked at once, within the
+    hour after it is due; its row only needs to outlive that (and never the message)."""
+    cutoff = max(messages_before, timezone.now() - timedelta(days=1))
+    removed, _by_model = NeedsReply.objects.filter(created_at__lt=cutoff).delete()
+    return {"needs_reply_checks": removed}

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import ratelimit
 from core.errors import BadInput, NotFound, RateLimited
@@ -28,10 +29,10 @@ from rooms.policy import message_policy
 
 #: The reactions, in the order they are shown, with their words.
 REACTIONS = {
-    "me_too": _("Me too"),
-    "strength": _("Sending strength"),
-    "celebrate": _("Celebrating you"),
-    "thanks": _("Thank you"),
+    "me_too": gettext_lazy("Me too"),
+    "strength": gettext_lazy("Sending strength"),
+    "celebrate": gettext_lazy("Celebrating you"),
+    "thanks": gettext_lazy("Thank you"),
 }
 
 

@@ -138,29 +138,11 @@ def message_insert(
     return message
 
 
-def _insert_orm(
-    *,
-    room: Room,
-    author: Member,
-    body: str,
-    html: str,
-    nonce: str,
-    held: bool,
-    item: Model | None,
-    kind: str,
-) -> Message:
+def _insert_orm(*, room: Room, item: Model | None, **fields: Any) -> Message:
+    """The same on other databases: *fields* are ``message_insert``'s others."""
     with transaction.atomic():
         locked = Room.objects.select_for_update().only("id", "last_message_id").get(pk=room.pk)
-        message = Message.objects.create(
-            room=room,
-            author=author,
-            body=body,
-            html=html,
-            nonce=nonce,
-            prev_id=locked.last_message_id,
-            held=held,
-            kind=kind,
-        )
+        message = Message.objects.create(room=room, prev_id=locked.last_message_id, **fields)
         Room.objects.filter(pk=room.pk).update(last_message_id=message.pk)
         if item is not None:
             item.message = message

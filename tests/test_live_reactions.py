@@ -6,31 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 
 import pytest
 
-from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame, start_servers
+from tests.live import LiveMember, logs_on_failure, next_frame
+from tests.test_live_inbox import csrf_post, two_servers  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 
-@pytest.fixture(scope="module")
-def two_servers(live_database):
-    assert os.environ.get("REDIS_URL"), "needs Redis"
-    servers = start_servers(LiveServer(live_database), LiveServer(live_database))
-    yield servers
-    for server in servers:
-        server.stop()
-
-
-def csrf_post(client, path: str, body: dict):
-    response = client.post(path, json=body, headers={"X-CSRFToken": client.cookies["csrftoken"]})
-    assert response.status_code in (200, 201), response.text
-    return response.json()
-
-
-async def test_me_too_reaches_the_other_process_and_skips_the_blocker(two_servers):
+async def test_me_too_reaches_the_other_process_and_skips_the_blocker(two_servers):  # noqa: F811
     a, b = two_servers
     with logs_on_failure(a, b):
         author, fan, blocker = LiveMember(b), LiveMember(a), LiveMember(b)

@@ -77,3 +77,20 @@ def test_distress_that_is_not_a_crisis_alerts_and_a_crisis_is_left_to_the_hand_o
     settings.NEEDS_REPLY_DISTRESS_SCORE = 1.01  # nothing scores this
     message_send(member_id=regular.pk, room_slug="stimulants", body="another ordinary note")
     assert alert_unanswered(now=later()) == 0
+
+
+def test_the_watchs_rows_are_purged_a_day_on(make_member, rooms):
+    from recovery.models import NeedsReply
+    from recovery.needs_reply import purge_checked
+
+    regular = old_member(make_member, "CalmBay")
+    message_send(member_id=regular.pk, room_slug="stimulants", body="evening all")
+    alert_unanswered(now=later())
+    assert NeedsReply.objects.count() == 1
+    assert purge_checked(messages_before=timezone.now() - timedelta(days=90)) == {
+        "needs_reply_checks": 0
+    }
+    NeedsReply.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert purge_checked(messages_before=timezone.now() - timedelta(days=90)) == {
+        "needs_reply_checks": 1
+    }

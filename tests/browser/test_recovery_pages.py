@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PHONE, serious_axe_violations, wait_connected
+from tests.browser.test_settings_page import csrf_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -43,14 +44,6 @@ def ready(page):
 
 def days_ago(days: int) -> str:
     return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
-
-
-def csrf_post(member, path: str, body: dict | None = None) -> dict:
-    response = member.client.post(
-        path, json=body or {}, headers={"X-CSRFToken": member.client.cookies["csrftoken"]}
-    )
-    assert response.status_code in (200, 201), response.text
-    return response.json()
 
 
 def test_set_a_date_then_a_hard_day_reaches_the_drop_in_line_in_one_tap(pages, out):
