@@ -91,10 +91,9 @@ def test_every_module_of_the_room_page_resolves_to_a_cached_hashed_file(
 
         # Every module the page loads was preloaded: one round trip after the HTML.
         assert seen == set(preloaded)
-        # The page's own entry and the ones every page loads (app.js, the
-        # service worker's registration; for members, the daily check-in's
-        # offer), each with what it imports.
-        entries = ("kindred/room.js", "kindred/app.js", "kindred/checkin-prompt.js")
+        # The page's own entry and the one every page loads (app.js, the
+        # service worker's registration), each with what it imports.
+        entries = ("kindred/room.js", "kindred/app.js")
         assert len(seen) == len({*entries, *(m for e in entries for m in module_graph(e))})
         assert HASHED.match(stylesheet.group(1))
 

@@ -30,6 +30,8 @@ function askedToday() {
 
 async function offer() {
   const box = byId("checkin-prompt");
+  // Not on the recovery page itself, where the check-in is the first thing (room and chat
+  // pages don't load this module: it would push the messages down as it appears).
   if (!box || askedToday() || window.location.pathname.startsWith("/recovery/")) return;
   const answer = await getJSON("/api/recovery/checkin/");
   if (!answer.ok) return;

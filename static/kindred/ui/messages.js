@@ -239,36 +239,52 @@ export class MessageList {
     const bar = el("div", "msg-reactions");
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", `Reactions to the message from ${message.author}`);
-    const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);
-    // Reactions nobody gave yet wait behind "React", so a room stays calm to read.
+    // Reactions nobody gave yet wait behind "React" (and are only built when it is
+    // opened), so a room stays calm to read and light to draw.
     const more = el("button", "reaction reaction-more", "React");
     more.type = "button";
     more.dataset.action = "reactions";
     more.setAttribute("aria-expanded", "false");
     more.setAttribute("aria-label", `React to the message from ${message.author}`);
-    for (const [key, label] of REACTIONS) {
-      const button = el("button", "reaction");
-      button.type = "button";
-      button.dataset.reaction = key;
-      button.dataset.label = label;
-      button.setAttribute("aria-pressed", mine.has(key) ? "true" : "false");
-      bar.append(button);
-    }
     bar.append(more);
-    this._showCounts(bar, message.reactions || {});
+    const counts = message.reactions || {};
+    const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);
+    for (const [key] of REACTIONS) {
+      if (counts[key] > 0 || mine.has(key)) this._pill(bar, key).setAttribute("aria-pressed", String(mine.has(key)));
+    }
+    this._showCounts(bar, counts);
     return bar;
   }
 
+  /** The button for reaction *key* in *bar*, made (in its place) if it isn't there yet. */
+  _pill(bar, key) {
+    const found = bar.querySelector(`[data-reaction="${key}"]`);
+    if (found) return found;
+    const order = REACTIONS.map(([name]) => name);
+    const [, label] = REACTIONS.find(([name]) => name === key);
+    const button = el("button", "reaction", label);
+    button.type = "button";
+    button.dataset.reaction = key;
+    button.dataset.label = label;
+    button.setAttribute("aria-pressed", "false");
+    const after = [...bar.querySelectorAll("[data-reaction]")]
+      .find((node) => order.indexOf(node.dataset.reaction) > order.indexOf(key));
+    bar.insertBefore(button, after || bar.querySelector(".reaction-more"));
+    return button;
+  }
+
   _showCounts(bar, counts) {
-    let idle = 0;
+    bar.reactionCounts = counts;
+    for (const [key] of REACTIONS) {
+      if (counts[key] > 0) this._pill(bar, key);
+    }
     for (const button of bar.querySelectorAll("[data-reaction]")) {
       const count = Number(counts[button.dataset.reaction]) || 0;
       button.textContent = reactionText(button.dataset.label, count);
-      const unused = count === 0 && button.getAttribute("aria-pressed") !== "true";
-      button.classList.toggle("reaction-idle", unused);
-      if (unused) idle += 1;
+      button.classList.toggle("reaction-idle", count === 0 && button.getAttribute("aria-pressed") !== "true");
     }
-    bar.querySelector(".reaction-more").hidden = idle === 0;
+    const given = bar.querySelectorAll("[data-reaction]:not(.reaction-idle)").length;
+    bar.querySelector(".reaction-more").hidden = given === REACTIONS.length;
   }
 
   /** Shows (or hides) the reactions nobody gave yet under message *id*. */
@@ -276,6 +292,8 @@ export class MessageList {
     const bar = this.byId.get(id)?.querySelector(".msg-reactions");
     if (!bar) return;
     const open = !bar.classList.contains("reactions-open");
+    if (open) for (const [key] of REACTIONS) this._pill(bar, key);
+    this._showCounts(bar, bar.reactionCounts || {});
     bar.classList.toggle("reactions-open", open);
     bar.querySelector(".reaction-more").setAttribute("aria-expanded", open ? "true" : "false");
   }
