@@ -30,7 +30,8 @@ from recovery.models import CheckIn, Partnership, PartnerStatus
 from rooms.access import check_member
 from rooms.models import Block
 
-URL = "/recovery/#partners"
+#: Where partner notices lead (inbox links are plain paths: no fragment).
+URL = "/recovery/"
 
 
 def _pairs(member_id: int, *statuses: str):
@@ -185,7 +186,8 @@ def _nudge(member: Member, *, text: str, key: str) -> int:
             member_id=other,
             kind=InboxKind.NOTICE,
             text=text % {"handle": member.handle},
-            url=URL,
+            # Opens the page with "Send a word of support" for this partner in focus.
+            url=f"/recovery/?support={pair.pk}",
             key=item_key,
         )
         sent += 1

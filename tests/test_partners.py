@@ -83,8 +83,11 @@ def test_a_hard_day_nudges_the_partner_once_with_support_one_tap_away(member, pa
     other, pair_id = pair
     daily.checkin_save(member_id=other.pk, level=1)
     daily.checkin_save(member_id=other.pk, level=2)
-    nudges = [t for t in inbox_texts(member) if "hard day" in t]
-    assert nudges == ["SteadyLark is having a hard day. A word from you could help."]
+    nudges = InboxItem.objects.filter(member=member, text__contains="hard day")
+    assert [n.text for n in nudges] == [
+        "SteadyLark is having a hard day. A word from you could help."
+    ]
+    assert nudges[0].url == f"/recovery/?support={pair_id}"
     partners.partner_support(member_id=member.pk, partnership_id=pair_id)
     assert "sends a word of support" in inbox_texts(other)[-1]
 

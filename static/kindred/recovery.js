@@ -124,5 +124,16 @@ byId("partner-form")?.addEventListener("submit", async (event) => {
   if (answer.ok) reload();
 });
 
+// From a partner's nudge (?support=<id>): their "Send a word of support" is the next tap.
+const supportFor = new URLSearchParams(window.location.search).get("support");
+if (supportFor && /^\d+$/.test(supportFor)) {
+  const row = document.querySelector(`[data-partner="${supportFor}"]`);
+  const send = row?.querySelector("[data-action=support]");
+  if (send) {
+    row.classList.add("partner-nudged");
+    send.focus();
+  }
+}
+
 // Tells tests (and anything else waiting) that the page's forms are wired.
 byId("recovery-page").dataset.ready = "1";

@@ -150,9 +150,12 @@ def test_partners_agree_and_a_hard_day_nudges_with_support_one_tap_away(pages, o
     expect(updates.locator("#inbox-list")).to_contain_text(
         "GentleBirch is having a hard day. A word from you could help."
     )
-    page.goto("/recovery/")
-    ready(page)
+    # The nudge opens the page with "Send a word of support" as the next tap.
+    nudge = updates.locator(".inbox-item", has_text="GentleBirch is having a hard day")
+    nudge.get_by_role("link", name="Open").click()
+    page = ready(updates)
     row = page.locator(".partner", has_text="GentleBirch")
+    expect(row.get_by_role("button", name="Send a word of support")).to_be_focused()
     expect(row).to_contain_text("Today: A very hard day")
     expect(row).to_contain_text("1 day check-in streak")
     assert serious_axe_violations(page) == []
