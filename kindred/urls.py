@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rooms.urls")),
     path("", include("moderation.urls")),
     path("", include("leadership.urls")),
+    path("", include("recovery.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("metrics/", metrics.metrics, name="metrics"),

@@ -16,7 +16,7 @@ from core.web import browser_country, scope_header
 from realtime import metrics
 from realtime.hub import get_hub
 from realtime.sockets import LiveConsumer, SocketClosed
-from rooms import chats, dropin, services, status
+from rooms import chats, dropin, reactions, services, status
 from rooms.data import SendResult
 from rooms.frames import (
     CHAT_FRAMES,
@@ -29,6 +29,7 @@ from rooms.frames import (
     DropInAccept,
     Duty,
     History,
+    React,
     Report,
     Resume,
     SendMessage,
@@ -208,6 +209,15 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         if result.held and not result.duplicate:
             # Held for a facilitator: the room doesn't get it, but its author sees it.
             await self.send_json(result.message.frame())
+
+    async def frame_react(self, frame: React) -> None:
+        await self.reply(
+            reactions.reaction_set,
+            member_id=self.member_id,
+            message_id=frame.message,
+            reaction=frame.reaction,
+            on=frame.on,
+        )
 
     async def frame_resume(self, frame: Resume) -> None:
         self.live = False

@@ -41,6 +41,12 @@ class MessageData:
     prev_id: int
     #: Held for a facilitator (the room's crisis policy): shown to its author only.
     held: bool = False
+    #: "milestone" for a shared recovery milestone; "text" otherwise.
+    kind: str = "text"
+    #: Reaction counts by reaction (rooms.reactions); only read pages carry them.
+    reactions: dict[str, int] | None = None
+    #: The reactions the reader gave this message (read pages only).
+    mine: tuple[str, ...] = ()
 
     def frame(self) -> dict[str, Any]:
         frame = {
@@ -54,6 +60,12 @@ class MessageData:
         }
         if self.held:
             frame["held"] = True
+        if self.kind != "text":
+            frame["kind"] = self.kind
+        if self.reactions:
+            frame["reactions"] = self.reactions
+        if self.mine:
+            frame["my_reactions"] = list(self.mine)
         return frame
 
 

@@ -71,6 +71,12 @@ def _helpers() -> set[int]:
     return store.on_duty_member_ids() | supporters
 
 
+def available_helpers() -> set[int]:
+    """The helpers a gentle alert may go to (recovery's "needs a reply"): the same
+    people the drop-in line offers a chat to."""
+    return _helpers()
+
+
 def _blocked_with(member_id: int, others: set[int]) -> set[int]:
     """Those of *others* who block *member_id* or are blocked by them."""
     if not others:

@@ -69,6 +69,16 @@ class Report(ClientFrame):
     note: Note = ""
 
 
+class React(ClientFrame):
+    """Give (or, with ``on: false``, take back) a support reaction (room sockets)."""
+
+    frame_type: ClassVar[str] = "react"
+    type: Literal["react"]
+    message: Id
+    reaction: Literal["me_too", "strength", "celebrate", "thanks"]
+    on: bool = True
+
+
 class ChatRequest(ClientFrame):
     frame_type: ClassVar[str] = "chat.request"
     type: Literal["chat.request"]
@@ -119,5 +129,12 @@ class ChatBlock(ClientFrame):
     type: Literal["chat.block"]
 
 
-ROOM_FRAMES: tuple[type[ClientFrame], ...] = (SendMessage, Resume, History, Report, *MEMBER_FRAMES)
+ROOM_FRAMES: tuple[type[ClientFrame], ...] = (
+    SendMessage,
+    Resume,
+    History,
+    Report,
+    React,
+    *MEMBER_FRAMES,
+)
 CHAT_FRAMES: tuple[type[ClientFrame], ...] = (*ROOM_FRAMES, ChatLeave, ChatBlock)

@@ -17,6 +17,13 @@ class RoomKind(models.TextChoices):
     DIRECT = "direct", "One-on-one chat"
 
 
+class ReactionNames(models.TextChoices):
+    """Who may see who reacted to a message (the counts are everyone's)."""
+
+    AUTHOR = "author", "The message's author"
+    NOBODY = "nobody", "Nobody"
+
+
 class Room(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=100)
@@ -34,6 +41,12 @@ class Room(models.Model):
         help_text="Hold messages the crisis detector flags for a facilitator instead of "
         "delivering them to the room.",
     )
+    reaction_names = models.CharField(
+        max_length=8,
+        choices=ReactionNames.choices,
+        default=ReactionNames.AUTHOR,
+        help_text="Who sees who reacted to a message; everyone sees the counts.",
+    )
     position = models.PositiveIntegerField(default=0)
     #: Id of the newest message, updated under the row lock that orders sends,
     #: so the live fan-out can tell a late message from a missing one.
@@ -47,6 +60,12 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Message"
+    #: A recovery milestone the member chose to share (recovery.journeys).
+    MILESTONE = "milestone", "Milestone"
 
 
 class Message(models.Model):
@@ -65,6 +84,9 @@ class Message(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     #: Held for a facilitator (crisis policy) instead of delivered.
     held = models.BooleanField(default=False)
+    kind = models.CharField(
+        max_length=10, choices=MessageKind.choices, default=MessageKind.TEXT, db_default="text"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -171,3 +193,22 @@ class DropInRequest(models.Model):
 
     def __str__(self) -> str:
         return f"drop-in {self.pk} ({self.status})"
+
+
+class Reaction(models.Model):
+    """One member's support reaction to a room message (rooms/reactions.py)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: One of rooms.reactions.REACTIONS.
+    reaction = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "member", "reaction"], name="reaction_once")
+        ]
+        indexes = [models.Index(fields=["message", "reaction"], name="reaction_message")]
+
+    def __str__(self) -> str:
+        return f"{self.reaction} on {self.message_id} by {self.member_id}"

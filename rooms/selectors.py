@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from core.frames import timestamp
 from rooms.access import room_open_to
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
+from rooms.reactions import page_reactions
 
 
 def room_data(room: Room) -> RoomData:
@@ -40,6 +42,7 @@ def message_data(message: Message, *, room_slug: str, author: str) -> MessageDat
         nonce=message.nonce or None,
         prev_id=message.prev_id,
         held=message.held,
+        kind=message.kind,
     )
 
 
@@ -64,6 +67,23 @@ def _as_data(room: Room, messages: Iterable[Message]) -> list[MessageData]:
     return [message_data(m, room_slug=room.slug, author=m.author.handle) for m in messages]
 
 
+def _with_reactions(page: list[MessageData], viewer_id: int | None) -> list[MessageData]:
+    """A page a member reads carries each message's reaction counts and the
+    reader's own reactions (rooms.reactions); live messages carry none yet."""
+    ids = [m.id for m in page]
+    if not ids:
+        return page
+    counts, mine = page_reactions(ids, viewer_id=viewer_id)
+    if not counts and not mine:
+        return page
+    return [
+        replace(m, reactions=counts.get(m.id), mine=mine.get(m.id, ()))
+        if m.id in counts or m.id in mine
+        else m
+        for m in page
+    ]
+
+
 def messages_before(
     room: Room,
     *,
@@ -78,7 +98,7 @@ def messages_before(
     if before is not None:
         qs = qs.filter(id__lt=before)
     newest_first = list(qs.order_by("-id")[:limit])
-    return _as_data(room, reversed(newest_first))
+    return _with_reactions(_as_data(room, reversed(newest_first)), viewer_id)
 
 
 def messages_after(
@@ -93,7 +113,7 @@ def messages_after(
     qs = _visible(room, hidden_authors, viewer_id).filter(id__gt=after).order_by("id")
     if limit is not None:
         qs = qs[:limit]
-    return _as_data(room, qs)
+    return _with_reactions(_as_data(room, qs), viewer_id)
 
 
 def topic_rooms(*, viewer: Member | None = None) -> list[RoomData]:

@@ -9,6 +9,8 @@ from pydantic import Field
 
 from core.server_frames import ServerFrame, Shape
 
+Reaction = Literal["me_too", "strength", "celebrate", "thanks"]
+
 
 class RoomShape(Shape):
     slug: str
@@ -33,6 +35,12 @@ class MessageShape(Shape):
     sent_at: str
     nonce: str | None
     held: Literal[True] | None = None
+    #: A shared recovery milestone; absent for an ordinary message.
+    kind: Literal["milestone"] | None = None
+    #: Reaction counts (only on pages read: welcome, history, resume).
+    reactions: dict[Reaction, int] | None = None
+    #: The reader's own reactions to it (pages read only).
+    my_reactions: list[Reaction] | None = None
 
 
 class Message(MessageShape, ServerFrame):
@@ -68,6 +76,24 @@ class Resumed(ServerFrame):
 class History(ServerFrame):
     type: Literal["history"]
     messages: list[MessageShape]
+
+
+class Reactions(ServerFrame):
+    """A message's reaction counts changed (to everyone in the room)."""
+
+    type: Literal["reactions"]
+    message: int
+    counts: dict[Reaction, int]
+
+
+class Reacted(ServerFrame):
+    """The answer to ``react``: the reaction stands (or was taken back)."""
+
+    type: Literal["reacted"]
+    message: int
+    reaction: Reaction
+    on: bool
+    counts: dict[Reaction, int]
 
 
 class Removed(ServerFrame):

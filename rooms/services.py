@@ -32,7 +32,7 @@ from rooms.access import (
     check_room_found,
 )
 from rooms.data import MessageData, SendResult, Welcome
-from rooms.models import Block, Message, Room, RoomKind
+from rooms.models import Block, Message, MessageKind, Room, RoomKind
 from rooms.policy import message_policy
 from rooms.sanitize import clean_text, is_blank, render_body
 from rooms.selectors import blocked_ids, message_data, messages_before, room_data
@@ -150,8 +150,10 @@ def message_send(
     body: str,
     nonce: str | None = None,
     country_hint: str | None = None,
+    kind: str = MessageKind.TEXT,
 ) -> SendResult:
     """Store and publish one message; idempotent per (member, room, nonce).
+    *kind* marks a special message (a shared milestone) for the clients.
 
     A pooled connection that died with a database restart fails the first
     statement sent on it; with a nonce the send is then tried once more on a
@@ -162,6 +164,7 @@ def message_send(
         "body": body,
         "nonce": nonce,
         "country_hint": country_hint,
+        "kind": kind,
     }
     try:
         return _message_send(**kwargs)
@@ -209,6 +212,7 @@ def _message_send(
     body: str,
     nonce: str | None,
     country_hint: str | None,
+    kind: str,
 ) -> SendResult:
     member, room = _check_sender(member_id=member_id, room_slug=room_slug, nonce=nonce)
     if nonce and member.sent_id is not None:
@@ -234,6 +238,7 @@ def _message_send(
             nonce=nonce or "",
             held=inspection.hold,
             item=item,
+            kind=kind,
         )
     except Exception as exc:
         # This send's card (if it made one) will not reach the member: give it

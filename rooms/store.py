@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from community.models import Member
 from realtime.db import prepared_cursor
-from rooms.models import Message, Room
+from rooms.models import Message, MessageKind, Room
 
 # The room row is locked first (``prev``); the insert draws the new id only
 # after that, so ids in a room are drawn and committed in lock order.
@@ -38,9 +38,9 @@ _INSERT_NEXT = """
 WITH prev AS (
     SELECT last_message_id FROM {room} WHERE id = %(room_id)s FOR UPDATE
 ), ins AS (
-    INSERT INTO {message} (room_id, author_id, body, html, nonce, prev_id, sent_at, held)
+    INSERT INTO {message} (room_id, author_id, body, html, nonce, prev_id, sent_at, held, kind)
     SELECT %(room_id)s, %(author_id)s, %(body)s, %(html)s, %(nonce)s,
-           COALESCE(prev.last_message_id, 0), %(sent_at)s, %(held)s
+           COALESCE(prev.last_message_id, 0), %(sent_at)s, %(held)s, %(kind)s
     FROM prev
     RETURNING id, prev_id
 )
@@ -86,14 +86,22 @@ def message_insert(
     nonce: str,
     held: bool,
     item: Model | None = None,
+    kind: str = MessageKind.TEXT,
 ) -> Message:
     """Store one message after the room's last, and *item* pointing at it; raises
     IntegrityError for a nonce this author already used in this room. Outside a
     transaction it is its own."""
+    fields = {
+        "room": room,
+        "author": author,
+        "body": body,
+        "html": html,
+        "nonce": nonce,
+        "held": held,
+        "kind": kind,
+    }
     if connection.vendor != "postgresql":
-        return _insert_orm(
-            room=room, author=author, body=body, html=html, nonce=nonce, held=held, item=item
-        )
+        return _insert_orm(item=item, **fields)
     sent_at = timezone.now()
     item_sql, params = _item_sql(item) if item is not None else ("", {})
     sql = _INSERT_NEXT.format(
@@ -110,6 +118,7 @@ def message_insert(
         "nonce": nonce,
         "sent_at": sent_at,
         "held": held,
+        "kind": str(kind),
     }
     # Prepared once per connection (realtime.db), except with an item: its
     # NULLs and strings in a SELECT list need the types client-side binding gives.
@@ -118,17 +127,7 @@ def message_insert(
         row = cursor.fetchone()
     if row is None:  # the room was deleted in between
         raise Room.DoesNotExist
-    message = Message(
-        id=row[0],
-        room=room,
-        author=author,
-        body=body,
-        html=html,
-        nonce=nonce,
-        prev_id=row[1],
-        sent_at=sent_at,
-        held=held,
-    )
+    message = Message(id=row[0], prev_id=row[1], sent_at=sent_at, **fields)
     message._state.adding = False
     message._state.db = connection.alias
     if item is not None:
@@ -139,20 +138,11 @@ def message_insert(
     return message
 
 
-def _insert_orm(
-    *, room: Room, author: Member, body: str, html: str, nonce: str, held: bool, item: Model | None
-) -> Message:
+def _insert_orm(*, room: Room, item: Model | None, **fields: Any) -> Message:
+    """The same on other databases: *fields* are ``message_insert``'s others."""
     with transaction.atomic():
         locked = Room.objects.select_for_update().only("id", "last_message_id").get(pk=room.pk)
-        message = Message.objects.create(
-            room=room,
-            author=author,
-            body=body,
-            html=html,
-            nonce=nonce,
-            prev_id=locked.last_message_id,
-            held=held,
-        )
+        message = Message.objects.create(room=room, prev_id=locked.last_message_id, **fields)
         Room.objects.filter(pk=room.pk).update(last_message_id=message.pk)
         if item is not None:
             item.message = message

@@ -21,6 +21,11 @@ api = [
     path("rooms/", views.room_list, name="api-rooms"),
     path("rooms/<slug:slug>/messages/", views.room_messages, name="api-room-messages"),
     path("messages/<int:message_id>/delete/", views.message_delete, name="api-message-delete"),
+    path(
+        "messages/<int:message_id>/reactions/",
+        views.message_reactions,
+        name="api-message-reactions",
+    ),
     path("blocks/", views.block, name="api-block"),
     path("blocks/remove/", views.unblock, name="api-unblock"),
     path("chats/", chat_views.chat_list, name="api-chats"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import BadInput, KindredError, NotFound
 from core.http import json_body, json_errors, no_session, required_str, service_response
 from realtime.presence import presence_counts_or_empty
-from rooms import own_messages, selectors, services, status
+from rooms import own_messages, reactions, selectors, services, status
 
 
 def _positive_int(request: HttpRequest, name: str) -> int | None:
@@ -126,4 +126,25 @@ def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
     return service_response(
         request,
         lambda me: own_messages.message_delete(member_id=me, message_id=message_id),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@json_errors
+def message_reactions(request: HttpRequest, message_id: int) -> HttpResponse:
+    """GET: who reacted (your own message, where the room shows names);
+    POST ``{reaction, on?}``: give or take back a reaction."""
+    if request.method == "GET":
+        return service_response(
+            request, lambda me: reactions.reaction_names(member_id=me, message_id=message_id)
+        )
+    data = json_body(request)
+    reaction, on = required_str(data, "reaction", max_length=16), data.get("on", True)
+    if not isinstance(on, bool):
+        raise BadInput("'on' must be true or false.", code="bad_field")
+    return service_response(
+        request,
+        lambda me: reactions.reaction_set(
+            member_id=me, message_id=message_id, reaction=reaction, on=on
+        ),
     )

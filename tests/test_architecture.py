@@ -26,7 +26,17 @@ ALLOWED: dict[str, set[str]] = {
     "rooms": {"core", "crisis", "realtime", "community"},
     "moderation": {"core", "crisis", "realtime", "community", "rooms"},
     "leadership": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
-    "kindred": {"core", "crisis", "realtime", "community", "rooms", "moderation", "leadership"},
+    "recovery": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
+    "kindred": {
+        "core",
+        "crisis",
+        "realtime",
+        "community",
+        "rooms",
+        "moderation",
+        "leadership",
+        "recovery",
+    },
 }
 PACKAGES = tuple(ALLOWED)
 MAX_MODULE_LINES = 450

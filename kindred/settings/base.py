@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rooms",
     "moderation",
     "leadership",
+    "recovery",
 ]
 
 MIDDLEWARE = [

@@ -149,3 +149,22 @@ SHUTDOWN_CLOSE_WAIT_SECONDS = env_float("SHUTDOWN_CLOSE_WAIT_SECONDS", 3)
 # for MODERATION_RETENTION_DAYS with only the excerpt facilitators need.
 MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90)
 MODERATION_RETENTION_DAYS = env_int("MODERATION_RETENTION_DAYS", 180)
+# Recovery together (recovery/, rooms/reactions.py; docs/protocol.md, "Recovery")
+RECOVERY_MAX_JOURNEYS = env_int("RECOVERY_MAX_JOURNEYS", 10)
+# The topic room where members may share a milestone.
+MILESTONES_ROOM = os.environ.get("MILESTONES_ROOM", "milestones")
+# Support reactions a member may give (or take back) per window.
+REACTION_RATE_LIMIT = os.environ.get("REACTION_RATE_LIMIT", "30/1m")
+# The daily check-in stops being offered on arrival after this many dismissals.
+CHECKIN_PROMPT_DISMISSALS = env_int("CHECKIN_PROMPT_DISMISSALS", 3)
+# Days of check-ins the member's chart shows.
+CHECKIN_CHART_DAYS = env_int("CHECKIN_CHART_DAYS", 30)
+PARTNERS_MAX = env_int("PARTNERS_MAX", 3)
+# A partner is nudged when the other has not checked in for this many days.
+PARTNER_MISSED_DAYS = env_int("PARTNER_MISSED_DAYS", 3)
+# "Needs a reply": a newcomer's first message in a room (handles younger than
+# NEEDS_REPLY_NEWCOMER_DAYS), or one the crisis model scores at least
+# NEEDS_REPLY_DISTRESS_SCORE without flagging it, unanswered this long.
+NEEDS_REPLY_MINUTES = env_float("NEEDS_REPLY_MINUTES", 10)
+NEEDS_REPLY_NEWCOMER_DAYS = env_int("NEEDS_REPLY_NEWCOMER_DAYS", 14)
+NEEDS_REPLY_DISTRESS_SCORE = env_float("NEEDS_REPLY_DISTRESS_SCORE", 0.35)

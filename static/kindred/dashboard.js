@@ -27,7 +27,7 @@ if (client) {
   new ChatNotices($("notices"), {
     client,
     announcer: polite,
-    types: ["chat.request", "chat.accepted", "chat.declined", "chat.opened", "dropin.timeout"],
+    types: ["chat.request", "chat.accepted", "chat.declined", "chat.opened", "dropin.timeout", "needs_reply"],
     fallbackFocus: () => document.querySelector("[role=tab][aria-selected=true]"),
   });
   client.addEventListener("push", (event) => {

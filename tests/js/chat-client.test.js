@@ -164,3 +164,24 @@ test("the moderation socket uses refs when its queue frame offers them", async (
   sockets[0].receive({ type: "done", action: "claim", ref });
   assert.equal((await answer).action, "claim");
 });
+
+test("a reaction is sent, answered by reacted, and the room's new counts are an event", () => {
+  const { client, ws } = chat();
+  const seen = record(client, ["reacted", "reactions"]);
+  assert.ok(client.react(9, "me_too"));
+  assert.deepEqual(
+    { ...ws().lastSent(), ref: undefined },
+    { type: "react", message: 9, reaction: "me_too", on: true, ref: undefined },
+  );
+  ws().receive({ type: "reactions", message: 9, counts: { me_too: 2 } });
+  assert.deepEqual(seen.at(-1), ["reactions", { message: 9, counts: { me_too: 2 } }]);
+  ws().receive({ type: "reacted", message: 9, reaction: "me_too", on: true, counts: { me_too: 2 } });
+  assert.deepEqual(seen.at(-1), ["reacted", { message: 9, reaction: "me_too", ok: true, on: true, counts: { me_too: 2 } }]);
+});
+
+test("needs_reply is news for the helper, pushed to the page", () => {
+  const { ws, seen } = chat();
+  const frame = { type: "needs_reply", message: 4, room: "newcomers", handle: "Bo", reason: "newcomer", text: "t" };
+  ws().receive(frame);
+  assert.deepEqual(seen.at(-1), ["push", { frame }]);
+});

@@ -13,6 +13,7 @@ import { wireComposer, wireHistory } from "./composer.js";
 import { wireHere } from "./here.js";
 import { wireNewSince } from "./since.js";
 import { wireMessageMenu } from "./menu.js";
+import { wireReactions } from "./reactions.js";
 import { wireIncoming, wireScrolling } from "./stream.js";
 
 const WORDS = {
@@ -73,6 +74,7 @@ export function mountConversation(root) {
   wireComposer(c);
   wireHistory(c);
   wireMessageMenu(c);
+  wireReactions(c);
   const notices = wireHere(c);
   wireInboxCount(client);
   wireNewSince(c);

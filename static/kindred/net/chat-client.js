@@ -125,6 +125,18 @@ export class ChatClient extends SocketClient {
     return sent;
   }
 
+  /** Gives (or, *on* false, takes back) a support reaction. False when it can't be sent now. */
+  react(messageId, reaction, on = true) {
+    if (!this.connected) return false;
+    const done = (detail) => this._emit("reacted", { message: messageId, reaction, ...detail });
+    return this.socket.call({
+      frame: { type: "react", message: messageId, reaction, on },
+      answer: (answer) => done({ ok: true, on: answer.on, counts: answer.counts || {} }),
+      fail: (error) => done({ ok: false, code: error.code, detail: error.detail }),
+      lost: () => done({ ok: false, code: "disconnected", detail: "The connection dropped. Please try again." }),
+    });
+  }
+
   /** Drops everything *handle* wrote from the store (after blocking them). */
   forgetAuthor(handle) {
     for (const [id, message] of this.messages) {
@@ -185,6 +197,7 @@ export class ChatClient extends SocketClient {
       case "room": return frame.room && this._emit("room", { room: frame.room });
       case "pinned": return this._emit("pinned", { message: frame.message ?? null });
       case "notice": return this._emit("private", { frame });
+      case "reactions": return this._emit("reactions", { message: frame.message, counts: frame.counts || {} });
       case "error": {
         const { code, detail } = errorOf(frame);
         return this._emit("problem", { code, detail });

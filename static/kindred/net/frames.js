@@ -64,5 +64,5 @@ export function sortedHandles(online) {
 export const PUSH_TYPES = new Set([
   "chat.request", "chat.accepted", "chat.declined", "chat.closed", "chat.opened",
   "dropin.offer", "dropin.matched", "dropin.withdrawn", "dropin.timeout", "crisis.alert",
-  "inbox", "inbox.read",
+  "inbox", "inbox.read", "needs_reply",
 ]);

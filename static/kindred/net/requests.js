@@ -19,6 +19,7 @@ const ANSWER_TYPES = {
   history: "history",
   resume: "resumed",
   ping: "pong",
+  react: "reacted",
 };
 
 /** Whether *frame* can be the answer to *sent* by its type (when the answer has one). */

@@ -57,6 +57,19 @@ export function plainText(html) {
 
 // --- the message list ----------------------------------------------------------
 
+/** The support reactions, in the order shown (rooms/reactions.py). */
+export const REACTIONS = [
+  ["me_too", "Me too"],
+  ["strength", "Sending strength"],
+  ["celebrate", "Celebrating you"],
+  ["thanks", "Thank you"],
+];
+
+/** The words on a reaction button: its name, and its count when there is one. */
+export function reactionText(label, count) {
+  return count > 0 ? `${label} · ${count}` : label;
+}
+
 const STATE_WORDS = {
   sending: "Sending…",
   waiting: "Waiting to send…",
@@ -206,7 +219,12 @@ export class MessageList {
     const body = el("div", "msg-body");
     renderBody(body, message.body);
     node.replaceChildren(this._head(message.author, message.sent_at), body);
+    if (message.kind === "milestone") {
+      node.classList.add("msg-milestone");
+      node.prepend(el("p", "msg-milestone-label", "Milestone"));
+    }
     if (this.menu) {
+      node.append(this._reactionBar(message));
       const button = el("button", "msg-menu-button", "⋯");
       button.type = "button";
       button.dataset.action = "menu";
@@ -215,6 +233,81 @@ export class MessageList {
         : `Options for the message from ${message.author}`);
       node.append(button);
     }
+  }
+
+  _reactionBar(message) {
+    const bar = el("div", "msg-reactions");
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", `Reactions to the message from ${message.author}`);
+    // Reactions nobody gave yet wait behind "React" (and are only built when it is
+    // opened), so a room stays calm to read and light to draw.
+    const more = el("button", "reaction reaction-more", "React");
+    more.type = "button";
+    more.dataset.action = "reactions";
+    more.setAttribute("aria-expanded", "false");
+    more.setAttribute("aria-label", `React to the message from ${message.author}`);
+    bar.append(more);
+    const counts = message.reactions || {};
+    const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);
+    for (const [key] of REACTIONS) {
+      if (counts[key] > 0 || mine.has(key)) this._pill(bar, key).setAttribute("aria-pressed", String(mine.has(key)));
+    }
+    this._showCounts(bar, counts);
+    return bar;
+  }
+
+  /** The button for reaction *key* in *bar*, made (in its place) if it isn't there yet. */
+  _pill(bar, key) {
+    const found = bar.querySelector(`[data-reaction="${key}"]`);
+    if (found) return found;
+    const order = REACTIONS.map(([name]) => name);
+    const [, label] = REACTIONS.find(([name]) => name === key);
+    const button = el("button", "reaction", label);
+    button.type = "button";
+    button.dataset.reaction = key;
+    button.dataset.label = label;
+    button.setAttribute("aria-pressed", "false");
+    const after = [...bar.querySelectorAll("[data-reaction]")]
+      .find((node) => order.indexOf(node.dataset.reaction) > order.indexOf(key));
+    bar.insertBefore(button, after || bar.querySelector(".reaction-more"));
+    return button;
+  }
+
+  _showCounts(bar, counts) {
+    bar.reactionCounts = counts;
+    for (const [key] of REACTIONS) {
+      if (counts[key] > 0) this._pill(bar, key);
+    }
+    for (const button of bar.querySelectorAll("[data-reaction]")) {
+      const count = Number(counts[button.dataset.reaction]) || 0;
+      button.textContent = reactionText(button.dataset.label, count);
+      button.classList.toggle("reaction-idle", count === 0 && button.getAttribute("aria-pressed") !== "true");
+    }
+    const given = bar.querySelectorAll("[data-reaction]:not(.reaction-idle)").length;
+    bar.querySelector(".reaction-more").hidden = given === REACTIONS.length;
+  }
+
+  /** Shows (or hides) the reactions nobody gave yet under message *id*. */
+  toggleReactions(id) {
+    const bar = this.byId.get(id)?.querySelector(".msg-reactions");
+    if (!bar) return;
+    const open = !bar.classList.contains("reactions-open");
+    if (open) for (const [key] of REACTIONS) this._pill(bar, key);
+    this._showCounts(bar, bar.reactionCounts || {});
+    bar.classList.toggle("reactions-open", open);
+    bar.querySelector(".reaction-more").setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  /** New counts for message *id* (a `reactions` frame); *mine* sets our own when known. */
+  setReactions(id, counts, mine = null) {
+    const bar = this.byId.get(id)?.querySelector(".msg-reactions");
+    if (!bar) return;
+    if (mine) {
+      for (const button of bar.querySelectorAll("[data-reaction]")) {
+        if (button.dataset.reaction === mine.reaction) button.setAttribute("aria-pressed", mine.on ? "true" : "false");
+      }
+    }
+    this._showCounts(bar, counts);
   }
 
   /** Moves *node* to its place by id; nodes without an id stay last. */

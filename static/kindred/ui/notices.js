@@ -29,7 +29,8 @@ export class ChatNotices {
     client = null,
     announcer = null,
     types = ["chat.request", "chat.accepted", "chat.declined", "chat.opened",
-      "dropin.matched", "dropin.timeout", "dropin.offer", "dropin.withdrawn", "crisis.alert"],
+      "dropin.matched", "dropin.timeout", "dropin.offer", "dropin.withdrawn", "crisis.alert",
+      "needs_reply"],
     keep = 4,
     fallbackFocus = () => null, // where focus goes when a notice that had it goes away
   } = {}) {
@@ -61,6 +62,7 @@ export class ChatNotices {
       "dropin.offer": () => this._offer(frame),
       "dropin.withdrawn": () => this.remove(`offer-${frame.request}`),
       "crisis.alert": () => this._alert(frame),
+      needs_reply: () => this._needsReply(frame),
     }[frame.type];
     handler?.();
   }
@@ -242,5 +244,12 @@ export class ChatNotices {
     const open = link("/facilitators/", "Open the dashboard", "button button-primary button-small", { newTab: true });
     actions.append(open, this._close(box));
   }
-}
 
+  _needsReply(frame) {
+    const text = typeof frame.text === "string" ? frame.text : "A message in a room has no reply yet.";
+    const { box, actions } = this._notice(`reply-${frame.message}`, text);
+    const room = typeof frame.room === "string" ? frame.room : "";
+    actions.append(link(`/rooms/${encodeURIComponent(room)}/`, "Go to the room", "button button-primary button-small"),
+      this._close(box));
+  }
+}

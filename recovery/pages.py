@@ -1,0 +1,34 @@
+"""The recovery page: your counts, today's check-in, your chart and your partners
+(recovery.js does the rest through the API)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
+
+from core.web import member_page
+from recovery import daily, journeys, partners
+from recovery.chart import chart
+
+
+@require_GET
+@ensure_csrf_cookie
+@member_page
+def recovery(request: HttpRequest, member) -> HttpResponse:
+    return render(
+        request,
+        "recovery.html",
+        {
+            "member": member,
+            "mine": journeys.journey_list(member_id=member.pk),
+            "suggested": journeys.SUGGESTED,
+            "checkin": daily.checkin_status(member_id=member.pk),
+            "chart": chart(daily.checkin_history(member_id=member.pk)),
+            "partners": partners.partner_list(member_id=member.pk),
+            "note_max": daily.NOTE_MAX,
+            "milestones_room": settings.MILESTONES_ROOM,
+        },
+    )
