@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -30,11 +30,16 @@ def home(request: HttpRequest) -> HttpResponse:
         # with the database.
         listed = []
     rooms = [{"room": room, "online": counts["rooms"].get(room.slug, 0)} for room in listed]
+    # The member's own language first; rooms in other languages on request (home.html).
+    language = translation.get_language()
+    own = [item for item in rooms if item["room"].language == language]
     return render(
         request,
         "home.html",
         {
-            "rooms": rooms,
+            "rooms": own or rooms,
+            "other_rooms": [item for item in rooms if item not in own] if own else [],
+            "first_room": (own or rooms)[0]["room"].slug if rooms else "newcomers",
             "facilitators_on_duty": counts["facilitators_on_duty"],
             "online": counts["online"],
             "member": current_member(request),

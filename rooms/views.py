@@ -29,6 +29,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
             "slug": r.slug,
             "title": r.title,
             "description": r.description,
+            "language": r.language,
             "online": counts.get(r.slug, 0),
         }
         for r in selectors.topic_rooms()
