@@ -1,11 +1,13 @@
 // Words and times for people to read.
 
+import { gettext, interpolate, ngettext, pageLanguage } from "./i18n.js";
+
 /** "1 minute", "3 minutes". */
 export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Formats an ISO time as a short local time ("03:14"), or "" if unreadable. */
+/** Formats an ISO time as a short local time ("03:14") in the page's language, or "" if unreadable. */
 export function shortTime(iso, now = new Date()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
@@ -13,7 +15,7 @@ export function shortTime(iso, now = new Date()) {
   const options = sameDay
     ? { hour: "2-digit", minute: "2-digit" }
     : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
-  return new Intl.DateTimeFormat(undefined, options).format(date);
+  return new Intl.DateTimeFormat(pageLanguage(), options).format(date);
 }
 
 /**
@@ -27,14 +29,18 @@ export function htmlDateTime(iso) {
 /** How long someone has waited, in words. */
 export function waitedWords(ms) {
   const minutes = Math.floor(Math.max(0, ms) / 60000);
-  if (minutes < 1) return "Waiting less than a minute";
-  if (minutes < 90) return `Waiting ${plural(minutes, "minute")}`;
-  return `Waiting ${plural(Math.round(minutes / 60), "hour")}`;
+  if (minutes < 1) return gettext("Waiting less than a minute");
+  if (minutes < 90) {
+    return interpolate(ngettext("Waiting %(count)s minute", "Waiting %(count)s minutes", minutes),
+      { count: minutes });
+  }
+  const hours = Math.round(minutes / 60);
+  return interpolate(ngettext("Waiting %(count)s hour", "Waiting %(count)s hours", hours), { count: hours });
 }
 
 /** Seconds left before a held message goes, in words. */
 export function sendingInWords(seconds) {
   return seconds > 90
-    ? `Your message will be sent in about ${Math.ceil(seconds / 60)} min.`
-    : `Your message will be sent in ${seconds} s.`;
+    ? interpolate(gettext("Your message will be sent in about %(value)s min."), { value: Math.ceil(seconds / 60) })
+    : interpolate(gettext("Your message will be sent in %(seconds)s s."), { seconds });
 }

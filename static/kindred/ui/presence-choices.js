@@ -4,6 +4,7 @@
 import { el, statusLine } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
 import { goJoin } from "../nav.js";
+import { gettext } from "../i18n.js";
 
 /**
  * "Open to a one-on-one chat" and "Appear invisible", built into *container* and kept
@@ -11,11 +12,11 @@ import { goJoin } from "../nav.js";
  */
 export function mountPresenceChoices(container, { initial = null, idPrefix = "presence" } = {}) {
   const fieldset = el("fieldset", "presence-choices");
-  fieldset.append(el("legend", "", "How you appear"));
+  fieldset.append(el("legend", "", gettext("How you appear")));
   const rows = [
-    ["open_to_chat", "Open to a one-on-one chat",
-      "People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept."],
-    ["invisible", "Appear invisible", "You're counted, but your handle isn't listed."],
+    ["open_to_chat", gettext("Open to a one-on-one chat"),
+      gettext("People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept.")],
+    ["invisible", gettext("Appear invisible"), gettext("You're counted, but your handle isn't listed.")],
   ];
   const boxes = {};
   for (const [name, label, hint] of rows) {
@@ -56,7 +57,7 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
     input.addEventListener("change", async () => {
       const wanted = input.checked;
       fieldset.disabled = true;
-      status.textContent = "Saving…";
+      status.textContent = gettext("Saving…");
       const result = await postJSON("/api/presence/me/", { [name]: wanted });
       fieldset.disabled = false;
       input.focus();
@@ -68,8 +69,8 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
       }
       apply(result.data);
       status.textContent = name === "open_to_chat"
-        ? (wanted ? "You're open to one-on-one chats." : "You're not open to one-on-one chats now.")
-        : (wanted ? "You're invisible: counted, not listed." : "Your handle is listed again.");
+        ? (wanted ? gettext("You're open to one-on-one chats.") : gettext("You're not open to one-on-one chats now."))
+        : (wanted ? gettext("You're invisible: counted, not listed.") : gettext("Your handle is listed again."));
     });
   }
   return fieldset;
