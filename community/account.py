@@ -36,7 +36,7 @@ def time_zone_names() -> list[str]:
 def _member(member_id: int) -> Member:
     member = Member.objects.filter(pk=member_id, is_active=True, is_banned=False).first()
     if member is None:
-        raise NotFound("This handle no longer exists.")
+        raise NotFound(_("This handle no longer exists."))
     return member
 
 
@@ -55,16 +55,16 @@ def member_settings(*, member_id: int) -> dict[str, Any]:
 
 def _clean_country(value: Any) -> str:
     if not isinstance(value, str):
-        raise BadInput("'country' must be a country code.", code="bad_field")
+        raise BadInput(_("'country' must be a country code."), code="bad_field")
     code = normalise_country(value) if value else ""
     if value and code not in {c["code"] for c in listed_countries()} | {"other"}:
-        raise BadInput("Choose a country from the list.", code="bad_field")
+        raise BadInput(_("Choose a country from the list."), code="bad_field")
     return "" if code == "other" else (code or "")
 
 
 def _clean_time_zone(value: Any) -> str:
     if not isinstance(value, str) or (value and value not in _time_zones()):
-        raise BadInput("Choose a time zone from the list.", code="bad_field")
+        raise BadInput(_("Choose a time zone from the list."), code="bad_field")
     return value
 
 
@@ -91,7 +91,7 @@ def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[s
         member.language = _clean_language(changes["language"])
     if "notifications" in changes:
         if not isinstance(changes["notifications"], bool):
-            raise BadInput("'notifications' must be true or false.", code="bad_field")
+            raise BadInput(_("'notifications' must be true or false."), code="bad_field")
         member.notifications = changes["notifications"]
     member.save(update_fields=["country", "time_zone", "language", "notifications"])
     return member_settings(member_id=member_id)
@@ -114,7 +114,7 @@ def recovery_phrase_renew(*, member_id: int) -> dict[str, Any]:
     """A new one-time recovery phrase, shown once; the old one stops working now."""
     member = _member(member_id)
     if member.role != Role.MEMBER:
-        raise NotAllowed("Staff sign in with a password, not a recovery phrase.")
+        raise NotAllowed(_("Staff sign in with a password, not a recovery phrase."))
     phrase = recovery.generate_phrase()
     member.recovery_hash = recovery.hash_phrase(phrase)
     member.save(update_fields=["recovery_hash"])

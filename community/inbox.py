@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community import push
 from community.models import InboxItem, InboxKind
@@ -114,7 +115,7 @@ def _clean_ids(ids: Iterable[Any] | None) -> list[int]:
     if len(ids) > settings.INBOX_PAGE_SIZE * 4 or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in ids
     ):
-        raise BadInput("'ids' must be a short list of item ids.", code="bad_field")
+        raise BadInput(_("'ids' must be a short list of item ids."), code="bad_field")
     return ids
 
 
@@ -127,7 +128,7 @@ def inbox_read(
     Ids that are not the member's are ignored, the same as ids that don't exist.
     """
     if not all and ids is None:
-        raise BadInput("Send 'ids' or 'all'.", code="missing_field")
+        raise BadInput(_("Send 'ids' or 'all'."), code="missing_field")
     unread = InboxItem.objects.filter(member_id=member_id, read_at__isnull=True)
     if not all:
         unread = unread.filter(pk__in=_clean_ids(ids))

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.handles import handle_key
 from community.models import Member
@@ -31,7 +33,7 @@ from rooms.chat_notices import notice_chat_opened, notice_chat_request
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.selectors import blocked_ids
 
-UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
+UNAVAILABLE = gettext_lazy("That member isn't available for a one-on-one chat right now.")
 
 
 def _notify(member_id: int, frame: dict[str, Any]) -> None:
@@ -96,7 +98,9 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     already = Chat.objects.filter(pair, status=ChatStatus.OPEN).first()
     if already is not None:
         raise KindredError(
-            "You already have a chat open with this member.", chat=already.pk, code="already_open"
+            _("You already have a chat open with this member."),
+            chat=already.pk,
+            code="already_open",
         )
     crossed = Chat.objects.filter(
         requester=target,
@@ -117,13 +121,13 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     )
     if recent.exists():
         raise KindredError(
-            "You asked this member recently. Give them some space: you can ask again tomorrow.",
+            _("You asked this member recently. Give them some space: you can ask again tomorrow."),
             code="cooldown",
         )
     pending = Chat.objects.filter(requester=member, status=ChatStatus.REQUESTED).count()
     if pending >= settings.CHAT_MAX_OPEN_REQUESTS:
         raise KindredError(
-            "You have several requests waiting for an answer. Wait for a reply first.",
+            _("You have several requests waiting for an answer. Wait for a reply first."),
             code="too_many_requests",
         )
     chat = open_chat(
@@ -137,11 +141,11 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
 def _answerable(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or chat.recipient_id != member.pk:
-        raise NotFound("There is no such chat request.")
+        raise NotFound(_("There is no such chat request."))
     # An unanswered request past its time is ignored even if nothing has marked
     # it expired yet: it can no longer open a chat.
     if chat.status != ChatStatus.REQUESTED or chat.created_at < _ignored_before():
-        raise NotFound("That request has already been answered or has expired.")
+        raise NotFound(_("That request has already been answered or has expired."))
     return chat
 
 
@@ -150,7 +154,7 @@ def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     chat = _answerable(member, chat_id)
     if blocked_between(chat.requester_id, member.pk):
-        raise NotFound("There is no such chat request.")
+        raise NotFound(_("There is no such chat request."))
     chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
     chat.save(update_fields=["status", "responded_at"])
     _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
@@ -175,7 +179,7 @@ def chat_decline(*, member_id: int, chat_id: int) -> dict[str, Any]:
 def _participant_chat(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
-        raise NotFound("There is no such chat.")
+        raise NotFound(_("There is no such chat."))
     return chat
 
 

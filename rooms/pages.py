@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -58,7 +59,10 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "404.html",
-            {"what": "room", "detail": "There's no room here. It may have been renamed or closed."},
+            {
+                "what": "room",
+                "detail": _("There's no room here. It may have been renamed or closed."),
+            },
             status=404,
         )
     member = current_member(request)
@@ -91,7 +95,7 @@ def _no_chat(request: HttpRequest) -> HttpResponse:
         "404.html",
         {
             "what": "chat",
-            "detail": "There's no chat here. It may have ended, or the link may be wrong.",
+            "detail": _("There's no chat here. It may have ended, or the link may be wrong."),
         },
         status=404,
     )

@@ -8,7 +8,8 @@ import { showSafetyPlan } from "./safetyplan.js";
 import { gettext, interpolate } from "../i18n.js";
 
 function digits(value) {
-  return String(value).replace(/[^0-9+]/g, "");
+  // "*" stays: some lines are short codes dialled with it (Chile's *4141).
+  return String(value).replace(/[^0-9+*]/g, "");
 }
 
 /** Call, text and web actions for one resource (same rules as the resources page). */
