@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from kindred import app, health
 from realtime import metrics
@@ -13,8 +12,6 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("sw.js", app.service_worker, name="service-worker"),
-    # The browser client's words in the page's language (static/kindred/i18n.js).
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("metrics/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.seed import LATE_NIGHT_ROOMS
 from rooms.selectors import topic_rooms
 
 
@@ -156,8 +158,13 @@ def dropin(request: HttpRequest, member) -> HttpResponse:
             "with": latest.matched_by.handle if latest.matched_by else "",
         }
     country, _source = resolve_country(request)
+    # The late-night room in the page's language (rooms.seed), else the English one.
+    night_slug = LATE_NIGHT_ROOMS.get(translation.get_language(), "late-night")
     late_night = (
-        Room.objects.filter(slug="late-night", kind=RoomKind.TOPIC).only("slug", "title").first()
+        Room.objects.filter(slug__in=[night_slug, "late-night"], kind=RoomKind.TOPIC)
+        .only("slug", "title")
+        .order_by(Case(When(slug=night_slug, then=0), default=1))
+        .first()
     )
     return render(
         request,

@@ -47,8 +47,8 @@ SPANISH_ROOMS = (
     (
         "alcohol-es",
         "Alcohol",
-        "Antojos, días contados, recaídas y nuevos comienzos: la recuperación del alcohol, "
-        "en compañía.",
+        "Ganas de beber, días contados, recaídas y nuevos comienzos: la recuperación del "
+        "alcohol, en compañía.",
     ),
     (
         "salud-mental",
@@ -63,9 +63,12 @@ SPANISH_ROOMS = (
     (
         "de-madrugada",
         "De madrugada",
-        "¿Despierto cuando más cuesta? Esta sala siempre está abierta y casi siempre hay alguien.",
+        "¿No puedes dormir y todo pesa más? Esta sala siempre está abierta y casi siempre "
+        "hay alguien.",
     ),
 )
+#: The late-night room of each language, where the drop-in page points while you wait.
+LATE_NIGHT_ROOMS = {"en": "late-night", "es": "de-madrugada"}
 #: Every seeded room with its language, in the order the home page lists them.
 SEEDED_ROOMS = tuple((*room, "en") for room in DEFAULT_ROOMS) + tuple(
     (*room, "es") for room in SPANISH_ROOMS

@@ -1,7 +1,8 @@
 // Words for people, in the page's language. The translations are Django's
-// JavaScript catalogue (/jsi18n/, a plain script base.html loads before any module,
-// as CSP allows: no inline script); without it (node's tests, a failed load) the
-// English source text is shown. Mark every string people read with gettext or
+// JavaScript catalogue, written by `make messages` to static/kindred/locale/<code>.js,
+// a plain script base.html loads before any module (an external file, as the CSP
+// wants); without it (English pages, node's tests, a failed load) the English
+// source text is shown. Mark every string people read with gettext or
 // ngettext so `make messages` finds it (docs/i18n.md).
 
 function catalog() {
