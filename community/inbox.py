@@ -11,19 +11,21 @@ expire with ``MESSAGE_RETENTION_DAYS`` (the daily purge, community.privacy).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import push
-from community.models import InboxItem, InboxKind
+from community.models import InboxItem, InboxKind, Member
 from core.errors import BadInput
 from core.frames import timestamp
+from core.language import supported
 from realtime import bus
 
 KINDS = frozenset(InboxKind.values)
@@ -49,6 +51,16 @@ def _existing(member_id: int, key: str) -> int | None:
     return (
         InboxItem.objects.filter(member_id=member_id, key=key).values_list("pk", flat=True).first()
     )
+
+
+@contextlib.contextmanager
+def in_language_of(member_id: int) -> Iterator[None]:
+    """Words written *for* a member (an inbox item, a notice) while someone else's
+    request or socket is active: in the member's saved language, else the site's
+    (docs/i18n.md)."""
+    saved = Member.objects.filter(pk=member_id).values_list("language", flat=True).first()
+    with translation.override(supported(saved) or settings.LANGUAGE_CODE):
+        yield
 
 
 def inbox_add(

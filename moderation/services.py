@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.inbox import in_language_of
 from community.models import BannedDevice
 from core import ratelimit
 from core.errors import BadInput, KindredError, NotFound, RateLimited
@@ -276,13 +277,12 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     chat = Chat.objects.filter(pair, status=ChatStatus.OPEN).first() or open_chat(
         requester=actor, recipient=subject, origin=ChatOrigin.REACH_OUT, status=ChatStatus.OPEN
     )
-    notices.notify_reach_out(
-        member_id=subject.pk,
-        chat_id=chat.pk,
-        actor=actor.handle,
-        text=f"{actor.handle}, a facilitator, would like to check in with you. "
-        "The chat is open whenever you're ready.",
-    )
+    with in_language_of(subject.pk):
+        words = _(
+            "%(handle)s, a facilitator, would like to check in with you. "
+            "The chat is open whenever you're ready."
+        ) % {"handle": actor.handle}
+    notices.notify_reach_out(member_id=subject.pk, chat_id=chat.pk, actor=actor.handle, text=words)
     audit(actor, "reach_out", item=item, target=subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "chat.opened", "chat": chat.pk, "with": subject.handle}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.handles import handle_key
+from community.inbox import in_language_of
 from community.models import Member
 from core.errors import KindredError, NotAllowed, NotFound
 from core.frames import timestamp
@@ -158,11 +159,9 @@ def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
     chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
     chat.save(update_fields=["status", "responded_at"])
     _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
-    notice_chat_opened(
-        chat_id=chat.pk,
-        member_id=chat.requester_id,
-        text=f"{member.handle} said yes: your chat is open.",
-    )
+    with in_language_of(chat.requester_id):
+        words = _("%(handle)s said yes: your chat is open.") % {"handle": member.handle}
+    notice_chat_opened(chat_id=chat.pk, member_id=chat.requester_id, text=words)
     return {"type": "chat.accepted", "chat": chat.pk, "by": member.handle}
 
 

@@ -273,6 +273,24 @@ async def test_socket_errors_speak_the_members_language(member, rooms, hub):
     await ws.disconnect()
 
 
+def test_words_written_for_another_member_are_in_their_language(make_member):
+    """A request made in English lands in a Spanish speaker's inbox in Spanish."""
+    from community.models import InboxItem
+    from rooms import chats
+
+    asker = make_member("SolAsks")
+    spanish = make_member("LunaEscucha", open_to_chat=True, language="es")
+    english = make_member("MoonListens", open_to_chat=True)
+    chats.chat_request(member_id=asker.pk, to=spanish.handle)
+    chats.chat_request(member_id=asker.pk, to=english.handle)
+    assert InboxItem.objects.get(member=spanish).text == (
+        "SolAsks quiere tener un chat uno a uno contigo."
+    )
+    assert InboxItem.objects.get(member=english).text == (
+        "SolAsks would like a one-on-one chat with you."
+    )
+
+
 def test_dates_and_numbers_follow_the_language(rooms):
     from django.utils import formats, translation
 
