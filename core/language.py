@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from core.web import accept_language_tags, scope_header
+
 
 def supported(code: str | None) -> str | None:
     """*code* ("es", "es-MX", "ES") as one of ``settings.LANGUAGES``, or None."""
@@ -37,9 +39,9 @@ def pick_language(*, cookie: str | None, member_language: str | None, accept_lan
         found = supported(choice)
         if found:
             return found
-    for tag, _quality in translation.trans_real.parse_accept_lang_header(accept_language or ""):
-        if tag == "*":
-            break
+    for quality, tag in accept_language_tags(accept_language or ""):
+        if quality <= 0 or tag == "*":
+            continue
         found = supported(tag)
         if found:
             return found
@@ -49,13 +51,8 @@ def pick_language(*, cookie: str | None, member_language: str | None, accept_lan
 def scope_language(scope: dict[str, Any]) -> str:
     """The language for a socket, from its handshake's cookie and headers and its member."""
     cookies = scope.get("cookies") or {}
-    user = scope.get("user")
-    accept = ""
-    for key, value in scope.get("headers", []):
-        if key.lower() == b"accept-language":
-            accept = value.decode("latin-1")
     return pick_language(
         cookie=cookies.get(settings.LANGUAGE_COOKIE_NAME),
-        member_language=getattr(user, "language", None),
-        accept_language=accept,
+        member_language=getattr(scope.get("user"), "language", None),
+        accept_language=scope_header(scope, b"accept-language"),
     )

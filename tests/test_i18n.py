@@ -175,6 +175,28 @@ def test_the_hard_coded_string_check_can_fail():
 # --- picking the language -------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("cookie", "saved", "header", "picked"),
+    [
+        (None, "", "es-MX,es;q=0.9,en;q=0.5", "es"),
+        (None, "", "fr-FR,es;q=0.5,en;q=0.8", "en"),  # the most preferred supported one
+        (None, "", "pt-BR, es;q=0.2", "es"),
+        (None, "", "es;q=0, en", "en"),  # q=0: "not this one"
+        (None, "", "*, es", "es"),
+        (None, "", "", "en"),
+        (None, "es", "en-US", "es"),  # the member's setting before the browser's
+        ("en", "es", "es", "en"),  # this browser's latest choice before both
+        ("xx", "", "es", "es"),  # an unknown cookie is ignored
+    ],
+)
+def test_the_language_is_the_choice_then_the_setting_then_the_browser(
+    cookie, saved, header, picked
+):
+    from core.language import pick_language
+
+    assert pick_language(cookie=cookie, member_language=saved, accept_language=header) == picked
+
+
 def test_accept_language_picks_spanish_and_the_page_says_so(rooms):
     response = Client().get("/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.5")
     html = response.content.decode()
