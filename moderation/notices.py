@@ -7,9 +7,10 @@ their inbox (community/inbox.py), where it waits for their next visit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from community.inbox import in_language_of, inbox_add
@@ -19,7 +20,9 @@ from rooms.chat_notices import notice_chat_opened
 
 
 def _when(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
+    # The format is the words' own: "7 Dec 2026, 03:05 UTC", "7 de diciembre de 2026, 03:05 UTC".
+    shown = date_format(moment.astimezone(UTC), _("j M Y, H:i"))
+    return f"{shown} UTC"
 
 
 def notify_warning(*, member_id: int, text: str) -> None:
