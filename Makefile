@@ -71,7 +71,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --i
 messages: install-dev
 	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-location --no-obsolete $(MESSAGES_IGNORE)
 	DEBUG=1 $(BIN)/python manage.py makemessages --all -d djangojs --no-location --no-obsolete \
-		$(MESSAGES_IGNORE) --ignore=static/kindred/sw.js
+		$(MESSAGES_IGNORE) --ignore=static/kindred/sw.js --ignore=static/kindred/catalogs
 	DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 	DEBUG=1 $(BIN)/python manage.py js_catalogs
 

@@ -1,5 +1,5 @@
 // Words for people, in the page's language. The translations are Django's
-// JavaScript catalogue, written by `make messages` to static/kindred/locale/<code>.js,
+// JavaScript catalogue, written by `make messages` to static/kindred/catalogs/<code>.js,
 // a plain script base.html loads before any module (an external file, as the CSP
 // wants); without it (English pages, node's tests, a failed load) the English
 // source text is shown. Mark every string people read with gettext or

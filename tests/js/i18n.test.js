@@ -16,7 +16,7 @@ test("interpolate fills named placeholders and leaves unknown ones", () => {
   assert.equal(interpolate("%(count)s new", { count: 0 }), "0 new");
 });
 
-test("with a catalogue (as static/kindred/locale/es.js sets it) words are translated", () => {
+test("with a catalogue (as static/kindred/catalogs/es.js sets it) words are translated", () => {
   const catalog = {
     "You're in line.": "Estás en la fila.",
     "Waiting %(count)s minute": ["Esperando %(count)s minuto", "Esperando %(count)s minutos"],

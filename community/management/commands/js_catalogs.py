@@ -1,6 +1,6 @@
 """Write the browser client's translations as static files (``make messages`` runs it).
 
-One classic script per language other than English, ``static/kindred/locale/<code>.js``:
+One classic script per language other than English, ``static/kindred/catalogs/<code>.js``:
 Django's JavaScript catalogue for the ``djangojs`` domain, which sets
 ``globalThis.django`` for static/kindred/i18n.js. As a static file it is hashed,
 compressed and cached like the modules (a view would answer every member with
@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.views.i18n import JavaScriptCatalog
 
-CATALOG_DIR = Path(settings.BASE_DIR) / "static" / "kindred" / "locale"
+CATALOG_DIR = Path(settings.BASE_DIR) / "static" / "kindred" / "catalogs"
 
 
 def catalog_script(language: str) -> str:
@@ -33,7 +33,7 @@ def catalog_languages() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Write static/kindred/locale/<language>.js from the djangojs catalogues."
+    help = "Write static/kindred/catalogs/<language>.js from the djangojs catalogues."
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Only say what is stale.")
