@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-js lint lint-js format bench install install-dev migrate collectstatic clean crisis-model
+.PHONY: run test test-js lint lint-js format bench install install-dev migrate collectstatic clean crisis-model messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,19 @@ test: install-dev test-js
 
 bench: install-dev
 	DEBUG=$${DEBUG-0} SECRET_KEY=$${SECRET_KEY-bench-only-secret-key} SECURE_COOKIES=0 $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Translations (docs/i18n.md): refresh every catalogue under locale/ from the templates,
+# the Python and the browser client's gettext calls, then compile them. New strings
+# arrive with an empty msgstr: translate them, run this again, commit .po and .mo
+# (tests/test_i18n.py fails while a string is untranslated or a .mo is stale).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests \
+	--ignore=bench --ignore=docs --ignore=devserver
+messages: install-dev
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-location --no-obsolete $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py makemessages --all -d djangojs --no-location --no-obsolete \
+		$(MESSAGES_IGNORE) --ignore=static/kindred/sw.js --ignore=static/kindred/catalogs
+	DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py js_catalogs
 
 # Retrain the stage-2 crisis model from crisis/data/corpus (training
 # part only); deterministic, writes crisis/data/model.kcm.

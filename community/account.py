@@ -11,11 +11,13 @@ import zoneinfo
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from community import recovery
 from community.models import Member, Role
 from community.sessions import member_sessions_end
 from core.errors import BadInput, NotAllowed, NotFound
+from core.language import supported
 from crisis.lines import listed_countries, normalise_country
 
 logger = logging.getLogger("kindred.members")
@@ -34,7 +36,7 @@ def time_zone_names() -> list[str]:
 def _member(member_id: int) -> Member:
     member = Member.objects.filter(pk=member_id, is_active=True, is_banned=False).first()
     if member is None:
-        raise NotFound("This handle no longer exists.")
+        raise NotFound(_("This handle no longer exists."))
     return member
 
 
@@ -44,6 +46,7 @@ def member_settings(*, member_id: int) -> dict[str, Any]:
         "handle": member.handle,
         "country": member.country,
         "time_zone": member.time_zone,
+        "language": member.language,
         "notifications": member.notifications,
         "recovery_phrase": bool(member.recovery_hash),
         "can_sign_out_everywhere": member.role == Role.MEMBER,
@@ -52,22 +55,31 @@ def member_settings(*, member_id: int) -> dict[str, Any]:
 
 def _clean_country(value: Any) -> str:
     if not isinstance(value, str):
-        raise BadInput("'country' must be a country code.", code="bad_field")
+        raise BadInput(_("'country' must be a country code."), code="bad_field")
     code = normalise_country(value) if value else ""
     if value and code not in {c["code"] for c in listed_countries()} | {"other"}:
-        raise BadInput("Choose a country from the list.", code="bad_field")
+        raise BadInput(_("Choose a country from the list."), code="bad_field")
     return "" if code == "other" else (code or "")
 
 
 def _clean_time_zone(value: Any) -> str:
     if not isinstance(value, str) or (value and value not in _time_zones()):
-        raise BadInput("Choose a time zone from the list.", code="bad_field")
+        raise BadInput(_("Choose a time zone from the list."), code="bad_field")
     return value
 
 
+def _clean_language(value: Any) -> str:
+    """A language of settings.LANGUAGES, or "" to follow the browser."""
+    code = supported(value) if isinstance(value, str) and value else ""
+    if code is None or not isinstance(value, str):
+        raise BadInput(_("Choose a language from the list."), code="bad_field")
+    return code
+
+
 def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change any of ``country``, ``time_zone``, ``notifications``; others are refused."""
-    unknown = set(changes) - {"country", "time_zone", "notifications"}
+    """Change any of ``country``, ``time_zone``, ``language``, ``notifications``;
+    others are refused."""
+    unknown = set(changes) - {"country", "time_zone", "language", "notifications"}
     if unknown:
         raise BadInput(f"Unknown setting {sorted(unknown)[0]!r}.", code="bad_field")
     member = _member(member_id)
@@ -75,11 +87,13 @@ def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[s
         member.country = _clean_country(changes["country"])
     if "time_zone" in changes:
         member.time_zone = _clean_time_zone(changes["time_zone"])
+    if "language" in changes:
+        member.language = _clean_language(changes["language"])
     if "notifications" in changes:
         if not isinstance(changes["notifications"], bool):
-            raise BadInput("'notifications' must be true or false.", code="bad_field")
+            raise BadInput(_("'notifications' must be true or false."), code="bad_field")
         member.notifications = changes["notifications"]
-    member.save(update_fields=["country", "time_zone", "notifications"])
+    member.save(update_fields=["country", "time_zone", "language", "notifications"])
     return member_settings(member_id=member_id)
 
 
@@ -100,7 +114,7 @@ def recovery_phrase_renew(*, member_id: int) -> dict[str, Any]:
     """A new one-time recovery phrase, shown once; the old one stops working now."""
     member = _member(member_id)
     if member.role != Role.MEMBER:
-        raise NotAllowed("Staff sign in with a password, not a recovery phrase.")
+        raise NotAllowed(_("Staff sign in with a password, not a recovery phrase."))
     phrase = recovery.generate_phrase()
     member.recovery_hash = recovery.hash_phrase(phrase)
     member.save(update_fields=["recovery_hash"])

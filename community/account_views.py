@@ -7,19 +7,25 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import account, push
+from community.language_views import remember_language
 from core.http import json_body, json_errors, service_response
 
 
 @require_http_methods(["GET", "POST"])
 @json_errors
 def my_settings(request: HttpRequest) -> HttpResponse:
-    """GET: your settings. POST ``{"country"?, "time_zone"?, "notifications"?}``: change them."""
+    """GET: your settings. POST ``{"country"?, "time_zone"?, "language"?, "notifications"?}``:
+    change them (a new language is remembered on this browser too)."""
     if request.method == "GET":
         return service_response(request, lambda me: account.member_settings(member_id=me))
     changes = json_body(request)
-    return service_response(
+    response = service_response(
         request, lambda me: account.member_settings_update(member_id=me, changes=changes)
     )
+    language = changes.get("language")
+    if response.status_code == 200 and isinstance(language, str) and language:
+        remember_language(response, language)
+    return response
 
 
 @require_POST

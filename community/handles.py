@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from community.words import ADJECTIVES, NOUNS
 
@@ -148,42 +149,45 @@ def check_handle_text(handle: str) -> HandleProblem | None:
     if _looks_like_email(handle):
         return HandleProblem(
             "looks_like_email",
-            "That looks like an email address. Please choose a name that doesn't identify you.",
+            _("That looks like an email address. Please choose a name that doesn't identify you."),
         )
     if "://" in handle or "www." in low:
         return HandleProblem(
-            "looks_like_url", "Handles can't be web addresses. Please choose another name."
+            "looks_like_url", _("Handles can't be web addresses. Please choose another name.")
         )
     if len(_DIGITS.findall(handle)) >= 7:
         return HandleProblem(
             "looks_like_phone",
-            "That looks like a phone number. Please choose a name that doesn't identify you.",
+            _("That looks like a phone number. Please choose a name that doesn't identify you."),
         )
     low_min, high = settings.HANDLE_MIN_LENGTH, settings.HANDLE_MAX_LENGTH
     if not (low_min <= len(handle) <= high):
-        return HandleProblem("bad_length", f"A handle is {low_min} to {high} characters long.")
+        return HandleProblem(
+            "bad_length",
+            _("A handle is %(low)s to %(high)s characters long.") % {"low": low_min, "high": high},
+        )
     if not HANDLE_CHARS.fullmatch(handle):
         return HandleProblem(
-            "bad_characters", "Use only letters (A–Z), digits and underscores in a handle."
+            "bad_characters", _("Use only letters (A–Z), digits and underscores in a handle.")
         )
     if _URL_HINTS.search(low):
         return HandleProblem(
-            "looks_like_url", "Handles can't be web addresses. Please choose another name."
+            "looks_like_url", _("Handles can't be web addresses. Please choose another name.")
         )
     if _looks_like_social(handle):
         return HandleProblem(
             "looks_like_social",
-            "That looks like a social media name. Please choose one that doesn't identify you.",
+            _("That looks like a social media name. Please choose one that doesn't identify you."),
         )
     key = impersonation_key(handle)
     if any(impersonation_key(word) in key for word in _RESERVED_WORDS):
         return HandleProblem(
-            "reserved", "That handle could be mistaken for staff. Please choose another."
+            "reserved", _("That handle could be mistaken for staff. Please choose another.")
         )
     words = " ".join(_CAMEL.split(handle))
     if _has_blocked_word(words) or _has_blocked_word(words.translate(_LEET)):
         return HandleProblem(
-            "blocked_word", "That handle isn't allowed here. Please choose another."
+            "blocked_word", _("That handle isn't allowed here. Please choose another.")
         )
     return None
 

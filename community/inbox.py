@@ -11,18 +11,21 @@ expire with ``MESSAGE_RETENTION_DAYS`` (the daily purge, community.privacy).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from community import push
-from community.models import InboxItem, InboxKind
+from community.models import InboxItem, InboxKind, Member
 from core.errors import BadInput
 from core.frames import timestamp
+from core.language import supported
 from realtime import bus
 
 KINDS = frozenset(InboxKind.values)
@@ -48,6 +51,16 @@ def _existing(member_id: int, key: str) -> int | None:
     return (
         InboxItem.objects.filter(member_id=member_id, key=key).values_list("pk", flat=True).first()
     )
+
+
+@contextlib.contextmanager
+def in_language_of(member_id: int) -> Iterator[None]:
+    """Words written *for* a member (an inbox item, a notice) while someone else's
+    request or socket is active: in the member's saved language, else the site's
+    (docs/i18n.md)."""
+    saved = Member.objects.filter(pk=member_id).values_list("language", flat=True).first()
+    with translation.override(supported(saved) or settings.LANGUAGE_CODE):
+        yield
 
 
 def inbox_add(
@@ -114,7 +127,7 @@ def _clean_ids(ids: Iterable[Any] | None) -> list[int]:
     if len(ids) > settings.INBOX_PAGE_SIZE * 4 or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in ids
     ):
-        raise BadInput("'ids' must be a short list of item ids.", code="bad_field")
+        raise BadInput(_("'ids' must be a short list of item ids."), code="bad_field")
     return ids
 
 
@@ -127,7 +140,7 @@ def inbox_read(
     Ids that are not the member's are ignored, the same as ids that don't exist.
     """
     if not all and ids is None:
-        raise BadInput("Send 'ids' or 'all'.", code="missing_field")
+        raise BadInput(_("Send 'ids' or 'all'."), code="missing_field")
     unread = InboxItem.objects.filter(member_id=member_id, read_at__isnull=True)
     if not all:
         unread = unread.filter(pk__in=_clean_ids(ids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community import inbox
@@ -15,7 +16,7 @@ def _before(request: HttpRequest) -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or len(raw) > 16:
-        raise BadInput("'before' must be an item id.", code="bad_field")
+        raise BadInput(_("'before' must be an item id."), code="bad_field")
     return int(raw)
 
 
@@ -34,7 +35,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     data = json_body(request)
     ids, everything = data.get("ids"), data.get("all") is True
     if ids is not None and not isinstance(ids, list):
-        raise BadInput("'ids' must be a list of item ids.", code="bad_field")
+        raise BadInput(_("'ids' must be a list of item ids."), code="bad_field")
     return service_response(
         request, lambda me: inbox.inbox_read(member_id=me, ids=ids, all=everything)
     )

@@ -63,6 +63,9 @@ class Member(AbstractBaseUser):
     open_to_chat = models.BooleanField(default=False)
     #: An IANA time zone name the member chose, for the times pages show. Optional.
     time_zone = models.CharField(max_length=64, blank=True)
+    #: The language the member chose ("en", "es"; settings.LANGUAGES), or blank to
+    #: follow the browser (core.language).
+    language = models.CharField(max_length=8, blank=True)
     #: Whether the member wants notifications outside Kindred (Web Push) at all.
     notifications = models.BooleanField(default=True)
     #: A facilitator's choice; counted as "on duty" only while connected.

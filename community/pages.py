@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -13,29 +14,39 @@ from crisis.lines import listed_countries, normalise_country
 
 GUIDELINES = (
     (
-        "Be kind.",
-        "Everyone here is working through something. Disagree gently; no insults, "
-        "threats or harassment.",
+        gettext_lazy("Be kind."),
+        gettext_lazy(
+            "Everyone here is working through something. Disagree gently; no insults, "
+            "threats or harassment."
+        ),
     ),
     (
-        "Stay anonymous, and keep others anonymous.",
-        "Don't share real names, phone numbers, addresses, workplaces or photos: yours or "
-        "anyone else's.",
+        gettext_lazy("Stay anonymous, and keep others anonymous."),
+        gettext_lazy(
+            "Don't share real names, phone numbers, addresses, workplaces or photos: yours or "
+            "anyone else's."
+        ),
     ),
     (
-        "Share your experience, not instructions.",
-        "No selling, sourcing or describing how to use substances. No medical advice "
-        "presented as fact.",
+        gettext_lazy("Share your experience, not instructions."),
+        gettext_lazy(
+            "No selling, sourcing or describing how to use substances. No medical advice "
+            "presented as fact."
+        ),
     ),
     (
-        "Kindred is not a crisis service.",
-        "If you or someone else is in danger, use the crisis lines at the top of every page "
-        "or call your local emergency number.",
+        gettext_lazy("Kindred is not a crisis service."),
+        gettext_lazy(
+            "If you or someone else is in danger, use the crisis lines at the top of every page "
+            "or call your local emergency number."
+        ),
     ),
     (
-        "Facilitators keep rooms safe.",
-        "They may remove messages, slow a room down or ask someone to leave. You can report "
-        "any message and block anyone.",
+        gettext_lazy("Facilitators keep rooms safe."),
+        gettext_lazy(
+            "They may remove messages, slow a room down or ask someone to leave. You can report "
+            "any message and block anyone."
+        ),
     ),
 )
 

@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.models import Member
 from community.signals import member_erasing, retention_due
@@ -81,13 +82,13 @@ def member_delete(*, member_id: int, confirm: str) -> dict[str, Any]:
         data = signing.loads(confirm, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise KindredError(
-            "That confirmation has expired. Please start again.", code="bad_confirmation"
+            _("That confirmation has expired. Please start again."), code="bad_confirmation"
         ) from None
     if data.get("member") != member_id:
-        raise KindredError("That confirmation is not for this handle.", code="bad_confirmation")
+        raise KindredError(_("That confirmation is not for this handle."), code="bad_confirmation")
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
-        raise NotFound("This handle no longer exists.")
+        raise NotFound(_("This handle no longer exists."))
     removed = {"messages": 0}
     with transaction.atomic():
         handle = member.handle

@@ -20,6 +20,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from community.models import Member, PushSubscription
 from core.errors import BadInput
@@ -71,9 +72,9 @@ def _key(keys: Any, name: str, longest: int) -> str:
 def push_subscribe(*, member_id: int, endpoint: Any, keys: Any) -> dict[str, Any]:
     """Keep this browser's subscription for the member (again: it moves to them)."""
     if not enabled():
-        raise BadInput("Notifications aren't available on this Kindred.", code="push_off")
+        raise BadInput(_("Notifications aren't available on this Kindred."), code="push_off")
     if not isinstance(endpoint, str) or not endpoint.startswith("https://") or len(endpoint) > 1000:
-        raise BadInput("'endpoint' must be the browser's https push address.", code="bad_field")
+        raise BadInput(_("'endpoint' must be the browser's https push address."), code="bad_field")
     PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={

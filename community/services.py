@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key, passes_for
@@ -25,7 +27,7 @@ logger = logging.getLogger("kindred.members")
 #: Roles members trust: nobody may take a handle that could pass for theirs.
 STAFF_ROLES = (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER)
 
-HANDLE_TAKEN = "That handle (or one that looks just like it) is taken."
+HANDLE_TAKEN = gettext_lazy("That handle (or one that looks just like it) is taken.")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def device_hash(token: str | None) -> str:
 
 def check_device_allowed(*, device_token: str | None) -> None:
     if device_token and BannedDevice.objects.filter(token_hash=device_hash(device_token)).exists():
-        raise NotAllowed("This browser can't join Kindred because of a past ban.", code="banned")
+        raise NotAllowed(_("This browser can't join Kindred because of a past ban."), code="banned")
 
 
 def check_handle_available(*, handle: str, member_id: int | None = None) -> None:
@@ -56,7 +58,7 @@ def check_handle_available(*, handle: str, member_id: int | None = None) -> None
     team = Member.objects.filter(role__in=STAFF_ROLES).exclude(pk=member_id)
     if any(passes_for(handle, staff) for staff in team.values_list("handle", flat=True)):
         raise BadInput(
-            "That handle is too close to someone on our team's. Please choose another.",
+            _("That handle is too close to someone on our team's. Please choose another."),
             code="reserved",
         )
 
@@ -93,7 +95,7 @@ def member_create(*, handle: str | None, device_token: str | None, country: str 
         logger.info("member joined handle=%s", member.handle)
         return JoinResult(member.pk, member.handle, member.role, phrase)
     raise Unavailable(
-        "We couldn't find a free handle just now. Please try again.", code="try_again"
+        _("We couldn't find a free handle just now. Please try again."), code="try_again"
     )
 
 
@@ -113,10 +115,10 @@ def member_recover(
     wait = _recovery_wait(address=address, device=device, key=key)
     if wait:
         raise RateLimited(
-            "Too many tries. Please wait a while and try again.",
+            _("Too many tries. Please wait a while and try again."),
             retry_after=ratelimit.retry_after(wait),
         )
-    refusal = KindredError("That handle and recovery phrase don't match.", code="bad_recovery")
+    refusal = KindredError(_("That handle and recovery phrase don't match."), code="bad_recovery")
     member = Member.objects.filter(handle_key=handle_key(handle), role=Role.MEMBER).first()
     if member is None or not member.recovery_hash:
         recovery.check_phrase_timing_only(recovery_code)
@@ -124,7 +126,7 @@ def member_recover(
     if not recovery.check_phrase(recovery_code, member.recovery_hash):
         raise refusal
     if member.is_banned or not member.is_active:
-        raise NotAllowed("This handle has been banned.", code="banned")
+        raise NotAllowed(_("This handle has been banned."), code="banned")
     phrase = recovery.generate_phrase()
     member.recovery_hash = recovery.hash_phrase(phrase)
     # A recovery is often of a lost or shared phone: every session signed in

@@ -13,6 +13,7 @@ import logging
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from community.models import Member, Role
 from core.errors import BadInput, NotFound
@@ -37,7 +38,7 @@ def member_sessions_end(*, member_id: int) -> None:
     with transaction.atomic():
         updated = Member.objects.filter(pk=member_id).update(session_epoch=F("session_epoch") + 1)
         if not updated:
-            raise NotFound("This handle no longer exists.")
+            raise NotFound(_("This handle no longer exists."))
         bus.publish_close_on_commit(member_id=member_id, code=CLOSE_NO_SESSION)
 
 
@@ -48,11 +49,11 @@ def member_access_set(
     Every session of theirs ends, so what they can read follows at once: a
     demoted facilitator's dashboard stops receiving the queue and crisis alerts."""
     if role is not None and role not in Role.values:
-        raise BadInput("There is no such role.")
+        raise BadInput(_("There is no such role."))
     with transaction.atomic():
         member = Member.objects.select_for_update().filter(pk=member_id).first()
         if member is None:
-            raise NotFound("This handle no longer exists.")
+            raise NotFound(_("This handle no longer exists."))
         changed = []
         if role is not None and role != member.role:
             member.role, changed = role, [*changed, "role"]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from community.models import Member
 
 
@@ -19,10 +22,11 @@ def format_when(moment: datetime, *, time_zone: str = "") -> str:
         zone = zoneinfo.ZoneInfo(time_zone) if time_zone else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = None
+    # The format is the words' own: "7 Dec 2026, 03:05", "7 de diciembre de 2026, 03:05".
+    pattern = _("j M Y, H:i")
     if zone is None:
-        return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC").lstrip("0")
-    local = moment.astimezone(zone)
-    return local.strftime(f"%d %b %Y, %H:%M ({time_zone})").lstrip("0")
+        return f"{date_format(moment.astimezone(UTC), pattern)} UTC"
+    return f"{date_format(moment.astimezone(zone), pattern)} ({time_zone})"
 
 
 def member_when(moment: datetime, *, member_id: int) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from community import account_views, inbox_views, pages, views
+from community import account_views, inbox_views, language_views, pages, views
 
 session_api = [
     path("", views.session, name="api-session"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("join/", pages.join, name="join"),
     path("api/session/", include(session_api)),
     path("me/", pages.me, name="me"),
+    path("language/", language_views.set_language, name="set-language"),
     path("api/me/", include(me_api)),
     path("api/push/", account_views.push_subscription, name="api-push"),
     path("api/inbox/", inbox_views.inbox_list, name="api-inbox"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,7 +75,7 @@ def session(request: HttpRequest) -> HttpResponse:
             return no_session()
         if member.is_banned:
             logout(request)
-            raise NotAllowed("This handle has been banned.", code="banned")
+            raise NotAllowed(_("This handle has been banned."), code="banned")
         return JsonResponse(services.member_describe(member=member))
     data = json_body(request)
     handle = optional_str(data, "handle", max_length=64)

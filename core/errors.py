@@ -1,6 +1,9 @@
 """Kindred's one error type: a refusal with a stable code, words for people, and
 an HTTP status on its class (after Zulip's ``JsonableError``).
 
+``detail`` is in the language of the request or socket (core.language): services
+write it with ``gettext``, and the defaults here are lazy, read when sent.
+
 Services raise it; views turn it into a JSON response with :func:`error_response`
 and sockets into an ``error`` frame with :func:`error_frame`, so a refusal reads
 the same over HTTP and WebSocket (docs/protocol.md, "error"). ``code`` is the
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy
 
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_NO_SESSION, CLOSE_NOT_FOUND
 
@@ -27,7 +31,7 @@ class KindredError(Exception):
 
     status: ClassVar[int] = 400
     default_code: ClassVar[str] = ""
-    default_detail: ClassVar[str] = "That can't be done."
+    default_detail: ClassVar[str] = gettext_lazy("That can't be done.")
     #: How a socket refused while connecting closes (docs/protocol.md, "Close codes").
     close_code: ClassVar[int] = CLOSE_FORBIDDEN
 
@@ -45,7 +49,7 @@ class KindredError(Exception):
 class NoSession(KindredError):
     status = 401
     default_code = "no_session"
-    default_detail = "Join Kindred first: you have no member session."
+    default_detail = gettext_lazy("Join Kindred first: you have no member session.")
     close_code = CLOSE_NO_SESSION
 
 
@@ -54,14 +58,14 @@ class NotFound(KindredError):
 
     status = 404
     default_code = "not_found"
-    default_detail = "There is no such thing here."
+    default_detail = gettext_lazy("There is no such thing here.")
     close_code = CLOSE_NOT_FOUND
 
 
 class NotAllowed(KindredError):
     status = 403
     default_code = "not_allowed"
-    default_detail = "You can't join this conversation."
+    default_detail = gettext_lazy("You can't join this conversation.")
 
 
 class RateLimited(KindredError):
@@ -69,7 +73,7 @@ class RateLimited(KindredError):
 
     status = 429
     default_code = "rate_limited"
-    default_detail = "Too many tries just now; please wait a little."
+    default_detail = gettext_lazy("Too many tries just now; please wait a little.")
 
     def __init__(
         self, detail: str | None = None, *, retry_after: int | None = None, **extra: Any
@@ -83,14 +87,14 @@ class BadInput(KindredError):
     """Malformed input: the code says which kind (``bad_json``, ``bad_field``, ...)."""
 
     default_code = "bad_field"
-    default_detail = "That request is not valid."
+    default_detail = gettext_lazy("That request is not valid.")
 
 
 class BadFrame(BadInput):
     """A socket frame that doesn't parse into one this socket accepts."""
 
     default_code = "bad_frame"
-    default_detail = "That frame is not valid here."
+    default_detail = gettext_lazy("That frame is not valid here.")
     #: The frame's own ``ref`` when that much of it was valid, to answer with.
     ref: str | None = None
 
@@ -98,7 +102,7 @@ class BadFrame(BadInput):
 class TooLarge(KindredError):
     status = 413
     default_code = "too_large"
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 class Unavailable(KindredError):
@@ -106,15 +110,15 @@ class Unavailable(KindredError):
 
     status = 503
     default_code = "unavailable"
-    default_detail = "We couldn't reach our storage just now. Please try again."
+    default_detail = gettext_lazy("We couldn't reach our storage just now. Please try again.")
 
 
 def error_frame(error: KindredError) -> dict[str, Any]:
     """The socket ``error`` frame for *error*."""
-    return {"type": "error", "code": error.code, "detail": error.detail, **error.extra}
+    return {"type": "error", "code": error.code, "detail": str(error.detail), **error.extra}
 
 
 def error_response(error: KindredError) -> JsonResponse:
     """The JSON answer for *error*, with its class's status."""
-    body = {"error": error.code, "detail": error.detail, **error.extra}
+    body = {"error": error.code, "detail": str(error.detail), **error.extra}
     return JsonResponse(body, status=error.status)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from core.errors import BadFrame
@@ -53,14 +54,14 @@ class FrameParser:
         try:
             data = json.loads(text)
         except RecursionError:
-            raise BadFrame("The frame is nested too deeply.") from None
+            raise BadFrame(_("The frame is nested too deeply.")) from None
         except ValueError:
-            raise BadFrame("The frame is not valid JSON.") from None
+            raise BadFrame(_("The frame is not valid JSON.")) from None
         return self.parse_object(data)
 
     def parse_object(self, data: Any) -> ClientFrame:
         if not isinstance(data, dict):
-            raise BadFrame("A frame must be a JSON object.")
+            raise BadFrame(_("A frame must be a JSON object."))
         try:
             return self._validate(data)
         except BadFrame as exc:
@@ -71,7 +72,7 @@ class FrameParser:
     def _validate(self, data: dict[str, Any]) -> ClientFrame:
         kind = data.get("type")
         if not isinstance(kind, str):
-            raise BadFrame("A frame needs a string 'type'.")
+            raise BadFrame(_("A frame needs a string 'type'."))
         adapter = self.adapters.get(kind)
         if adapter is None:
             raise BadFrame(f"Unknown frame type {kind[:40]!r} on this socket.")
@@ -87,7 +88,7 @@ class FrameParser:
             where = ".".join(str(part) for part in first.get("loc", ())) or "frame"
             raise BadFrame(f"{where}: {first.get('msg', 'invalid')}") from None
         except RecursionError:
-            raise BadFrame("The frame is nested too deeply.") from None
+            raise BadFrame(_("The frame is nested too deeply.")) from None
 
 
 def timestamp(moment: Any) -> str:

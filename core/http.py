@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from core.errors import BadInput, KindredError, NoSession, TooLarge, error_response
 
@@ -54,7 +55,7 @@ def _unstorable(text: str) -> bool:
 
 def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, Any]:
     """The request's JSON object body ({} when empty), or BadInput / TooLarge."""
-    too_large = TooLarge("The request body is too large.")
+    too_large = TooLarge(_("The request body is too large."))
     if _declared_length(request) > max_bytes:
         raise too_large  # before Django reads it (past its own limit, a 400 page)
     try:
@@ -68,11 +69,11 @@ def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, 
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadInput("The request body must be valid JSON.", code="bad_json") from None
+        raise BadInput(_("The request body must be valid JSON."), code="bad_json") from None
     if not isinstance(data, dict):
-        raise BadInput("The request body must be a JSON object.", code="bad_json")
+        raise BadInput(_("The request body must be a JSON object."), code="bad_json")
     if any(_unstorable(text) for text in _strings(data)):
-        raise BadInput("Text can't contain NUL characters or lone surrogates.", code="bad_field")
+        raise BadInput(_("Text can't contain NUL characters or lone surrogates."), code="bad_field")
     return data
 
 

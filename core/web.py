@@ -74,11 +74,12 @@ def member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return page
 
 
-def browser_country(accept_language: str) -> str | None:
-    """The region of the most preferred language tag that names one ("en-GB" -> "GB").
+def accept_language_tags(accept_language: str) -> list[tuple[float, str]]:
+    """(quality, tag) of each Accept-Language entry, most preferred first.
 
     The one parser for pages and sockets alike, so the crisis card and
-    /resources/ always pick the same country for the same browser.
+    /resources/ always pick the same country, and core.language the same
+    language, for the same browser.
     """
     tags: list[tuple[float, int, str]] = []
     for index, part in enumerate(accept_language.split(",")[:_MAX_LANGUAGE_TAGS]):
@@ -91,7 +92,12 @@ def browser_country(accept_language: str) -> str | None:
             except ValueError:
                 quality = 0.0
         tags.append((-quality, index, tag.strip().replace("_", "-")))
-    for _, _, tag in sorted(tags):
+    return [(-quality, tag) for quality, _, tag in sorted(tags)]
+
+
+def browser_country(accept_language: str) -> str | None:
+    """The region of the most preferred language tag that names one ("en-GB" -> "GB")."""
+    for _quality, tag in accept_language_tags(accept_language):
         for subtag in tag.split("-")[1:]:
             if len(subtag) == 2 and subtag.isascii() and subtag.isalpha():
                 return subtag.upper()

@@ -13,53 +13,65 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.http import HttpRequest
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from core.web import browser_country, current_member
-from crisis.resources import load_resources
+from crisis.resources import load_resources, translated_name
 
 logger = logging.getLogger("kindred.pages")
 
 #: Display names of the countries the crisis-resources file lists (others show their code).
 COUNTRY_NAMES = {
-    "US": "United States",
-    "CA": "Canada",
-    "GB": "United Kingdom",
-    "IE": "Ireland",
-    "AU": "Australia",
-    "NZ": "New Zealand",
-    "IN": "India",
-    "ZA": "South Africa",
-    "DE": "Germany",
-    "AT": "Austria",
-    "CH": "Switzerland",
-    "FR": "France",
-    "BE": "Belgium",
-    "ES": "Spain",
-    "PT": "Portugal",
-    "IT": "Italy",
-    "NL": "Netherlands",
-    "SE": "Sweden",
-    "NO": "Norway",
-    "DK": "Denmark",
-    "FI": "Finland",
-    "PL": "Poland",
-    "MX": "Mexico",
-    "BR": "Brazil",
-    "AR": "Argentina",
-    "JP": "Japan",
-    "KR": "South Korea",
-    "PH": "Philippines",
-    "SG": "Singapore",
-    "HK": "Hong Kong",
+    "US": gettext_lazy("United States"),
+    "CA": gettext_lazy("Canada"),
+    "GB": gettext_lazy("United Kingdom"),
+    "IE": gettext_lazy("Ireland"),
+    "AU": gettext_lazy("Australia"),
+    "NZ": gettext_lazy("New Zealand"),
+    "IN": gettext_lazy("India"),
+    "ZA": gettext_lazy("South Africa"),
+    "DE": gettext_lazy("Germany"),
+    "AT": gettext_lazy("Austria"),
+    "CH": gettext_lazy("Switzerland"),
+    "FR": gettext_lazy("France"),
+    "BE": gettext_lazy("Belgium"),
+    "ES": gettext_lazy("Spain"),
+    "PT": gettext_lazy("Portugal"),
+    "IT": gettext_lazy("Italy"),
+    "NL": gettext_lazy("Netherlands"),
+    "SE": gettext_lazy("Sweden"),
+    "NO": gettext_lazy("Norway"),
+    "DK": gettext_lazy("Denmark"),
+    "FI": gettext_lazy("Finland"),
+    "PL": gettext_lazy("Poland"),
+    "MX": gettext_lazy("Mexico"),
+    "BR": gettext_lazy("Brazil"),
+    "AR": gettext_lazy("Argentina"),
+    "CO": gettext_lazy("Colombia"),
+    "CL": gettext_lazy("Chile"),
+    "PE": gettext_lazy("Peru"),
+    "UY": gettext_lazy("Uruguay"),
+    "JP": gettext_lazy("Japan"),
+    "KR": gettext_lazy("South Korea"),
+    "PH": gettext_lazy("Philippines"),
+    "SG": gettext_lazy("Singapore"),
+    "HK": gettext_lazy("Hong Kong"),
 }
-#: Names that read "in the United States", not "in United States".
-_WITH_THE = frozenset({"US", "GB", "NL", "PH"})
+#: Names that read "in the United States", not "in United States" (each language
+#: decides its own article: "en el Reino Unido", "en Estados Unidos").
+_IN_NAMES = {
+    "US": gettext_lazy("the United States"),
+    "GB": gettext_lazy("the United Kingdom"),
+    "NL": gettext_lazy("the Netherlands"),
+    "PH": gettext_lazy("the Philippines"),
+}
 OTHER_COUNTRY = "other"
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 # Used only when the resources file cannot be read: a path to help must always show.
 _FALLBACK_RESOURCES = {
     "emergency": {
-        "name": "Your local emergency number",
+        "name": gettext_lazy("Your local emergency number"),
         "phone": None,
         "text": None,
         "url": None,
@@ -67,19 +79,19 @@ _FALLBACK_RESOURCES = {
     },
     "lines": [
         {
-            "name": "Find A Helpline (free, confidential helplines in your country)",
+            "name": gettext_lazy("Find A Helpline (free, confidential helplines in your country)"),
             "phone": None,
             "text": None,
             "url": "https://findahelpline.com",
-            "hours": "Varies by service; many are 24/7",
+            "hours": gettext_lazy("Varies by service; many are 24/7"),
         }
     ],
 }
 CATEGORY_WORDS = {
-    "suicide": "thoughts of suicide",
-    "self_harm": "self-harm",
-    "overdose": "overdose",
-    "violence": "violence or abuse",
+    "suicide": gettext_lazy("thoughts of suicide"),
+    "self_harm": gettext_lazy("self-harm"),
+    "overdose": gettext_lazy("overdose"),
+    "violence": gettext_lazy("violence or abuse"),
 }
 
 
@@ -95,7 +107,7 @@ def listed_countries() -> list[dict[str, str]]:
     """The countries the resources file has their own lines for, by display name."""
     data = _load_resources()
     codes = [c for c in (data or {}).get("countries", {}) if c != "international"]
-    countries = [{"code": c, "name": COUNTRY_NAMES.get(c, c)} for c in codes]
+    countries = [{"code": c, "name": str(COUNTRY_NAMES.get(c, c))} for c in codes]
     return sorted(countries, key=lambda c: c["name"])
 
 
@@ -116,8 +128,9 @@ def normalise_country(value: str | None) -> str | None:
 
 
 def tel_href(phone: str) -> str:
-    """``tel:`` link of a phone number as written in the resources file ("1-800-662-4357")."""
-    digits = re.sub(r"[^0-9+]", "", phone)
+    """``tel:`` link of a phone number as written in the resources file ("1-800-662-4357");
+    a "*" stays, for short codes dialled with it (Chile's *4141)."""
+    digits = re.sub(r"[^0-9+*]", "", phone)
     return f"tel:{digits}"
 
 
@@ -142,11 +155,19 @@ def resource_links(entry: dict[str, Any]) -> list[dict[str, str]]:
     links = []
     if entry.get("phone"):
         links.append(
-            {"kind": "call", "href": tel_href(entry["phone"]), "label": f"Call {entry['phone']}"}
+            {
+                "kind": "call",
+                "href": tel_href(entry["phone"]),
+                "label": _("Call %(phone)s") % {"phone": entry["phone"]},
+            }
         )
     if entry.get("text"):
         number, body = sms_parts(entry["text"])
-        label = f"Text {body} to {number}" if body else f"Text {number}"
+        label = (
+            _("Text %(word)s to %(number)s") % {"word": body, "number": number}
+            if body
+            else _("Text %(number)s") % {"number": number}
+        )
         links.append({"kind": "text", "href": sms_href(entry["text"]), "label": label})
     if entry.get("url"):
         host = urlsplit(entry["url"]).hostname or entry["url"]
@@ -158,11 +179,24 @@ def resource_links(entry: dict[str, Any]) -> list[dict[str, str]]:
 def _decorate(entry: dict[str, Any]) -> dict[str, Any]:
     categories = entry.get("categories")
     return {
-        "name": entry["name"],
-        "hours": entry.get("hours") or "",
+        "name": translated_name(entry["name"]),
+        "hours": translated_name(entry.get("hours") or ""),
         "links": resource_links(entry),
-        "for": ", ".join(CATEGORY_WORDS.get(c, c) for c in categories) if categories else "",
+        "for": ", ".join(str(CATEGORY_WORDS.get(c, c)) for c in categories) if categories else "",
     }
+
+
+def _language_first(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines in the page's language first (the 988 Lifeline's Spanish option), then
+    those for everyone, then those in other languages: the page lists them all."""
+    language = (get_language() or "").split("-")[0]
+
+    def rank(line: dict[str, Any]) -> int:
+        if "languages" not in line:
+            return 1
+        return 0 if language in line["languages"] else 2
+
+    return sorted(lines, key=rank)
 
 
 def resources_for_country(country: str | None) -> dict[str, Any]:
@@ -187,7 +221,7 @@ def resources_for_country(country: str | None) -> dict[str, Any]:
     everywhere = [] if entry is international else international.get("lines", [])
     emergency = _decorate(entry["emergency"])
     if not emergency["links"]:
-        emergency["note"] = (
+        emergency["note"] = _(
             "Call your local emergency number. In many countries, 112 also works "
             "from any mobile phone."
         )
@@ -195,11 +229,9 @@ def resources_for_country(country: str | None) -> dict[str, Any]:
         "code": code if listed else OTHER_COUNTRY,
         "listed": listed,
         "name": COUNTRY_NAMES.get(code, code) if listed else "",
-        "in_name": (
-            ("the " if code in _WITH_THE else "") + COUNTRY_NAMES.get(code, code) if listed else ""
-        ),
+        "in_name": (str(_IN_NAMES.get(code) or COUNTRY_NAMES.get(code, code)) if listed else ""),
         "emergency": emergency,
-        "lines": [_decorate(line) for line in entry.get("lines", [])],
+        "lines": [_decorate(line) for line in _language_first(entry.get("lines", []))],
         "everywhere": [_decorate(line) for line in everywhere],
     }
 

@@ -69,7 +69,9 @@ def _check_resource(entry, where: str, *, allow_categories: bool, need_contact: 
     if not isinstance(entry, dict):
         raise ResourcesError(f"{where}: must be an object")
     allowed = (
-        set(_FIELDS) | set(_PROVENANCE) | ({"categories", "kind"} if allow_categories else set())
+        set(_FIELDS)
+        | set(_PROVENANCE)
+        | ({"categories", "kind", "languages"} if allow_categories else set())
     )
     unknown = set(entry) - allowed
     if unknown:
@@ -89,6 +91,13 @@ def _check_resource(entry, where: str, *, allow_categories: bool, need_contact: 
     url = entry.get("url")
     if url and not url.startswith(("https://", "http://")):
         raise ResourcesError(f"{where}: url must start with https:// or http://")
+    languages = entry.get("languages")
+    if languages is not None and (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(code, str) and code for code in languages)
+    ):
+        raise ResourcesError(f"{where}: 'languages' must be a non-empty list of language codes")
     categories = entry.get("categories")
     if categories is not None:
         if not isinstance(categories, list) or not categories:
@@ -122,6 +131,63 @@ def _check_followups(data: dict) -> None:
             raise ResourcesError(f"resources: followup {key!r} must be a non-empty string")
 
 
+def _check_translations(translations) -> None:
+    """``translations``: per language code, the card's words in that language, each
+    optional (``messages`` by category, ``followup`` by state, ``names``: an entry's
+    English name or hours to how that language says them). What is missing shows in
+    the file's own words: a card in two languages is better than no card."""
+    if not isinstance(translations, dict):
+        raise ResourcesError("resources: 'translations' must be an object")
+    for code, words in translations.items():
+        where = f"resources: translations {code!r}"
+        if not isinstance(words, dict) or set(words) - {"messages", "followup", "names"}:
+            raise ResourcesError(f"{where}: only 'messages', 'followup' and 'names' are allowed")
+        for part, known in (("messages", CATEGORIES), ("followup", FOLLOWUPS), ("names", None)):
+            texts = words.get(part, {})
+            if not isinstance(texts, dict):
+                raise ResourcesError(f"{where}: {part!r} must be an object")
+            for key, text in texts.items():
+                if known is not None and key not in known:
+                    raise ResourcesError(f"{where}: {part} has unknown key {key!r}")
+                if not isinstance(text, str) or not text.strip():
+                    raise ResourcesError(f"{where}: {part} {key!r} must be a non-empty string")
+
+
+def _active_language() -> str | None:
+    """The language Django is answering in ("es"), or None outside Django."""
+    try:
+        from django.utils.translation import get_language
+    except ImportError:
+        return None
+    return get_language()
+
+
+def _words(data: dict, language: str | None) -> dict:
+    base = (language or "").split("-")[0]
+    return data.get("translations", {}).get(base, {})
+
+
+def translated_name(
+    text: str, *, resources: dict | None = None, language: str | None = None
+) -> str:
+    """An entry's name or hours in *language* (default: the active one), if the
+    resources file says it there; else as written."""
+    try:
+        data = resources if resources is not None else _active_resources()
+    except ResourcesError:
+        return text
+    words = _words(data, language or _active_language())
+    return words.get("names", {}).get(text, text)
+
+
+def _for_language(lines: list[dict], language: str | None) -> list[dict]:
+    """Lines for everyone, and those in *language* first (the 988 Lifeline's Spanish
+    option); a line only for other languages is left out."""
+    base = (language or "").split("-")[0]
+    own = [line for line in lines if base in line.get("languages", ())]
+    return own + [line for line in lines if "languages" not in line]
+
+
 def unverified_entries(data: dict) -> list[tuple[str, str, str | None]]:
     """(country, name, source) of every entry no person has checked."""
     return [
@@ -151,6 +217,7 @@ def validate_resources(data) -> dict:
             raise ResourcesError(f"resources: message for unknown category {key!r}")
 
     _check_followups(data)
+    _check_translations(data.get("translations", {}))
     countries = data.get("countries")
     if not isinstance(countries, dict) or FALLBACK_KEY not in countries:
         raise ResourcesError(f"resources: 'countries' must include an {FALLBACK_KEY!r} entry")
@@ -259,6 +326,14 @@ def _public(entry: dict) -> dict:
     return {field: entry.get(field) for field in _FIELDS}
 
 
+def _public_in(entry: dict, *, names: dict[str, str]) -> dict:
+    """The card's fields of *entry*, its name and hours as *names* says them."""
+    shown = _public(entry)
+    shown["name"] = names.get(shown["name"], shown["name"])
+    shown["hours"] = names.get(shown["hours"], shown["hours"])
+    return shown
+
+
 def card_for(
     category: str,
     country: str | None,
@@ -266,6 +341,7 @@ def card_for(
     resources: dict | None = None,
     urgent: bool = False,
     followup: str = "alerted",
+    language: str | None = None,
 ) -> dict:
     """Build the crisis card for ``category`` shown to a member in ``country``.
 
@@ -277,7 +353,9 @@ def card_for(
     minutes matter and emergency services lead. Referral lines (not crisis
     lines) come last. *followup* says what a human from the community will do:
     ``"alerted"`` (someone on duty or on call was told) or ``"later"`` (nobody
-    is available now; a facilitator checks in when one comes on).
+    is available now; a facilitator checks in when one comes on). The words are in
+    *language* (default: the one Django is answering in) where the file's
+    ``translations`` has them.
     """
     if category not in CATEGORIES:
         raise ValueError(f"unknown crisis category {category!r}")
@@ -290,9 +368,13 @@ def card_for(
         for line in entry.get("lines", [])
         if line.get("categories") is None or category in line["categories"]
     ]
-    crisis_lines = [_public(line) for line in lines if line.get("kind", "crisis") == "crisis"]
-    referrals = [_public(line) for line in lines if line.get("kind") == "referral"]
-    emergency = _public(entry["emergency"])
+    language = language or _active_language()
+    words = _words(data, language)
+    lines = _for_language(lines, language)
+    public = functools.partial(_public_in, names=words.get("names", {}))
+    crisis_lines = [public(line) for line in lines if line.get("kind", "crisis") == "crisis"]
+    referrals = [public(line) for line in lines if line.get("kind") == "referral"]
+    emergency = public(entry["emergency"])
     if category == "overdose" or urgent:
         ordered = [emergency, *crisis_lines, *referrals]
     else:
@@ -301,9 +383,9 @@ def card_for(
         "type": "crisis",
         "category": category,
         "country": code,
-        "message": data["messages"][category],
+        "message": words.get("messages", {}).get(category, data["messages"][category]),
         "followup": followup,
-        "followup_text": data["followup"][followup],
+        "followup_text": words.get("followup", {}).get(followup, data["followup"][followup]),
         "resources": ordered,
     }
 

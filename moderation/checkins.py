@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.inbox import inbox_add
 from community.models import InboxKind
@@ -40,12 +41,13 @@ def checkin_request(*, member_id: int, at: datetime) -> dict[str, Any]:
     check-in per member: asking again moves it."""
     member = check_member(member_id=member_id)
     if at.tzinfo is None:
-        raise BadInput("Give the time with its time zone.", code="bad_time")
+        raise BadInput(_("Give the time with its time zone."), code="bad_time")
     now = timezone.now()
     latest = now + timedelta(hours=settings.CHECKIN_MAX_AHEAD_HOURS)
     if at < now - timedelta(minutes=5) or at > latest:
         raise BadInput(
-            f"Pick a time within the next {settings.CHECKIN_MAX_AHEAD_HOURS:g} hours.",
+            _("Pick a time within the next %(hours)s hours.")
+            % {"hours": f"{settings.CHECKIN_MAX_AHEAD_HOURS:g}"},
             code="bad_time",
         )
     at = max(at, now)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.handles import handle_key
 from community.models import MODERATOR_ROLES, Member
@@ -21,7 +22,7 @@ from rooms.models import Message, Room, RoomKind
 def check_moderator(*, member_id: int) -> Member:
     member = check_member(member_id=member_id)
     if not member.is_moderator:
-        raise NotAllowed("Only facilitators can do that.")
+        raise NotAllowed(_("Only facilitators can do that."))
     return member
 
 
@@ -37,18 +38,18 @@ def moderator_ids(member_ids: set[int]) -> list[int]:
 def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
     item = QueueItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise NotFound("There is no such queue item.")
+        raise NotFound(_("There is no such queue item."))
     if open_only and item.state not in queue.OPEN_STATES:
-        raise KindredError("That item has already been handled.", code="closed")
+        raise KindredError(_("That item has already been handled."), code="closed")
     return item
 
 
 def check_target(*, handle: str) -> Member:
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None:
-        raise NotFound("There is no member with that handle.")
+        raise NotFound(_("There is no member with that handle."))
     if target.is_moderator:
-        raise NotAllowed("Facilitators can't act on other facilitators here.")
+        raise NotAllowed(_("Facilitators can't act on other facilitators here."))
     return target
 
 
@@ -56,12 +57,12 @@ def check_moderated_message(*, message_id: int) -> Message:
     """A message a facilitator may act on. In one-on-one chats, only reported ones."""
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     if message is None:
-        raise NotFound("There is no such message.")
+        raise NotFound(_("There is no such message."))
     if (
         message.room.kind == RoomKind.DIRECT
         and not QueueItem.objects.filter(message=message).exists()
     ):
-        raise NotFound("There is no such message.")
+        raise NotFound(_("There is no such message."))
     return message
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import KindredError
 from moderation.checks import (
@@ -42,7 +43,7 @@ def crisis_not_crisis(*, actor_id: int, item_id: int) -> dict[str, Any]:
     item = check_item(item_id=item_id)
     if item.kind != ItemKind.CRISIS:
         raise KindredError(
-            "Only crisis items can be marked as not a crisis.", code="not_crisis_item"
+            _("Only crisis items can be marked as not a crisis."), code="not_crisis_item"
         )
     message = item.message
     CrisisLabel.objects.create(

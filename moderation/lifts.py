@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from community.models import Role
 from core.errors import NotAllowed, NotFound
@@ -19,7 +20,7 @@ def member_unban(*, actor_id: int, handle: str) -> dict[str, Any]:
     deleted as well."""
     actor = check_moderator(member_id=actor_id)
     if actor.role != Role.ADMIN:
-        raise NotAllowed("Only admins can lift a ban.")
+        raise NotAllowed(_("Only admins can lift a ban."))
     target = check_target(handle=handle)
     target.is_banned = False
     target.save(update_fields=["is_banned"])
@@ -33,7 +34,7 @@ def mute_lift(*, actor_id: int, mute_id: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     mute = Mute.objects.select_related("member", "room").filter(pk=mute_id).first()
     if mute is None:
-        raise NotFound("There is no such mute.")
+        raise NotFound(_("There is no such mute."))
     mute.delete()
     audit(actor, "unmute", target=mute.member, room=mute.room)
     return {"type": "done", "action": "unmute", "member": mute.member.handle}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import KindredError
 from core.frames import timestamp
@@ -37,7 +38,7 @@ def check_not_muted(*, member, room, until=_NOT_READ) -> None:
         until = active_mute_until(member_id=member.pk, room_id=room.pk)
     if until is not None:
         raise KindredError(
-            "A facilitator has paused your posting for a while. You can still read along.",
+            _("A facilitator has paused your posting for a while. You can still read along."),
             until=timestamp(until),
             code="muted",
         )

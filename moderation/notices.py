@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from community.inbox import inbox_add
+from django.utils.translation import gettext as _
+
+from community.inbox import in_language_of, inbox_add
 from community.models import InboxKind
 from community.times import member_when
 from realtime import bus
@@ -21,18 +23,28 @@ def notify_warning(*, member_id: int, text: str) -> None:
     bus.publish_to_member_on_commit(
         member_id, {"type": "notice", "kind": "warning", "message": text}
     )
-    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=f"From a facilitator: {text}")
+    with in_language_of(member_id):
+        words = _("From a facilitator: %(text)s") % {"text": text}
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=words)
 
 
 def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> None:
-    where = f"in {room_title}" if room_title else "in every room and chat"
-    when = member_when(until, member_id=member_id)
-    inbox_add(
-        member_id=member_id,
-        kind=InboxKind.NOTICE,
-        text=f"A facilitator has paused your posting {where} until {when}. "
-        "You can still read, and the crisis lines are always there.",
-    )
+    with in_language_of(member_id):
+        until_words = member_when(until, member_id=member_id)
+        words = (
+            _(
+                "A facilitator has paused your posting in %(room)s until %(until)s. "
+                "You can still read, and the crisis lines are always there."
+            )
+            % {"room": room_title, "until": until_words}
+            if room_title
+            else _(
+                "A facilitator has paused your posting in every room and chat until %(until)s. "
+                "You can still read, and the crisis lines are always there."
+            )
+            % {"until": until_words}
+        )
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=words)
 
 
 def notify_report_outcome(*, reporter_id: int, item_id: int, outcome: str, text: str) -> None:

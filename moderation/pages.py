@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -42,31 +44,39 @@ def resources(request: HttpRequest) -> HttpResponse:
 SAFETY_PLAN_SECTIONS = [
     (
         "warning_signs",
-        "My warning signs",
-        "Thoughts, feelings or situations that tell me a hard time is starting.",
+        gettext_lazy("My warning signs"),
+        gettext_lazy("Thoughts, feelings or situations that tell me a hard time is starting."),
     ),
     (
         "coping",
-        "Things I can do on my own that help",
-        "Small things that calm me or get me through.",
+        gettext_lazy("Things I can do on my own that help"),
+        gettext_lazy("Small things that calm me or get me through."),
     ),
     (
         "distractions",
-        "People and places that take my mind off things",
-        "Somewhere to go, someone to be around.",
+        gettext_lazy("People and places that take my mind off things"),
+        gettext_lazy("Somewhere to go, someone to be around."),
     ),
     (
         "contacts",
-        "People I can ask for help",
-        "Names you trust; their numbers stay on this device.",
+        gettext_lazy("People I can ask for help"),
+        gettext_lazy("Names you trust; their numbers stay on this device."),
     ),
     (
         "professionals",
-        "Professionals and lines I can call",
-        "A counsellor, a doctor, a crisis line.",
+        gettext_lazy("Professionals and lines I can call"),
+        gettext_lazy("A counsellor, a doctor, a crisis line."),
     ),
-    ("safe_place", "Making where I am safer", "What I can do, or ask someone to do, so I'm safer."),
-    ("reasons", "My reasons to stay", "The people, things and hopes that matter to me."),
+    (
+        "safe_place",
+        gettext_lazy("Making where I am safer"),
+        gettext_lazy("What I can do, or ask someone to do, so I'm safer."),
+    ),
+    (
+        "reasons",
+        gettext_lazy("My reasons to stay"),
+        gettext_lazy("The people, things and hopes that matter to me."),
+    ),
 ]
 
 
@@ -95,9 +105,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             request,
             "403.html",
             {
-                "title": "For facilitators only",
-                "detail": "This page is for Kindred's facilitators and peer supporters. "
-                "If you're one of them, sign in with your facilitator handle.",
+                "title": _("For facilitators only"),
+                "detail": _(
+                    "This page is for Kindred's facilitators and peer supporters. "
+                    "If you're one of them, sign in with your facilitator handle."
+                ),
                 "sign_in": FACILITATOR_LOGIN,
             },
             status=403,

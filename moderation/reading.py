@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.frames import timestamp
@@ -31,7 +32,7 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
     check_moderator(member_id=actor_id)
     item = QueueItem.objects.select_related("message__room").filter(pk=item_id).first()
     if item is None:
-        raise NotFound("There is no such queue item.")
+        raise NotFound(_("There is no such queue item."))
     message = item.message
     if message is None:
         return {"type": "context", "item": item.pk, "messages": []}

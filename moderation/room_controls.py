@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from moderation.checks import audit, check_moderator
@@ -22,7 +23,7 @@ def _room_changed(room: Room) -> None:
 def _topic_room(slug: str) -> Room:
     room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
     if room is None:
-        raise NotFound("There is no such room.")
+        raise NotFound(_("There is no such room."))
     return room
 
 
@@ -62,7 +63,7 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
             .first()
         )
         if message is None:
-            raise NotFound("There is no such message in this room.")
+            raise NotFound(_("There is no such message in this room."))
     room.pinned_message = message
     room.save(update_fields=["pinned_message"])
     audit(actor, "pin" if message else "unpin", room=room, message_id=message_id)

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from community.inbox import in_language_of
 from community.models import BannedDevice
 from core import ratelimit
 from core.errors import BadInput, KindredError, NotFound, RateLimited
@@ -51,9 +53,12 @@ def report_create(
     """A member reports a message. *room_slug* (from a room socket) must be its room."""
     reporter = check_member(member_id=member_id)
     if reason not in REPORT_REASONS:
-        raise BadInput(f"Choose a reason: {', '.join(REPORT_REASONS)}.", code="bad_reason")
+        raise BadInput(
+            _("Choose a reason: %(reasons)s.") % {"reasons": ", ".join(REPORT_REASONS)},
+            code="bad_reason",
+        )
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
-    missing = NotFound("There is no such message to report.")
+    missing = NotFound(_("There is no such message to report."))
     # A held message (a crisis message waiting for a facilitator) was never shown:
     # the same answer as a missing one, so its id can't be probed.
     if message is None or message.removed_at is not None or message.held:
@@ -65,18 +70,18 @@ def report_create(
     except KindredError:
         raise missing from None
     if message.author_id == reporter.pk:
-        raise KindredError("You can't report your own message.", code="own_message")
+        raise KindredError(_("You can't report your own message."), code="own_message")
     wait = ratelimit.hit(f"report:{reporter.pk}", settings.REPORT_RATE_LIMIT)
     if wait:
         raise RateLimited(
-            "You've sent a lot of reports in a short time. Please try again later.",
+            _("You've sent a lot of reports in a short time. Please try again later."),
             retry_after=ratelimit.retry_after(wait),
         )
     with transaction.atomic():
         if Report.objects.filter(item__message=message, reporter=reporter).exists():
             return {"type": "report.received", "message": message.pk}
         weight = queue.reporter_weight(reporter.pk)
-        item, _ = queue.file_item(
+        item, _created = queue.file_item(
             kind=ItemKind.REPORT, message=message, category=reason, weight=weight
         )
         Report.objects.create(
@@ -93,7 +98,7 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id)
     if item.state == ItemState.CLAIMED and item.claimed_by_id not in (None, actor.pk):
-        raise KindredError("Another facilitator has this one.", code="claimed")
+        raise KindredError(_("Another facilitator has this one."), code="claimed")
     item.state, item.claimed_by = ItemState.CLAIMED, actor
     item.save()
     acknowledge(item=item, actor=actor)
@@ -109,7 +114,7 @@ def item_dismiss(*, actor_id: int, item_id: int, reason: str = "") -> dict[str, 
     if item.kind in (ItemKind.CRISIS, ItemKind.CHECK_IN) and not reason.strip():
         # Someone may still be waiting for a human: closing that says why.
         raise BadInput(
-            "Say why this is closed: a crisis item or check-in is dismissed only with a reason.",
+            _("Say why this is closed: a crisis item or check-in is dismissed only with a reason."),
             code="reason_required",
         )
     audit(actor, "dismiss", item=item, target=item.subject, room=item.room, reason=reason)
@@ -151,7 +156,7 @@ def message_release(
     actor = check_moderator(member_id=actor_id)
     message = check_moderated_message(message_id=message_id)
     if not message.held:
-        raise KindredError("That message isn't held.", code="not_held")
+        raise KindredError(_("That message isn't held."), code="not_held")
     message.held = False
     message.save(update_fields=["held"])
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
@@ -204,7 +209,7 @@ def member_mute(
     # *minutes* was bounded by the Mute frame every caller parses (moderation.actions).
     room = Room.objects.filter(slug=room_slug).first() if room_slug else None
     if room_slug and room is None:
-        raise NotFound("There is no such room.")
+        raise NotFound(_("There is no such room."))
     until = timezone.now() + timedelta(minutes=minutes)
     Mute.objects.create(member=target, room=room, until=until)
     notices.notify_mute(member_id=target.pk, until=until, room_title=room.title if room else None)
@@ -227,7 +232,7 @@ def member_kick(
     target = check_target(handle=handle)
     room = Room.objects.filter(slug=room_slug).first()
     if room is None:
-        raise NotFound("There is no such room.")
+        raise NotFound(_("There is no such room."))
     room_id = room.pk
     bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
     item = _item_for(item_id)
@@ -263,7 +268,7 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     item = check_item(item_id=item_id, open_only=False)
     subject = item.subject
     if subject is None or subject.pk == actor.pk:
-        raise NotFound("There is nobody to reach out to for this item.")
+        raise NotFound(_("There is nobody to reach out to for this item."))
     acknowledge(item=item, actor=actor)
     if item.state == ItemState.OPEN:
         item.state, item.claimed_by = ItemState.CLAIMED, actor
@@ -272,13 +277,12 @@ def reach_out(*, actor_id: int, item_id: int) -> dict[str, Any]:
     chat = Chat.objects.filter(pair, status=ChatStatus.OPEN).first() or open_chat(
         requester=actor, recipient=subject, origin=ChatOrigin.REACH_OUT, status=ChatStatus.OPEN
     )
-    notices.notify_reach_out(
-        member_id=subject.pk,
-        chat_id=chat.pk,
-        actor=actor.handle,
-        text=f"{actor.handle}, a facilitator, would like to check in with you. "
-        "The chat is open whenever you're ready.",
-    )
+    with in_language_of(subject.pk):
+        words = _(
+            "%(handle)s, a facilitator, would like to check in with you. "
+            "The chat is open whenever you're ready."
+        ) % {"handle": actor.handle}
+    notices.notify_reach_out(member_id=subject.pk, chat_id=chat.pk, actor=actor.handle, text=words)
     audit(actor, "reach_out", item=item, target=subject, room=item.room)
     queue.announce(item.pk, new=False)
     return {"type": "chat.opened", "chat": chat.pk, "with": subject.handle}

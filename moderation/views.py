@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import BadInput, NotFound, error_response
@@ -68,7 +69,9 @@ def checkin(request: HttpRequest) -> HttpResponse:
         try:
             at = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise BadInput("Give the time as ISO-8601 with its offset.", code="bad_time") from None
+            raise BadInput(
+                _("Give the time as ISO-8601 with its offset."), code="bad_time"
+            ) from None
         return checkins.checkin_request(member_id=me, at=at)
 
     return service_response(request, call, status=201)

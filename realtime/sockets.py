@@ -18,10 +18,13 @@ from channels.consumer import AsyncConsumer
 from channels.exceptions import StopConsumer
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from core.errors import BadFrame, KindredError, RateLimited, Unavailable, error_frame
 from core.frames import ClientFrame, FrameParser, encode
+from core.language import scope_language
 from core.protocol import (
     CLOSE_FLOOD,
     CLOSE_NO_SESSION,
@@ -103,6 +106,10 @@ class LiveConsumer(AsyncConsumer):
             return
         self.member_id = user.pk
         self.handle = user.handle
+        # Words in the frames this socket answers with (error details, notices) are in
+        # the member's language; the socket's task keeps it for its whole life.
+        self.language = scope_language(self.scope)
+        translation.activate(self.language)
         if self._too_many_sockets():
             logger.warning("too many sockets, closed handle=%s", self.handle)
             await self.close(CLOSE_FLOOD)
@@ -155,10 +162,11 @@ class LiveConsumer(AsyncConsumer):
         self.received_at = time.perf_counter()
         if self.closed or self.member_id is None:
             return
+        translation.activate(self.language)
         self.last_seen = time.monotonic()
         text = message.get("text")
         if text is None:
-            await self.send_error(BadFrame("Frames must be JSON text, not binary."))
+            await self.send_error(BadFrame(_("Frames must be JSON text, not binary.")))
             return
         if len(text) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
             len(text) * 4 > settings.WEBSOCKET_MAX_FRAME_BYTES
@@ -202,8 +210,10 @@ class LiveConsumer(AsyncConsumer):
             logger.error("service unavailable handle=%s error=%s", self.handle, type(exc).__name__)
             await self.send_error(
                 Unavailable(
-                    "We couldn't reach our storage just now. Your message wasn't sent; "
-                    "it will be retried.",
+                    _(
+                        "We couldn't reach our storage just now. Your message wasn't sent; "
+                        "it will be retried."
+                    ),
                     **({"nonce": frame.nonce} if getattr(frame, "nonce", None) else {}),
                 )
             )
@@ -222,7 +232,9 @@ class LiveConsumer(AsyncConsumer):
             logger.warning("socket flooding, closed handle=%s", self.handle)
             await self.close(CLOSE_FLOOD)
         elif self._flood == 1 or self._flood % rate == 0:
-            await self.send_error(RateLimited("Too many frames at once; slow down.", retry_after=1))
+            await self.send_error(
+                RateLimited(_("Too many frames at once; slow down."), retry_after=1)
+            )
         return False
 
     async def frame_ping(self, frame: ClientFrame) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from community.models import Member
 from core.errors import NotAllowed, NotFound
 from rooms.models import Chat, ChatStatus, Room, RoomKind
@@ -34,9 +36,9 @@ def check_member(*, member_id: int) -> Member:
 
 def check_member_found(member: Member | None) -> Member:
     if member is None:
-        raise NotAllowed("Your session has ended. Please join again.")
+        raise NotAllowed(_("Your session has ended. Please join again."))
     if member.is_banned:
-        raise NotAllowed("This handle has been banned.")
+        raise NotAllowed(_("This handle has been banned."))
     return member
 
 
@@ -47,7 +49,7 @@ def check_room_access(*, member: Member, slug: str) -> Room:
 
 def check_room_found(*, member: Member, room: Room | None) -> Room:
     if room is None or (room.kind == RoomKind.TOPIC and not room_open_to(member, room.slug)):
-        raise NotFound("There is no such room.")
+        raise NotFound(_("There is no such room."))
     if room.kind == RoomKind.DIRECT:
         check_chat_participant(member=member, room=room)
     return room
@@ -59,5 +61,5 @@ def check_chat_participant(*, member: Member, room: Room) -> Chat:
     if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
         raise NotAllowed()
     if chat.status != ChatStatus.OPEN:
-        raise NotAllowed("This chat has ended.")
+        raise NotAllowed(_("This chat has ended."))
     return chat

@@ -8,7 +8,9 @@ chat) and never carry the message itself.
 
 from __future__ import annotations
 
-from community.inbox import inbox_add
+from django.utils.translation import gettext as _
+
+from community.inbox import in_language_of, inbox_add
 from community.models import InboxKind, Member
 from rooms import presence_glue
 from rooms.models import Chat, ChatStatus, Room, RoomKind
@@ -19,10 +21,12 @@ def chat_url(chat_id: int) -> str:
 
 
 def notice_chat_request(*, chat_id: int, recipient_id: int, requester: str) -> None:
+    with in_language_of(recipient_id):
+        words = _("%(handle)s would like a one-on-one chat with you.") % {"handle": requester}
     inbox_add(
         member_id=recipient_id,
         kind=InboxKind.CHAT,
-        text=f"{requester} would like a one-on-one chat with you.",
+        text=words,
         url="/chats/",
         key=f"chat-request:{chat_id}",
     )
@@ -61,10 +65,12 @@ def notice_message_away(*, room: Room, author: Member, held: bool) -> None:
     key = presence_glue.presence_key(room.slug, room.kind, room.pk)
     if presence_glue.online(key)["online_count"] >= 2:
         return
+    with in_language_of(other):
+        words = _("New message from %(handle)s in your chat.") % {"handle": author.handle}
     inbox_add(
         member_id=other,
         kind=InboxKind.CHAT,
-        text=f"New message from {author.handle} in your chat.",
+        text=words,
         url=chat_url(chat["pk"]),
         key=f"chat-messages:{chat['pk']}",
         coalesce=True,

@@ -19,8 +19,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.handles import handle_key
+from community.inbox import in_language_of
 from community.models import Member
 from core.errors import KindredError, NotAllowed, NotFound
 from core.frames import timestamp
@@ -31,7 +34,7 @@ from rooms.chat_notices import notice_chat_opened, notice_chat_request
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
 from rooms.selectors import blocked_ids
 
-UNAVAILABLE = "That member isn't available for a one-on-one chat right now."
+UNAVAILABLE = gettext_lazy("That member isn't available for a one-on-one chat right now.")
 
 
 def _notify(member_id: int, frame: dict[str, Any]) -> None:
@@ -96,7 +99,9 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     already = Chat.objects.filter(pair, status=ChatStatus.OPEN).first()
     if already is not None:
         raise KindredError(
-            "You already have a chat open with this member.", chat=already.pk, code="already_open"
+            _("You already have a chat open with this member."),
+            chat=already.pk,
+            code="already_open",
         )
     crossed = Chat.objects.filter(
         requester=target,
@@ -117,13 +122,13 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     )
     if recent.exists():
         raise KindredError(
-            "You asked this member recently. Give them some space: you can ask again tomorrow.",
+            _("You asked this member recently. Give them some space: you can ask again tomorrow."),
             code="cooldown",
         )
     pending = Chat.objects.filter(requester=member, status=ChatStatus.REQUESTED).count()
     if pending >= settings.CHAT_MAX_OPEN_REQUESTS:
         raise KindredError(
-            "You have several requests waiting for an answer. Wait for a reply first.",
+            _("You have several requests waiting for an answer. Wait for a reply first."),
             code="too_many_requests",
         )
     chat = open_chat(
@@ -137,11 +142,11 @@ def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
 def _answerable(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or chat.recipient_id != member.pk:
-        raise NotFound("There is no such chat request.")
+        raise NotFound(_("There is no such chat request."))
     # An unanswered request past its time is ignored even if nothing has marked
     # it expired yet: it can no longer open a chat.
     if chat.status != ChatStatus.REQUESTED or chat.created_at < _ignored_before():
-        raise NotFound("That request has already been answered or has expired.")
+        raise NotFound(_("That request has already been answered or has expired."))
     return chat
 
 
@@ -150,15 +155,13 @@ def chat_accept(*, member_id: int, chat_id: int) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     chat = _answerable(member, chat_id)
     if blocked_between(chat.requester_id, member.pk):
-        raise NotFound("There is no such chat request.")
+        raise NotFound(_("There is no such chat request."))
     chat.status, chat.responded_at = ChatStatus.OPEN, timezone.now()
     chat.save(update_fields=["status", "responded_at"])
     _notify(chat.requester_id, {"type": "chat.accepted", "chat": chat.pk, "by": member.handle})
-    notice_chat_opened(
-        chat_id=chat.pk,
-        member_id=chat.requester_id,
-        text=f"{member.handle} said yes: your chat is open.",
-    )
+    with in_language_of(chat.requester_id):
+        words = _("%(handle)s said yes: your chat is open.") % {"handle": member.handle}
+    notice_chat_opened(chat_id=chat.pk, member_id=chat.requester_id, text=words)
     return {"type": "chat.accepted", "chat": chat.pk, "by": member.handle}
 
 
@@ -175,7 +178,7 @@ def chat_decline(*, member_id: int, chat_id: int) -> dict[str, Any]:
 def _participant_chat(member: Member, chat_id: int) -> Chat:
     chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
     if chat is None or member.pk not in (chat.requester_id, chat.recipient_id):
-        raise NotFound("There is no such chat.")
+        raise NotFound(_("There is no such chat."))
     return chat
 
 

@@ -16,6 +16,7 @@ class RoomData:
     is_locked: bool
     slow_mode_seconds: int
     last_message_id: int
+    language: str = "en"
 
     def public(self) -> dict[str, Any]:
         return {
@@ -25,6 +26,7 @@ class RoomData:
             "kind": self.kind,
             "locked": self.is_locked,
             "slow_mode_seconds": self.slow_mode_seconds,
+            "language": self.language,
         }
 
 

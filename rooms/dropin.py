@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.models import Member, Role
 from core.errors import KindredError, NotAllowed, NotFound
@@ -161,7 +162,7 @@ def dropin_status(*, member_id: int) -> dict[str, Any]:
     # its first place in line (an older created_at) but is still the latest.
     request = DropInRequest.objects.filter(member=member).order_by("-pk").first()
     if request is None:
-        raise NotFound("You're not waiting in the drop-in line.")
+        raise NotFound(_("You're not waiting in the drop-in line."))
     return line_status(request)
 
 
@@ -183,19 +184,19 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     """The first helper to accept wins; everyone else is told the offer is gone."""
     helper = check_member(member_id=member_id)
     if helper.role not in (Role.FACILITATOR, Role.ADMIN, Role.SUPPORTER):
-        raise NotAllowed("Only facilitators and peer supporters take drop-in chats.")
+        raise NotAllowed(_("Only facilitators and peer supporters take drop-in chats."))
     asker = DropInRequest.objects.filter(pk=request_id).values_list("member_id", flat=True).first()
     if asker == helper.pk:
-        raise NotAllowed("You can't take your own drop-in request.")
+        raise NotAllowed(_("You can't take your own drop-in request."))
     if asker is not None and blocked_between(asker, helper.pk):
         # Someone else will take it; the same answer as when they already have.
-        raise KindredError("Someone else is already with this member. Thank you.", code="taken")
+        raise KindredError(_("Someone else is already with this member. Thank you."), code="taken")
     _check_capacity(helper)
     won = DropInRequest.objects.filter(pk=request_id, status=DropInStatus.WAITING).update(
         status=DropInStatus.MATCHED, matched_at=timezone.now(), matched_by=helper
     )
     if not won:
-        raise KindredError("Someone else is already with this member. Thank you.", code="taken")
+        raise KindredError(_("Someone else is already with this member. Thank you."), code="taken")
     request = DropInRequest.objects.select_related("member").get(pk=request_id)
     chat = open_chat(
         requester=request.member,
@@ -228,7 +229,7 @@ def dropin_line(*, member_id: int) -> list[dict[str, Any]]:
     """For facilitators: who is waiting, and recent waiting times."""
     helper = check_member(member_id=member_id)
     if not helper.is_moderator and helper.role != Role.SUPPORTER:
-        raise NotAllowed("Only facilitators and peer supporters see the line.")
+        raise NotAllowed(_("Only facilitators and peer supporters see the line."))
     now = timezone.now()
     waiting = DropInRequest.objects.filter(status=DropInStatus.WAITING).order_by("created_at")
     return [

@@ -48,6 +48,9 @@ class Room(models.Model):
         help_text="Who sees who reacted to a message; everyone sees the counts.",
     )
     position = models.PositiveIntegerField(default=0)
+    #: The language the room talks in (a code of settings.LANGUAGES): the home page
+    #: lists the member's own language's rooms first (docs/i18n.md).
+    language = models.CharField(max_length=8, default="en")
     #: Id of the newest message, updated under the row lock that orders sends,
     #: so the live fan-out can tell a late message from a missing one.
     last_message_id = models.BigIntegerField(default=0, editable=False)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import KindredError, NotFound
 from realtime import bus
@@ -33,7 +34,7 @@ def message_delete(*, member_id: int, message_id: int) -> dict[str, Any]:
     already gone.
     """
     member = check_member(member_id=member_id)
-    missing = NotFound("There is no such message of yours.")
+    missing = NotFound(_("There is no such message of yours."))
     message = (
         Message.objects.select_for_update()
         .select_related("room")

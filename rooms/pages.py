@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -18,6 +20,7 @@ from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.access import room_open_to
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.seed import LATE_NIGHT_ROOMS
 from rooms.selectors import topic_rooms
 
 
@@ -31,11 +34,16 @@ def home(request: HttpRequest) -> HttpResponse:
         # with the database.
         listed = []
     rooms = [{"room": room, "online": counts["rooms"].get(room.slug, 0)} for room in listed]
+    # The member's own language first; rooms in other languages on request (home.html).
+    language = translation.get_language()
+    own = [item for item in rooms if item["room"].language == language]
     return render(
         request,
         "home.html",
         {
-            "rooms": rooms,
+            "rooms": own or rooms,
+            "other_rooms": [item for item in rooms if item not in own] if own else [],
+            "first_room": (own or rooms)[0]["room"].slug if rooms else "newcomers",
             "facilitators_on_duty": counts["facilitators_on_duty"],
             "online": counts["online"],
             "member": current_member(request),
@@ -55,7 +63,10 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "404.html",
-            {"what": "room", "detail": "There's no room here. It may have been renamed or closed."},
+            {
+                "what": "room",
+                "detail": _("There's no room here. It may have been renamed or closed."),
+            },
             status=404,
         )
     if member is None:
@@ -93,7 +104,7 @@ def _no_chat(request: HttpRequest) -> HttpResponse:
         "404.html",
         {
             "what": "chat",
-            "detail": "There's no chat here. It may have ended, or the link may be wrong.",
+            "detail": _("There's no chat here. It may have ended, or the link may be wrong."),
         },
         status=404,
     )
@@ -154,8 +165,13 @@ def dropin(request: HttpRequest, member) -> HttpResponse:
             "with": latest.matched_by.handle if latest.matched_by else "",
         }
     country, _source = resolve_country(request)
+    # The late-night room in the page's language (rooms.seed), else the English one.
+    night_slug = LATE_NIGHT_ROOMS.get(translation.get_language(), "late-night")
     late_night = (
-        Room.objects.filter(slug="late-night", kind=RoomKind.TOPIC).only("slug", "title").first()
+        Room.objects.filter(slug__in=[night_slug, "late-night"], kind=RoomKind.TOPIC)
+        .only("slug", "title")
+        .order_by(Case(When(slug=night_slug, then=0), default=1))
+        .first()
     )
     return render(
         request,

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import DateTimeField, Expression, Model, Value
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
 
@@ -83,7 +84,7 @@ class MessagePolicy:
 
     def report(self, **kwargs: Any) -> dict[str, Any]:
         """A member reports a message (the ``report`` frame of every socket)."""
-        raise NotAllowed("Reports are not taken here.")
+        raise NotAllowed(_("Reports are not taken here."))
 
 
 @functools.cache

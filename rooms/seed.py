@@ -36,10 +36,49 @@ DEFAULT_ROOMS = (
 )
 
 
+#: Rooms that talk in Spanish (docs/i18n.md: a new language brings its own rooms).
+SPANISH_ROOMS = (
+    (
+        "recien-llegados",
+        "Recién llegados",
+        "¿Acabas de llegar? Saluda cuando quieras. Sin presión ni juicios: puedes leer "
+        "todo el tiempo que necesites.",
+    ),
+    (
+        "alcohol-es",
+        "Alcohol",
+        "Ganas de beber, días contados, recaídas y nuevos comienzos: la recuperación del "
+        "alcohol, en compañía.",
+    ),
+    (
+        "salud-mental",
+        "Salud mental",
+        "Ansiedad, depresión y todo lo que llega con la recuperación.",
+    ),
+    (
+        "familia-y-aliados",
+        "Familia y aliados",
+        "Para quienes quieren a alguien en recuperación.",
+    ),
+    (
+        "de-madrugada",
+        "De madrugada",
+        "¿No puedes dormir y todo pesa más? Esta sala siempre está abierta y casi siempre "
+        "hay alguien.",
+    ),
+)
+#: The late-night room of each language, where the drop-in page points while you wait.
+LATE_NIGHT_ROOMS = {"en": "late-night", "es": "de-madrugada"}
+#: Every seeded room with its language, in the order the home page lists them.
+SEEDED_ROOMS = tuple((*room, "en") for room in DEFAULT_ROOMS) + tuple(
+    (*room, "es") for room in SPANISH_ROOMS
+)
+
+
 def seed_rooms() -> int:
     """Create any missing default room; never overwrite an admin's edits. Returns how many."""
     created = 0
-    for position, (slug, title, description) in enumerate(DEFAULT_ROOMS):
+    for position, (slug, title, description, language) in enumerate(SEEDED_ROOMS):
         _, was_created = Room.objects.get_or_create(
             slug=slug,
             defaults={
@@ -47,6 +86,7 @@ def seed_rooms() -> int:
                 "description": description,
                 "kind": RoomKind.TOPIC,
                 "position": position,
+                "language": language,
             },
         )
         created += was_created

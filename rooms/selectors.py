@@ -27,6 +27,7 @@ def room_data(room: Room) -> RoomData:
         is_locked=room.is_locked,
         slow_mode_seconds=room.slow_mode_seconds,
         last_message_id=room.last_message_id,
+        language=room.language,
     )
 
 

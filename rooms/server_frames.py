@@ -19,6 +19,8 @@ class RoomShape(Shape):
     kind: Literal["topic", "direct"]
     locked: bool
     slow_mode_seconds: int
+    #: The language the room talks in ("en", "es").
+    language: str
 
 
 class You(Shape):

@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from community.handles import handle_key
 from community.inbox import inbox_unread
@@ -51,15 +53,19 @@ def check_can_post(*, member: Member, room: Room) -> None:
     if member.is_moderator:
         return
     if room.is_locked:
-        raise KindredError("This room is locked for now. You can still read along.", code="locked")
+        raise KindredError(
+            _("This room is locked for now. You can still read along."), code="locked"
+        )
     wait = room.members_only_after_minutes
     if wait and room.kind == RoomKind.TOPIC:
         allowed_at = member.created_at + timedelta(minutes=wait)
         remaining = (allowed_at - timezone.now()).total_seconds()
         if remaining > 0:
             raise KindredError(
-                "New handles can read here for a little while before posting. "
-                "Welcome — have a look around.",
+                _(
+                    "New handles can read here for a little while before posting. "
+                    "Welcome — have a look around."
+                ),
                 retry_after=ratelimit.retry_after(remaining),
                 code="not_allowed_yet",
             )
@@ -75,11 +81,15 @@ def check_body(*, body: str) -> str:
     if is_blank(text):
         # Invisible characters only (tag characters, Hangul fillers, soft
         # hyphens): it would be broadcast as a blank message.
-        raise KindredError("Write something before sending.", code="empty")
+        raise KindredError(_("Write something before sending."), code="empty")
     limit = settings.MESSAGE_MAX_LENGTH
     if len(text) > limit:
         raise KindredError(
-            f"Messages can be up to {limit:,} characters; this one is {len(text):,}.",
+            _("Messages can be up to %(limit)s characters; this one is %(length)s.")
+            % {
+                "limit": number_format(limit, force_grouping=True),
+                "length": number_format(len(text), force_grouping=True),
+            },
             limit=limit,
             code="too_long",
         )
@@ -111,14 +121,15 @@ def check_rates(*, member: Member, room: Room) -> None:
     if wait > 0:
         message_policy().rate_limited(member=member, room=room)
         raise RateLimited(
-            "You're sending messages quickly. Take a breath and try again in a moment.",
+            _("You're sending messages quickly. Take a breath and try again in a moment."),
             retry_after=ratelimit.retry_after(wait),
         )
     if room.slow_mode_seconds and not member.is_moderator:
         wait = ratelimit.hit(f"slow:{member.pk}:{room.pk}", f"1/{room.slow_mode_seconds}s")
         if wait:
             raise KindredError(
-                f"Slow mode is on here: one message every {room.slow_mode_seconds} seconds.",
+                _("Slow mode is on here: one message every %(seconds)s seconds.")
+                % {"seconds": room.slow_mode_seconds},
                 retry_after=ratelimit.retry_after(wait),
                 code="slow_mode",
             )
@@ -264,7 +275,7 @@ def room_id_for(*, member_id: int, room_slug: str, kind: str = RoomKind.TOPIC) -
     through its chat socket; by slug it is as unknown as a missing room."""
     member = check_member(member_id=member_id)
     if not Room.objects.filter(slug=room_slug, kind=kind).exists():
-        raise NotFound("There is no such room.")
+        raise NotFound(_("There is no such room."))
     return check_room_access(member=member, slug=room_slug).pk
 
 
@@ -313,7 +324,7 @@ def member_block(*, member_id: int, handle: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
     target = Member.objects.filter(handle_key=handle_key(handle)).first()
     if target is None or target.pk == member.pk:
-        raise NotFound("There is no such member to block.")
+        raise NotFound(_("There is no such member to block."))
     Block.objects.get_or_create(blocker=member, blocked=target)
     ids = blocked_ids(member.pk)
     bus.publish_blocks_on_commit(member.pk, ids)

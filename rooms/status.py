@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from community.models import Member, Role
 from core.errors import NotAllowed
 from realtime.presence import get_store
@@ -30,7 +32,7 @@ def member_set_duty(*, member_id: int, on: bool) -> dict[str, Any]:
     """Facilitators and admins go on or off duty; counted only while connected."""
     member = check_member(member_id=member_id)
     if not member.is_moderator:
-        raise NotAllowed("Only facilitators go on duty.")
+        raise NotAllowed(_("Only facilitators go on duty."))
     member.on_duty = on
     member.save(update_fields=["on_duty"])
     publish_changes(get_store().set_member_state(member_id=member.pk, on_duty=on), {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, KindredError, NotFound
@@ -29,6 +30,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
             "slug": r.slug,
             "title": r.title,
             "description": r.description,
+            "language": r.language,
             "online": counts.get(r.slug, 0),
         }
         for r in selectors.topic_rooms(
@@ -47,13 +49,13 @@ def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
     after = _positive_int(request, "after")
     limit = _positive_int(request, "limit") or 50
     if before is not None and after is not None:
-        raise BadInput("Use either 'before' or 'after', not both.", code="bad_parameter")
+        raise BadInput(_("Use either 'before' or 'after', not both."), code="bad_parameter")
     try:
         member = services.check_member(member_id=request.user.pk)
         room = services.check_room_access(member=member, slug=slug)
     except KindredError:
         # The same answer for a room that doesn't exist and one you can't read.
-        raise NotFound("There is no such room.") from None
+        raise NotFound(_("There is no such room.")) from None
     hidden = selectors.blocked_ids(member.pk)
     limit = min(max(limit, 1), settings.HISTORY_PAGE_MAX)
     if after is not None:

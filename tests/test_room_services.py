@@ -199,11 +199,19 @@ def test_welcome_history_is_the_last_50_oldest_first_in_few_queries(member, room
 def test_seeding_rooms_is_idempotent(db):
     from rooms.seed import seed_rooms
 
-    assert seed_rooms() == 8
+    assert seed_rooms() == 13  # eight in English, five in Spanish
     Room.objects.filter(slug="late-night").update(title="Edited by an admin")
     assert seed_rooms() == 0
     assert Room.objects.get(slug="late-night").title == "Edited by an admin"
-    assert Room.objects.count() == 8
+    assert Room.objects.count() == 13
+    spanish = set(Room.objects.filter(language="es").values_list("title", flat=True))
+    assert spanish == {
+        "Recién llegados",
+        "Alcohol",
+        "Salud mental",
+        "Familia y aliados",
+        "De madrugada",
+    }
 
 
 # --- many senders at once (threads on PostgreSQL, as several processes would) ----

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kindred.locale.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -81,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kindred.context_processors.client_limits",
                 "kindred.context_processors.member_nav",
+                "django.template.context_processors.i18n",
+                "kindred.locale.language_context",
             ],
             "libraries": {"modules": "kindred.modules"},
         },
@@ -109,6 +112,17 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LANGUAGE_CODE = "en"
+# The languages Kindred ships catalogues for (locale/<code>/LC_MESSAGES); adding one
+# is a translation job, docs/i18n.md. Each is named in its own language in the picker.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The picker's choice on this browser (core.language: it comes before the member's
+# saved language and Accept-Language). Not a tracker: it holds "en" or "es".
+LANGUAGE_COOKIE_NAME = "kindred_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -2,26 +2,27 @@
 // connected, over HTTP when it is not, with one set of words for a refusal.
 
 import { postJSON } from "./http.js";
+import { gettext, interpolate } from "./i18n.js";
 
 /**
  * Words for a refused chat request (the `error` frame or the HTTP refusal):
  * {text, chat} where chat is the already-open chat's id, if any.
  */
 export function requestProblem(error, handle) {
-  const who = handle || "this member";
+  const who = handle || gettext("this member");
   switch (error.code) {
     case "not_available":
-      return { text: `${who} isn't available for a one-on-one chat right now.` };
+      return { text: interpolate(gettext("%(who)s isn't available for a one-on-one chat right now."), { who }) };
     case "already_open":
-      return { text: `You already have a chat open with ${who}.`, chat: error.chat ?? null };
+      return { text: interpolate(gettext("You already have a chat open with %(who)s."), { who }), chat: error.chat ?? null };
     case "cooldown":
-      return { text: `You asked ${who} recently. Give them some space: you can ask again tomorrow.` };
+      return { text: interpolate(gettext("You asked %(who)s recently. Give them some space: you can ask again tomorrow."), { who }) };
     case "too_many_requests":
       return {
-        text: "You have several chat requests waiting for an answer. Wait for a reply before asking someone else.",
+        text: gettext("You have several chat requests waiting for an answer. Wait for a reply before asking someone else."),
       };
     default:
-      return { text: error.detail || "That didn't work. Please try again." };
+      return { text: error.detail || gettext("That didn't work. Please try again.") };
   }
 }
 

@@ -6,11 +6,12 @@ import { composerWhy } from "./conversation/composer.js";
 import { mountConversation } from "./conversation/mount.js";
 import { byId as $, DialogFocus } from "./dom.js";
 import { postJSON } from "./http.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const page = $("room-page");
 const { client, input, status } = mountConversation(page);
 const chatId = Number(page.dataset.chat);
-const other = page.dataset.with || "The other person";
+const other = page.dataset.with || gettext("The other person");
 
 // --- who is here ----------------------------------------------------------------------
 
@@ -21,12 +22,12 @@ client.addEventListener("presence", (event) => {
   const here = online.includes(other) || count > 1;
   const before = $("chat-presence").textContent;
   let words;
-  if (here) words = `${other} is here now.`;
-  else if (seenOther) words = `${other} has stepped away. They'll see your messages when they're back.`;
-  else words = `${other} hasn't opened the chat yet. They'll see your messages when they do.`;
+  if (here) words = interpolate(gettext("%(other)s is here now."), { other });
+  else if (seenOther) words = interpolate(gettext("%(other)s has stepped away. They'll see your messages when they're back."), { other });
+  else words = interpolate(gettext("%(other)s hasn't opened the chat yet. They'll see your messages when they do."), { other });
   seenOther ||= here;
   $("chat-presence").textContent = words;
-  if (before !== words && before !== "Connecting…") status.say(words);
+  if (before !== words && before !== gettext("Connecting…")) status.say(words);
 });
 
 // --- the end of the chat ----------------------------------------------------------------
@@ -41,7 +42,7 @@ function showEnded(words) {
   $("chat-actions").hidden = true;
   input.disabled = true;
   $("send-button").disabled = true;
-  composerWhy("This chat has ended, so you can't send here.");
+  composerWhy(gettext("This chat has ended, so you can't send here."));
   $("chat-presence").textContent = "";
 }
 
@@ -50,14 +51,14 @@ function showEnded(words) {
 client.addEventListener("push", (event) => {
   const { frame } = event.detail;
   if (frame.type !== "chat.closed" || frame.chat !== chatId) return;
-  showEnded(frame.by === other ? `${other} left the chat. This chat has ended.` : "This chat has ended.");
+  showEnded(frame.by === other ? interpolate(gettext("%(other)s left the chat. This chat has ended."), { other }) : gettext("This chat has ended."));
   status.say(ended);
 });
 
 // Then (or first: the close may overtake the answer) the socket closes with 4403.
 client.addEventListener("stopped", (event) => {
   if (event.detail.reason !== "forbidden" && event.detail.reason !== "not_found") return;
-  showEnded("This chat has ended.");
+  showEnded(gettext("This chat has ended."));
   $("room-stopped").focus();
 });
 
@@ -83,8 +84,8 @@ $("block-chat").addEventListener("click", (event) => openDialog($("chat-block-di
 /** Ends the chat with chat.leave or chat.block (HTTP when the socket is down). */
 async function endChat(kind, button, error) {
   const words = kind === "block"
-    ? `You blocked ${other}. This chat has ended.`
-    : "You left the chat. This chat has ended.";
+    ? interpolate(gettext("You blocked %(other)s. This chat has ended."), { other })
+    : gettext("You left the chat. This chat has ended.");
   button.disabled = true;
   let problem = null;
   try {

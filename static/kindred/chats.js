@@ -13,14 +13,15 @@ import { pollWhileVisible } from "./poll.js";
 import { offerNotifications } from "./push-offer.js";
 import { mountInboxList } from "./ui/inbox-list.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const EVERY_MS = 15000;
 const LIMITS = pageLimits();
 // The rows' buttons are named for their person.
 const labelled = (text, className, label, onClick) => button(text, className, onClick, label);
 const ORIGIN_WORDS = {
-  dropin: "from the drop-in line",
-  reach_out: "a facilitator checking in",
+  dropin: gettext("from the drop-in line"),
+  reach_out: gettext("a facilitator checking in"),
   request: "",
 };
 
@@ -38,14 +39,14 @@ function when(iso) {
 function incomingItem(chat) {
   const li = el("li", "chat-item");
   li.dataset.key = `in-${chat.chat}`;
-  li.append(el("p", "chat-item-text", `${chat.with} would like a one-on-one chat${when(chat.created_at)}`));
+  li.append(el("p", "chat-item-text", interpolate(gettext("%(with)s would like a one-on-one chat%(when)s"), { with: chat.with, when: when(chat.created_at) })));
   const actions = el("div", "chat-item-actions");
   const line = el("p", "chat-item-status");
   line.setAttribute("role", "status");
-  const accept = labelled("Accept", "button button-primary button-small", `Accept the chat with ${chat.with}`,
+  const accept = labelled(gettext("Accept"), "button button-primary button-small", interpolate(gettext("Accept the chat with %(with)s"), { with: chat.with }),
     async () => {
       accept.disabled = decline.disabled = true;
-      line.textContent = "Opening the chat…";
+      line.textContent = gettext("Opening the chat…");
       const result = await answerChatRequest(null, chat.chat, true);
       if (result.status === 401) return goJoin();
       if (result.ok) {
@@ -54,16 +55,16 @@ function incomingItem(chat) {
       }
       accept.disabled = decline.disabled = false;
       line.textContent = result.code === "not_found"
-        ? "This request has already been answered or has expired." : result.detail;
+        ? gettext("This request has already been answered or has expired.") : result.detail;
       refresh();
     });
-  const decline = labelled("Decline", "button button-quiet button-small", `Decline the chat with ${chat.with}`,
+  const decline = labelled(gettext("Decline"), "button button-quiet button-small", interpolate(gettext("Decline the chat with %(with)s"), { with: chat.with }),
     async () => {
       accept.disabled = decline.disabled = true;
       const result = await answerChatRequest(null, chat.chat, false);
       if (result.status === 401) return goJoin();
       $("list-status").textContent = result.ok || result.code === "not_found"
-        ? `You declined ${chat.with}'s request.` : result.detail;
+        ? interpolate(gettext("You declined %(with)s's request."), { with: chat.with }) : result.detail;
       accept.disabled = decline.disabled = false;
       refresh();
     });
@@ -76,24 +77,24 @@ function openItem(chat) {
   const li = el("li", "chat-item");
   li.dataset.key = `open-${chat.chat}`;
   const title = el("p", "chat-item-text");
-  title.append(link(chatPath(chat.chat), `Chat with ${chat.with}`, "chat-item-link"));
+  title.append(link(chatPath(chat.chat), interpolate(gettext("Chat with %(with)s"), { with: chat.with }), "chat-item-link"));
   const origin = ORIGIN_WORDS[chat.origin];
-  li.append(title, el("p", "chat-item-meta", `${origin ? `${origin[0].toUpperCase()}${origin.slice(1)}` : "Started"}${when(chat.created_at)}`));
-  if (unreadChats.has(chatPath(chat.chat))) li.append(el("p", "chat-item-new", "New messages since you were there"));
+  li.append(title, el("p", "chat-item-meta", `${origin ? `${origin[0].toUpperCase()}${origin.slice(1)}` : gettext("Started")}${when(chat.created_at)}`));
+  if (unreadChats.has(chatPath(chat.chat))) li.append(el("p", "chat-item-new", gettext("New messages since you were there")));
   return li;
 }
 
 function sentItem(chat) {
   const li = el("li", "chat-item");
   li.dataset.key = `sent-${chat.chat}`;
-  li.append(el("p", "chat-item-text", `You asked ${chat.with}${when(chat.created_at)}`));
-  const withdraw = labelled("Withdraw", "button button-quiet button-small", `Withdraw your request to ${chat.with}`,
+  li.append(el("p", "chat-item-text", interpolate(gettext("You asked %(with)s%(when)s"), { with: chat.with, when: when(chat.created_at) })));
+  const withdraw = labelled(gettext("Withdraw"), "button button-quiet button-small", interpolate(gettext("Withdraw your request to %(with)s"), { with: chat.with }),
     async () => {
       withdraw.disabled = true;
       const result = await postJSON(`/api/chats/${Number(chat.chat)}/leave/`, {});
       if (result.status === 401) return goJoin();
       $("list-status").textContent = result.ok
-        ? `You withdrew your request to ${chat.with}. You can ask them again tomorrow.`
+        ? interpolate(gettext("You withdrew your request to %(with)s. You can ask them again tomorrow."), { with: chat.with })
         : result.data.detail;
       withdraw.disabled = false;
       refresh();
@@ -129,7 +130,7 @@ async function refresh() {
   const result = await getJSON("/api/chats/");
   if (result.status === 401) return goJoin();
   if (!result.ok || !Array.isArray(result.data)) {
-    if (lastData === null) $("list-status").textContent = result.data?.detail || "We couldn't load your chats.";
+    if (lastData === null) $("list-status").textContent = result.data?.detail || gettext("We couldn't load your chats.");
     return;
   }
   const data = JSON.stringify(result.data);
@@ -156,7 +157,7 @@ $("ask-form").addEventListener("submit", async (event) => {
     return;
   }
   if (to.toLowerCase() === ($("chats-page").dataset.me || "").toLowerCase()) {
-    error.textContent = "That's your own handle.";
+    error.textContent = gettext("That's your own handle.");
     field.setAttribute("aria-invalid", "true");
     field.focus();
     return;
@@ -166,10 +167,10 @@ $("ask-form").addEventListener("submit", async (event) => {
   $("ask-button").disabled = false;
   if (result.status === 401) return goJoin();
   if (result.ok && result.data.type === "chat.accepted") {
-    status.append(`${to} had asked you too, so your chat is open. `);
-    status.append(link(chatPath(result.data.chat), "Go to the chat"));
+    status.append(interpolate(gettext("%(to)s had asked you too, so your chat is open. "), { to }));
+    status.append(link(chatPath(result.data.chat), gettext("Go to the chat")));
   } else if (result.ok) {
-    status.textContent = `We've asked ${result.data.to || to}. Their answer will show here.`;
+    status.textContent = interpolate(gettext("We've asked %(value)s. Their answer will show here."), { value: result.data.to || to });
     field.value = "";
     offerNotifications($("push-offer"));
   } else {
@@ -177,7 +178,7 @@ $("ask-form").addEventListener("submit", async (event) => {
     error.textContent = problem.text;
     field.setAttribute("aria-invalid", "true");
     if (problem.chat) {
-      status.append(link(chatPath(problem.chat), "Go to that chat"));
+      status.append(link(chatPath(problem.chat), gettext("Go to that chat")));
     }
     field.focus();
   }

@@ -18,6 +18,7 @@ import { byId as $ } from "./dom.js";
 import { wireInboxCount } from "./ui/inbox-count.js";
 import { ChatNotices } from "./ui/notices.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
+import { gettext } from "./i18n.js";
 
 setRoomTitles([...document.querySelectorAll("[data-room]")].map((node) => [node.dataset.room, node.dataset.title]));
 
@@ -37,7 +38,7 @@ if (client) {
     } else if (frame.type === "dropin.offer") {
       const since = Date.parse(frame.waiting_since);
       if (addWaiting(frame.request, Number.isFinite(since) ? since : Date.now())) {
-        polite.say("Someone is waiting in the drop-in line.");
+        polite.say(gettext("Someone is waiting in the drop-in line."));
       }
     } else if (frame.type === "dropin.withdrawn") {
       removeWaiting(frame.request);

@@ -8,6 +8,7 @@
 import { Announcer, byId as $ } from "./dom.js";
 import { deleteJSON, getJSON, postJSON } from "./http.js";
 import { chatPath, goJoin } from "./nav.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 
 const page = $("dropin-page");
 const EVERY_MS = 4000;
@@ -35,24 +36,26 @@ function show(panelId, { focus = true } = {}) {
 // --- words ---------------------------------------------------------------------------------
 
 function placeWords(place) {
-  if (!Number.isInteger(place)) return "You're in line.";
-  return place <= 1 ? "You're next in line." : `You're number ${place} in line.`;
+  if (!Number.isInteger(place)) return gettext("You're in line.");
+  return place <= 1 ? gettext("You're next in line.") : interpolate(gettext("You're number %(place)s in line."), { place });
 }
 
 function estimateWords(seconds) {
-  if (!Number.isFinite(seconds)) return "We don't have enough recent chats to estimate a wait.";
-  if (seconds < 60) return "Recent waits have been under a minute.";
+  if (!Number.isFinite(seconds)) return gettext("We don't have enough recent chats to estimate a wait.");
+  if (seconds < 60) return gettext("Recent waits have been under a minute.");
   const minutes = Math.round(seconds / 60);
-  return `Recent waits have been about ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  return interpolate(ngettext("Recent waits have been about %(count)s minute.",
+    "Recent waits have been about %(count)s minutes.", minutes), { count: minutes });
 }
 
 function helperWords(count) {
   if (!Number.isInteger(count)) return "";
   if (count === 0) {
-    return "Nobody is free to take chats this minute. You can stay in line: "
-      + "we'll connect you as soon as someone is.";
+    return gettext("Nobody is free to take chats this minute. You can stay in line: "
+      + "we'll connect you as soon as someone is.");
   }
-  return `${count} ${count === 1 ? "person is" : "people are"} available to take chats right now.`;
+  return interpolate(ngettext("%(count)s person is available to take chats right now.",
+    "%(count)s people are available to take chats right now.", count), { count });
 }
 
 function renderWaiting(status) {
@@ -72,10 +75,10 @@ function onStatus(status) {
   if (status.status === "matched" && Number.isSafeInteger(status.chat)) {
     stopWaiting();
     state = "matched";
-    $("matched-text").textContent = "Someone is ready to talk with you. Taking you to your chat…";
+    $("matched-text").textContent = gettext("Someone is ready to talk with you. Taking you to your chat…");
     $("matched-link").href = chatPath(status.chat);
     show("matched-panel");
-    say("Someone is ready to talk with you. Taking you to your chat.");
+    say(gettext("Someone is ready to talk with you. Taking you to your chat."));
     window.location.assign(chatPath(status.chat));
     return;
   }
@@ -83,7 +86,7 @@ function onStatus(status) {
     // Left in another tab, or here.
     stopWaiting();
     state = "start";
-    $("start-status").textContent = "You're not in the line. You can join again whenever you like.";
+    $("start-status").textContent = gettext("You're not in the line. You can join again whenever you like.");
     show("start-panel");
     return;
   }
@@ -112,7 +115,7 @@ function armTimeout() {
     timeoutShown = true;
     state = "timeout";
     show("timeout-panel");
-    say("Nobody has been free to take your chat yet. You're still in line.");
+    say(gettext("Nobody has been free to take your chat yet. You're still in line."));
   }, Math.max(0, waitingSince + TIMEOUT_MS - Date.now()));
 }
 
@@ -168,7 +171,7 @@ async function leave(errorId) {
   }
   stopWaiting();
   state = "start";
-  $("start-status").textContent = "You've left the line. You can come back whenever you like.";
+  $("start-status").textContent = gettext("You've left the line. You can come back whenever you like.");
   show("start-panel");
 }
 
@@ -177,7 +180,7 @@ $("leave-line-timeout").addEventListener("click", () => leave("timeout-error"));
 $("stay-line").addEventListener("click", () => {
   state = "waiting";
   show("waiting-panel");
-  say("You're still in line.");
+  say(gettext("You're still in line."));
 });
 
 // The button is disabled in the HTML until this script is here to answer it.

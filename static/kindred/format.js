@@ -1,5 +1,7 @@
 // Words and times for people to read.
 
+import { gettext, interpolate, ngettext, pageLanguage } from "./i18n.js";
+
 /** "1 minute", "3 minutes". */
 export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
@@ -21,8 +23,8 @@ export function memberTimeZone() {
 }
 
 /**
- * Formats an ISO time as a short time ("03:14"; with the day when not today), in the
- * member's saved time zone (else the device's), or "" if unreadable.
+ * Formats an ISO time as a short time ("03:14"; with the day when not today) in the page's
+ * language, in the member's saved time zone (else the device's), or "" if unreadable.
  */
 export function shortTime(iso, now = new Date(), timeZone = memberTimeZone()) {
   const date = new Date(iso);
@@ -32,7 +34,7 @@ export function shortTime(iso, now = new Date(), timeZone = memberTimeZone()) {
   const options = sameDay
     ? { hour: "2-digit", minute: "2-digit", timeZone }
     : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone };
-  return new Intl.DateTimeFormat(undefined, options).format(date);
+  return new Intl.DateTimeFormat(pageLanguage(), options).format(date);
 }
 
 /**
@@ -46,14 +48,18 @@ export function htmlDateTime(iso) {
 /** How long someone has waited, in words. */
 export function waitedWords(ms) {
   const minutes = Math.floor(Math.max(0, ms) / 60000);
-  if (minutes < 1) return "Waiting less than a minute";
-  if (minutes < 90) return `Waiting ${plural(minutes, "minute")}`;
-  return `Waiting ${plural(Math.round(minutes / 60), "hour")}`;
+  if (minutes < 1) return gettext("Waiting less than a minute");
+  if (minutes < 90) {
+    return interpolate(ngettext("Waiting %(count)s minute", "Waiting %(count)s minutes", minutes),
+      { count: minutes });
+  }
+  const hours = Math.round(minutes / 60);
+  return interpolate(ngettext("Waiting %(count)s hour", "Waiting %(count)s hours", hours), { count: hours });
 }
 
 /** Seconds left before a held message goes, in words. */
 export function sendingInWords(seconds) {
   return seconds > 90
-    ? `Your message will be sent in about ${Math.ceil(seconds / 60)} min.`
-    : `Your message will be sent in ${seconds} s.`;
+    ? interpolate(gettext("Your message will be sent in about %(value)s min."), { value: Math.ceil(seconds / 60) })
+    : interpolate(gettext("Your message will be sent in %(seconds)s s."), { seconds });
 }

@@ -2,6 +2,7 @@
 // (no socket on this page). Paused while the tab is hidden.
 
 import { pollWhileVisible } from "./poll.js";
+import { ngettext } from "./i18n.js";
 
 const summary = document.getElementById("presence-summary");
 const url = summary?.dataset.presenceUrl || "/api/presence/";
@@ -16,9 +17,9 @@ function render(data) {
   const online = Number(data.online) || 0;
   setCount(document.querySelector('[data-count="facilitators"]'), facilitators);
   setCount(document.querySelector('[data-label="facilitators"]'),
-    facilitators === 1 ? "facilitator on now" : "facilitators on now");
+    ngettext("facilitator on now", "facilitators on now", facilitators));
   setCount(document.querySelector('[data-count="online"]'), online);
-  setCount(document.querySelector('[data-label="online"]'), online === 1 ? "person here" : "people here");
+  setCount(document.querySelector('[data-label="online"]'), ngettext("person here", "people here", online));
   const rooms = data.rooms && typeof data.rooms === "object" ? data.rooms : {};
   for (const element of document.querySelectorAll("[data-room-online]")) {
     setCount(element, Number(rooms[element.dataset.roomOnline]) || 0);

@@ -1,14 +1,16 @@
 // JSON over HTTP, with Django's CSRF header, and every failure in one shape:
 // {ok, status, data} where data.detail is always words a person can read. Never throws.
 
-const OFFLINE_DETAIL = "We couldn't reach Kindred. Check your connection and try again.";
+import { gettext } from "./i18n.js";
+
+const OFFLINE_DETAIL = gettext("We couldn't reach Kindred. Check your connection and try again.");
 
 /** Words for a failed response that carried none of its own. */
 export function problemWords(status) {
   if (status === 0) return OFFLINE_DETAIL;
-  if (status === 403) return "Your browser blocked a security check. Reload the page and try again.";
-  if (status >= 500) return "Something went wrong on our side. Please try again in a moment.";
-  return "That didn't work. Please try again.";
+  if (status === 403) return gettext("Your browser blocked a security check. Reload the page and try again.");
+  if (status >= 500) return gettext("Something went wrong on our side. Please try again in a moment.");
+  return gettext("That didn't work. Please try again.");
 }
 
 /** The value of the csrftoken cookie, or "". */

@@ -5,6 +5,7 @@ import { byId as $ } from "./dom.js";
 import { ensureCsrf, postJSON } from "./http.js";
 import { handleWords, pageLimits } from "./limits.js";
 import { safeNext } from "./nav.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const page = $("join-page");
 const next = safeNext(page.dataset.next);
@@ -33,10 +34,10 @@ function showPhrase(handle, phrase, recovered) {
   $("phrase-handle").textContent = handle;
   $("phrase").textContent = phrase;
   $("phrase-intro").textContent = recovered
-    ? "Welcome back. Your old recovery phrase no longer works: this is your new one, shown only once."
-    : "This is your recovery phrase. We show it only once.";
+    ? gettext("Welcome back. Your old recovery phrase no longer works: this is your new one, shown only once.")
+    : gettext("This is your recovery phrase. We show it only once.");
   $("continue-link").setAttribute("href", next);
-  $("continue-link").textContent = next.startsWith("/rooms/") ? "Continue to the room" : "Continue";
+  $("continue-link").textContent = next.startsWith("/rooms/") ? gettext("Continue to the room") : gettext("Continue");
   $("phrase-section").hidden = false;
   $("phrase-section").focus();
 }
@@ -55,11 +56,11 @@ joinForm.addEventListener("submit", async (event) => {
   $("join-error").textContent = "";
   let invalid = null;
   if (handle && !LIMITS.handle.test(handle)) {
-    setError(handleInput, $("handle-error"), `${handleWords(LIMITS)} (no spaces).`);
+    setError(handleInput, $("handle-error"), interpolate(gettext("%(value)s (no spaces)."), { value: handleWords(LIMITS) }));
     invalid = handleInput;
   }
   if (!accept.checked) {
-    setError(accept, $("accept-error"), "Please read the guidelines and tick the box to join.");
+    setError(accept, $("accept-error"), gettext("Please read the guidelines and tick the box to join."));
     invalid = invalid || accept;
   }
   if (invalid) {
@@ -67,13 +68,13 @@ joinForm.addEventListener("submit", async (event) => {
     return;
   }
   const button = $("join-button");
-  busy(button, true, "Joining…");
+  busy(button, true, gettext("Joining…"));
   const body = {};
   if (handle) body.handle = handle;
   const country = $("country").value;
   if (country) body.country = country;
   const result = await postJSON("/api/session/", body);
-  busy(button, false, "Join");
+  busy(button, false, gettext("Join"));
   if (result.ok) {
     showPhrase(result.data.handle, result.data.recovery_code, false);
     return;
@@ -95,7 +96,7 @@ $("copy-phrase").addEventListener("click", async () => {
   try {
     if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
     await navigator.clipboard.writeText(phrase);
-    copyStatus.textContent = "Copied. Now paste it somewhere safe.";
+    copyStatus.textContent = gettext("Copied. Now paste it somewhere safe.");
   } catch {
     // Fallback: select the phrase so the member can copy it themselves.
     const range = document.createRange();
@@ -103,7 +104,7 @@ $("copy-phrase").addEventListener("click", async () => {
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    copyStatus.textContent = "The phrase is selected: copy it with your device's copy command.";
+    copyStatus.textContent = gettext("The phrase is selected: copy it with your device's copy command.");
   }
 });
 
@@ -118,14 +119,14 @@ $("recover-form").addEventListener("submit", async (event) => {
   const handle = handleField.value.trim();
   const code = codeField.value.trim().replace(/\s+/g, " ");
   if (!handle || !code) {
-    error.textContent = "Enter both your handle and your recovery phrase.";
+    error.textContent = gettext("Enter both your handle and your recovery phrase.");
     (handle ? codeField : handleField).focus();
     return;
   }
   const button = $("recover-button");
-  busy(button, true, "Checking…");
+  busy(button, true, gettext("Checking…"));
   const result = await postJSON("/api/session/recover/", { handle, recovery_code: code });
-  busy(button, false, "Recover my handle");
+  busy(button, false, gettext("Recover my handle"));
   if (result.ok) {
     showPhrase(result.data.handle, result.data.recovery_code, true);
     return;

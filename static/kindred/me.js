@@ -7,6 +7,7 @@ import { button, byId as $, el } from "./dom.js";
 import { getJSON, postJSON } from "./http.js";
 import { goJoin } from "./nav.js";
 import { mountPresenceChoices } from "./ui/presence-choices.js";
+import { gettext, interpolate } from "./i18n.js";
 
 function say(id, text) {
   $(id).textContent = text;
@@ -47,7 +48,7 @@ twoStep("sign-out-everywhere", "sign-out-everywhere-confirm", async () => {
 function blockRow(handle) {
   const li = el("li", "chat-item");
   li.append(el("p", "chat-item-text", handle));
-  li.append(button("Unblock", "button", async (event) => {
+  li.append(button(gettext("Unblock"), "button", async (event) => {
     event.currentTarget.disabled = true;
     const answer = await postJSON("/api/blocks/remove/", { handle });
     if (!answer.ok) {
@@ -56,9 +57,9 @@ function blockRow(handle) {
       return;
     }
     li.remove();
-    say("blocks-status", `You no longer block ${handle}.`);
+    say("blocks-status", interpolate(gettext("You no longer block %(handle)s."), { handle }));
     $("blocks-empty").hidden = $("blocks-list").children.length > 0;
-  }, `Unblock ${handle}`));
+  }, interpolate(gettext("Unblock %(handle)s"), { handle })));
   return li;
 }
 
@@ -80,7 +81,7 @@ $("prefs-form").addEventListener("submit", async (event) => {
     time_zone: $("time-zone").value,
     notifications: $("notifications").checked,
   });
-  say("prefs-status", answer.ok ? "Saved." : answer.data.detail);
+  say("prefs-status", answer.ok ? gettext("Saved.") : answer.data.detail);
 });
 
 // --- the recovery phrase -------------------------------------------------------------------
@@ -91,8 +92,8 @@ twoStep("phrase-new", "phrase-new-confirm", async () => {
   $("phrase").textContent = answer.data.recovery_code;
   $("phrase").hidden = false;
   $("phrase-new-confirm").hidden = true;
-  say("phrase-state", "Your old phrase no longer works.");
-  say("phrase-status", "This is your new recovery phrase. Write it down now: we show it only once.");
+  say("phrase-state", gettext("Your old phrase no longer works."));
+  say("phrase-status", gettext("This is your new recovery phrase. Write it down now: we show it only once."));
   return undefined;
 });
 

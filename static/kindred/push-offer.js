@@ -4,6 +4,7 @@
 
 import { button, el } from "./dom.js";
 import { getJSON, postJSON } from "./http.js";
+import { gettext } from "./i18n.js";
 
 function keyBytes(base64url) {
   const text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));
@@ -28,17 +29,17 @@ export async function offerNotifications(container) {
   line.setAttribute("role", "status");
   const box = el("div", "push-offer");
   box.append(
-    el("p", "", "Want to know when they answer, even with Kindred closed? "
-      + "The notification only says someone answered: never who, never what."),
-    button("Turn on notifications", "button", async () => {
+    el("p", "", gettext("Want to know when they answer, even with Kindred closed? "
+      + "The notification only says someone answered: never who, never what.")),
+    button(gettext("Turn on notifications"), "button", async () => {
       try {
         const answer = await subscribe(status.data.public_key);
-        line.textContent = answer.ok ? "Notifications are on. Turn them off in Settings." : answer.data.detail;
+        line.textContent = answer.ok ? gettext("Notifications are on. Turn them off in Settings.") : answer.data.detail;
       } catch {
-        line.textContent = "Your browser didn't allow notifications. That's fine: answers wait in Chats.";
+        line.textContent = gettext("Your browser didn't allow notifications. That's fine: answers wait in Chats.");
       }
     }),
-    button("No thanks", "button button-quiet", () => box.remove()),
+    button(gettext("No thanks"), "button button-quiet", () => box.remove()),
     line,
   );
   container.replaceChildren(box);

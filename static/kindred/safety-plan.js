@@ -2,6 +2,7 @@
 
 import { byId } from "./dom.js";
 import { PLAN_SECTIONS, loadPlan, planText, savePlan } from "./ui/safetyplan.js";
+import { gettext } from "./i18n.js";
 
 const form = byId("safety-plan-form");
 const status = byId("safety-plan-status");
@@ -27,23 +28,23 @@ function read() {
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   status.textContent = savePlan(read())
-    ? "Saved on this device. It shows first on the crisis card."
-    : "This browser won't keep it (storage is blocked). Copy it somewhere safe instead.";
+    ? gettext("Saved on this device. It shows first on the crisis card.")
+    : gettext("This browser won't keep it (storage is blocked). Copy it somewhere safe instead.");
 });
 
 byId("safety-plan-clear").addEventListener("click", () => {
   savePlan({});
   fill();
-  status.textContent = "Removed from this device.";
+  status.textContent = gettext("Removed from this device.");
 });
 
 copyButton.addEventListener("click", async () => {
   const text = planText(read());
   try {
     await navigator.clipboard.writeText(text);
-    status.textContent = "Copied. Paste it into a check-in chat if you'd like a facilitator to see it.";
+    status.textContent = gettext("Copied. Paste it into a check-in chat if you'd like a facilitator to see it.");
   } catch {
-    status.textContent = "Couldn't copy here; select the text and copy it yourself.";
+    status.textContent = gettext("Couldn't copy here; select the text and copy it yourself.");
   }
 });
 

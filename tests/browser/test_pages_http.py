@@ -119,7 +119,8 @@ def test_join_preselects_the_browser_country_when_listed(rooms):
     html = Client().get("/join/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
     assert '<option value="DE" selected>' in html
     html = Client().get("/join/", HTTP_ACCEPT_LANGUAGE="sw-KE").content.decode()
-    assert " selected>" not in html
+    country_list = html.split('id="country"')[1].split("</select>")[0]
+    assert " selected>" not in country_list
 
 
 def heading_order(html: str) -> list[str]:

@@ -3,6 +3,7 @@
 
 import { byId as $ } from "../dom.js";
 import { sendingInWords, shortTime } from "../format.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
 /** Sends what the member writes and shows how it is going. */
 export function wireComposer(c) {
@@ -73,15 +74,15 @@ export function wireComposer(c) {
     event.preventDefault();
     const body = input.value.trim();
     if (!body) {
-      composerError.textContent = "Write something before sending.";
+      composerError.textContent = gettext("Write something before sending.");
       input.focus();
       return;
     }
     if (body.length > MAX_LENGTH) {
-      composerError.textContent = `Messages can be up to ${MAX_LENGTH.toLocaleString()} characters.`;
+      composerError.textContent = interpolate(gettext("Messages can be up to %(value)s characters."), { value: MAX_LENGTH.toLocaleString() });
       return;
     }
-    if (composerError.textContent === "Write something before sending.") composerError.textContent = "";
+    if (composerError.textContent === gettext("Write something before sending.")) composerError.textContent = "";
     client.send(body);
     input.value = "";
     updateCount();
@@ -95,7 +96,7 @@ export function wireComposer(c) {
   if (touch) {
     input.enterKeyHint = "enter";
     const keys = c.root.querySelector(".hint-keys");
-    if (keys) keys.textContent = "Enter adds a new line; tap Send to send.";
+    if (keys) keys.textContent = gettext("Enter adds a new line; tap Send to send.");
   }
   input.addEventListener("keydown", (event) => {
     if (touch) return;
@@ -141,10 +142,10 @@ export function wireHistory(c) {
     anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
     if (!client.loadEarlier()) {
       $("history-status").textContent = client.connected
-        ? "Still loading…" : "You're offline. Earlier messages will load once you're connected.";
+        ? gettext("Still loading…") : gettext("You're offline. Earlier messages will load once you're connected.");
       return;
     }
-    $("history-status").textContent = "Loading earlier messages…";
+    $("history-status").textContent = gettext("Loading earlier messages…");
   });
 
   client.addEventListener("history", (event) => {
@@ -153,7 +154,8 @@ export function wireHistory(c) {
       window.scrollBy(0, anchor.getBoundingClientRect().top - anchorTop);
     }
     anchor = null;
-    const loaded = `Loaded ${added} earlier message${added === 1 ? "" : "s"}.`;
+    const loaded = interpolate(ngettext("Loaded %(count)s earlier message.",
+      "Loaded %(count)s earlier messages.", added), { count: added });
     if (done) {
       beginningReached = true;
       const hadFocus = document.activeElement === $("load-earlier");

@@ -5,6 +5,7 @@ import { byId as $, link, statusLine } from "../dom.js";
 import { chatPath } from "../nav.js";
 import { ChatNotices } from "../ui/notices.js";
 import { mountPresenceChoices } from "../ui/presence-choices.js";
+import { gettext, interpolate } from "../i18n.js";
 
 /** Notices above the composer, and in a room the \u201chere now\u201d list's extras. */
 export function wireHere(c) {
@@ -20,7 +21,7 @@ export function wireHere(c) {
   });
   notices.container.id = "notices";
   notices.container.setAttribute("role", "region");
-  notices.container.setAttribute("aria-label", "Requests and updates for you");
+  notices.container.setAttribute("aria-label", gettext("Requests and updates for you"));
   document.querySelector(".composer-wrap").prepend(notices.container);
 
   let hereStatus = null;
@@ -36,21 +37,21 @@ export function wireHere(c) {
 
   async function askToChat(handle, asker) {
     asker.disabled = true;
-    hereStatus.textContent = `Asking ${handle}…`;
+    hereStatus.textContent = interpolate(gettext("Asking %(handle)s…"), { handle });
     try {
       const answer = await client.request({ type: "chat.request", to: handle });
       if (answer.type === "chat.accepted") {
         // They had asked us too: the chat is open.
-        hereStatus.textContent = `${handle} had asked you too, so your chat is open.`;
+        hereStatus.textContent = interpolate(gettext("%(handle)s had asked you too, so your chat is open."), { handle });
         notices.show({ type: "chat.accepted", chat: answer.chat, by: handle });
       } else {
         notices.remember(answer.chat, handle);
-        hereStatus.textContent = `We've asked ${handle}. You'll see a notice here when they answer.`;
+        hereStatus.textContent = interpolate(gettext("We've asked %(handle)s. You'll see a notice here when they answer."), { handle });
       }
     } catch (error) {
       const problem = requestProblem(error, handle);
       hereStatus.replaceChildren(problem.text);
-      if (problem.chat) hereStatus.append(" ", link(chatPath(problem.chat), "Go to that chat"));
+      if (problem.chat) hereStatus.append(" ", link(chatPath(problem.chat), gettext("Go to that chat")));
     } finally {
       if (asker.isConnected) asker.disabled = false;
     }

@@ -3,6 +3,7 @@
 import { button as makeButton, byId as $, DialogFocus, el, wireDialogClosers } from "../dom.js";
 import { postJSON } from "../http.js";
 import { joinPath } from "../nav.js";
+import { gettext, interpolate } from "../i18n.js";
 
 /** The \u22ef menu on each message, and its report and block dialogs. */
 export function wireMessageMenu(c) {
@@ -37,13 +38,13 @@ export function wireMessageMenu(c) {
     menu.setAttribute("role", "group");
     if (item.classList.contains("msg-own")) {
       // Our own message: Delete, then "Yes" (the room keeps a stub; others drop it).
-      menu.setAttribute("aria-label", "Actions for your message");
-      menu.append(menuButton("Delete", "delete"));
+      menu.setAttribute("aria-label", gettext("Actions for your message"));
+      menu.append(menuButton(gettext("Delete"), "delete"));
     } else {
-      menu.setAttribute("aria-label", `Actions for the message from ${author}`);
-      menu.append(menuButton("Report", "report"));
+      menu.setAttribute("aria-label", interpolate(gettext("Actions for the message from %(author)s"), { author }));
+      menu.append(menuButton(gettext("Report"), "report"));
       // In a one-on-one chat, blocking is the chat's own "Block this person" (chat.js).
-      if (KIND === "room") menu.append(menuButton(`Block ${author}`, "block"));
+      if (KIND === "room") menu.append(menuButton(interpolate(gettext("Block %(author)s"), { author }), "block"));
     }
     item.append(menu);
     button.setAttribute("aria-controls", menu.id);
@@ -55,7 +56,7 @@ export function wireMessageMenu(c) {
   async function deleteOwn(item, button) {
     if (button.dataset.confirmed !== "yes") {
       button.dataset.confirmed = "yes";
-      button.textContent = "Yes, delete it for everyone";
+      button.textContent = gettext("Yes, delete it for everyone");
       return;
     }
     button.disabled = true;
@@ -64,7 +65,7 @@ export function wireMessageMenu(c) {
       closeMenu();
       list.remove(Number(item.dataset.id));
       updateEmpty();
-      status.say("Your message was deleted.");
+      status.say(gettext("Your message was deleted."));
       input.focus();
     } else {
       button.disabled = false;
@@ -134,31 +135,31 @@ export function wireMessageMenu(c) {
     const sent = client.report(reporting, String(data.get("reason") || "other"), String(data.get("note") || "").trim());
     if (!sent) {
       reportStatus.textContent = client.connected
-        ? "Your last report is still being sent."
-        : "You're offline right now. Try again once you're connected.";
+        ? gettext("Your last report is still being sent.")
+        : gettext("You're offline right now. Try again once you're connected.");
       return;
     }
     reportSend.disabled = true;
-    reportStatus.textContent = "Sending your report…";
+    reportStatus.textContent = gettext("Sending your report…");
   });
 
   client.addEventListener("report", (event) => {
     const { ok, code, detail } = event.detail;
     reportSend.disabled = false;
     if (ok) {
-      reportStatus.textContent = "Thank you. A facilitator will look at it.";
+      reportStatus.textContent = gettext("Thank you. A facilitator will look at it.");
       reportSend.hidden = true;
-      reportDialog.querySelector("[data-close-dialog]").textContent = "Close";
+      reportDialog.querySelector("[data-close-dialog]").textContent = gettext("Close");
     } else if (code === "bad_frame") {
       reportStatus.textContent =
-        "Reporting isn't available just now. If someone is unsafe, tell a facilitator in the room.";
+        gettext("Reporting isn't available just now. If someone is unsafe, tell a facilitator in the room.");
     } else {
       reportStatus.textContent = detail;
     }
   });
   reportDialog.addEventListener("close", () => {
     reporting = null;
-    reportDialog.querySelector("[data-close-dialog]").textContent = "Cancel";
+    reportDialog.querySelector("[data-close-dialog]").textContent = gettext("Cancel");
   });
 
   // Block
@@ -194,8 +195,9 @@ export function wireMessageMenu(c) {
     updateEmpty();
     dialogFocus.opener = input;
     blockDialog.close();
-    status.say(`You blocked ${handle}. ${hidden ? "Their messages are hidden." : ""}`.trim());
-    $("history-status").textContent = `You blocked ${handle}. You won't see their messages.`;
+    status.say(interpolate(hidden ? gettext("You blocked %(handle)s. Their messages are hidden.")
+      : gettext("You blocked %(handle)s."), { handle }));
+    $("history-status").textContent = interpolate(gettext("You blocked %(handle)s. You won't see their messages."), { handle });
   });
   blockDialog?.addEventListener("close", () => {
     blocking = null;

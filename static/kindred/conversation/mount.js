@@ -15,23 +15,24 @@ import { wireNewSince } from "./since.js";
 import { wireMessageMenu } from "./menu.js";
 import { wireReactions } from "./reactions.js";
 import { wireIncoming, wireScrolling } from "./stream.js";
+import { gettext } from "../i18n.js";
 
 const WORDS = {
   room: {
-    beginning: "This is the beginning of the room.",
+    beginning: gettext("This is the beginning of the room."),
     stopped: {
-      forbidden: "You can't join this room.",
-      not_found: "There's no such room. It may have been renamed or closed.",
-      kicked: "A facilitator has asked you to step out of this room for now. "
-        + "You can come back when you're ready.",
+      forbidden: gettext("You can't join this room."),
+      not_found: gettext("There's no such room. It may have been renamed or closed."),
+      kicked: gettext("A facilitator has asked you to step out of this room for now. "
+        + "You can come back when you're ready."),
     },
-    disconnected: "You've been disconnected from this room.",
+    disconnected: gettext("You've been disconnected from this room."),
   },
   chat: {
-    beginning: "This is the beginning of your chat.",
+    beginning: gettext("This is the beginning of your chat."),
     // A chat socket answers 4403 for a chat that has ended (and nothing else tells apart).
-    stopped: { forbidden: "This chat has ended.", not_found: "This chat has ended." },
-    disconnected: "You've been disconnected from this chat.",
+    stopped: { forbidden: gettext("This chat has ended."), not_found: gettext("This chat has ended.") },
+    disconnected: gettext("You've been disconnected from this chat."),
   },
 };
 

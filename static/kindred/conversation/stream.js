@@ -5,6 +5,7 @@ import { button, byId as $, el } from "../dom.js";
 import { goJoin } from "../nav.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { composerWhy } from "./composer.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
 const MODERATORS = new Set(["facilitator", "admin"]);
 const NEAR_BOTTOM_PX = 160;
@@ -76,13 +77,13 @@ export function wireIncoming(c) {
     const canPost = !room.locked || MODERATORS.has(client.role);
     input.disabled = !canPost;
     $("send-button").disabled = !canPost;
-    composerWhy(canPost ? "" : "You can't post here while the room is locked. You can still read along.");
+    composerWhy(canPost ? "" : gettext("You can't post here while the room is locked. You can still read along."));
     if (room.locked) {
       notice.textContent = canPost
-        ? "This room is locked: only facilitators can post."
-        : "This room is locked for now. You can still read along.";
+        ? gettext("This room is locked: only facilitators can post.")
+        : gettext("This room is locked for now. You can still read along.");
     } else if (room.slow_mode_seconds > 0) {
-      notice.textContent = `Slow mode is on: one message every ${room.slow_mode_seconds} seconds.`;
+      notice.textContent = interpolate(gettext("Slow mode is on: one message every %(slow_mode_seconds)s seconds."), { slow_mode_seconds: room.slow_mode_seconds });
     } else {
       notice.textContent = "";
     }
@@ -99,7 +100,7 @@ export function wireIncoming(c) {
     }
     pinnedId = pinned.id;
     renderBody($("pinned-body"), pinned.body);
-    $("pinned-meta").textContent = typeof pinned.author === "string" ? `Pinned message from ${pinned.author}` : "";
+    $("pinned-meta").textContent = typeof pinned.author === "string" ? interpolate(gettext("Pinned message from %(author)s"), { author: pinned.author }) : "";
     section.hidden = false;
   }
 
@@ -136,7 +137,8 @@ export function wireIncoming(c) {
   client.addEventListener("resumed", (event) => {
     const { added } = event.detail;
     if (added > 0) {
-      status.say(`${added} new message${added === 1 ? "" : "s"} while you were away.`);
+      status.say(interpolate(ngettext("%(count)s new message while you were away.",
+        "%(count)s new messages while you were away.", added), { count: added }));
     }
   });
 
@@ -159,7 +161,7 @@ export function wireIncoming(c) {
       if (handle === me()) {
         name.append(el("span", "you", " (you)"));
       } else if (client.openToChat.has(handle)) {
-        const ask = button("Ask to chat", "button-link ask-chat", null, `Ask to chat with ${handle}, one-on-one`);
+        const ask = button(gettext("Ask to chat"), "button-link ask-chat", null, interpolate(gettext("Ask to chat with %(handle)s, one-on-one"), { handle }));
         ask.dataset.ask = handle;
         li.append(ask);
       }
@@ -170,18 +172,19 @@ export function wireIncoming(c) {
     const unlisted = count - online.length;
     $("here-more").hidden = unlisted <= 0;
     $("here-more").textContent = unlisted > 0
-      ? `and ${unlisted} more who ${unlisted === 1 ? "isn't" : "aren't"} listed` : "";
+      ? interpolate(ngettext("and %(count)s more who isn't listed",
+        "and %(count)s more who aren't listed", unlisted), { count: unlisted }) : "";
   });
 
   client.addEventListener("room", (event) => {
     const room = event.detail.room;
     showRoomRules(room);
-    status.say($("room-notice").textContent || "The room's settings changed.");
+    status.say($("room-notice").textContent || gettext("The room's settings changed."));
   });
 
   client.addEventListener("pinned", (event) => {
     showPinned(event.detail.message);
-    if (event.detail.message) status.say("A facilitator pinned a message.");
+    if (event.detail.message) status.say(gettext("A facilitator pinned a message."));
   });
 
   // Private notices from the facilitators (a warning, or what became of a report).
@@ -190,8 +193,8 @@ export function wireIncoming(c) {
     if (typeof frame.message !== "string" || !frame.message) return;
     const box = $("private-notice");
     const title = frame.kind === "warning"
-      ? "A message from the facilitators"
-      : frame.kind === "report_outcome" ? "About your report" : "From the facilitators";
+      ? gettext("A message from the facilitators")
+      : frame.kind === "report_outcome" ? gettext("About your report") : gettext("From the facilitators");
     $("private-notice-title").textContent = title;
     $("private-notice-text").textContent = frame.message;
     box.hidden = false;

@@ -28,10 +28,11 @@
 import { Outbox } from "./outbox.js";
 import { applyPresence, errorOf, isMessageFrame, PUSH_TYPES, sortedHandles } from "./frames.js";
 import { SocketClient, SocketCore, socketUrl } from "./socket.js";
+import { gettext } from "../i18n.js";
 
 export { OFFLINE } from "./socket.js";
 
-const REPORT_LOST = "The connection dropped before your report was sent. Please try again.";
+const REPORT_LOST = gettext("The connection dropped before your report was sent. Please try again.");
 
 export class ChatClient extends SocketClient {
   constructor(path, options = {}) {

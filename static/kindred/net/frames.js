@@ -1,5 +1,7 @@
 // Pure readers of server frames (docs/protocol.md): no DOM, no socket, easy to test.
 
+import { gettext } from "../i18n.js";
+
 /** A server frame from a socket's text, or null when it isn't one. */
 export function readFrame(text) {
   let frame;
@@ -24,7 +26,7 @@ export function isMessageFrame(frame) {
 }
 
 /** An `error` frame as {code, detail, ...frame}, with words even when the server sent none. */
-export function errorOf(frame, fallback = "Something went wrong.") {
+export function errorOf(frame, fallback = gettext("Something went wrong.")) {
   const code = String(frame.code || "error");
   const detail = typeof frame.detail === "string" ? frame.detail : fallback;
   return { ...frame, code, detail };

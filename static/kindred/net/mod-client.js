@@ -15,6 +15,7 @@
 import { CLOSE, CLOSE_FINAL } from "../protocol.js";
 import { PUSH_TYPES } from "./frames.js";
 import { SocketClient, SocketCore, socketUrl } from "./socket.js";
+import { gettext } from "../i18n.js";
 
 // A facilitator kicked from a room is still a facilitator: the queue socket comes back.
 const FINAL = new Set([...CLOSE_FINAL].filter((code) => code !== CLOSE.KICKED));
@@ -35,7 +36,7 @@ export class ModerationClient extends SocketClient {
       me: () => this.me,
       disconnected: {
         code: "disconnected",
-        detail: "The connection dropped before we heard back. Check the queue, then try again if needed.",
+        detail: gettext("The connection dropped before we heard back. Check the queue, then try again if needed."),
       },
     });
   }

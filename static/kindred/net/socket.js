@@ -11,12 +11,13 @@ import { CLOSE, CLOSE_FINAL, STOP_REASONS } from "../protocol.js";
 import { backoffDelay } from "./backoff.js";
 import { errorOf, readFrame } from "./frames.js";
 import { PendingRequests } from "./requests.js";
+import { gettext } from "../i18n.js";
 
 const FLOOD_PAUSE_MS = 5000;
 
 export const OFFLINE = Object.freeze({
   code: "offline",
-  detail: "You're offline right now. Try again once you're connected.",
+  detail: gettext("You're offline right now. Try again once you're connected."),
 });
 
 const SYSTEM = {
@@ -48,7 +49,7 @@ export class SocketCore {
     this.openTimeoutMs = options.openTimeoutMs ?? 15000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30000;
     this.disconnected = options.disconnected ?? {
-      code: "disconnected", detail: "The connection dropped before we heard back. Please try again.",
+      code: "disconnected", detail: gettext("The connection dropped before we heard back. Please try again."),
     };
     this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this.system = { ...SYSTEM, ...options.system };

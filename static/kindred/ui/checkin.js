@@ -4,6 +4,7 @@
 import { button, el } from "../dom.js";
 import { memberTimeZone } from "../format.js";
 import { postJSON } from "../http.js";
+import { gettext, interpolate, pageLanguage } from "../i18n.js";
 
 /** The wall-clock parts of *at* in *timeZone* (undefined: the device's). */
 function partsIn(at, timeZone) {
@@ -35,34 +36,34 @@ export function checkinChoices(now = new Date(), timeZone = memberTimeZone()) {
   const inHours = (h) => new Date(now.getTime() + h * 3600 * 1000);
   const tomorrowNine = tomorrowAtNine(now, timeZone);
   return [
-    { label: "In 1 hour", at: inHours(1) },
-    { label: "In 3 hours", at: inHours(3) },
-    { label: "Tomorrow at 9 a.m.", at: tomorrowNine },
+    { label: gettext("In 1 hour"), at: inHours(1) },
+    { label: gettext("In 3 hours"), at: inHours(3) },
+    { label: gettext("Tomorrow at 9 a.m."), at: tomorrowNine },
   ];
 }
 
-/** "Tuesday 9:00 AM"-style words for *at*, in the member's saved zone (else the device's). */
+/** "Tuesday 9:00 AM"-style words for *at*, in the page's language and the member's saved zone. */
 export function localWhen(at, timeZone = memberTimeZone()) {
-  return at.toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit", timeZone });
+  return at.toLocaleString(pageLanguage(), { weekday: "long", hour: "numeric", minute: "2-digit", timeZone });
 }
 
 /** A small group of buttons that asks for a check-in, with a live status line. */
 export function checkinPicker() {
   const box = el("div", "crisis-checkin");
   box.setAttribute("role", "group");
-  box.setAttribute("aria-label", "Check on me later");
-  const label = el("p", "crisis-checkin-label", "Would you like a facilitator to check on you later?");
+  box.setAttribute("aria-label", gettext("Check on me later"));
+  const label = el("p", "crisis-checkin-label", gettext("Would you like a facilitator to check on you later?"));
   const status = el("p", "crisis-checkin-status");
   status.setAttribute("role", "status");
   const choices = checkinChoices().map(({ label: words, at }) => {
     const choice = button(words, "button button-quiet button-small", async () => {
       for (const b of box.querySelectorAll("button")) b.disabled = true;
-      status.textContent = "Asking…";
+      status.textContent = gettext("Asking…");
       const result = await postJSON("/api/checkins/", { at: at.toISOString() });
       for (const b of box.querySelectorAll("button")) b.disabled = false;
       status.textContent = result.ok
-        ? `Asked for ${localWhen(at)}. Whoever is on duty then will reach out; it will wait in your inbox.`
-        : result.data?.detail || "That didn't go through. Please try again.";
+        ? interpolate(gettext("Asked for %(value)s. Whoever is on duty then will reach out; it will wait in your inbox."), { value: localWhen(at) })
+        : result.data?.detail || gettext("That didn't go through. Please try again.");
     });
     return choice;
   });

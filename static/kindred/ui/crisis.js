@@ -5,16 +5,18 @@ import { el } from "../dom.js";
 import { SAFE_HREF } from "./messages.js";
 import { checkinPicker } from "./checkin.js";
 import { showSafetyPlan } from "./safetyplan.js";
+import { gettext, interpolate } from "../i18n.js";
 
 function digits(value) {
-  return String(value).replace(/[^0-9+]/g, "");
+  // "*" stays: some lines are short codes dialled with it (Chile's *4141).
+  return String(value).replace(/[^0-9+*]/g, "");
 }
 
 /** Call, text and web actions for one resource (same rules as the resources page). */
 export function resourceLinks(resource) {
   const links = [];
   if (typeof resource.phone === "string" && digits(resource.phone)) {
-    links.push({ kind: "call", href: `tel:${digits(resource.phone)}`, label: `Call ${resource.phone}` });
+    links.push({ kind: "call", href: `tel:${digits(resource.phone)}`, label: interpolate(gettext("Call %(phone)s"), { phone: resource.phone }) });
   }
   if (typeof resource.text === "string" && resource.text.trim()) {
     const match = /^\s*(.+?)\s+to\s+([0-9][0-9 -]*)\s*$/i.exec(resource.text);
@@ -23,10 +25,10 @@ export function resourceLinks(resource) {
       links.push({
         kind: "text",
         href: `sms:${digits(number)}?&body=${encodeURIComponent(keyword)}`,
-        label: `Text ${keyword} to ${digits(number)}`,
+        label: interpolate(gettext("Text %(keyword)s to %(number)s"), { keyword, number: digits(number) }),
       });
     } else if (digits(resource.text)) {
-      links.push({ kind: "text", href: `sms:${digits(resource.text)}`, label: `Text ${digits(resource.text)}` });
+      links.push({ kind: "text", href: `sms:${digits(resource.text)}`, label: interpolate(gettext("Text %(number)s"), { number: digits(resource.text) }) });
     }
   }
   if (typeof resource.url === "string" && SAFE_HREF.test(resource.url)) {
@@ -43,7 +45,7 @@ export function resourceLinks(resource) {
 
 export function resourceItem(resource) {
   const item = el("li", "resource");
-  item.append(el("h3", "resource-name", String(resource.name || "Crisis line")));
+  item.append(el("h3", "resource-name", String(resource.name || gettext("Crisis line"))));
   const links = resourceLinks(resource);
   if (links.length) {
     const actions = el("ul", "resource-actions");
@@ -60,15 +62,15 @@ export function resourceItem(resource) {
     }
     item.append(actions);
   } else {
-    item.append(el("p", "resource-note", "Call your local emergency number."));
+    item.append(el("p", "resource-note", gettext("Call your local emergency number.")));
   }
-  if (resource.hours) item.append(el("p", "resource-hours", `Hours: ${resource.hours}`));
+  if (resource.hours) item.append(el("p", "resource-hours", interpolate(gettext("Hours: %(hours)s"), { hours: resource.hours })));
   return item;
 }
 
 const DEFAULT_CRISIS_MESSAGE =
-  "You don't have to go through this alone. Kindred is a peer community, not a crisis " +
-  "service; the people on these lines are trained and available now.";
+  gettext("You don't have to go through this alone. Kindred is a peer community, not a crisis " +
+  "service; the people on these lines are trained and available now.");
 
 /** The private crisis card: a calm modal <dialog> with tap-to-call and tap-to-text links. */
 export class CrisisCard {

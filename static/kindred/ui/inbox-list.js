@@ -8,20 +8,21 @@ import { shortTime } from "../format.js";
 import { getJSON, postJSON } from "../http.js";
 import { safeNext } from "../nav.js";
 import { showUnread } from "./inbox-count.js";
+import { gettext } from "../i18n.js";
 
-const KIND_WORDS = { chat: "Chat", notice: "Notice", checkin: "Check-in" };
-const OPEN_WORDS = { chat: "Open", notice: "Open", checkin: "Open" };
+const KIND_WORDS = { chat: gettext("Chat"), notice: gettext("Notice"), checkin: gettext("Check-in") };
+const OPEN_WORDS = { chat: gettext("Open"), notice: gettext("Open"), checkin: gettext("Open") };
 
 function itemNode(item) {
   const li = el("li", "inbox-item");
   li.dataset.id = String(item.id);
   const head = el("p", "inbox-item-head");
-  if (!item.read) head.append(el("strong", "inbox-new", "New · "));
+  if (!item.read) head.append(el("strong", "inbox-new", gettext("New · ")));
   const time = shortTime(item.at);
-  head.append(`${KIND_WORDS[item.kind] || "Notice"}${time ? ` · ${time}` : ""}`);
+  head.append(`${KIND_WORDS[item.kind] || gettext("Notice")}${time ? ` · ${time}` : ""}`);
   li.append(head, el("p", "inbox-item-text", item.text));
   const target = item.url ? safeNext(item.url, "") : "";
-  if (target) li.append(link(target, OPEN_WORDS[item.kind] || "Open", "inbox-item-link"));
+  if (target) li.append(link(target, OPEN_WORDS[item.kind] || gettext("Open"), "inbox-item-link"));
   return li;
 }
 

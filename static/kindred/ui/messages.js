@@ -6,6 +6,7 @@
 
 import { el } from "../dom.js";
 import { htmlDateTime, shortTime } from "../format.js";
+import { gettext, interpolate } from "../i18n.js";
 
 export const SAFE_HREF = /^https?:\/\//i;
 const LINK_ATTRIBUTES = new Set(["href", "rel", "target"]);
@@ -71,10 +72,10 @@ export function reactionText(label, count) {
 }
 
 const STATE_WORDS = {
-  sending: "Sending…",
-  waiting: "Waiting to send…",
-  sent: "Sent",
-  failed: "Not sent",
+  sending: gettext("Sending…"),
+  waiting: gettext("Waiting to send…"),
+  sent: gettext("Sent"),
+  failed: gettext("Not sent"),
 };
 
 /**
@@ -131,7 +132,7 @@ export class MessageList {
       node = el("li", "msg msg-own msg-pending");
       node.dataset.nonce = entry.nonce;
       node.dataset.author = this.me() || "";
-      node.append(this._head(this.me() || "You", null), el("div", "msg-body", entry.body));
+      node.append(this._head(this.me() || gettext("You"), null), el("div", "msg-body", entry.body));
       node.append(el("p", "msg-state"));
       this.byNonce.set(entry.nonce, node);
       this.list.append(node);
@@ -143,10 +144,10 @@ export class MessageList {
     state.replaceChildren(el("span", "msg-state-text", entry.error && entry.state === "failed"
       ? `${words}: ${entry.error.detail}` : words));
     if (entry.state === "failed") {
-      const retry = el("button", "button-link", "Try again");
+      const retry = el("button", "button-link", gettext("Try again"));
       retry.type = "button";
       retry.addEventListener("click", () => onRetry?.(entry.nonce));
-      const discard = el("button", "button-link", "Discard");
+      const discard = el("button", "button-link", gettext("Discard"));
       discard.type = "button";
       discard.addEventListener("click", () => onDiscard?.(entry.nonce));
       state.append(retry, discard);
@@ -198,7 +199,7 @@ export class MessageList {
     const head = el("div", "msg-head");
     const who = el("span", "msg-author", author);
     head.append(who);
-    if (author === this.me()) head.append(el("span", "msg-you", "(you)"));
+    if (author === this.me()) head.append(el("span", "msg-you", gettext("(you)")));
     if (sentAt) {
       const time = el("time", "msg-time", shortTime(sentAt));
       time.dateTime = htmlDateTime(sentAt);
@@ -229,8 +230,8 @@ export class MessageList {
       button.type = "button";
       button.dataset.action = "menu";
       button.setAttribute("aria-expanded", "false");
-      button.setAttribute("aria-label", own ? "Options for your message"
-        : `Options for the message from ${message.author}`);
+      button.setAttribute("aria-label", own ? gettext("Options for your message")
+        : interpolate(gettext("Options for the message from %(author)s"), { author: message.author }));
       node.append(button);
     }
   }

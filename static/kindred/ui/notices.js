@@ -9,12 +9,13 @@ import { answerChatRequest, takeDropIn } from "../chat-requests.js";
 import { button, el, link, statusLine } from "../dom.js";
 import { deleteJSON } from "../http.js";
 import { chatPath, goJoin, openChatInNewTab } from "../nav.js";
+import { gettext, interpolate } from "../i18n.js";
 
 const CATEGORY_WORDS = {
-  suicide: "thoughts of suicide",
-  self_harm: "self-harm",
-  overdose: "overdose",
-  violence: "violence or abuse",
+  suicide: gettext("thoughts of suicide"),
+  self_harm: gettext("self-harm"),
+  overdose: gettext("overdose"),
+  violence: gettext("violence or abuse"),
 };
 
 let noticeSeq = 0;
@@ -103,7 +104,7 @@ export class ChatNotices {
     return { box, actions, status };
   }
 
-  _close(box, label = "Dismiss") {
+  _close(box, label = gettext("Dismiss")) {
     return button(label, "button-link", () => this._drop(box));
   }
 
@@ -112,30 +113,30 @@ export class ChatNotices {
   }
 
   _request(frame) {
-    const from = typeof frame.from === "string" ? frame.from : "Someone";
+    const from = typeof frame.from === "string" ? frame.from : gettext("Someone");
     const chatId = frame.chat;
     const { box, actions, status } = this._notice(
       `chat-${chatId}`,
-      `${from} would like a one-on-one chat with you.`,
-      { hint: "Only the two of you can read it, and either of you can leave at any time." },
+      interpolate(gettext("%(from)s would like a one-on-one chat with you."), { from }),
+      { hint: gettext("Only the two of you can read it, and either of you can leave at any time.") },
     );
-    const accept = button("Accept", "button button-primary button-small", async () => {
+    const accept = button(gettext("Accept"), "button button-primary button-small", async () => {
       accept.disabled = decline.disabled = true;
-      status.textContent = "Opening the chat…";
+      status.textContent = gettext("Opening the chat…");
       const result = await answerChatRequest(this.client, chatId, true);
       if (result.ok) {
-        status.textContent = "Taking you to the chat…";
+        status.textContent = gettext("Taking you to the chat…");
         window.location.assign(chatPath(result.frame.chat ?? chatId));
         return;
       }
       if (result.status === 401) return goJoin();
       accept.disabled = decline.disabled = false;
       status.textContent = result.code === "not_found"
-        ? "This request has already been answered or has expired."
+        ? gettext("This request has already been answered or has expired.")
         : result.detail;
     });
-    accept.setAttribute("aria-label", `Accept the chat with ${from}`);
-    const decline = button("Decline", "button button-quiet button-small", async () => {
+    accept.setAttribute("aria-label", interpolate(gettext("Accept the chat with %(from)s"), { from }));
+    const decline = button(gettext("Decline"), "button button-quiet button-small", async () => {
       accept.disabled = decline.disabled = true;
       const result = await answerChatRequest(this.client, chatId, false);
       if (result.status === 401) return goJoin();
@@ -144,57 +145,57 @@ export class ChatNotices {
         status.textContent = result.detail;
         return;
       }
-      actions.replaceChildren(this._close(box, "Close"));
-      status.textContent = `You declined. ${from} will see that you can't chat right now.`;
+      actions.replaceChildren(this._close(box, gettext("Close")));
+      status.textContent = interpolate(gettext("You declined. %(from)s will see that you can't chat right now."), { from });
     });
-    decline.setAttribute("aria-label", `Decline the chat with ${from}`);
-    const later = this._close(box, "Not now");
-    later.setAttribute("aria-label", "Not now: hide this request. It stays on your chats page for a while.");
+    decline.setAttribute("aria-label", interpolate(gettext("Decline the chat with %(from)s"), { from }));
+    const later = this._close(box, gettext("Not now"));
+    later.setAttribute("aria-label", gettext("Not now: hide this request. It stays on your chats page for a while."));
     actions.append(accept, decline, later);
   }
 
   _accepted(frame) {
-    const by = typeof frame.by === "string" ? frame.by : "They";
-    const { box, actions } = this._notice(`chat-${frame.chat}`, `${by} accepted your chat request.`);
-    actions.append(this._chatLink(frame.chat, "Go to the chat"), this._close(box));
+    const by = typeof frame.by === "string" ? frame.by : gettext("They");
+    const { box, actions } = this._notice(`chat-${frame.chat}`, interpolate(gettext("%(by)s accepted your chat request."), { by }));
+    actions.append(this._chatLink(frame.chat, gettext("Go to the chat")), this._close(box));
   }
 
   _declined(frame) {
     const who = this.asked.get(frame.chat);
     const { box, actions } = this._notice(
       `chat-${frame.chat}`,
-      who ? `${who} can't chat right now.` : "Your chat request wasn't accepted this time.",
-      { hint: "That's OK: the rooms are open, and there's always someone reading." },
+      who ? interpolate(gettext("%(who)s can't chat right now."), { who }) : gettext("Your chat request wasn't accepted this time."),
+      { hint: gettext("That's OK: the rooms are open, and there's always someone reading.") },
     );
-    actions.append(this._close(box, "OK"));
+    actions.append(this._close(box, gettext("OK")));
   }
 
   _opened(frame) {
     const text = typeof frame.message === "string" && frame.message
       ? frame.message
-      : "A facilitator would like to check in with you. The chat is open whenever you're ready.";
+      : gettext("A facilitator would like to check in with you. The chat is open whenever you're ready.");
     const { box, actions } = this._notice(`chat-${frame.chat}`, text);
-    actions.append(this._chatLink(frame.chat, "Open the chat"), this._close(box, "Not now"));
+    actions.append(this._chatLink(frame.chat, gettext("Open the chat")), this._close(box, gettext("Not now")));
   }
 
   _matched(frame) {
-    const who = typeof frame.with === "string" ? frame.with : "Someone";
+    const who = typeof frame.with === "string" ? frame.with : gettext("Someone");
     const { box, actions } = this._notice(
       `dropin-${frame.request}`,
-      `${who} is ready to talk with you now.`,
+      interpolate(gettext("%(who)s is ready to talk with you now."), { who }),
       { tone: "strong" },
     );
-    actions.append(this._chatLink(frame.chat, "Go to the chat"), this._close(box));
+    actions.append(this._chatLink(frame.chat, gettext("Go to the chat")), this._close(box));
   }
 
   _timeout(frame) {
     const text = typeof frame.message === "string" && frame.message
       ? frame.message
-      : "We're sorry: nobody has been free to take your chat yet. You're still in line.";
+      : gettext("We're sorry: nobody has been free to take your chat yet. You're still in line.");
     const { box, actions, status } = this._notice(`dropin-${frame.request}`, text);
-    const lines = link("/resources/", "Crisis lines", "button button-quiet button-small");
-    const stay = button("Stay in line", "button button-primary button-small", () => this._drop(box));
-    const leave = button("Leave the line", "button button-quiet button-small", async () => {
+    const lines = link("/resources/", gettext("Crisis lines"), "button button-quiet button-small");
+    const stay = button(gettext("Stay in line"), "button button-primary button-small", () => this._drop(box));
+    const leave = button(gettext("Leave the line"), "button button-quiet button-small", async () => {
       leave.disabled = true;
       const result = await deleteJSON("/api/dropin/");
       leave.disabled = false;
@@ -202,8 +203,8 @@ export class ChatNotices {
         status.textContent = result.data.detail;
         return;
       }
-      actions.replaceChildren(this._close(box, "Close"));
-      status.textContent = "You've left the line. You can come back whenever you like.";
+      actions.replaceChildren(this._close(box, gettext("Close")));
+      status.textContent = gettext("You've left the line. You can come back whenever you like.");
     });
     actions.append(stay, leave, lines);
     box.append(checkinPicker());
@@ -212,36 +213,37 @@ export class ChatNotices {
   _offer(frame) {
     const { box, actions, status } = this._notice(
       `offer-${frame.request}`,
-      "Someone in the drop-in line would like to talk now.",
+      gettext("Someone in the drop-in line would like to talk now."),
     );
-    const take = button("Take this chat", "button button-primary button-small", async () => {
+    const take = button(gettext("Take this chat"), "button button-primary button-small", async () => {
       take.disabled = true;
-      status.textContent = "Taking it…";
+      status.textContent = gettext("Taking it…");
       const result = await takeDropIn(this.client, frame.request);
       if (!result.ok) {
         take.disabled = false;
         status.textContent = result.detail;
-        if (result.code === "taken") actions.replaceChildren(this._close(box, "OK"));
+        if (result.code === "taken") actions.replaceChildren(this._close(box, gettext("OK")));
         return;
       }
       const chatId = result.frame.chat;
       openChatInNewTab(chatId);
-      status.textContent = `You're with ${result.frame.with}.`;
-      actions.replaceChildren(this._chatLink(chatId, "Go to the chat", { newTab: true }), this._close(box));
+      status.textContent = interpolate(gettext("You're with %(with)s."), { with: result.frame.with });
+      actions.replaceChildren(this._chatLink(chatId, gettext("Go to the chat"), { newTab: true }), this._close(box));
     });
-    actions.append(take, this._close(box, "Not now"));
+    actions.append(take, this._close(box, gettext("Not now")));
   }
 
   _alert(frame) {
-    const what = CATEGORY_WORDS[frame.category] || "a possible crisis";
-    const who = typeof frame.handle === "string" ? frame.handle : "a member";
-    const where = frame.room_kind === "direct" ? "a one-on-one chat" : `the ${frame.room} room`;
+    const what = CATEGORY_WORDS[frame.category] || gettext("a possible crisis");
+    const who = typeof frame.handle === "string" ? frame.handle : gettext("a member");
+    const where = frame.room_kind === "direct" ? gettext("a one-on-one chat")
+      : interpolate(gettext("the %(room)s room"), { room: frame.room });
     const { box, actions } = this._notice(
       `alert-${frame.item}`,
-      `Crisis alert: ${who} may be facing ${what}, in ${where}.`,
+      interpolate(gettext("Crisis alert: %(who)s may be facing %(what)s, in %(where)s."), { who, what, where }),
       { tone: "alert" },
     );
-    const open = link("/facilitators/", "Open the dashboard", "button button-primary button-small", { newTab: true });
+    const open = link("/facilitators/", gettext("Open the dashboard"), "button button-primary button-small", { newTab: true });
     actions.append(open, this._close(box));
   }
 

@@ -4,6 +4,7 @@
 import { el, statusLine } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
 import { goJoin } from "../nav.js";
+import { gettext } from "../i18n.js";
 
 /**
  * "Open to a one-on-one chat" and "Appear invisible", built into *container* and kept
@@ -11,11 +12,12 @@ import { goJoin } from "../nav.js";
  */
 export function mountPresenceChoices(container, { initial = null, idPrefix = "presence" } = {}) {
   const fieldset = el("fieldset", "presence-choices");
-  fieldset.append(el("legend", "", "How you appear"));
+  fieldset.append(el("legend", "", gettext("How you appear")));
   const rows = [
-    ["open_to_chat", "Open to a one-on-one chat",
-      "People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept."],
-    ["invisible", "Appear invisible", "Others don't see you here, not even in the count. Your messages still show your handle."],
+    ["open_to_chat", gettext("Open to a one-on-one chat"),
+      gettext("People see an \u201cAsk to chat\u201d button next to your handle. You choose whether to accept.")],
+    ["invisible", gettext("Appear invisible"),
+      gettext("Others don't see you here, not even in the count. Your messages still show your handle.")],
   ];
   const boxes = {};
   for (const [name, label, hint] of rows) {
@@ -56,7 +58,7 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
     input.addEventListener("change", async () => {
       const wanted = input.checked;
       fieldset.disabled = true;
-      status.textContent = "Saving…";
+      status.textContent = gettext("Saving…");
       const result = await postJSON("/api/presence/me/", { [name]: wanted });
       fieldset.disabled = false;
       input.focus();
@@ -68,8 +70,8 @@ export function mountPresenceChoices(container, { initial = null, idPrefix = "pr
       }
       apply(result.data);
       status.textContent = name === "open_to_chat"
-        ? (wanted ? "You're open to one-on-one chats." : "You're not open to one-on-one chats now.")
-        : (wanted ? "You're invisible: nobody sees you here." : "Your handle is listed again.");
+        ? (wanted ? gettext("You're open to one-on-one chats.") : gettext("You're not open to one-on-one chats now."))
+        : (wanted ? gettext("You're invisible: nobody sees you here.") : gettext("Your handle is listed again."));
     });
   }
   return fieldset;

@@ -3,18 +3,19 @@
 // check-in chat themselves if they choose to share it.
 
 import { el } from "../dom.js";
+import { gettext } from "../i18n.js";
 
 export const PLAN_KEY = "kindred.safety-plan.v1";
 
 /** The plan's sections, in the order the plan is worked through. */
 export const PLAN_SECTIONS = [
-  ["warning_signs", "My warning signs"],
-  ["coping", "Things I can do on my own that help"],
-  ["distractions", "People and places that take my mind off things"],
-  ["contacts", "People I can ask for help"],
-  ["professionals", "Professionals and lines I can call"],
-  ["safe_place", "Making where I am safer"],
-  ["reasons", "My reasons to stay"],
+  ["warning_signs", gettext("My warning signs")],
+  ["coping", gettext("Things I can do on my own that help")],
+  ["distractions", gettext("People and places that take my mind off things")],
+  ["contacts", gettext("People I can ask for help")],
+  ["professionals", gettext("Professionals and lines I can call")],
+  ["safe_place", gettext("Making where I am safer")],
+  ["reasons", gettext("My reasons to stay")],
 ];
 
 const MAX_LENGTH = 2000;

@@ -1,0 +1,131 @@
+"""Kindred in Spanish at phone size: joining, a Spanish room, the crisis card with a
+Spanish-speaking country's lines, the drop-in line; every page axe-clean, with its
+``lang`` saying Spanish (docs/i18n.md).
+
+The browser asks for Spanish the way a phone set to Spanish does (``Accept-Language:
+es-MX``); the picker on every page switches it, and the choice sticks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import PHONE, send, serious_axe_violations, wait_connected
+from tests.browser.staff import LiveStaff
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+SPANISH = {"viewport": PHONE, "locale": "es-MX"}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shoot(page, name: str, tmp_path: Path) -> None:
+    """docs/screenshots/<name>-phone.png with UPDATE_SCREENSHOTS=1, else a temporary file;
+    either way the page must not scroll sideways (Spanish runs longer than English)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    folder = DOCS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
+
+
+def test_joining_and_talking_in_spanish_then_the_crisis_card(pages, tmp_path):
+    page = pages.open("/", **SPANISH)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "No tienes que pasar por esto a solas."
+    )
+    # Spanish rooms first; the others only on request.
+    expect(page.locator(".room-list").first.locator(".room-card-title")).to_have_text(
+        ["Recién llegados", "Alcohol", "Salud mental", "Familia y aliados", "De madrugada"]
+    )
+    expect(page.locator(".other-rooms .room-card").first).to_be_hidden()
+    # The live counts come from the browser's catalogue (ngettext), still in Spanish.
+    expect(page.locator('[data-label="online"]')).to_have_text(re.compile(r"personas? aquí"))
+    assert serious_axe_violations(page) == []
+    shoot(page, "home-es", tmp_path)
+
+    page.get_by_role("link", name="Únete con un alias").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Únete a Kindred")
+    page.locator("#join-button").click()
+    expect(page.locator("#accept-error")).to_have_text(
+        "Lee las normas y marca la casilla para unirte."
+    )
+    page.get_by_label("Leí las normas y las voy a respetar.").check()
+    page.locator("#join-button").click()
+    expect(page.locator("#phrase-intro")).to_contain_text("una sola vez")
+    assert serious_axe_violations(page) == []
+    page.goto("/rooms/recien-llegados/")
+    wait_connected(page)
+    expect(page.locator("#conn-text")).to_have_text("Conectado")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recién llegados")
+    send(page, "Hola a todos, es mi primera noche aquí.")
+    expect(page.locator("#message-list li[data-id]")).to_contain_text(["primera noche"])
+    assert serious_axe_violations(page) == []
+
+    # A crisis message: the card speaks Spanish and lists Mexico's lines, from
+    # the browser's region, emergency services included.
+    send(page, "Ya no quiero vivir, quiero matarme esta noche")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_accessible_name("Hay ayuda aquí, ahora mismo")
+    expect(page.locator("#crisis-message")).to_contain_text("no tienes que pasar por esto a solas")
+    expect(page.locator("#crisis-message")).to_contain_text("no un servicio de crisis")
+    expect(dialog.locator('a[href="tel:8009112000"]')).to_have_text("Llamar al 800 911 2000")
+    expect(dialog.locator('a[href="tel:911"]')).to_have_text("Llamar al 911")
+    names = dialog.locator(".resource-name")
+    expect(names.filter(has_text="Servicios de emergencia")).to_have_count(1)
+    expect(names.filter(has_text="Línea de la Vida")).to_have_count(1)
+    assert serious_axe_violations(page) == []
+    shoot(page, "crisis-card-es", tmp_path)
+    dialog.get_by_role("button", name="Cerrar").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_the_picker_switches_the_language_and_it_sticks(pages):
+    page = pages.open("/resources/?country=US", viewport=PHONE, locale="en-US")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    expect(page).to_have_url(re.compile(r"/resources/\?country=US$"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Líneas de crisis en Estados Unidos")
+    # The 988 Lifeline's Spanish option comes first for a Spanish speaker.
+    expect(page.locator(".resource-name").nth(1)).to_contain_text("988 Lifeline en español")
+    assert serious_axe_violations(page) == []
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Cambiar").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_drop_in_line_in_spanish(pages, tmp_path):
+    waiting = pages.member("MarEnLaFila")
+    member = pages.open("/dropin/", member=waiting, **SPANISH)
+    expect(member.get_by_role("heading", level=1)).to_have_text("Habla con alguien ahora")
+    member.get_by_role("button", name="Habla con alguien ahora").click()
+    expect(member.locator("#waiting-heading")).to_be_focused()
+    expect(member.locator("#place")).to_have_text("Eres la siguiente persona en la fila.")
+    expect(member.get_by_role("link", name="De madrugada")).to_be_visible()
+    assert serious_axe_violations(member) == []
+    shoot(member, "dropin-es", tmp_path)
+
+    supporter = pages.open("/facilitators/", member=LiveStaff(pages.server, "SupporterSage"))
+    offer = supporter.locator("#dropin-list li")
+    expect(offer).to_have_count(1)
+    with supporter.context.expect_page() as opened:
+        offer.get_by_role("button", name="Take this chat").click()
+    chat = opened.value
+    expect(member).to_have_url(chat.url, timeout=15_000)
+    wait_connected(member)
+    expect(member.get_by_role("heading", level=1)).to_have_text("Chat con SupporterSage")
+    expect(member.locator(".room-description")).to_contain_text(
+        "SupporterSage atendió tu solicitud"
+    )
+    send(chat, "Hola, soy SupporterSage. Me alegra que escribieras. ¿Qué está pasando esta noche?")
+    expect(member.locator("#message-list li[data-id]")).to_contain_text(["Me alegra"])
+    assert serious_axe_violations(member) == []
