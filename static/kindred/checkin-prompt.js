@@ -4,6 +4,7 @@
 
 import { button, byId, el, link } from "./dom.js";
 import { getJSON, postJSON } from "./http.js";
+import { gettext } from "./i18n.js";
 
 const ASKED_KEY = "kindred.checkin-asked";
 
@@ -40,10 +41,10 @@ async function offer() {
     return;
   }
   const text = el("p", "checkin-prompt-text",
-    "How are you today? A daily check-in takes a moment, and only you see it.");
+    gettext("How are you today? A daily check-in takes a moment, and only you see it."));
   text.id = "checkin-prompt-text";
-  const go = link("/recovery/#checkin", "Check in", "button button-primary button-small");
-  const later = button("Not today", "button button-quiet button-small", async () => {
+  const go = link("/recovery/#checkin", gettext("Check in"), "button button-primary button-small");
+  const later = button(gettext("Not today"), "button button-quiet button-small", async () => {
     later.disabled = true;
     await postJSON("/api/recovery/checkin/dismiss/");
     remember();

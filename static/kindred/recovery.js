@@ -3,6 +3,7 @@
 
 import { byId, el, link } from "./dom.js";
 import { postJSON } from "./http.js";
+import { gettext, interpolate } from "./i18n.js";
 import { resourceItem } from "./ui/crisis.js";
 
 const reload = () => window.location.reload();
@@ -39,7 +40,7 @@ byId("checkin-form")?.addEventListener("submit", async (event) => {
   const form = event.currentTarget;
   const chosen = form.querySelector("input[name=level]:checked");
   if (!chosen) {
-    byId("checkin-status").textContent = "Pick how today is first.";
+    byId("checkin-status").textContent = gettext("Pick how today is first.");
     return;
   }
   const answer = await postJSON("/api/recovery/checkin/", {
@@ -47,7 +48,7 @@ byId("checkin-form")?.addEventListener("submit", async (event) => {
     note: form.elements.namedItem("note").value,
     support: form.elements.namedItem("support").value,
   });
-  say("checkin-status", answer, answer.ok ? `Checked in: ${answer.data.word}. Thank you for checking in.` : "");
+  say("checkin-status", answer, answer.ok ? interpolate(gettext("Checked in: %(word)s. Thank you for checking in."), { word: answer.data.word }) : "");
   if (!answer.ok) return;
   byId("checkin-dismiss")?.remove();
   if (answer.data.crisis) showCrisis(answer.data.crisis);
@@ -56,7 +57,7 @@ byId("checkin-form")?.addEventListener("submit", async (event) => {
 
 byId("checkin-dismiss")?.addEventListener("click", async (event) => {
   const answer = await postJSON("/api/recovery/checkin/dismiss/");
-  say("checkin-status", answer, "Okay, not today.");
+  say("checkin-status", answer, gettext("Okay, not today."));
   if (answer.ok) event.currentTarget?.remove();
 });
 
@@ -107,7 +108,7 @@ byId("partners")?.addEventListener("click", async (event) => {
   if (!partner || !action) return;
   const answer = await action(partner.dataset.partner);
   if (target.dataset.action === "support") {
-    say("partner-status", answer, "Sent. They'll see it in their inbox.");
+    say("partner-status", answer, gettext("Sent. They'll see it in their inbox."));
     if (answer.ok) target.disabled = true;
     return;
   }

@@ -1,6 +1,8 @@
 // Support reactions under each message: tap to give, tap again to take back; the counts
 // move live for everyone in the room (the `reactions` frame).
 
+import { gettext } from "../i18n.js";
+
 /** Wires the reaction buttons of *c*'s message list to its client. */
 export function wireReactions(c) {
   const { client, list, status } = c;
@@ -16,7 +18,7 @@ export function wireReactions(c) {
     if (!button || !item?.dataset.id) return;
     const on = button.getAttribute("aria-pressed") !== "true";
     if (!client.react(Number(item.dataset.id), button.dataset.reaction, on)) {
-      status.say("You're offline just now. Try again in a moment.");
+      status.say(gettext("You're offline just now. Try again in a moment."));
     }
   });
   client.addEventListener("reacted", (event) => {

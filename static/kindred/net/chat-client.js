@@ -134,7 +134,7 @@ export class ChatClient extends SocketClient {
       frame: { type: "react", message: messageId, reaction, on },
       answer: (answer) => done({ ok: true, on: answer.on, counts: answer.counts || {} }),
       fail: (error) => done({ ok: false, code: error.code, detail: error.detail }),
-      lost: () => done({ ok: false, code: "disconnected", detail: "The connection dropped. Please try again." }),
+      lost: () => done({ ok: false, code: "disconnected", detail: gettext("The connection dropped. Please try again.") }),
     });
   }
 

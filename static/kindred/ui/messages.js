@@ -60,10 +60,10 @@ export function plainText(html) {
 
 /** The support reactions, in the order shown (rooms/reactions.py). */
 export const REACTIONS = [
-  ["me_too", "Me too"],
-  ["strength", "Sending strength"],
-  ["celebrate", "Celebrating you"],
-  ["thanks", "Thank you"],
+  ["me_too", gettext("Me too")],
+  ["strength", gettext("Sending strength")],
+  ["celebrate", gettext("Celebrating you")],
+  ["thanks", gettext("Thank you")],
 ];
 
 /** The words on a reaction button: its name, and its count when there is one. */
@@ -239,14 +239,14 @@ export class MessageList {
   _reactionBar(message) {
     const bar = el("div", "msg-reactions");
     bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", `Reactions to the message from ${message.author}`);
+    bar.setAttribute("aria-label", interpolate(gettext("Reactions to the message from %(author)s"), { author: message.author }));
     // Reactions nobody gave yet wait behind "React" (and are only built when it is
     // opened), so a room stays calm to read and light to draw.
-    const more = el("button", "reaction reaction-more", "React");
+    const more = el("button", "reaction reaction-more", gettext("React"));
     more.type = "button";
     more.dataset.action = "reactions";
     more.setAttribute("aria-expanded", "false");
-    more.setAttribute("aria-label", `React to the message from ${message.author}`);
+    more.setAttribute("aria-label", interpolate(gettext("React to the message from %(author)s"), { author: message.author }));
     bar.append(more);
     const counts = message.reactions || {};
     const mine = new Set(Array.isArray(message.my_reactions) ? message.my_reactions : []);

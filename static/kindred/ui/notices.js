@@ -248,10 +248,10 @@ export class ChatNotices {
   }
 
   _needsReply(frame) {
-    const text = typeof frame.text === "string" ? frame.text : "A message in a room has no reply yet.";
+    const text = typeof frame.text === "string" ? frame.text : gettext("A message in a room has no reply yet.");
     const { box, actions } = this._notice(`reply-${frame.message}`, text);
     const room = typeof frame.room === "string" ? frame.room : "";
-    actions.append(link(`/rooms/${encodeURIComponent(room)}/`, "Go to the room", "button button-primary button-small"),
+    actions.append(link(`/rooms/${encodeURIComponent(room)}/`, gettext("Go to the room"), "button button-primary button-small"),
       this._close(box));
   }
 }
