@@ -21,7 +21,12 @@ from core.frames import Ref
 SERVER_FRAMES: dict[str, type[ServerFrame]] = {}
 
 #: The modules that declare server frames (imported by :func:`all_server_frames`).
-SERVER_FRAME_MODULES = ("core.server_frames", "rooms.server_frames", "moderation.server_frames")
+SERVER_FRAME_MODULES = (
+    "core.server_frames",
+    "rooms.server_frames",
+    "moderation.server_frames",
+    "meetings.server_frames",
+)
 
 
 class Shape(BaseModel):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("", include("rooms.urls")),
     path("", include("moderation.urls")),
+    path("", include("meetings.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("metrics/", metrics.metrics, name="metrics"),

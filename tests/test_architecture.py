@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "community": {"core", "crisis", "realtime"},
     "rooms": {"core", "crisis", "realtime", "community"},
     "moderation": {"core", "crisis", "realtime", "community", "rooms"},
-    "kindred": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
+    "meetings": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
+    "kindred": {"core", "crisis", "realtime", "community", "rooms", "moderation", "meetings"},
 }
 PACKAGES = tuple(ALLOWED)
 MAX_MODULE_LINES = 450

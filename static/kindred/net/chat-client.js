@@ -21,6 +21,7 @@
 //   private       {frame}                             a `notice` frame from the facilitators
 //   stopped       {reason, code}                      no automatic reconnect
 //   push          {frame}        news about this member (chat.*, dropin.*, crisis.alert)
+//   meeting       {frame}        the room's meeting changed (meetings/room-meeting.js)
 //
 // request(frame) sends a member frame and resolves to its answer (see requests.js), or
 // rejects with {code, detail}.
@@ -185,6 +186,7 @@ export class ChatClient extends SocketClient {
       case "room": return frame.room && this._emit("room", { room: frame.room });
       case "pinned": return this._emit("pinned", { message: frame.message ?? null });
       case "notice": return this._emit("private", { frame });
+      case "meeting": return frame.meeting && this._emit("meeting", { frame });
       case "error": {
         const { code, detail } = errorOf(frame);
         return this._emit("problem", { code, detail });

@@ -1,0 +1,75 @@
+// Pure words for a meeting's state (the `meeting` frame, docs/protocol.md): no DOM, tested
+// with node --test.
+
+const LOG_WORDS = {
+  started: (h) => `${h} opened the meeting`,
+  opening: (h) => `${h} read the opening`,
+  pinned: () => "The reading was pinned",
+  slow_on: () => "Slow mode on",
+  slow_off: () => "Slow mode off",
+  round_started: () => "The check-in round began",
+  round_ended: () => "The check-in round ended",
+  floor: (h) => `${h} had the floor`,
+  floor_done: (h) => `${h} finished sharing`,
+  host_late: () => "The host was running late",
+  cancelled: () => "The meeting was cancelled",
+  ended: () => "The meeting ended",
+};
+
+/** One log entry in words ("Sam read the opening"). */
+export function logWords(entry) {
+  const words = LOG_WORDS[entry?.what];
+  return words ? words(entry.handle || "The host") : "";
+}
+
+/** A time as the reader's own local clock time ("19:00"), or "". */
+export function localClock(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
+/** A time as the reader's local weekday, date and time ("Mon 7 Dec, 19:00"). */
+export function localWhen(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  }).format(date);
+}
+
+/**
+ * What the banner says for *meeting* to the member *me*:
+ * {visible, heading, status, floor, canRaise, canLower, canDone, canAttend}.
+ */
+export function describeMeeting(meeting, me) {
+  if (!meeting) return { visible: false };
+  const open = ["waiting", "late", "live"].includes(meeting.state);
+  const heading = `${meeting.title} · ${meeting.format_label}`;
+  const hosts = meeting.hosts.join(", ");
+  let status;
+  if (meeting.state === "waiting") status = `Starting now: waiting for the host (${hosts}).`;
+  else if (meeting.state === "late") status = meeting.note || "The host is running a little late.";
+  else if (meeting.state === "live") status = `Meeting in progress, hosted by ${meeting.host}.`;
+  else if (meeting.state === "cancelled") status = meeting.note || "This meeting was cancelled.";
+  else status = "The meeting has ended. The room is open chat again.";
+  let floor = "";
+  if (meeting.state === "live" && meeting.round) {
+    const hands = meeting.hands.length ? ` Hands up: ${meeting.hands.join(", ")}.` : "";
+    floor = meeting.floor
+      ? `Check-in round: ${meeting.floor === me ? "you have" : `${meeting.floor} has`} the floor.${hands}`
+      : `Check-in round: raise your hand to share.${hands}`;
+  }
+  const inRound = meeting.state === "live" && meeting.round;
+  const handUp = meeting.hands.includes(me);
+  return {
+    visible: open || meeting.state === "ended" || meeting.state === "cancelled",
+    heading,
+    status,
+    floor,
+    canRaise: inRound && !handUp && meeting.floor !== me,
+    canLower: inRound && handUp,
+    canDone: inRound && meeting.floor === me,
+    canAttend: meeting.state === "live",
+  };
+}
