@@ -27,7 +27,8 @@ logger = logging.getLogger("kindred.meetings")
 
 def meetings_due(now: datetime | None = None) -> None:
     now = now or timezone.now()
-    lead = timedelta(minutes=settings.MEETINGS_REMIND_MINUTES)
+    # A reminder is due from exactly MEETINGS_REMIND_MINUTES before the start.
+    lead = timedelta(minutes=settings.MEETINGS_REMIND_MINUTES, microseconds=1)
     meetings = Meeting.objects.filter(is_active=True).select_related("room")
     for meeting in meetings:
         for start in schedule.occurrences(rule_of(meeting), after=now, before=now + lead):

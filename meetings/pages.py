@@ -22,7 +22,8 @@ def meetings_page(request: HttpRequest) -> HttpResponse:
     """The coming week's meetings, in the member's own time zone (meetings.js localises)."""
     member = current_member(request)
     listed = services.upcoming(member_id=member.pk if member else None)
-    context = {"member": member, "occurrences": listed}
+    # The member's own time zone (their settings), else the browser's.
+    context = {"member": member, "occurrences": listed, "tz": member.time_zone if member else ""}
     if member is not None and member.is_moderator:
         context["organiser"] = {
             "rooms": Room.objects.filter(kind=RoomKind.TOPIC).only("slug", "title"),

@@ -36,6 +36,7 @@ def room_meetings(room: Any, member: Any) -> dict[str, Any]:
     fmt = session.meeting.format if session else "open_share"
     return {
         "room": room,
+        "tz": member.time_zone,
         "state": state,
         "coming": coming,
         "hosting": hosting,

@@ -29,13 +29,21 @@ export function localClock(iso) {
   return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
-/** A time as the reader's local weekday, date and time ("Mon 7 Dec, 19:00"). */
-export function localWhen(iso) {
+/**
+ * A time as the reader's weekday, date and time ("Mon 7 Dec, 19:00"), in *timeZone* (the
+ * member's setting) or else the device's own; "" when unreadable.
+ */
+export function localWhen(iso, timeZone = "") {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  return new Intl.DateTimeFormat(undefined, {
+  const options = {
     weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-  }).format(date);
+  };
+  try {
+    return new Intl.DateTimeFormat(undefined, timeZone ? { ...options, timeZone } : options).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options).format(date); // an unknown zone name
+  }
 }
 
 /**

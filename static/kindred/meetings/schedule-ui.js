@@ -7,7 +7,7 @@ import { localWhen } from "./describe.js";
 /** Rewrites every <time data-local-time> under *root* in the reader's local time. */
 export function localizeTimes(root = document) {
   for (const node of root.querySelectorAll("time[data-local-time]")) {
-    const words = localWhen(node.getAttribute("datetime"));
+    const words = localWhen(node.getAttribute("datetime"), node.dataset.timeZone || "");
     if (words) node.textContent = words;
   }
 }
