@@ -1,0 +1,159 @@
+"""Meetings in the browser, at phone size and axe clean: the home page says what starts
+soon, a member asks for a reminder and finds it in their updates, and a host runs a
+meeting (opening, pin, check-in round with a raised hand and the floor, the end) while a
+member follows along live. Screenshots for docs/web.md (see test_screenshots.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import (
+    PHONE,
+    room_of_its_own,
+    send,
+    serious_axe_violations,
+    wait_connected,
+)
+from tests.browser.staff import LiveStaff
+from tests.browser.test_screenshots import out, shoot  # noqa: F401 (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def csrf_post(member, path: str, body: dict | None = None) -> dict:
+    response = member.client.post(
+        path, json=body or {}, headers={"X-CSRFToken": member.client.cookies["csrftoken"]}
+    )
+    assert response.status_code < 300, response.text
+    return response.json()
+
+
+def schedule(staff, slug: str, start: datetime, title: str) -> int:
+    made = csrf_post(
+        staff,
+        "/api/meetings/",
+        {
+            "room": slug,
+            "title": title,
+            "format": "check_in",
+            "hosts": [staff.handle],
+            "date": start.date().isoformat(),
+            "time": start.strftime("%H:%M"),
+            "duration_minutes": 60,
+        },
+    )
+    return made["id"]
+
+
+def heartbeat(server, now: datetime | None = None) -> None:
+    """The heartbeat's meeting duty, run now (at *now*, for a controlled time)."""
+    at = f"datetime.fromisoformat({now.isoformat()!r})" if now else "None"
+    server.database.manage(
+        "shell",
+        "-c",
+        "from datetime import datetime; from meetings.duties import meetings_due; "
+        f"meetings_due(now={at})",
+    )
+
+
+def test_home_says_starting_soon_and_a_reminder_reaches_the_inbox(pages, out):  # noqa: F811
+    staff = LiveStaff(pages.server, "FacilAudits")
+    room_of_its_own(pages.server, "evening-room")
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=21)
+    meeting = schedule(staff, "evening-room", start, "Evening check-in")
+    try:
+        me = pages.member("RemindOtter")
+        home = pages.open("/", member=me, viewport=PHONE, locale="en-US")
+        soon = home.locator(".meetings-soon")
+        expect(soon).to_contain_text(
+            re.compile(r"Starting in 2[01] min: Evening check-in, Evening room")
+        )
+        assert serious_axe_violations(home) == []
+        shoot(out, home, "home-meetings", "phone", full_page=False)
+
+        page = pages.open("/meetings/", member=me, viewport=PHONE, locale="en-US")
+        card = page.locator(f'.meeting-card[data-meeting="{meeting}"]')
+        remind = card.get_by_role("button", name="Remind me")
+        remind.click()
+        expect(card.get_by_role("button", name="Reminder on")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        # Shown in the member's own time, not as the server's UTC fallback.
+        expect(card.locator("time")).not_to_contain_text("UTC")
+        assert serious_axe_violations(page) == []
+        shoot(out, page, "meetings", "phone")
+
+        heartbeat(pages.server, now=start - timedelta(minutes=10))
+        updates = pages.open("/chats/", member=me, viewport=PHONE, locale="en-US")
+        expect(updates.locator("#inbox-list")).to_contain_text(
+            "Starting in 10 min: Evening check-in, Evening room"
+        )
+    finally:
+        csrf_post(staff, f"/api/meetings/{meeting}/remove/")
+
+
+def test_a_host_runs_a_meeting_and_a_member_follows_live(pages, out):  # noqa: F811
+    staff = LiveStaff(pages.server, "FacilAudits")
+    path = room_of_its_own(pages.server, "meeting-room")
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
+    meeting = schedule(staff, "meeting-room", start, "Morning check-in")
+    try:
+        heartbeat(pages.server)
+        me = pages.member("FollowOtter")
+        member = pages.open(path, member=me, viewport=PHONE, locale="en-US")
+        wait_connected(member)
+        banner = member.locator("#meeting")
+        expect(banner).to_contain_text("Morning check-in · Check-in round")
+        expect(member.locator("#meeting-status")).to_have_text(
+            "Starting now: waiting for the host (FacilAudits)."
+        )
+        host = pages.open(path, member=staff, viewport=PHONE, locale="en-US")
+        wait_connected(host)
+        host.get_by_text("Host controls").click()
+        controls = host.locator("#meeting-host")
+
+        def press(name: str) -> None:
+            controls.get_by_role("button", name=name, exact=True).click()
+            expect(host.locator("#meeting-error")).to_have_text("")
+
+        press("Start the meeting")
+        expect(member.locator("#meeting-status")).to_have_text(
+            "Meeting in progress, hosted by FacilAudits."
+        )
+        press("Read the opening")
+        expect(member.locator("#message-list")).to_contain_text("Welcome, everyone.")
+        press("Pin the reading")
+        expect(member.locator("#pinned")).to_be_visible()
+        expect(member.locator("#pinned-body")).to_contain_text("Welcome, everyone.")
+        press("Start the check-in round")
+        member.get_by_role("button", name="Raise my hand").click()
+        expect(host.locator("#meeting-floor")).to_contain_text("Hands up: FollowOtter")
+        press("Give the floor to the next hand")
+        expect(member.locator("#meeting-floor")).to_contain_text("you have the floor")
+        send(member, "Two weeks today. Grateful to be here.")
+        expect(host.locator("#message-list")).to_contain_text("Two weeks today.")
+        assert serious_axe_violations(member) == []
+        member.evaluate("() => document.getElementById('meeting').scrollIntoView()")
+        shoot(out, member, "room-meeting", "phone", full_page=False)
+        member.get_by_role("button", name="I'm done sharing").click()
+        expect(member.locator("#meeting-floor")).not_to_contain_text("you have the floor")
+        assert serious_axe_violations(host) == []
+        host.evaluate("() => document.getElementById('meeting-host').scrollIntoView()")
+        shoot(out, host, "room-meeting-host", "phone", full_page=False)
+        press("End the round")
+        host.locator("#meeting-closing").fill("Thank you all. Same time tomorrow.")
+        press("End the meeting")
+        expect(member.locator("#meeting-status")).to_have_text(
+            "The meeting has ended. The room is open chat again."
+        )
+        expect(member.locator("#message-list")).to_contain_text("Same time tomorrow.")
+        expect(member.locator("#pinned")).to_be_hidden()
+        # What happened, for anyone who came late.
+        member.get_by_text("What has happened so far").click()
+        expect(member.locator("#meeting-log")).to_contain_text("FollowOtter had the floor")
+    finally:
+        csrf_post(staff, f"/api/meetings/{meeting}/remove/")
