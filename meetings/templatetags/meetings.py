@@ -11,6 +11,7 @@ from django.db import DatabaseError
 
 from meetings import services
 from meetings.formats import closing_template, opening_template
+from meetings.models import Meeting
 from meetings.sessions import current_session, session_data
 
 register = template.Library()
@@ -30,9 +31,9 @@ def room_meetings(room: Any, member: Any) -> dict[str, Any]:
     session = current_session(room_id=room.pk)
     state = session_data(session) if session else None
     coming = services.upcoming(room_id=room.pk, member_id=member.pk, days=7)[:3]
-    hosting = bool(session) and (
-        member.is_moderator or session.meeting.hosts.filter(pk=member.pk).exists()
-    )
+    # Rendered (hidden) for whoever may host here, so a meeting that opens while
+    # they are on the page has its controls ready.
+    hosting = member.is_moderator or Meeting.objects.filter(room=room.pk, hosts=member).exists()
     fmt = session.meeting.format if session else "open_share"
     return {
         "room": room,

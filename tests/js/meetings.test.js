@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { describeMeeting, localWhen, logWords } from "../../static/kindred/meetings/describe.js";
+import { describeMeeting, hostControlShown, localWhen, logWords } from "../../static/kindred/meetings/describe.js";
 
 const base = {
   session: 1, meeting: 1, title: "Evening check-in", format: "check_in", format_label: "Check-in round",
@@ -47,4 +47,19 @@ test("times are shown in the member's zone when given, and survive an unknown on
   assert.match(tokyo, /04:00/);
   assert.notEqual(localWhen("2026-12-07T19:00:00Z", "Not/AZone"), "");
   assert.equal(localWhen("nonsense"), "");
+});
+
+test("the host sees the controls that make sense now", () => {
+  const waiting = { ...base, state: "waiting" };
+  assert.equal(hostControlShown("start", undefined, waiting), true);
+  assert.equal(hostControlShown("opening", undefined, waiting), false);
+  assert.equal(hostControlShown("start", undefined, base), false);
+  assert.equal(hostControlShown("round", "true", base), true);
+  assert.equal(hostControlShown("floor", undefined, base), false);
+  const round = { ...base, round: true };
+  assert.deepEqual(
+    [hostControlShown("round", "true", round), hostControlShown("round", "false", round), hostControlShown("floor", undefined, round)],
+    [false, true, true],
+  );
+  assert.equal(hostControlShown("end", undefined, { ...base, state: "ended" }), false);
 });

@@ -81,3 +81,16 @@ export function describeMeeting(meeting, me) {
     canAttend: meeting.state === "live",
   };
 }
+
+/**
+ * Which host control makes sense now: "start" before the meeting is live, the round's
+ * controls during a round, the rest while it is live.
+ */
+export function hostControlShown(action, on, meeting) {
+  if (!meeting || !["waiting", "late", "live"].includes(meeting.state)) return false;
+  if (action === "start") return meeting.state !== "live";
+  if (meeting.state !== "live") return false;
+  if (action === "round") return on === "true" ? !meeting.round : meeting.round;
+  if (action === "floor" || action === "done") return meeting.round;
+  return true;
+}

@@ -4,7 +4,7 @@
 
 import { byId as $, el } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
-import { describeMeeting, localClock, logWords } from "./describe.js";
+import { describeMeeting, hostControlShown, localClock, logWords } from "./describe.js";
 import { localizeTimes, wireReminders } from "./schedule-ui.js";
 
 function readInitial() {
@@ -36,6 +36,9 @@ export function wireMeeting({ client, me }) {
     hand.textContent = view.canLower ? "Lower my hand" : "Raise my hand";
     $("meeting-done").hidden = !view.canDone;
     $("meeting-attend").hidden = !view.canAttend;
+    for (const control of root.querySelectorAll("[data-meeting-action]")) {
+      control.hidden = !hostControlShown(control.dataset.meetingAction, control.dataset.on, meeting);
+    }
   }
 
   async function act(action, body = {}) {
