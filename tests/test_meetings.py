@@ -275,3 +275,23 @@ def test_a_session_action_that_does_not_exist_is_not_found(live, host):
     answer = post(client_for(host), f"/api/meetings/sessions/{live.pk}/dance/")
     assert answer.status_code == 404
     assert post(Client(), f"/api/meetings/sessions/{live.pk}/start/").status_code == 401
+
+
+def test_the_room_and_meetings_pages_carry_no_inline_code(live, member):
+    from tests.browser.test_pages_http import assert_no_inline_code
+
+    for path in ("/rooms/alcohol/", "/meetings/", "/"):
+        html = client_for(member).get(path).content.decode()
+        assert_no_inline_code(html)
+    room = client_for(member).get("/rooms/alcohol/").content.decode()
+    assert "data-state=" in room and "&quot;state&quot;: &quot;live&quot;" in room
+
+
+def test_a_muted_member_is_told_they_are_muted_even_during_a_round(live, host, member):
+    from moderation.models import Mute
+
+    mode.meeting_round(member_id=host.pk, session_id=live.pk, on=True)
+    Mute.objects.create(member=member, room=None, until=timezone.now() + timedelta(minutes=10))
+    with pytest.raises(KindredError) as refused:
+        send(member, "hello")
+    assert refused.value.code == "muted"

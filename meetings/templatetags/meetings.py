@@ -4,6 +4,7 @@ Python of rooms imports meetings)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -39,6 +40,8 @@ def room_meetings(room: Any, member: Any) -> dict[str, Any]:
         "room": room,
         "tz": member.time_zone,
         "state": state,
+        # An attribute, not a <script>: the pages carry no inline script (CSP).
+        "state_json": json.dumps(state),
         "coming": coming,
         "hosting": hosting,
         "opening": (session.meeting.opening if session else "") or opening_template(fmt),

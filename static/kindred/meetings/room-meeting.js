@@ -7,9 +7,9 @@ import { getJSON, postJSON } from "../http.js";
 import { describeMeeting, hostControlShown, localClock, logWords } from "./describe.js";
 import { localizeTimes, wireReminders } from "./schedule-ui.js";
 
-function readInitial() {
+function readInitial(root) {
   try {
-    return JSON.parse($("meeting-state")?.textContent || "null");
+    return JSON.parse(root.dataset.state || "null");
   } catch {
     return null;
   }
@@ -20,7 +20,7 @@ export function wireMeeting({ client, me }) {
   const root = $("meeting");
   if (!root) return;
   const error = $("meeting-error");
-  let meeting = readInitial();
+  let meeting = readInitial(root);
 
   function render() {
     const view = describeMeeting(meeting, me());
