@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     wait_connected,
 )
 from tests.browser.staff import LiveStaff
+from tests.browser.test_accessibility import SMALL_TARGETS
 from tests.browser.test_screenshots import out, shoot  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -85,6 +86,7 @@ def test_home_says_starting_soon_and_a_reminder_reaches_the_inbox(pages, out):  
         # Shown in the member's own time, not as the server's UTC fallback.
         expect(card.locator("time")).not_to_contain_text("UTC")
         assert serious_axe_violations(page) == []
+        assert page.evaluate(SMALL_TARGETS) == []
         shoot(out, page, "meetings", "phone")
 
         heartbeat(pages.server, now=start - timedelta(minutes=10))
@@ -142,6 +144,7 @@ def test_a_host_runs_a_meeting_and_a_member_follows_live(pages, out):  # noqa: F
         member.get_by_role("button", name="I'm done sharing").click()
         expect(member.locator("#meeting-floor")).not_to_contain_text("you have the floor")
         assert serious_axe_violations(host) == []
+        assert host.evaluate(SMALL_TARGETS) == [] and member.evaluate(SMALL_TARGETS) == []
         host.evaluate("() => document.getElementById('meeting-host').scrollIntoView()")
         shoot(out, host, "room-meeting-host", "phone", full_page=False)
         press("End the round")
@@ -157,3 +160,33 @@ def test_a_host_runs_a_meeting_and_a_member_follows_live(pages, out):  # noqa: F
         expect(member.locator("#meeting-log")).to_contain_text("FollowOtter had the floor")
     finally:
         csrf_post(staff, f"/api/meetings/{meeting}/remove/")
+
+
+def test_a_facilitator_schedules_a_weekly_meeting_with_the_form(pages):
+    staff = LiveStaff(pages.server, "FacilAudits")
+    room_of_its_own(pages.server, "form-room")
+    page = pages.open("/meetings/", member=staff, viewport=PHONE, locale="en-US")
+    form = page.locator("#meeting-form")
+    form.get_by_label("Title").fill("Weekend share")
+    form.get_by_label("Room").select_option("form-room")
+    form.get_by_label("Format", exact=True).select_option("open_share")
+    form.get_by_label("First date").fill("2030-01-05")
+    form.get_by_label("Start time").fill("10:30")
+    form.get_by_label("Time zone").select_option("Europe/Madrid")
+    form.get_by_label("Repeats").select_option("weekly")
+    form.get_by_label("Saturday").check()
+    form.get_by_label("Sunday").check()
+    assert serious_axe_violations(page) == []
+    assert page.evaluate(SMALL_TARGETS) == []
+    form.get_by_role("button", name="Schedule it").click()
+    expect(page.locator("#meeting-form-status")).to_have_text(re.compile("Scheduled"))
+    listed = staff.client.get("/api/meetings/?room=form-room").json()["meetings"]
+    assert listed == []  # 2030 is beyond the coming week; the schedule is stored:
+    calendar = staff.client.get("/meetings/calendar.ics").text
+    assert "SUMMARY:Weekend share (Form room)" in calendar
+    assert "RRULE:FREQ=WEEKLY;BYDAY=SA,SU" in calendar
+    assert "DTSTART;TZID=Europe/Madrid:20300105T103000" in calendar
+    made = [line for line in calendar.splitlines() if line.startswith("UID:meeting-")]
+    for uid in made:
+        meeting_id = uid.split("-")[1].split("@")[0]
+        csrf_post(staff, f"/api/meetings/{meeting_id}/remove/")

@@ -30,7 +30,8 @@ if (form) {
       weekdays: data.getAll("weekdays").map(Number),
     };
     const answer = await postJSON("/api/meetings/", body);
-    $("meeting-form-status").textContent = answer.ok ? "Scheduled. Reloading the list…" : answer.data.detail;
-    if (answer.ok) window.location.reload();
+    $("meeting-form-status").textContent = answer.ok
+      ? `Scheduled: ${answer.data.title}. Reload the page to see it in the list.`
+      : answer.data.detail;
   });
 }
