@@ -27,7 +27,7 @@ from community.handles import handle_key
 from community.models import Member
 from core.errors import BadInput, KindredError, NotAllowed, NotFound
 from meetings.formats import closing_template, opening_template
-from meetings.models import Hand, Session, SessionState
+from meetings.models import DuringRound, Hand, Session, SessionState
 from meetings.sessions import OPEN_STATES, announce, log_event
 from moderation.room_controls import message_pin, room_slow_mode
 from rooms.access import check_member
@@ -208,7 +208,12 @@ def meeting_end(*, member_id: int, session_id: int, text: str | None = None) -> 
 def floor_holder(*, room_id: int) -> tuple[bool, int | None]:
     """Whether a check-in round runs in the room, and who has the floor (the send path asks)."""
     row = (
-        Session.objects.filter(room_id=room_id, state=SessionState.LIVE, round_active=True)
+        Session.objects.filter(
+            room_id=room_id,
+            state=SessionState.LIVE,
+            round_active=True,
+            meeting__during_round=DuringRound.WAIT,
+        )
         .values("floor_id")
         .first()
     )

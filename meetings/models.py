@@ -27,6 +27,13 @@ class Recurrence(models.TextChoices):
     WEEKLY = "weekly", _("Weekly, on given days")
 
 
+class DuringRound(models.TextChoices):
+    """What happens to a message from someone without the floor in the check-in round."""
+
+    WAIT = "wait", _("It waits until the floor is open")
+    SIDE = "side", _("It goes to the room as a side conversation")
+
+
 class Meeting(models.Model):
     room = models.ForeignKey("rooms.Room", on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=80)
@@ -41,6 +48,9 @@ class Meeting(models.Model):
     recurrence = models.CharField(max_length=8, choices=Recurrence.choices, default=Recurrence.ONCE)
     #: Weekly: the days it meets, Monday 0 … Sunday 6, as digits ("024").
     weekdays = models.CharField(max_length=7, blank=True)
+    during_round = models.CharField(
+        max_length=4, choices=DuringRound.choices, default=DuringRound.WAIT
+    )
     #: The host's opening and closing words; blank: the format's template.
     opening = models.TextField(blank=True)
     closing = models.TextField(blank=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from core.web import current_member
 from meetings import schedule, services
 from meetings.calendar_ics import calendar_ics
-from meetings.models import Format, Meeting, Recurrence
+from meetings.models import DuringRound, Format, Meeting, Recurrence
 from rooms.models import Room, RoomKind
 
 
@@ -29,6 +29,7 @@ def meetings_page(request: HttpRequest) -> HttpResponse:
             "rooms": Room.objects.filter(kind=RoomKind.TOPIC).only("slug", "title"),
             "formats": Format.choices,
             "recurrences": Recurrence.choices,
+            "during_round": DuringRound.choices,
             "time_zones": schedule.time_zone_names(),
             "weekdays": [(str(day), name) for day, name in WEEKDAYS.items()],
         }

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import KindredError
 from meetings.mode import floor_holder
-from meetings.models import Session, SessionState
+from meetings.models import DuringRound, Meeting, Session, SessionState
 from moderation.policy import ModerationPolicy
 from rooms.policy import UNREAD
 
@@ -52,7 +52,9 @@ def _floor_held() -> KindredError:
 class MeetingPolicy(ModerationPolicy):
     def mute_until_sql(self) -> str:
         table = connection.ops.quote_name(Session._meta.db_table)
+        meetings = connection.ops.quote_name(Meeting._meta.db_table)
         held = f"""(SELECT TIMESTAMPTZ '{FLOOR_HELD.isoformat()}' FROM {table} ms
+      JOIN {meetings} mm ON mm.id = ms.meeting_id AND mm.during_round = '{DuringRound.WAIT}'
       WHERE ms.room_id = r.id AND ms.state = '{SessionState.LIVE}' AND ms.round_active
         AND (ms.floor_id IS NULL OR ms.floor_id <> m.id)
       LIMIT 1)"""
@@ -60,7 +62,12 @@ class MeetingPolicy(ModerationPolicy):
 
     def mute_until_column(self, *, room_id: int) -> Expression:
         held = (
-            Session.objects.filter(room_id=room_id, state=SessionState.LIVE, round_active=True)
+            Session.objects.filter(
+                room_id=room_id,
+                state=SessionState.LIVE,
+                round_active=True,
+                meeting__during_round=DuringRound.WAIT,
+            )
             .exclude(floor_id=OuterRef("pk"))
             .annotate(held=Value(FLOOR_HELD, output_field=DateTimeField()))
             .values("held")[:1]

@@ -42,6 +42,7 @@ class SessionShape(Shape):
     host: str | None
     hosts: list[str]
     round: bool
+    during_round: Literal["wait", "side"]
     floor: str | None
     hands: list[str]
     reading: int | None

@@ -20,7 +20,15 @@ from community.models import MODERATOR_ROLES, Member
 from core.errors import BadInput, NotFound
 from core.frames import timestamp
 from meetings import schedule
-from meetings.models import Format, Meeting, Recurrence, Reminder, Session, SessionState
+from meetings.models import (
+    DuringRound,
+    Format,
+    Meeting,
+    Recurrence,
+    Reminder,
+    Session,
+    SessionState,
+)
 from moderation.checks import check_moderator
 from rooms.access import check_member
 from rooms.models import Room, RoomKind
@@ -52,6 +60,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "duration_minutes": meeting.duration_minutes,
         "recurrence": meeting.recurrence,
         "weekdays": [int(d) for d in meeting.weekdays],
+        "during_round": meeting.during_round,
         "ics": f"/meetings/{meeting.pk}.ics",
     }
 
@@ -126,6 +135,7 @@ def meeting_create(
     description: str = "",
     opening: str = "",
     closing: str = "",
+    during_round: str = DuringRound.WAIT,
 ) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
@@ -134,6 +144,8 @@ def meeting_create(
     title = (title or "").strip()
     if not title or len(title) > 80 or format not in Format.values:
         raise BadInput(_("Give the meeting a title (up to 80 characters) and a format."))
+    if during_round not in DuringRound.values:
+        raise BadInput(_("Pick what happens to others' messages during the round."))
     rule = _check_rule(
         starts_on=starts_on,
         start_time=start_time,
@@ -149,6 +161,7 @@ def meeting_create(
         format=format,
         opening=opening or "",
         closing=closing or "",
+        during_round=during_round,
         created_by=actor,
         **rule,
     )

@@ -33,6 +33,7 @@ def session_data(session: Session, *, note: str | None = None) -> dict[str, Any]
         "host": session.host.handle if session.host_id else None,
         "hosts": sorted((h.handle for h in meeting.hosts.all()), key=str.casefold),
         "round": session.round_active,
+        "during_round": meeting.during_round,
         "floor": session.floor.handle if session.floor_id else None,
         "hands": [hand.member.handle for hand in hands],
         "reading": session.reading_id,

@@ -45,6 +45,7 @@ def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
         description=optional_str(data, "description", max_length=500) or "",
         opening=optional_str(data, "opening", max_length=2000) or "",
         closing=optional_str(data, "closing", max_length=2000) or "",
+        during_round=optional_str(data, "during_round", max_length=4) or "wait",
     )
 
 

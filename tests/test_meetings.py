@@ -295,3 +295,20 @@ def test_a_muted_member_is_told_they_are_muted_even_during_a_round(live, host, m
     with pytest.raises(KindredError) as refused:
         send(member, "hello")
     assert refused.value.code == "muted"
+
+
+def test_with_a_side_conversation_others_speak_during_the_round(rooms, host, make_member):
+    start = at_minute(timezone.now()) - timedelta(minutes=2)
+    schedule_at(host, start, during_round="side")
+    meetings_due(now=start + timedelta(minutes=2))
+    session = Session.objects.get()
+    mode.meeting_start(member_id=host.pk, session_id=session.pk)
+    state = mode.meeting_round(member_id=host.pk, session_id=session.pk, on=True)
+    assert state["during_round"] == "side"
+    ana, ben = make_member("AnaShares"), make_member("BenAside")
+    mode.hand_raise(member_id=ana.pk, session_id=session.pk)
+    mode.floor_give(member_id=host.pk, session_id=session.pk)
+    assert send(ana, "My turn").message.author == "AnaShares"
+    # Not held: the room gets it, and the log lets every client mark it as an aside.
+    assert send(ben, "Go Ana!").message.author == "BenAside"
+    assert Message.objects.filter(room=session.room, author=ben).count() == 1

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { describeMeeting, hostControlShown, localWhen, logWords } from "../../static/kindred/meetings/describe.js";
+import { describeMeeting, hostControlShown, isAside, localWhen, logWords } from "../../static/kindred/meetings/describe.js";
 
 const base = {
   session: 1, meeting: 1, title: "Evening check-in", format: "check_in", format_label: "Check-in round",
-  room: "alcohol", state: "live", starts_at: "2026-12-07T19:00:00Z", ends_at: "2026-12-07T20:00:00Z",
+  room: "alcohol", state: "live", during_round: "wait", starts_at: "2026-12-07T19:00:00Z", ends_at: "2026-12-07T20:00:00Z",
   host: "Host", hosts: ["Host"], round: false, floor: null, hands: [], reading: null, note: null, log: [],
 };
 
@@ -62,4 +62,22 @@ test("the host sees the controls that make sense now", () => {
     [false, true, true],
   );
   assert.equal(hostControlShown("end", undefined, { ...base, state: "ended" }), false);
+});
+
+test("with a side conversation, others' messages during the round are asides", () => {
+  const log = [
+    { at: "2026-12-07T19:01:00Z", what: "started", handle: "Host" },
+    { at: "2026-12-07T19:05:00Z", what: "round_started", handle: "Host" },
+    { at: "2026-12-07T19:06:00.123456Z", what: "floor", handle: "Ana" },
+    { at: "2026-12-07T19:09:00Z", what: "round_ended", handle: "Host" },
+  ];
+  const side = { ...base, during_round: "side", log };
+  const said = (author, time) => ({ id: 1, author, sent_at: `2026-12-07T${time}Z` });
+  assert.equal(isAside(said("Ben", "19:07:00"), side), true);
+  assert.equal(isAside(said("Ana", "19:07:00"), side), false); // she has the floor
+  assert.equal(isAside(said("Host", "19:07:00"), side), false);
+  assert.equal(isAside(said("Ben", "19:04:00"), side), false); // before the round
+  assert.equal(isAside(said("Ben", "19:10:00"), side), false); // after it
+  assert.equal(isAside(said("Ben", "19:05:30"), side), true); // nobody has the floor yet
+  assert.equal(isAside(said("Ben", "19:07:00"), { ...side, during_round: "wait" }), false);
 });

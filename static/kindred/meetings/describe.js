@@ -82,6 +82,31 @@ export function describeMeeting(meeting, me) {
   };
 }
 
+const at = (iso) => Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
+
+/**
+ * Whether *message* was said beside the round rather than in it: the meeting sends
+ * others' messages to a side conversation (`during_round: "side"`), a round was running
+ * when it was sent, and its author had neither the floor nor a host's place. Worked out
+ * from the log, so it holds for history a late joiner reads as for live messages.
+ */
+export function isAside(message, meeting) {
+  if (!meeting || meeting.during_round !== "side" || !message) return false;
+  if (meeting.hosts.includes(message.author)) return false;
+  const sent = at(message.sent_at);
+  if (Number.isNaN(sent) || sent < at(meeting.starts_at)) return false;
+  let round = false;
+  let floor = null;
+  for (const entry of meeting.log) {
+    if (at(entry.at) > sent) break;
+    if (entry.what === "round_started") [round, floor] = [true, null];
+    else if (["round_ended", "ended", "cancelled"].includes(entry.what)) [round, floor] = [false, null];
+    else if (entry.what === "floor") floor = entry.handle;
+    else if (entry.what === "floor_done") floor = null;
+  }
+  return round && message.author !== floor;
+}
+
 /**
  * Which host control makes sense now: "start" before the meeting is live, the round's
  * controls during a round, the rest while it is live.

@@ -28,6 +28,7 @@ if (form) {
       duration_minutes: Number(data.get("duration_minutes")),
       recurrence: data.get("recurrence"),
       weekdays: data.getAll("weekdays").map(Number),
+      during_round: data.get("during_round"),
     };
     const answer = await postJSON("/api/meetings/", body);
     $("meeting-form-status").textContent = answer.ok

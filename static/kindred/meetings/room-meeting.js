@@ -4,7 +4,7 @@
 
 import { byId as $, el } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
-import { describeMeeting, hostControlShown, localClock, logWords } from "./describe.js";
+import { describeMeeting, hostControlShown, isAside, localClock, logWords } from "./describe.js";
 import { localizeTimes, wireReminders } from "./schedule-ui.js";
 
 function readInitial(root) {
@@ -70,6 +70,13 @@ export function wireMeeting({ client, me }) {
       act(action, body);
     });
   }
+  // A side conversation during the round (the meeting's setting): marked, not moved.
+  client.addEventListener("message", (event) => {
+    const { message } = event.detail;
+    if (!isAside(message, meeting)) return;
+    const item = document.querySelector(`#message-list li[data-id="${message.id}"]`);
+    if (item) item.classList.add("msg-aside");
+  });
   client.addEventListener("meeting", (event) => {
     meeting = event.detail.frame.meeting;
     render();
