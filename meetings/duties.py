@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from community.inbox import inbox_add
 from community.models import MODERATOR_ROLES, InboxKind, Member
 from meetings import schedule
+from meetings.mode import close_session
 from meetings.models import Meeting, Reminder, Session, SessionState
 from meetings.services import rule_of
 from meetings.sessions import announce, log_event
@@ -133,14 +134,13 @@ def _late_and_cancelled(now: datetime) -> None:
 def _overrun(now: datetime) -> None:
     """A live meeting the host never ended closes quietly well after its end."""
     grace = now - timedelta(minutes=settings.MEETINGS_OVERRUN_MINUTES)
-    for session in Session.objects.select_related("meeting", "room").filter(
-        state=SessionState.LIVE, ends_at__lte=grace
-    ):
+    for session in Session.objects.filter(state=SessionState.LIVE, ends_at__lte=grace):
         with transaction.atomic():
-            if Session.objects.filter(pk=session.pk, state=SessionState.LIVE).update(
-                state=SessionState.ENDED, ended_at=now, round_active=False, floor=None
-            ):
-                session.state, session.round_active, session.floor = SessionState.ENDED, False, None
-                log_event(session, "ended")
-                session.save(update_fields=["log"])
-                announce(session)
+            locked = (
+                Session.objects.select_for_update(of=("self",))
+                .select_related("meeting", "room", "host")
+                .filter(pk=session.pk, state=SessionState.LIVE)
+                .first()
+            )
+            if locked is not None:  # another process may have closed it meanwhile
+                close_session(locked, actor_id=locked.host_id, handle=None)

@@ -191,17 +191,25 @@ def meeting_end(*, member_id: int, session_id: int, text: str | None = None) -> 
     member, session = _hosting(member_id, session_id)
     meeting = session.meeting
     _say(member, session, text or meeting.closing or closing_template(meeting.format), "closing")
+    return close_session(session, actor_id=member.pk, handle=member.handle)
+
+
+def close_session(session: Session, *, actor_id: int | None, handle: str | None) -> dict[str, Any]:
+    """The room back to open chat (the reading unpinned, its own slow mode back), the
+    session ended. *actor_id* (a host) is who the audit log names for the room's
+    controls; without one the controls are left as they are."""
     room = session.room
     room.refresh_from_db(fields=["pinned_message", "slow_mode_seconds"])
-    if session.reading_id and room.pinned_message_id == session.reading_id:
-        message_pin(actor_id=member.pk, message_id=None, room_slug=room.slug)
-    if session.slow_mode_before is not None:
-        room_slow_mode(actor_id=member.pk, room_slug=room.slug, seconds=session.slow_mode_before)
+    if actor_id is not None:
+        if session.reading_id and room.pinned_message_id == session.reading_id:
+            message_pin(actor_id=actor_id, message_id=None, room_slug=room.slug)
+        if session.slow_mode_before is not None:
+            room_slow_mode(actor_id=actor_id, room_slug=room.slug, seconds=session.slow_mode_before)
     session.state = SessionState.ENDED
     session.ended_at = timezone.now()
     session.round_active = False
     session.floor = None
-    log_event(session, "ended", member.handle)
+    log_event(session, "ended", handle)
     return _save(session, "state", "ended_at", "round_active", "floor")
 
 

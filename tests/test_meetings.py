@@ -312,3 +312,18 @@ def test_with_a_side_conversation_others_speak_during_the_round(rooms, host, mak
     # Not held: the room gets it, and the log lets every client mark it as an aside.
     assert send(ben, "Go Ana!").message.author == "BenAside"
     assert Message.objects.filter(room=session.room, author=ben).count() == 1
+
+
+def test_a_meeting_its_host_never_ended_closes_and_gives_the_room_back(live, host):
+    room = live.room
+    mode.meeting_opening(member_id=host.pk, session_id=live.pk)
+    mode.meeting_pin_reading(member_id=host.pk, session_id=live.pk)
+    mode.meeting_slow_mode(member_id=host.pk, session_id=live.pk, on=True)
+    mode.meeting_round(member_id=host.pk, session_id=live.pk, on=True)
+    meetings_due(now=live.ends_at + timedelta(minutes=29))
+    assert Session.objects.get().state == SessionState.LIVE
+    meetings_due(now=live.ends_at + timedelta(minutes=30))
+    session = Session.objects.get()
+    assert (session.state, session.round_active) == (SessionState.ENDED, False)
+    room.refresh_from_db()
+    assert room.pinned_message_id is None and room.slow_mode_seconds == 0
