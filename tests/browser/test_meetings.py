@@ -190,3 +190,47 @@ def test_a_facilitator_schedules_a_weekly_meeting_with_the_form(pages):
     for uid in made:
         meeting_id = uid.split("-")[1].split("@")[0]
         csrf_post(staff, f"/api/meetings/{meeting_id}/remove/")
+
+
+def test_with_a_side_conversation_others_messages_show_as_asides(pages):
+    staff = LiveStaff(pages.server, "FacilAudits")
+    path = room_of_its_own(pages.server, "side-room")
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
+    made = csrf_post(
+        staff,
+        "/api/meetings/",
+        {
+            "room": "side-room",
+            "title": "Side share",
+            "hosts": [staff.handle],
+            "date": start.date().isoformat(),
+            "time": start.strftime("%H:%M"),
+            "during_round": "side",
+        },
+    )
+    try:
+        heartbeat(pages.server)
+        sid = staff.client.get("/api/meetings/rooms/side-room/").json()["meeting"]["session"]
+        ana, ben = pages.member("AnaFloor"), pages.member("BenAside")
+        for action, body in (("start", {}), ("round", {"on": True})):
+            csrf_post(staff, f"/api/meetings/sessions/{sid}/{action}/", body)
+        csrf_post(ana, f"/api/meetings/sessions/{sid}/hand/", {"up": True})
+        csrf_post(staff, f"/api/meetings/sessions/{sid}/floor/")
+        ana_page = pages.open(path, member=ana, viewport=PHONE, locale="en-US")
+        ben_page = pages.open(path, member=ben, viewport=PHONE, locale="en-US")
+        wait_connected(ana_page)
+        wait_connected(ben_page)
+        send(ana_page, "It's been a long week.")
+        send(ben_page, "Sending you strength, Ana.")
+        items = ana_page.locator("#message-list li[data-id]")
+        expect(items.filter(has_text="Sending you strength")).to_have_class(re.compile("msg-aside"))
+        expect(items.filter(has_text="long week")).not_to_have_class(re.compile("msg-aside"))
+        late = pages.open(path, member=pages.member("LateJoiner"), viewport=PHONE, locale="en-US")
+        wait_connected(late)
+        late_items = late.locator("#message-list li[data-id]")
+        expect(late_items.filter(has_text="Sending you strength")).to_have_class(
+            re.compile("msg-aside")
+        )
+        assert serious_axe_violations(late) == []
+    finally:
+        csrf_post(staff, f"/api/meetings/{made['id']}/remove/")
