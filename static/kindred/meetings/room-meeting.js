@@ -79,6 +79,8 @@ export function wireMeeting({ client, me }) {
   });
   client.addEventListener("meeting", (event) => {
     meeting = event.detail.frame.meeting;
+    // The floor is ours, or the round is over: what waited for it goes now.
+    if (meeting.floor === me() || !meeting.round) client.releaseWaiting("floor_held");
     render();
   });
   client.addEventListener("welcome", async (event) => {

@@ -89,6 +89,19 @@ export class ChatClient extends SocketClient {
     this._pump();
   }
 
+  /**
+   * Messages waiting after a refusal with *code* go now rather than when their wait ends
+   * (a meeting's floor opened for us: meetings/room-meeting.js). False if none waited so.
+   */
+  releaseWaiting(code) {
+    const waiting = this.outbox.entries.filter((e) => e.state === "waiting" && e.error?.code === code);
+    if (!waiting.length) return false;
+    this.socket.system.clearTimeout(this.holdTimer);
+    for (const released of this.outbox.release()) this._emit("outbox", { entry: released });
+    this._pump();
+    return true;
+  }
+
   /** Asks for the page of messages before the oldest shown. False if it can't now. */
   loadEarlier() {
     if (!this.connected || this.historyInFlight || this.messages.size === 0) return false;
