@@ -132,11 +132,16 @@ def test_a_host_runs_a_meeting_and_a_member_follows_live(pages, out):  # noqa: F
         expect(member.locator("#pinned")).to_be_visible()
         expect(member.locator("#pinned-body")).to_contain_text("Welcome, everyone.")
         press("Start the check-in round")
+        expect(member.locator("#meeting-floor")).to_contain_text("raise your hand to share")
+        # Written before it is their turn: it waits (the meeting's default setting).
+        send(member, "Two weeks today. Grateful to be here.")
+        expect(member.locator("#composer-error")).to_contain_text("someone else's turn")
         member.get_by_role("button", name="Raise my hand").click()
         expect(host.locator("#meeting-floor")).to_contain_text("Hands up: FollowOtter")
+        expect(host.locator("#message-list")).not_to_contain_text("Two weeks today.")
         press("Give the floor to the next hand")
         expect(member.locator("#meeting-floor")).to_contain_text("you have the floor")
-        send(member, "Two weeks today. Grateful to be here.")
+        # The floor is theirs: the waiting message goes by itself.
         expect(host.locator("#message-list")).to_contain_text("Two weeks today.")
         assert serious_axe_violations(member) == []
         member.evaluate("() => document.getElementById('meeting').scrollIntoView()")
