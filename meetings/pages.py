@@ -10,7 +10,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.web import current_member
-from meetings import schedule, services
+from meetings import attendance, schedule, services
 from meetings.calendar_ics import calendar_ics
 from meetings.models import DuringRound, Format, Meeting, Recurrence
 from rooms.models import Room, RoomKind
@@ -24,6 +24,9 @@ def meetings_page(request: HttpRequest) -> HttpResponse:
     listed = services.upcoming(member_id=member.pk if member else None)
     # The member's own time zone (their settings), else the browser's.
     context = {"member": member, "occurrences": listed, "tz": member.time_zone if member else ""}
+    if member is not None:
+        # Private: only the member sees the meetings they noted they attended.
+        context["attended"] = attendance.attendance_list(member_id=member.pk)["attended"]
     if member is not None and member.is_moderator:
         context["organiser"] = {
             "rooms": Room.objects.filter(kind=RoomKind.TOPIC).only("slug", "title"),

@@ -268,6 +268,8 @@ def test_attendance_is_opt_in_and_private(live, member, make_member):
     assert post(client_for(member), f"/api/meetings/sessions/{live.pk}/attend/").status_code == 200
     mine = client_for(member).get("/api/meetings/attended/").json()["attended"]
     assert [a["title"] for a in mine] == ["Evening check-in"]
+    assert "Meetings you attended" in client_for(member).get("/meetings/").content.decode()
+    assert "Meetings you attended" not in client_for(other).get("/meetings/").content.decode()
     assert client_for(other).get("/api/meetings/attended/").json() == {"attended": []}
 
 
