@@ -168,3 +168,20 @@ PARTNER_MISSED_DAYS = env_int("PARTNER_MISSED_DAYS", 3)
 NEEDS_REPLY_MINUTES = env_float("NEEDS_REPLY_MINUTES", 10)
 NEEDS_REPLY_NEWCOMER_DAYS = env_int("NEEDS_REPLY_NEWCOMER_DAYS", 14)
 NEEDS_REPLY_DISTRESS_SCORE = env_float("NEEDS_REPLY_DISTRESS_SCORE", 0.35)
+
+# --- Meetings (meetings/) ----------------------------------------------------
+# A reminder reaches the member's inbox (and push) this long before a meeting.
+MEETINGS_REMIND_MINUTES = env_int("MEETINGS_REMIND_MINUTES", 10)
+# The home page and a room show meetings starting within this many minutes.
+MEETINGS_SOON_MINUTES = env_int("MEETINGS_SOON_MINUTES", 60)
+# No host this long after the start: "host running late" and on-duty facilitators
+# are alerted; this long: the meeting is cancelled with a kind note.
+MEETINGS_HOST_LATE_MINUTES = env_int("MEETINGS_HOST_LATE_MINUTES", 5)
+MEETINGS_CANCEL_MINUTES = env_int("MEETINGS_CANCEL_MINUTES", 15)
+# A live meeting its host never ended closes this long after its end.
+MEETINGS_OVERRUN_MINUTES = env_int("MEETINGS_OVERRUN_MINUTES", 30)
+# The slow mode a host turns on for the meeting (seconds between a member's messages).
+MEETINGS_SLOW_MODE_SECONDS = env_int("MEETINGS_SLOW_MODE_SECONDS", 30)
+# During a check-in round, a message from someone without the floor is refused
+# with this retry_after; the browser keeps it and tries again after it.
+MEETINGS_FLOOR_RETRY_SECONDS = env_int("MEETINGS_FLOOR_RETRY_SECONDS", 5)
