@@ -98,12 +98,9 @@ def crisis_for_refused(
 def message_flagged_late(*, message_id: int, verdict: Verdict, country_hint: str | None) -> None:
     """Stage 2 flagged a message after its ack (moderation.stage2): the same
     hand-off as a stage-1 hit, the card pushed to the sender's sockets. A
-    message removed or erased in between is left alone."""
-    message = (
-        Message.objects.select_related("room", "author")
-        .filter(pk=message_id, removed_at__isnull=True)
-        .first()
-    )
+    message erased in between (its author gone) is left alone; a removed one
+    is not: its author may still be in crisis."""
+    message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     if message is None:
         return
     card = hand_off(

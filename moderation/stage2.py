@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connections
 
 from crisis import FirstLook, second_look
+from crisis.model import ModelError, load_model
 from moderation import handoff
 
 logger = logging.getLogger("kindred.crisis")
@@ -65,11 +66,11 @@ def submit(job: Job) -> None:
     jobs = _ensure_worker()
     with _lock:
         _pending += 1
-    try:
+    if jobs.qsize() < settings.CRISIS_STAGE2_QUEUE:
         jobs.put_nowait(job)
-    except queue.Full:
-        logger.warning("crisis stage 2 queue full; judging message=%s inline", job.message_id)
-        _run(job)
+        return
+    logger.warning("crisis stage 2 queue full; judging message=%s inline", job.message_id)
+    _run(job)
 
 
 def wait_idle(timeout: float) -> bool:
@@ -92,7 +93,7 @@ def _ensure_worker() -> queue.Queue[Job]:
     global _jobs, _worker
     with _lock:
         if _jobs is None:
-            _jobs = queue.Queue(maxsize=max(1, settings.CRISIS_STAGE2_QUEUE))
+            _jobs = queue.Queue()  # bounded by submit (CRISIS_STAGE2_QUEUE)
         if _worker is None or not _worker.is_alive():
             _worker = threading.Thread(
                 target=_work, args=(_jobs,), daemon=True, name="crisis-stage2"
@@ -102,6 +103,8 @@ def _ensure_worker() -> queue.Queue[Job]:
 
 
 def _work(jobs: queue.Queue[Job]) -> None:
+    with contextlib.suppress(ModelError):  # second_look logs it, once
+        load_model()  # here, not in the first send that needs the veto
     while True:
         job = jobs.get()
         _gate.wait()

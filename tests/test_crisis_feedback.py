@@ -349,3 +349,15 @@ def test_a_room_that_holds_crisis_messages_holds_a_model_only_hit(member, rooms)
     assert result.held and result.crisis is not None and result.crisis["category"] == "suicide"
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)
     assert item.message_id == result.message.id and item.detected_by == "model"
+
+
+def test_with_stage_2_full_the_sender_judges_its_own_message(member, rooms, settings):
+    """A full stage-2 queue never leaves a message unjudged: the send judges it
+    (a limit of 0 is always full: stage 2 inline, as before)."""
+    from rooms.services import message_send
+
+    settings.CRISIS_STAGE2_QUEUE = 0
+    with stage2.held():
+        sent = message_send(member_id=member.pk, room_slug="late-night", body=stage2_only())
+        item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+        assert item.message_id == sent.message.id and item.detected_by == "model"
