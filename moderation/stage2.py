@@ -4,7 +4,11 @@ Stage 1 (the phrase rules) runs in the send path and decides the card before
 the ack. The model costs more than the send path's budget allows at 200
 messages a second on a small machine (docs/performance.md), so a message the
 rules did not flag is handed, once it is committed, to one worker thread per
-process through a bounded queue, and the sender's ack goes out at once. When
+process through a bounded queue, and the sender's ack goes out at once. The
+thread hands the text to a child process that runs the model
+(``crisis.worker``, ``CRISIS_STAGE2_PROCESS``), so the model's CPU is not
+taken under this process's interpreter lock; while that process starts, or
+if it dies, the thread judges in-process. When
 the model flags the message, the worker does what a stage-1 hit does (the one
 hand-off, ``handoff.hand_off``): a queue item about the message with the stage
 and the reason, a live alert or escalation, and the card, pushed to the
@@ -33,8 +37,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections
 
-from crisis import FirstLook, second_look
+from crisis import FirstLook, Verdict, second_look
 from crisis.model import ModelError, load_model
+from crisis.worker import ModelProcess, WorkerGone
 from moderation import handoff
 
 logger = logging.getLogger("kindred.crisis")
@@ -105,17 +110,23 @@ def _ensure_worker() -> queue.Queue[Job]:
 def _work(jobs: queue.Queue[Job]) -> None:
     with contextlib.suppress(ModelError):  # second_look logs it, once
         load_model()  # here, not in the first send that needs the veto
+    child = ModelProcess() if settings.CRISIS_STAGE2_PROCESS else None
+    if child is not None:
+        child.start()
     while True:
         job = jobs.get()
         _gate.wait()
-        _run(job)
+        _run(job, child)
+        # Let the threads waiting for the interpreter lock (the event loop,
+        # senders) in between two messages, even when more are queued.
+        time.sleep(0)
 
 
-def _run(job: Job) -> None:
+def _run(job: Job, child: ModelProcess | None = None) -> None:
     global _pending
     started = time.perf_counter()
     try:
-        verdict = second_look(job.text, job.first)
+        verdict = _judge(job, child)
         if verdict.flagged:
             handoff.message_flagged_late(
                 message_id=job.message_id, verdict=verdict, country_hint=job.country_hint
@@ -132,6 +143,16 @@ def _run(job: Job) -> None:
         with _idle:
             _pending -= 1
             _idle.notify_all()
+
+
+def _judge(job: Job, child: ModelProcess | None) -> Verdict:
+    """The model's verdict: from the model process when it is up, else here."""
+    if child is not None:
+        try:
+            return child.judge(job.text, job.first)
+        except WorkerGone as gone:
+            logger.info("crisis model process not available (%s); judging in-process", gone)
+    return second_look(job.text, job.first)
 
 
 def _drain_at_exit() -> None:

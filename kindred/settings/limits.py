@@ -101,6 +101,9 @@ CRISIS_CARD_EVERY = os.environ.get("CRISIS_CARD_EVERY", "1/30m")
 # judges its own message inline, and seconds a shutdown waits for it to finish.
 CRISIS_STAGE2_QUEUE = env_int("CRISIS_STAGE2_QUEUE", 2000)
 CRISIS_STAGE2_DRAIN_SECONDS = env_float("CRISIS_STAGE2_DRAIN_SECONDS", 5)
+# Run the model in a child process (python -m crisis.worker), off this
+# process's interpreter lock; off: in the worker thread.
+CRISIS_STAGE2_PROCESS = env_bool("CRISIS_STAGE2_PROCESS", True)
 #: How far ahead a member may ask for a check-in ("check on me later").
 CHECKIN_MAX_AHEAD_HOURS = env_float("CHECKIN_MAX_AHEAD_HOURS", 72)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
