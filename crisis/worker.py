@@ -94,6 +94,10 @@ class ModelProcess:
             return CLEAR
         return Verdict(answer["category"], None, None, answer["stage"], answer["reason"])
 
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid if self._child is not None else None
+
     def wait_ready(self, timeout: float) -> bool:
         """Wait until the child has loaded the model; False on timeout."""
         return self._ready.wait(timeout)

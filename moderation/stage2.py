@@ -60,6 +60,8 @@ _idle = threading.Condition(_lock)
 _pending = 0
 _jobs: queue.Queue[Job] | None = None
 _worker: threading.Thread | None = None
+#: The worker's model process, if any (bench.send_cpu reads its CPU).
+_worker_child: ModelProcess | None = None
 #: Cleared only by tests (``held``): the worker waits before each job.
 _gate = threading.Event()
 _gate.set()
@@ -110,39 +112,45 @@ def _ensure_worker() -> queue.Queue[Job]:
 def _work(jobs: queue.Queue[Job]) -> None:
     with contextlib.suppress(ModelError):  # second_look logs it, once
         load_model()  # here, not in the first send that needs the veto
+    global _worker_child
     child = ModelProcess() if settings.CRISIS_STAGE2_PROCESS else None
     if child is not None:
         child.start()
+    _worker_child = child
     while True:
         job = jobs.get()
         _gate.wait()
-        _run(job, child)
+        if _run(job, child):
+            connections.close_all()  # this thread's, until its next hit
         # Let the threads waiting for the interpreter lock (the event loop,
         # senders) in between two messages, even when more are queued.
         time.sleep(0)
 
 
-def _run(job: Job, child: ModelProcess | None = None) -> None:
+def _run(job: Job, child: ModelProcess | None = None) -> bool:
+    """Judge *job* and hand a hit off; True if the database was used (or may
+    have been, on an error)."""
     global _pending
     started = time.perf_counter()
     try:
         verdict = _judge(job, child)
-        if verdict.flagged:
-            handoff.message_flagged_late(
-                message_id=job.message_id, verdict=verdict, country_hint=job.country_hint
-            )
-            connections.close_all()
-            logger.info(
-                "crisis stage 2 hit message=%s took_ms=%.1f",
-                job.message_id,
-                (time.perf_counter() - started) * 1000,
-            )
+        if not verdict.flagged:
+            return False
+        handoff.message_flagged_late(
+            message_id=job.message_id, verdict=verdict, country_hint=job.country_hint
+        )
+        logger.info(
+            "crisis stage 2 hit message=%s took_ms=%.1f",
+            job.message_id,
+            (time.perf_counter() - started) * 1000,
+        )
     except Exception:
         logger.exception("crisis stage 2 failed message=%s", job.message_id)
     finally:
         with _idle:
             _pending -= 1
             _idle.notify_all()
+    return True
 
 
 def _judge(job: Job, child: ModelProcess | None) -> Verdict:
