@@ -7,12 +7,15 @@ and whether the sender gets a crisis card. What it flags becomes one queue item,
 stored in the same statement as the message (``Inspection.queue_item``,
 rooms.store), so a flagged message never exists without its item and the room
 stays locked no longer than for any other message; ``Inspection.after_store``
-then tells the facilitators.
+then tells the facilitators. Only stage 1 of crisis detection runs here: the
+model judges the committed message after the ack (moderation.stage2), and a
+hit there gets the same hand-off (``handoff.hand_off``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Expression
 
 from core import ratelimit
-from crisis import detect
-from moderation import flags, handoff, mutes, queue, services
+from crisis import first_look, second_look
+from moderation import flags, handoff, mutes, queue, services, stage2
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
@@ -68,8 +71,15 @@ class ModerationInspection(Inspection):
             urgency=self.urgency if kind == ItemKind.CRISIS else 0,
         )
 
-    def after_store(self, *, item: QueueItem | None) -> None:
-        """The message and *item* are stored: tell the facilitators, after commit."""
+    #: Stage 2 still to run on the stored message, after commit (moderation.stage2).
+    later: stage2.Job | None = None
+
+    def after_store(self, *, item: QueueItem | None, message: Any) -> None:
+        """The message and *item* are stored: tell the facilitators, and hand
+        the message to stage 2 if it still needs the model, after commit."""
+        if self.later is not None:
+            job = replace(self.later, message_id=message.pk)
+            transaction.on_commit(functools.partial(stage2.submit, job))
         if item is None:
             return
         queue.announce(item.pk, new=True, item=item)
@@ -121,9 +131,16 @@ class ModerationPolicy(MessagePolicy):
         self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
     ) -> Inspection:
         inspection = ModerationInspection(html=html)
-        # Both stages, inline: the model runs only when no phrase rule matched,
-        # and costs well under a millisecond (docs/safety.md, docs/performance.md).
-        verdict = detect(text)
+        # Stage 1 here, decides the card before the ack; stage 2 (the model)
+        # after the ack, off the event loop (moderation.stage2), except in a
+        # room that holds crisis messages: holding is decided before storing.
+        first = first_look(text)
+        verdict = first.verdict
+        if not verdict.flagged and first.model_due:
+            if room.hold_crisis_messages:
+                verdict = second_look(text, first)
+            else:
+                inspection.later = stage2.Job(0, text, first, country_hint)
         if verdict.flagged:
             inspection.detection = detection_of(verdict)
             inspection.urgency = urgency_of(category=verdict.category, text=text)

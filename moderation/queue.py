@@ -179,8 +179,7 @@ def file_item(
 
     A message has one item whatever flags and reports it collects: another one
     raises its weight and, if more urgent, its priority. A closed item about the
-    message opens again. *detected_by* and *detection_reason*: which crisis
-    detector stage fired and why (moderation.detection), for crisis items.
+    message opens again. *detected_by*, *detection_reason*: for crisis items.
     """
     priority = PRIORITY[ItemKind(kind)]
     detection = {"detected_by": detected_by, "detection_reason": detection_reason}
@@ -195,6 +194,7 @@ def file_item(
                 "room": room or message.room,
                 "subject": subject or message.author,
                 "excerpt": excerpt or excerpt_of(message.body),
+                "urgency": urgency,
                 **detection,
             },
         )

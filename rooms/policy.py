@@ -34,7 +34,8 @@ class Inspection:
     html: str
     #: Held for a facilitator's look instead of shown.
     hold: bool = False
-    #: A crisis card for the sender, sent before the ack.
+    #: A crisis card for the sender, sent before the ack (a judgement made
+    #: after the ack reaches the sender's sockets on its own: after_store).
     card: dict[str, Any] | None = None
     #: The text to store instead of what was sent (the policy redacted it: the
     #: original is kept nowhere); None stores the text as sent.
@@ -45,8 +46,9 @@ class Inspection:
         statement as the message (rooms.store); None when nothing was flagged."""
         return None
 
-    def after_store(self, *, item: Model | None) -> None:
-        """The message and *item* are stored (inside the sender's transaction)."""
+    def after_store(self, *, item: Model | None, message: Model) -> None:
+        """*message* and *item* are stored (inside the sender's transaction);
+        what the policy still has to judge about it starts once that commits."""
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made ``card`` failed: the member never saw it."""

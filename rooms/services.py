@@ -264,7 +264,7 @@ def _message_send(
             return SendResult(message=seen, duplicate=True)
         raise
     data = message_data(message, room_slug=room.slug, author=member.handle)
-    inspection.after_store(item=item)
+    inspection.after_store(item=item, message=message)
     bus.publish_message_on_commit(data, held=inspection.hold)
     chat_notices.notice_message_away(room=room, author=member, held=inspection.hold)
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)

@@ -103,6 +103,14 @@ CRISIS_WEBHOOK_SECRET = os.environ.get("CRISIS_WEBHOOK_SECRET", "")
 CRISIS_PAGE_RETRY_SECONDS = env_float("CRISIS_PAGE_RETRY_SECONDS", 120)
 CRISIS_ONCALL_EMAILS = env_list("CRISIS_ONCALL_EMAILS")
 CRISIS_CARD_EVERY = os.environ.get("CRISIS_CARD_EVERY", "1/30m")
+# Stage 2 of crisis detection runs after the ack in one worker thread per
+# process (moderation.stage2): messages it may have waiting before a sender
+# judges its own message inline, and seconds a shutdown waits for it to finish.
+CRISIS_STAGE2_QUEUE = env_int("CRISIS_STAGE2_QUEUE", 2000)
+CRISIS_STAGE2_DRAIN_SECONDS = env_float("CRISIS_STAGE2_DRAIN_SECONDS", 5)
+# Run the model in a child process (python -m crisis.worker), off this
+# process's interpreter lock; off: in the worker thread.
+CRISIS_STAGE2_PROCESS = env_bool("CRISIS_STAGE2_PROCESS", True)
 #: How far ahead a member may ask for a check-in ("check on me later").
 CHECKIN_MAX_AHEAD_HOURS = env_float("CHECKIN_MAX_AHEAD_HOURS", 72)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
