@@ -23,7 +23,7 @@ from core.errors import KindredError
 from core.frames import ClientFrame
 from moderation import wordlist
 from moderation.actions import action_parse, action_perform
-from moderation.lifts import member_unban, mute_lift
+from moderation.lifts import mute_lift
 from moderation.models import AuditEntry, BlockedWord, CrisisLabel, Mute, OnCall, QueueItem
 from rooms.admin import RoomAdmin
 from rooms.models import Room, RoomKind
@@ -75,9 +75,8 @@ class ModeratedMemberAdmin(MemberAdmin):
     @admin.action(description="Lift the ban of the selected members")
     def unban_members(self, request, queryset) -> None:
         for member in queryset.filter(is_banned=True):
-            lift = partial(member_unban, actor_id=request.user.pk, handle=member.handle)
-            if _refusal_shown(request, lift):
-                self.message_user(request, f"{member.handle} may come back.")
+            if run_action(request, "unban", {"handle": member.handle, "reason": ADMIN_REASON}):
+                self.message_user(request, f"{member.handle} may come back, from their browser too.")
 
 
 admin.site.unregister(Member)

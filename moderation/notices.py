@@ -37,6 +37,28 @@ def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> N
     )
 
 
+def notify_removed(
+    *, member_id: int, message_id: int, room_title: str | None, reason: str
+) -> None:
+    """The author of a removed message is told, privately and kindly, with the
+    facilitator's reason when one was given (never who removed it)."""
+    where = f" in {room_title}" if room_title else ""
+    why = f" The reason given: {reason.strip()[:300]}" if reason.strip() else ""
+    text = (
+        f"A facilitator removed one of your messages{where}, to keep the space safe for "
+        f"everyone.{why} You're still welcome here; the community guidelines say more."
+    )
+    frame = {"type": "notice", "kind": "removed", "message": text, "id": message_id}
+    bus.publish_to_member_on_commit(member_id, frame)
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=text, key=f"removed:{message_id}")
+
+
+def notify_lifted(*, member_id: int, text: str) -> None:
+    """A mute or ban lifted early: the member hears it from Kindred."""
+    bus.publish_to_member_on_commit(member_id, {"type": "notice", "kind": "lifted", "message": text})
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=text)
+
+
 def notify_report_outcome(*, reporter_id: int, item_id: int, outcome: str, text: str) -> None:
     frame: dict[str, Any] = {
         "type": "notice",

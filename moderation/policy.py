@@ -20,8 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Expression
 
 from core import ratelimit
+from core.errors import KindredError, NotAllowed, RateLimited
 from crisis import detect
-from moderation import flags, handoff, mutes, queue, services
+from moderation import flags, handoff, mutes, queue, services, trust
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
@@ -84,8 +85,8 @@ class ModerationPolicy(MessagePolicy):
 
     def mute_until_sql(self) -> str:
         return f"""(SELECT mu.until FROM {connection.ops.quote_name(Mute._meta.db_table)} mu
-      WHERE mu.member_id = m.id AND mu.until > %(now)s
-        AND (mu.room_id = r.id OR mu.room_id IS NULL)
+      WHERE (mu.member_id = m.id OR (m.device_hash <> '' AND mu.device_hash = m.device_hash))
+        AND mu.until > %(now)s AND (mu.room_id = r.id OR mu.room_id IS NULL)
       ORDER BY mu.until DESC LIMIT 1)"""
 
     def mute_until_column(self, *, room_id: int) -> Expression:
@@ -108,6 +109,38 @@ class ModerationPolicy(MessagePolicy):
                 subject=member,
                 category="rate_limit",
                 excerpt=f"{member.handle} keeps hitting the message rate limit in {room.slug}.",
+            )
+
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """A new handle (trust level 0, moderation.trust): no links, and a lower
+        message rate. The trust level is read only when it could matter."""
+        if member.is_moderator:
+            return
+        link = flags.has_link(text)
+        young = not trust.is_trusted(member)
+        if not young:
+            return
+        if link:
+            raise KindredError(
+                "New handles can't post links yet. This lifts by itself after you've been "
+                "here a little while and taken part.",
+                code="no_links_yet",
+            )
+        wait = ratelimit.hit(f"newrate:{member.pk}", settings.NEW_MEMBER_MESSAGE_RATE_LIMIT)
+        if wait:
+            raise RateLimited(
+                "New handles send a little more slowly at first. Take a breath and try again "
+                "in a moment.",
+                retry_after=ratelimit.retry_after(wait),
+            )
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        if not trust.is_trusted(member):
+            raise NotAllowed(
+                "New handles can't ask for one-on-one chats yet. Meanwhile, the rooms and "
+                "the drop-in line are open to you, and this lifts by itself after you've been "
+                "here a little while.",
+                code="not_yet_trusted",
             )
 
     def refused(

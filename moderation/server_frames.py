@@ -33,6 +33,31 @@ class Grouped(Shape):
     created_at: str
 
 
+class HistoryEntry(Shape):
+    action: str
+    actor: str
+    at: str
+
+
+class SanctionShape(Shape):
+    kind: Literal["warn", "mute", "ban"]
+    minutes: int | None
+    room: str | None
+    at: str
+    lifted: bool
+
+
+class MemberSummary(Shape):
+    level: int
+    level_name: Literal["new", "member"]
+    override: Literal["auto", "trusted", "restricted"]
+    missing: list[Literal["time", "messages", "sanctions"]]
+    sanctions: list[SanctionShape]
+    next_step: Literal["warn", "mute_1h", "mute_24h", "ban"]
+    muted_until: str | None
+    banned: bool
+
+
 class Item(Shape):
     id: int
     kind: Literal[
@@ -58,6 +83,8 @@ class Item(Shape):
     detection_reason: str | None = None
     urgency: int
     also: list[Grouped]
+    history: list[HistoryEntry]
+    member: MemberSummary | None
 
 
 class Queue(ServerFrame):
@@ -113,8 +140,17 @@ class Done(ServerFrame):
         "pin",
         "not_crisis",
         "missed_crisis",
+        "resolve",
+        "sanction",
+        "unmute",
+        "unban",
+        "trust",
     ]
     item: int | None = None
+    #: "sanction": the ladder's step taken.
+    step: Literal["warn", "mute_1h", "mute_24h", "ban"] | None = None
+    #: "trust": the member's override now.
+    override: Literal["auto", "trusted", "restricted"] | None = None
     message: int | None = None
     member: str | None = None
     until: str | None = None
@@ -154,9 +190,11 @@ class Audit(ServerFrame):
 
 class Notice(ServerFrame):
     type: Literal["notice"]
-    kind: Literal["warning", "report_outcome"]
+    kind: Literal["warning", "report_outcome", "removed", "lifted"]
     message: str
     outcome: Literal["action", "no_action"] | None = None
+    #: "removed": the id of the author's message that was removed.
+    id: int | None = None
 
 
 class ReportReceived(ServerFrame):

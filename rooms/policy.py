@@ -70,6 +70,14 @@ class MessagePolicy:
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """The sender was refused for sending too fast."""
 
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """Raise a refusal for what the sender may not post yet (a new handle's
+        link, a new handle over its lower message rate); called after the
+        room's own checks, before the message is inspected and stored."""
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        """Raise a refusal when *member* may not ask for one-on-one chats yet."""
+
     def refused(
         self, *, member: Any, room: Any, text: str, country_hint: str | None
     ) -> dict[str, Any] | None:

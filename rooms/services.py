@@ -194,6 +194,7 @@ def _checked_text(*, member: Member, room: Room, body: str, country_hint: str | 
         check_can_post(member=member, room=room)
         text = check_body(body=body)
         check_rates(member=member, room=room)
+        message_policy().check_can_send(member=member, room=room, text=text)
     except KindredError as refusal:
         refusal.crisis = message_policy().refused(
             member=member, room=room, text=clean_text(body), country_hint=country_hint

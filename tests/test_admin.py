@@ -104,7 +104,7 @@ def test_the_ban_flag_is_read_only_and_a_ban_is_lifted_by_the_action(make_member
         {"action": "unban_members", "_selected_action": [target.pk]},
         follow=True,
     )
-    assert "LoudFinch may come back." in page.content.decode()
+    assert "LoudFinch may come back, from their browser too." in page.content.decode()
     target.refresh_from_db()
     assert not target.is_banned
     assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
