@@ -59,7 +59,8 @@ class Resolve(ClientFrame):
     frame_type: ClassVar[str] = "resolve"
     type: Literal["resolve"]
     item: Id
-    reason: Reason
+    #: Required: left out or blank, the service answers ``reason_required`` in words.
+    reason: Reason = ""
 
 
 class RemoveMessage(ClientFrame):

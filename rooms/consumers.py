@@ -158,6 +158,7 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             # This server echoes request ids (docs/protocol.md, "Request ids").
             "refs": True,
             "inbox_unread": welcome.inbox_unread,
+            "team": welcome.team,
         }
         room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
         frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)

@@ -79,3 +79,6 @@ class Welcome:
     presence: dict[str, Any] = field(default_factory=dict)
     presence_key: str = ""
     inbox_unread: int = 0
+    #: Accountable people's handles -> their badge ("facilitator" or "supporter"),
+    #: so messages and presence lists can show who is on the team (handle only).
+    team: dict[str, str] = field(default_factory=dict)

@@ -51,6 +51,8 @@ class Welcome(ServerFrame):
     refs: Literal[True]
     #: The member's unread inbox items (community/inbox.py).
     inbox_unread: int
+    #: Team members' handles -> their badge (rooms.services.team_badges).
+    team: dict[str, Literal["facilitator", "supporter"]]
 
 
 class Ack(ServerFrame):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from community.handles import handle_key
 from community.inbox import inbox_unread
-from community.models import Member
+from community.models import Member, Role
 from core import ratelimit
 from core.errors import KindredError, NotFound, RateLimited
 from realtime import bus
@@ -301,7 +301,23 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         presence=presence_glue.online(key),
         presence_key=key,
         inbox_unread=inbox_unread(member_id=member.pk),
+        team=team_badges(),
     )
+
+
+#: The most team members a welcome lists (facilitators, admins, peer supporters).
+TEAM_LISTED_MAX = 500
+
+
+def team_badges() -> dict[str, str]:
+    """Handle -> badge for everyone accountable: admins and facilitators carry the
+    facilitator badge, peer supporters theirs. Nothing but the handle and the badge."""
+    team = Member.objects.filter(
+        role__in=(Role.SUPPORTER, Role.FACILITATOR, Role.ADMIN), is_active=True, is_banned=False
+    ).values_list("handle", "role")[:TEAM_LISTED_MAX]
+    return {
+        handle: "supporter" if role == Role.SUPPORTER else "facilitator" for handle, role in team
+    }
 
 
 def member_block(*, member_id: int, handle: str) -> dict[str, Any]:

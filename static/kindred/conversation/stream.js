@@ -1,6 +1,7 @@
 // A conversation's incoming side: scrolling, messages as they come, the room's rules,
 // the pinned message, who is here, private notices, the crisis card and the end.
 
+import { badgeFor, setTeam } from "../ui/badges.js";
 import { button, byId as $, el } from "../dom.js";
 import { goJoin } from "../nav.js";
 import { plainText, renderBody } from "../ui/messages.js";
@@ -55,6 +56,7 @@ export function wireIncoming(c) {
 
   client.addEventListener("welcome", (event) => {
     const { frame, reconnect } = event.detail;
+    setTeam(frame.team);
     const room = frame.room || {};
     if (KIND === "room") {
       if (typeof room.title === "string") $("room-title").textContent = room.title;
@@ -156,6 +158,8 @@ export function wireIncoming(c) {
       const li = el("li");
       const name = el("span", "here-handle", handle);
       li.append(name);
+      const badge = badgeFor(handle);
+      if (badge) li.append(" ", badge);
       if (handle === me()) {
         name.append(el("span", "you", " (you)"));
       } else if (client.openToChat.has(handle)) {
@@ -184,14 +188,19 @@ export function wireIncoming(c) {
     if (event.detail.message) status.say("A facilitator pinned a message.");
   });
 
-  // Private notices from the facilitators (a warning, or what became of a report).
+  // Private notices from the facilitators (a warning, what became of a report, one of
+  // our messages removed, a mute lifted).
   client.addEventListener("private", (event) => {
     const { frame } = event.detail;
     if (typeof frame.message !== "string" || !frame.message) return;
     const box = $("private-notice");
-    const title = frame.kind === "warning"
-      ? "A message from the facilitators"
-      : frame.kind === "report_outcome" ? "About your report" : "From the facilitators";
+    const titles = {
+      warning: "A message from the facilitators",
+      report_outcome: "About your report",
+      removed: "About your message",
+      lifted: "You can post again",
+    };
+    const title = titles[frame.kind] || "From the facilitators";
     $("private-notice-title").textContent = title;
     $("private-notice-text").textContent = frame.message;
     box.hidden = false;
