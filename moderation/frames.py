@@ -215,6 +215,8 @@ class Audit(ClientFrame):
     frame_type: ClassVar[str] = "audit"
     type: Literal["audit"]
     limit: Annotated[int, Field(ge=1, le=500)] = 100
+    #: Entries older than this entry id (the next page after an ``audit`` with ``more``).
+    before: Id | None = None
 
 
 MODERATION_FRAMES: tuple[type[ClientFrame], ...] = (

@@ -92,11 +92,30 @@ class Queue(ServerFrame):
     items: list[Item]
     #: On the socket's first frame: this server echoes request ids.
     refs: Literal[True] | None = None
+    #: More of the queue follows in ``queue.page`` frames (the frame limit).
+    more: bool | None = None
+
+
+class QueuePage(ServerFrame):
+    type: Literal["queue.page"]
+    items: list[Item]
+    last: bool
 
 
 class QueueItem(ServerFrame):
     type: Literal["queue.item", "queue.update"]
     item: Item
+
+
+class RoomChanged(ServerFrame):
+    """To every dashboard: a facilitator changed a topic room's lock, slow mode or pin."""
+
+    type: Literal["room.changed"]
+    room: str
+    locked: bool
+    slow_mode_seconds: int
+    pinned: int | None
+    by: str
 
 
 class CrisisAlert(ServerFrame):
@@ -186,6 +205,8 @@ class AuditEntry(Shape):
 class Audit(ServerFrame):
     type: Literal["audit"]
     entries: list[AuditEntry]
+    #: Older entries remain: ask with ``before`` the last entry's id.
+    more: bool | None = None
 
 
 class Notice(ServerFrame):
