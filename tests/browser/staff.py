@@ -16,7 +16,14 @@ from tests.live import LiveDatabase, LiveServer
 PASSWORD = "quiet-harbour-lantern-4821"
 PASSWORD_ENV = "KINDRED_TEST_STAFF_PASSWORD"
 #: Every staff handle the browser tests use, created together (one process).
-FACILITATORS = ("FacilRemoves", "FacilDropIn", "FacilCrisis", "FacilShots", "FacilAudits")
+FACILITATORS = (
+    "FacilRemoves",
+    "FacilDropIn",
+    "FacilCrisis",
+    "FacilShots",
+    "FacilAudits",
+    "FacilSanctions",
+)
 SUPPORTERS = ("SupporterSage",)
 
 _created: set[str] = set()
