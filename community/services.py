@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import ngettext
 
 from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key, passes_for
@@ -76,9 +77,16 @@ def check_sign_up_allowed(*, device_token: str | None, address: str) -> None:
     if wait:
         minutes = max(1, round(wait / 60))
         raise RateLimited(
-            "Several new handles have been made from here in the last hour, so we've paused "
-            f"making more for now. Please use the handle you have, or try again in about "
-            f"{minutes} minute{'s' if minutes != 1 else ''}.",
+            ngettext(
+                "Several new handles have been made from here in the last hour, so we've "
+                "paused making more for now. Please use the handle you have, or try again in "
+                "about %(minutes)d minute.",
+                "Several new handles have been made from here in the last hour, so we've "
+                "paused making more for now. Please use the handle you have, or try again in "
+                "about %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
             retry_after=ratelimit.retry_after(wait),
             code="too_many_handles",
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from community.admin import MemberAdmin
 from community.models import BannedDevice, Member
@@ -38,6 +39,10 @@ from rooms.admin import RoomAdmin
 from rooms.models import Room, RoomKind
 
 ADMIN_REASON = "From the admin site."
+
+
+def _may_come_back(handle: str) -> str:
+    return _("%(handle)s may come back, from their browser too.") % {"handle": handle}
 
 
 def _refusal_shown(request, attempt: Callable[[], Any]) -> Any:
@@ -85,7 +90,7 @@ class ModeratedMemberAdmin(MemberAdmin):
     def unban_members(self, request, queryset) -> None:
         for member in queryset.filter(is_banned=True):
             if run_action(request, "unban", {"handle": member.handle, "reason": ADMIN_REASON}):
-                self.message_user(request, f"{member.handle} may come back, from their browser too.")
+                self.message_user(request, _may_come_back(member.handle))
 
 
 admin.site.unregister(Member)
@@ -109,7 +114,7 @@ class BannedDeviceLiftAdmin(admin.ModelAdmin):
         if obj.member is None:  # the member deleted their handle: nobody to unban
             obj.delete()
         elif run_action(request, "unban", {"handle": obj.member.handle, "reason": ADMIN_REASON}):
-            self.message_user(request, f"{obj.member.handle} may come back, from their browser too.")
+            self.message_user(request, _may_come_back(obj.member.handle))
 
     def delete_queryset(self, request, queryset) -> None:
         for device in queryset:

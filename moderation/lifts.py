@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from community.models import BannedDevice
 from core.errors import KindredError, NotFound
@@ -28,7 +29,9 @@ def member_unban(
     if target.device_hash:
         devices = devices | BannedDevice.objects.filter(token_hash=target.device_hash)
     if not target.is_banned and not devices.exists():
-        raise KindredError(f"{target.handle} isn't banned.", code="not_banned")
+        raise KindredError(
+            _("%(handle)s isn't banned.") % {"handle": target.handle}, code="not_banned"
+        )
     target.is_banned = False
     target.save(update_fields=["is_banned"])
     devices.delete()
@@ -48,11 +51,14 @@ def member_unmute(
     item = _item_for(item_id)
     running = active_mutes(target)
     if not running.exists():
-        raise KindredError(f"{target.handle} isn't muted.", code="not_muted")
+        raise KindredError(
+            _("%(handle)s isn't muted.") % {"handle": target.handle}, code="not_muted"
+        )
     running.delete()
     sanctions_lift(member=target, kind=SanctionKind.MUTE)
     notices.notify_lifted(
-        member_id=target.pk, text="A facilitator has lifted the pause on your posting. Welcome back."
+        member_id=target.pk,
+        text=_("A facilitator has lifted the pause on your posting. Welcome back."),
     )
     audit(actor, "unmute", item=item, target=target, reason=reason)
     queue.announce_subject(target.pk)

@@ -163,9 +163,7 @@ class Sanction(models.Model):
     member's trust level down (moderation.trust). Lifting a mute or a ban early
     sets ``lifted_at``; the audit log keeps who did what."""
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=SanctionKind.choices)
     minutes = models.PositiveIntegerField(null=True, blank=True)
     room_slug = models.CharField(max_length=64, blank=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import KindredError
 from core.frames import timestamp
@@ -50,7 +51,7 @@ def check_not_muted(*, member, room, until=_NOT_READ) -> None:
         until = active_mute_until(member=member, room_id=room.pk)
     if until is not None:
         raise KindredError(
-            "A facilitator has paused your posting here for a while. You can still read along.",
+            _("A facilitator has paused your posting here for a while. You can still read along."),
             until=timestamp(until),
             code="muted",
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from community.inbox import inbox_add
 from community.models import InboxKind
 from realtime import bus
@@ -37,17 +39,19 @@ def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> N
     )
 
 
-def notify_removed(
-    *, member_id: int, message_id: int, room_title: str | None, reason: str
-) -> None:
+def notify_removed(*, member_id: int, message_id: int, room_title: str | None, reason: str) -> None:
     """The author of a removed message is told, privately and kindly, with the
     facilitator's reason when one was given (never who removed it)."""
-    where = f" in {room_title}" if room_title else ""
-    why = f" The reason given: {reason.strip()[:300]}" if reason.strip() else ""
-    text = (
-        f"A facilitator removed one of your messages{where}, to keep the space safe for "
-        f"everyone.{why} You're still welcome here; the community guidelines say more."
-    )
+    if room_title:
+        text = _(
+            "A facilitator removed one of your messages in %(room)s, to keep the space safe "
+            "for everyone."
+        ) % {"room": room_title}
+    else:
+        text = _("A facilitator removed one of your messages, to keep the space safe for everyone.")
+    if reason.strip():
+        text += " " + _("The reason given: %(reason)s") % {"reason": reason.strip()[:300]}
+    text += " " + _("You're still welcome here; the community guidelines say more.")
     frame = {"type": "notice", "kind": "removed", "message": text, "id": message_id}
     bus.publish_to_member_on_commit(member_id, frame)
     inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=text, key=f"removed:{message_id}")
@@ -55,7 +59,8 @@ def notify_removed(
 
 def notify_lifted(*, member_id: int, text: str) -> None:
     """A mute or ban lifted early: the member hears it from Kindred."""
-    bus.publish_to_member_on_commit(member_id, {"type": "notice", "kind": "lifted", "message": text})
+    frame = {"type": "notice", "kind": "lifted", "message": text}
+    bus.publish_to_member_on_commit(member_id, frame)
     inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=text)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Expression
+from django.utils.translation import gettext as _
 
 from core import ratelimit
 from core.errors import KindredError, NotAllowed, RateLimited
@@ -122,24 +123,30 @@ class ModerationPolicy(MessagePolicy):
             return
         if link:
             raise KindredError(
-                "New handles can't post links yet. This lifts by itself after you've been "
-                "here a little while and taken part.",
+                _(
+                    "New handles can't post links yet. This lifts by itself after you've been "
+                    "here a little while and taken part."
+                ),
                 code="no_links_yet",
             )
         wait = ratelimit.hit(f"newrate:{member.pk}", settings.NEW_MEMBER_MESSAGE_RATE_LIMIT)
         if wait:
             raise RateLimited(
-                "New handles send a little more slowly at first. Take a breath and try again "
-                "in a moment.",
+                _(
+                    "New handles send a little more slowly at first. Take a breath and try "
+                    "again in a moment."
+                ),
                 retry_after=ratelimit.retry_after(wait),
             )
 
     def check_can_request_chat(self, *, member: Any) -> None:
         if not trust.is_trusted(member):
             raise NotAllowed(
-                "New handles can't ask for one-on-one chats yet. Meanwhile, the rooms and "
-                "the drop-in line are open to you, and this lifts by itself after you've been "
-                "here a little while.",
+                _(
+                    "New handles can't ask for one-on-one chats yet. Meanwhile, the rooms and "
+                    "the drop-in line are open to you, and this lifts by itself after you've "
+                    "been here a little while."
+                ),
                 code="not_yet_trusted",
             )
 

@@ -82,8 +82,10 @@ def member_summary(member: Member | None) -> dict[str, Any] | None:
         "next_step": next_step(member.pk),
         "muted_until": timestamp(mute.until) if mute else None,
         "banned": member.is_banned
-        or bool(member.device_hash)
-        and BannedDevice.objects.filter(token_hash=member.device_hash).exists(),
+        or (
+            bool(member.device_hash)
+            and BannedDevice.objects.filter(token_hash=member.device_hash).exists()
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.models import BannedDevice
 from core import ratelimit
@@ -125,7 +126,7 @@ def item_resolve(*, actor_id: int, item_id: int, reason: str) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
     item = check_item(item_id=item_id)
     if not reason.strip():
-        raise BadInput("Say how this was resolved, in a few words.", code="reason_required")
+        raise BadInput(_("Say how this was resolved, in a few words."), code="reason_required")
     audit(actor, "resolve", item=item, target=item.subject, room=item.room, reason=reason)
     _close_item(item, actor, resolution="resolved", took_action=True)
     return {"type": "done", "action": "resolve", "item": item.pk}

@@ -120,7 +120,9 @@ def test_the_audit_log_and_context_fit_one_frame_and_page_on(
 
     author, reporter = make_member("Wordy"), make_member("Watcher")
     sent = [
-        message_send(member_id=author.pk, room_slug="newcomers", body=f"{n}" + "<&>" * 660).message.id
+        message_send(
+            member_id=author.pk, room_slug="newcomers", body=f"{n}" + "<&>" * 660
+        ).message.id
         for n in range(11)
     ]
     services.report_create(member_id=reporter.pk, message_id=sent[5], reason="spam")

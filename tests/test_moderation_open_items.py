@@ -85,7 +85,8 @@ def history(client: Client) -> list[int]:
 async def test_report_mute_remove_on_one_item_all_take_effect_and_it_stays_open(rooms, hub):
     sync = database_sync_to_async
     author_browser, reporter_browser = await sync(browser)(), await sync(browser)()
-    author, reporter = await sync(join)(author_browser), await sync(join)(reporter_browser)
+    author = await sync(join)(author_browser)
+    await sync(join)(reporter_browser)
     said = await send(author, "you are all pathetic", "n1")
     assert said["type"] == "ack"
     status, _ = await sync(post)(
@@ -199,7 +200,9 @@ def test_the_sanction_button_steps_up_the_ladder_and_old_steps_expire(
     assert next_step(target.pk) == "ban"
     assert sanction(step="warn") == "warn"
     # Steps older than SANCTION_LADDER_DAYS fall off the ladder.
-    Sanction.objects.update(created_at=timezone.now() - timedelta(days=settings.SANCTION_LADDER_DAYS + 1))
+    Sanction.objects.update(
+        created_at=timezone.now() - timedelta(days=settings.SANCTION_LADDER_DAYS + 1)
+    )
     assert next_step(target.pk) == "warn"
     assert sanction(step="ban") == "ban"
     target.refresh_from_db()

@@ -53,7 +53,8 @@ def refusal(call) -> KindredError:
 def test_a_new_handle_can_chat_and_link_once_the_settings_are_met(
     make_member, rooms, trust_on, clock
 ):
-    newcomer, other = make_member("NewHeron"), make_member("OldOak")
+    newcomer = make_member("NewHeron")
+    make_member("OldOak")
     refused = refusal(lambda: chats.chat_request(member_id=newcomer.pk, to="OldOak"))
     assert refused.code == "not_yet_trusted" and "one-on-one" in refused.detail
     refused = refusal(lambda: say(newcomer, "look at example.com/help", "l1"))

@@ -88,7 +88,9 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
 
     # The muted member is told where and until when, beside the composer; no "Try again".
     send(author, "why can't I talk")
-    expect(author.locator("#composer-error")).to_contain_text(re.compile(r"Muted in Alcohol until \d"))
+    expect(author.locator("#composer-error")).to_contain_text(
+        re.compile(r"Muted in Alcohol until \d")
+    )
     failed = author.locator("#message-list li.msg-failed")
     expect(failed).to_have_count(1)
     expect(failed.get_by_role("button", name="Try again")).to_have_count(0)
@@ -144,10 +146,14 @@ def test_unban_and_badges_in_rooms_and_here_now(pages):
 
     mine = message(member, "I'm around tonight")
     expect(mine.locator(".team-badge")).to_have_text("Facilitator")
-    expect(message(member, "Glad you're here").locator(".team-badge")).to_have_text("Peer supporter")
+    expect(message(member, "Glad you're here").locator(".team-badge")).to_have_text(
+        "Peer supporter"
+    )
     member.locator("#here-details summary").click()
     here = member.locator("#here-list li")
-    expect(here.filter(has_text="FacilSanctions").locator(".team-badge")).to_have_text("Facilitator")
+    expect(here.filter(has_text="FacilSanctions").locator(".team-badge")).to_have_text(
+        "Facilitator"
+    )
     expect(here.filter(has_text="SupporterSage").locator(".team-badge")).to_have_text(
         "Peer supporter"
     )
