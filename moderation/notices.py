@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from community.inbox import inbox_add
 from community.models import InboxKind
+from core.frames import timestamp
 from realtime import bus
 from rooms.chat_notices import notice_chat_opened
 
@@ -29,14 +30,25 @@ def notify_warning(*, member_id: int, text: str) -> None:
     inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=f"From a facilitator: {text}")
 
 
-def notify_mute(*, member_id: int, until: datetime, room_title: str | None) -> None:
+def notify_mute(
+    *, member_id: int, until: datetime, room_title: str | None, room_slug: str | None = None
+) -> None:
+    """Stored in the inbox, and live to the member's open pages (``room`` is the
+    muted room's slug, or null for everywhere), so the composer says until when."""
     where = f"in {room_title}" if room_title else "in every room and chat"
-    inbox_add(
-        member_id=member_id,
-        kind=InboxKind.NOTICE,
-        text=f"A facilitator has paused your posting {where} until {_when(until)}. "
-        "You can still read, and the crisis lines are always there.",
+    text = (
+        f"A facilitator has paused your posting {where} until {_when(until)}. "
+        "You can still read, and the crisis lines are always there."
     )
+    frame = {
+        "type": "notice",
+        "kind": "muted",
+        "message": text,
+        "until": timestamp(until),
+        "room": room_slug,
+    }
+    bus.publish_to_member_on_commit(member_id, frame)
+    inbox_add(member_id=member_id, kind=InboxKind.NOTICE, text=text)
 
 
 def notify_removed(*, member_id: int, message_id: int, room_title: str | None, reason: str) -> None:

@@ -99,6 +99,11 @@ class ModerationPolicy(MessagePolicy):
         else:
             mutes.check_not_muted(member=member, room=room, until=until)
 
+    def mute_until(self, *, member: Any, room: Any) -> Any:
+        if member.is_moderator:
+            return None
+        return mutes.active_mute_until(member=member, room_id=room.pk)
+
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """Files an item when a member keeps hitting the limit (``RATE_LIMIT_FLAG_AFTER``)."""
         # Over the threshold: file once per window (the counter stays full).

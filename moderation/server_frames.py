@@ -211,11 +211,14 @@ class Audit(ServerFrame):
 
 class Notice(ServerFrame):
     type: Literal["notice"]
-    kind: Literal["warning", "report_outcome", "removed", "lifted"]
+    kind: Literal["warning", "report_outcome", "removed", "muted", "lifted"]
     message: str
     outcome: Literal["action", "no_action"] | None = None
     #: "removed": the id of the author's message that was removed.
     id: int | None = None
+    #: "muted": when it ends, and the room's slug (null: everywhere).
+    until: str | None = None
+    room: str | None = None
 
 
 class ReportReceived(ServerFrame):

@@ -231,7 +231,12 @@ def member_mute(
     until = timezone.now() + timedelta(minutes=minutes)
     # The browser too: a new handle made there is muted until the same time.
     Mute.objects.create(member=target, room=room, until=until, device_hash=target.device_hash)
-    notices.notify_mute(member_id=target.pk, until=until, room_title=room.title if room else None)
+    notices.notify_mute(
+        member_id=target.pk,
+        until=until,
+        room_title=room.title if room else None,
+        room_slug=room.slug if room else None,
+    )
     item = _item_for(item_id)
     audit(actor, "mute", item=item, target=target, room=room, reason=reason, minutes=minutes)
     sanctions.sanction_record(

@@ -53,6 +53,8 @@ class Welcome(ServerFrame):
     inbox_unread: int
     #: Team members' handles -> their badge (rooms.services.team_badges).
     team: dict[str, Literal["facilitator", "supporter"]]
+    #: When the member's mute here ends (their own or their browser's), or null.
+    muted_until: str | None = None
 
 
 class Ack(ServerFrame):

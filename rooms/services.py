@@ -22,6 +22,7 @@ from community.inbox import inbox_unread
 from community.models import Member, Role
 from core import ratelimit
 from core.errors import KindredError, NotFound, RateLimited
+from core.frames import timestamp
 from realtime import bus
 from realtime.db import check_idle_connections
 from rooms import chat_notices, presence_glue
@@ -302,7 +303,13 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         presence_key=key,
         inbox_unread=inbox_unread(member_id=member.pk),
         team=team_badges(),
+        muted_until=_muted_until(member, room),
     )
+
+
+def _muted_until(member: Member, room: Room) -> str | None:
+    until = message_policy().mute_until(member=member, room=room)
+    return timestamp(until) if until is not None else None
 
 
 #: The most team members a welcome lists (facilitators, admins, peer supporters).

@@ -77,6 +77,14 @@ async def send(member: Member, body: str, nonce: str) -> dict:
             return frame
 
 
+async def welcome_of(member: Member) -> dict:
+    ws = await communicator("/ws/rooms/newcomers/", member)
+    assert (await ws.connect())[0]
+    welcome = await receive_until(ws, "welcome")
+    await ws.disconnect()
+    return welcome
+
+
 def history(client: Client) -> list[int]:
     answer = client.get("/api/rooms/newcomers/messages/").json()
     return [m["id"] for m in answer["messages"]]
@@ -146,11 +154,14 @@ async def test_report_mute_remove_on_one_item_all_take_effect_and_it_stays_open(
     # Same browser, new handle: still muted in that room until the mute ends.
     second = await sync(join)(author_browser)
     assert second.pk != author.pk
+    # The room says so before they post, and refuses what they send.
+    assert (await welcome_of(second))["muted_until"] == muted["until"]
     refused = await send(second, "new name, same me", "n3")
     assert refused["type"] == "error" and refused["code"] == "muted"
     assert refused["until"] == muted["until"]
     # Another browser is not muted by it.
     stranger = await sync(join)(await sync(browser)())
+    assert (await welcome_of(stranger))["muted_until"] is None
     assert (await send(stranger, "hello", "n4"))["type"] == "ack"
     # When the mute ends, the new handle may post.
     await sync(Mute.objects.update)(until=timezone.now() - timedelta(seconds=1))

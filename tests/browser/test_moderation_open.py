@@ -86,7 +86,11 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
     expect(detail.locator("#detail-history")).to_contain_text("FacilSanctions muted them")
     expect(detail.locator("#detail-member")).to_contain_text("muted until")
 
-    # The muted member is told where and until when, beside the composer; no "Try again".
+    # The muted member is told where and until when, beside the composer, at once and
+    # when they post; no "Try again".
+    expect(author.locator("#composer-why")).to_contain_text(
+        re.compile(r"Muted in Alcohol until \d")
+    )
     send(author, "why can't I talk")
     expect(author.locator("#composer-error")).to_contain_text(
         re.compile(r"Muted in Alcohol until \d")
@@ -117,6 +121,7 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
     confirm(facil, "Unmute")
     expect(detail.locator("#detail-status")).to_have_text("CalebSaysIt can post again.")
     expect(action(detail, "Unmute")).to_be_hidden()
+    expect(author.locator("#composer-why")).to_be_hidden()
     send(author, "sorry, rough night")
     expect(message(author, "sorry, rough night")).to_have_count(1)
 

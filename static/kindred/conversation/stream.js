@@ -3,6 +3,7 @@
 
 import { badgeFor, setTeam } from "../ui/badges.js";
 import { button, byId as $, el } from "../dom.js";
+import { shortTime } from "../format.js";
 import { goJoin } from "../nav.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { composerWhy } from "./composer.js";
@@ -57,6 +58,7 @@ export function wireIncoming(c) {
   client.addEventListener("welcome", (event) => {
     const { frame, reconnect } = event.detail;
     setTeam(frame.team);
+    mutedUntil = typeof frame.muted_until === "string" ? frame.muted_until : null;
     const room = frame.room || {};
     if (KIND === "room") {
       if (typeof room.title === "string") $("room-title").textContent = room.title;
@@ -73,12 +75,21 @@ export function wireIncoming(c) {
     }
   });
 
+  // A running mute (theirs, or their browser's), from the welcome: said beside the composer
+  // before they post, with where and until when.
+  let mutedUntil = null;
+  function mutedWords() {
+    if (!mutedUntil || Date.parse(mutedUntil) <= Date.now()) return "";
+    const where = KIND === "room" ? `in ${$("room-title").textContent.trim()}` : "in this chat";
+    return `Muted ${where} until ${shortTime(mutedUntil)}. You can still read along.`;
+  }
+
   function showRoomRules(room) {
     const notice = $("room-notice");
     const canPost = !room.locked || MODERATORS.has(client.role);
     input.disabled = !canPost;
     $("send-button").disabled = !canPost;
-    composerWhy(canPost ? "" : "You can't post here while the room is locked. You can still read along.");
+    composerWhy(canPost ? mutedWords() : "You can't post here while the room is locked. You can still read along.");
     if (room.locked) {
       notice.textContent = canPost
         ? "This room is locked: only facilitators can post."
@@ -198,9 +209,18 @@ export function wireIncoming(c) {
       warning: "A message from the facilitators",
       report_outcome: "About your report",
       removed: "About your message",
+      muted: "Your posting is paused for a while",
       lifted: "You can post again",
     };
     const title = titles[frame.kind] || "From the facilitators";
+    if (frame.kind === "lifted") {
+      mutedUntil = null;
+      if (!input.disabled) composerWhy("");
+    } else if (frame.kind === "muted" && typeof frame.until === "string"
+      && (!frame.room || frame.room === client.room?.slug)) {
+      mutedUntil = frame.until;
+      if (!input.disabled) composerWhy(mutedWords());
+    }
     $("private-notice-title").textContent = title;
     $("private-notice-text").textContent = frame.message;
     box.hidden = false;
