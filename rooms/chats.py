@@ -40,9 +40,8 @@ def _notify(member_id: int, frame: dict[str, Any]) -> None:
 
 
 def blocked_between(a: int, b: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
-    ).exists()
+    """Either blocks the other, or another handle from the other's browser."""
+    return b in blocked_ids(a) or a in blocked_ids(b)
 
 
 def _ignored_before() -> datetime:

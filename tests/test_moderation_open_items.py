@@ -225,3 +225,23 @@ def test_the_sanction_button_steps_up_the_ladder_and_old_steps_expire(
     from community.models import BannedDevice
 
     assert not BannedDevice.objects.filter(token_hash="d" * 64).exists()
+
+
+async def test_a_block_follows_the_browser_too(rooms, hub):
+    """A new handle from the blocked member's browser is hidden from the member who
+    blocked them, and can't ask them for a one-on-one chat either."""
+    sync = database_sync_to_async
+    mine, theirs = await sync(browser)(), await sync(browser)()
+    me, them = await sync(join)(mine), await sync(join)(theirs)
+    status, _ = await sync(post)(mine, "/api/blocks/", {"handle": them.handle})
+    assert status == 200
+    again = await sync(join)(theirs)
+    said = await send(again, "remember me?", "b1")
+    assert said["type"] == "ack"
+    assert said["id"] not in await sync(history)(mine)
+    status, refused = await sync(post)(theirs, "/api/chats/", {"to": me.handle})
+    assert (status, refused["error"]) == (400, "not_available")
+    # Everyone else still sees the new handle's message.
+    stranger = await sync(browser)()
+    await sync(join)(stranger)
+    assert said["id"] in await sync(history)(stranger)
