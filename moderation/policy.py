@@ -120,13 +120,9 @@ class ModerationPolicy(MessagePolicy):
     def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
         """A new handle (trust level 0, moderation.trust): no links, and a lower
         message rate. The trust level is read only when it could matter."""
-        if member.is_moderator:
+        if member.is_moderator or trust.is_trusted(member):
             return
-        link = flags.has_link(text)
-        young = not trust.is_trusted(member)
-        if not young:
-            return
-        if link:
+        if flags.has_link(text):
             raise KindredError(
                 _(
                     "New handles can't post links yet. This lifts by itself after you've been "

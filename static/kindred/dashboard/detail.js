@@ -99,7 +99,7 @@ export function renderDetail(item) {
     ban: person && !member?.banned,
     unmute: person && Boolean(member?.muted_until),
     unban: person && Boolean(member?.banned),
-    promote: person && Boolean(member) && member.override !== "trusted",
+    promote: person && Boolean(member) && Number(member.level) < 1,
     restrict: person && Boolean(member) && member.override !== "restricted",
     pin: Boolean(live) && !message.held && topic,
     not_crisis: open && item.kind === "crisis",
