@@ -16,6 +16,9 @@ from tests.browser.staff import LiveStaff, wait_dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
+# The live database is shared by the package's tests: Stimulants is a room no other
+# browser test counts messages in.
+
 #: Every action an open report about a member's live message in a topic room offers.
 OPEN_ACTIONS = ["Sanction…", "Warn…", "Mute…", "Kick from room", "Resolve…", "Dismiss"]
 
@@ -64,7 +67,7 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
     facil = pages.open("/facilitators/", member=staff, viewport=PHONE)
     wait_dashboard(facil)
     author_member = pages.member("CalebSaysIt")
-    author = pages.open("/rooms/alcohol/", member=author_member, viewport=PHONE)
+    author = pages.open("/rooms/stimulants/", member=author_member, viewport=PHONE)
     wait_connected(author)
     send(author, "nobody here will ever stay sober")
     report(pages.member(), said(author, "nobody here will ever stay sober"))
@@ -89,11 +92,11 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
     # The muted member is told where and until when, beside the composer, at once and
     # when they post; no "Try again".
     expect(author.locator("#composer-why")).to_contain_text(
-        re.compile(r"Muted in Alcohol until \d")
+        re.compile(r"Muted in Stimulants until \d")
     )
     send(author, "why can't I talk")
     expect(author.locator("#composer-error")).to_contain_text(
-        re.compile(r"Muted in Alcohol until \d")
+        re.compile(r"Muted in Stimulants until \d")
     )
     failed = author.locator("#message-list li.msg-failed")
     expect(failed).to_have_count(1)
@@ -106,7 +109,7 @@ def test_an_open_item_keeps_every_action_and_the_author_is_told_kindly(pages):
     expect(message(author, "nobody here will ever stay sober")).to_have_count(0)
     notice = author.locator("#private-notice")
     expect(notice).to_contain_text("About your message")
-    expect(notice).to_contain_text("A facilitator removed one of your messages in Alcohol")
+    expect(notice).to_contain_text("A facilitator removed one of your messages in Stimulants")
     expect(notice).to_contain_text("That could hurt someone early in recovery.")
     expect(notice).to_contain_text("You're still welcome here")
     assert serious_axe_violations(author) == []
@@ -140,11 +143,11 @@ def test_unban_and_badges_in_rooms_and_here_now(pages):
     facil = pages.open("/facilitators/", member=staff, viewport=PHONE)
     wait_dashboard(facil)
     supporter = LiveStaff(pages.server, "SupporterSage")
-    member = pages.open("/rooms/opioids/", member=pages.member("DanaReadsAlong"), viewport=PHONE)
+    member = pages.open("/rooms/stimulants/", member=pages.member("DanaReadsAlong"), viewport=PHONE)
     wait_connected(member)
-    in_room = pages.open("/rooms/opioids/", member=staff, viewport=PHONE)
+    in_room = pages.open("/rooms/stimulants/", member=staff, viewport=PHONE)
     wait_connected(in_room)
-    helper = pages.open("/rooms/opioids/", member=supporter, viewport=PHONE)
+    helper = pages.open("/rooms/stimulants/", member=supporter, viewport=PHONE)
     wait_connected(helper)
     send(in_room, "Welcome, everyone. I'm around tonight if you need me.")
     send(helper, "Glad you're here.")
@@ -167,7 +170,7 @@ def test_unban_and_badges_in_rooms_and_here_now(pages):
 
     # A ban, then Unban from the same item: audited, and the member can come back.
     troll_member = pages.member("EliTrollsHere")
-    troll = pages.open("/rooms/opioids/", member=troll_member, viewport=PHONE)
+    troll = pages.open("/rooms/stimulants/", member=troll_member, viewport=PHONE)
     wait_connected(troll)
     send(troll, "this room is a joke")
     report(pages.member(), said(troll, "this room is a joke"))
