@@ -21,10 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Expression
+from django.utils.translation import gettext as _
 
 from core import ratelimit
+from core.errors import KindredError, NotAllowed, RateLimited
 from crisis import first_look, second_look
-from moderation import flags, handoff, mutes, queue, services, stage2
+from moderation import flags, handoff, mutes, queue, services, stage2, trust
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
@@ -94,8 +96,8 @@ class ModerationPolicy(MessagePolicy):
 
     def mute_until_sql(self) -> str:
         return f"""(SELECT mu.until FROM {connection.ops.quote_name(Mute._meta.db_table)} mu
-      WHERE mu.member_id = m.id AND mu.until > %(now)s
-        AND (mu.room_id = r.id OR mu.room_id IS NULL)
+      WHERE (mu.member_id = m.id OR (m.device_hash <> '' AND mu.device_hash = m.device_hash))
+        AND mu.until > %(now)s AND (mu.room_id = r.id OR mu.room_id IS NULL)
       ORDER BY mu.until DESC LIMIT 1)"""
 
     def mute_until_column(self, *, room_id: int) -> Expression:
@@ -106,6 +108,11 @@ class ModerationPolicy(MessagePolicy):
             mutes.check_not_muted(member=member, room=room)
         else:
             mutes.check_not_muted(member=member, room=room, until=until)
+
+    def mute_until(self, *, member: Any, room: Any) -> Any:
+        if member.is_moderator:
+            return None
+        return mutes.active_mute_until(member=member, room_id=room.pk)
 
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """Files an item when a member keeps hitting the limit (``RATE_LIMIT_FLAG_AFTER``)."""
@@ -118,6 +125,40 @@ class ModerationPolicy(MessagePolicy):
                 subject=member,
                 category="rate_limit",
                 excerpt=f"{member.handle} keeps hitting the message rate limit in {room.slug}.",
+            )
+
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """A new handle (trust level 0, moderation.trust): no links, and a lower
+        message rate. The trust level is read only when it could matter."""
+        if member.is_moderator or trust.is_trusted(member):
+            return
+        if flags.has_link(text):
+            raise KindredError(
+                _(
+                    "New handles can't post links yet. This lifts by itself after you've been "
+                    "here a little while and taken part."
+                ),
+                code="no_links_yet",
+            )
+        wait = ratelimit.hit(f"newrate:{member.pk}", settings.NEW_MEMBER_MESSAGE_RATE_LIMIT)
+        if wait:
+            raise RateLimited(
+                _(
+                    "New handles send a little more slowly at first. Take a breath and try "
+                    "again in a moment."
+                ),
+                retry_after=ratelimit.retry_after(wait),
+            )
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        if not trust.is_trusted(member):
+            raise NotAllowed(
+                _(
+                    "New handles can't ask for one-on-one chats yet. Meanwhile, the rooms and "
+                    "the drop-in line are open to you, and this lifts by itself after you've "
+                    "been here a little while."
+                ),
+                code="not_yet_trusted",
             )
 
     def refused(

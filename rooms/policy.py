@@ -70,8 +70,21 @@ class MessagePolicy:
     def check_not_muted(self, *, member: Any, room: Any, until: Any = UNREAD) -> None:
         """Raise the ``muted`` refusal for a muted sender; *until* when already read."""
 
+    def mute_until(self, *, member: Any, room: Any) -> Any:
+        """When the member's mute in *room* ends (a datetime), or None: the welcome
+        says so, so the room can show it beside the composer before they post."""
+        return None
+
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """The sender was refused for sending too fast."""
+
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """Raise a refusal for what the sender may not post yet (a new handle's
+        link, a new handle over its lower message rate); called after the
+        room's own checks, before the message is inspected and stored."""
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        """Raise a refusal when *member* may not ask for one-on-one chats yet."""
 
     def refused(
         self, *, member: Any, room: Any, text: str, country_hint: str | None

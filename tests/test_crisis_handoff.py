@@ -328,9 +328,13 @@ async def test_refused_crisis_message_card_arrives_before_the_error(
     )
     wm = await room_socket(member)
     await wm.send_json_to({"type": "message", "body": CRISIS})
-    replies = await replies_until(wm, "error")
-    assert [f["type"] for f in replies] == ["crisis", "error"]
-    assert replies[1]["code"] == "muted"
+    # The join's presence batch (0.25 s after the welcome) may come first on a busy
+    # machine; it says nothing about the order of the card and the refusal.
+    first = await wm.receive_json_from(timeout=5)
+    while first["type"] == "presence":
+        first = await wm.receive_json_from(timeout=5)
+    assert first["type"] == "crisis"
+    assert (await receive_until(wm, "error"))["code"] == "muted"
     await wm.disconnect()
 
 

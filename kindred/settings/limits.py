@@ -63,7 +63,9 @@ RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
 # addresses guessing reaches it.
 RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR", 200)
 RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
-SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
+# New handles per hour from one browser (its device cookie) and from one network
+# address (only ever a keyed hash in the rate limiter, never stored). 0: unlimited.
+SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 5)
 RESUME_MAX = env_int("RESUME_MAX", 1000)
 BLOCKED_WORDS_REFRESH_SECONDS = env_int("BLOCKED_WORDS_REFRESH_SECONDS", 30)
 if env_bool("KINDRED_FAST_HASH"):
@@ -86,6 +88,20 @@ QUEUE_ITEM_NOTES_SHOWN = env_int("QUEUE_ITEM_NOTES_SHOWN", 5)
 MUTE_MAX_MINUTES = env_int("MUTE_MAX_MINUTES", 60 * 24 * 30)
 SLOW_MODE_MAX_SECONDS = env_int("SLOW_MODE_MAX_SECONDS", 3600)
 MODERATION_CONTEXT = env_int("MODERATION_CONTEXT", 5)
+# Trust levels (moderation/trust.py): a new handle (level 0) can't post links or ask
+# for one-on-one chats and sends at NEW_MEMBER_MESSAGE_RATE_LIMIT, until it has been
+# here TRUST_MIN_HOURS, has TRUST_MIN_MESSAGES messages not removed, and no warning,
+# mute or ban in TRUST_SANCTION_FREE_DAYS. A trusted answer is kept in-process this long.
+TRUST_MIN_HOURS = env_float("TRUST_MIN_HOURS", 24)
+TRUST_MIN_MESSAGES = env_int("TRUST_MIN_MESSAGES", 10)
+TRUST_SANCTION_FREE_DAYS = env_int("TRUST_SANCTION_FREE_DAYS", 14)
+TRUST_CACHE_SECONDS = env_float("TRUST_CACHE_SECONDS", 60)
+NEW_MEMBER_MESSAGE_RATE_LIMIT = os.environ.get("NEW_MEMBER_MESSAGE_RATE_LIMIT", "4/10s")
+# Sanctions older than this no longer count on the step-up ladder.
+SANCTION_LADDER_DAYS = env_int("SANCTION_LADDER_DAYS", 90)
+# How many of a member's sanctions, and of an item's actions, a queue item shows.
+QUEUE_ITEM_SANCTIONS_SHOWN = env_int("QUEUE_ITEM_SANCTIONS_SHOWN", 5)
+QUEUE_ITEM_HISTORY_SHOWN = env_int("QUEUE_ITEM_HISTORY_SHOWN", 20)
 # Links from handles younger than this many minutes are flagged for review.
 LINK_MIN_HANDLE_AGE_MINUTES = env_int("LINK_MIN_HANDLE_AGE_MINUTES", 60)
 # Being refused for sending too fast more often than this is flagged ("3/10m":
