@@ -34,6 +34,9 @@ RAISED_LIMITS = {
     "MESSAGE_RATE_LIMIT": "100000/1s",
     "SOCKET_FRAME_RATE": "100000",
     "KINDRED_FAST_HASH": "1",
+    "SESSIONS_CREATED_PER_HOUR": "0",
+    "TRUST_MIN_HOURS": "0",
+    "TRUST_MIN_MESSAGES": "0",
 }
 #: Extra topic rooms for the many-rooms scenario (slugs bench-000 …).
 BENCH_ROOMS = 200

@@ -74,7 +74,7 @@ class Member(AbstractBaseUser):
     is_banned = models.BooleanField(default=False)
     #: SHA-256 of the random device cookie of the browser that joined, so a ban
     #: can also refuse new sessions from that browser. Not a fingerprint.
-    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+    device_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     #: Raised to end every session of the member at once ("sign out everywhere",
     #: a role change): it is part of the hash each session is checked against.

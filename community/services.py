@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from community import recovery
 from community.handles import check_handle_text, generate_handle, handle_key, passes_for
@@ -63,12 +63,46 @@ def check_handle_available(*, handle: str, member_id: int | None = None) -> None
         )
 
 
-def member_create(*, handle: str | None, device_token: str | None, country: str = "") -> JoinResult:
+def check_sign_up_allowed(*, device_token: str | None, address: str) -> None:
+    """At most ``SESSIONS_CREATED_PER_HOUR`` new handles an hour from one browser
+    (its device cookie, hashed) and from one network address, which is used only
+    as a keyed hash naming a counter that expires with the hour (core.throttle):
+    never stored in the database, never logged."""
+    limit = settings.SESSIONS_CREATED_PER_HOUR
+    if limit <= 0:
+        return
+    wait = throttle.hit(
+        "join",
+        [("address", address, f"{limit}/1h"), ("device", device_hash(device_token), f"{limit}/1h")],
+    )
+    if wait:
+        minutes = max(1, round(wait / 60))
+        raise RateLimited(
+            ngettext(
+                "Several new handles have been made from here in the last hour, so we've "
+                "paused making more for now. Please use the handle you have, or try again in "
+                "about %(minutes)d minute.",
+                "Several new handles have been made from here in the last hour, so we've "
+                "paused making more for now. Please use the handle you have, or try again in "
+                "about %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=ratelimit.retry_after(wait),
+            code="too_many_handles",
+        )
+
+
+def member_create(
+    *, handle: str | None, device_token: str | None, country: str = "", address: str = ""
+) -> JoinResult:
     """Create an anonymous member with a chosen or generated handle."""
     check_device_allowed(device_token=device_token)
     if handle is not None:
         handle = handle.strip()
         check_handle_available(handle=handle)
+    # After the handle's own checks: a typo doesn't use up one of the hour's handles.
+    check_sign_up_allowed(device_token=device_token, address=address)
     phrase = recovery.generate_phrase()
     phrase_hash = recovery.hash_phrase(phrase)
     for attempt in range(50):

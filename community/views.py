@@ -81,7 +81,9 @@ def session(request: HttpRequest) -> HttpResponse:
     handle = optional_str(data, "handle", max_length=64)
     country = (optional_str(data, "country", max_length=2) or "").upper()
     token = _device_token(request) or secrets.token_urlsafe(24)
-    result = services.member_create(handle=handle, device_token=token, country=country)
+    result = services.member_create(
+        handle=handle, device_token=token, country=country, address=throttle.client_address(request)
+    )
     return _joined(request, result, token)
 
 

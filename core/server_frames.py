@@ -26,6 +26,7 @@ SERVER_FRAME_MODULES = (
     "rooms.server_frames",
     "moderation.server_frames",
     "recovery.server_frames",
+    "meetings.server_frames",
 )
 
 

@@ -8,13 +8,14 @@ country)`` builds the resources card to show. See docs/safety.md.
 """
 
 from .detector import Lexicon, LexiconError, Verdict, load_lexicon, scan, set_lexicon_path
-from .full import detect, distress_score
+from .full import FirstLook, detect, distress_score, first_look, second_look
 from .lexicon import CATEGORIES
 from .normalize import normalize
 from .resources import ResourcesError, card_for, load_resources
 
 __all__ = [
     "CATEGORIES",
+    "FirstLook",
     "Lexicon",
     "LexiconError",
     "ResourcesError",
@@ -22,9 +23,11 @@ __all__ = [
     "card_for",
     "detect",
     "distress_score",
+    "first_look",
     "load_lexicon",
     "load_resources",
     "normalize",
     "scan",
+    "second_look",
     "set_lexicon_path",
 ]

@@ -12,6 +12,11 @@ certain it is not a crisis (its score is below ``lexicon_veto``, chosen by
 cross-validation, a few hundredths): most of the lexicon's false alarms are
 recovery stories and idioms the model has seen plenty of.
 
+The message path splits the two (``first_look`` before the message is
+stored, ``second_look`` after the ack, off the event loop: docs/safety.md,
+"Where stage 2 runs"); ``detect`` is the two one after the other, and the
+split changes no verdict.
+
 The model file is loaded once per process (and again if it changes on disk).
 If it is missing or broken, ``detect`` logs an error once and carries on
 with stage 1 alone: detection never stops because of stage 2.
@@ -20,11 +25,12 @@ with stage 1 alone: detection never stops because of stage 2.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from .detector import CLEAR, Verdict, _active_lexicon
 from .model import DEFAULT_MODEL_PATH, Model, ModelError, load_model
 
-__all__ = ["detect", "distress_score", "model_verdict"]
+__all__ = ["FirstLook", "detect", "distress_score", "first_look", "model_verdict", "second_look"]
 
 logger = logging.getLogger(__name__)
 _model_failed = False
@@ -70,18 +76,48 @@ def model_verdict(text: str, *, cancelled: bool = False, model: Model | None = N
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FirstLook:
+    """What the detector knows before the model has judged a message.
+
+    ``verdict`` is final when flagged (a phrase rule that the model did not
+    veto). Otherwise ``model_due`` says whether stage 2 still has to judge
+    the text (``second_look``), and ``cancelled`` whether stage 1 saw the
+    topic but a cue cancelled it (the stricter veto threshold then applies)."""
+
+    verdict: Verdict = CLEAR
+    model_due: bool = False
+    cancelled: bool = False
+
+
+def first_look(text: str) -> FirstLook:
+    """Stage 1, plus the model only to veto a rule match (rare: only messages
+    that match a rule pay for it). Cheap enough for the send path."""
+    examination = _active_lexicon().examine(text)
+    if examination.verdict.flagged:
+        model = _model()
+        if model is None or model.predict(text, explain=False).score >= model.lexicon_veto:
+            return FirstLook(examination.verdict)
+        return FirstLook()
+    return FirstLook(
+        model_due=len(text.split()) >= MODEL_MIN_WORDS,
+        cancelled=examination.cancelled is not None,
+    )
+
+
+def second_look(text: str, first: FirstLook) -> Verdict:
+    """Stage 2 for a message ``first_look`` did not flag: the model's verdict."""
+    if first.verdict.flagged or not first.model_due:
+        return first.verdict
+    return model_verdict(text, cancelled=first.cancelled)
+
+
 def detect(text: str) -> Verdict:
     """Full detection: the lexicon first, the model if no rule matched.
 
     A rule match stands unless the model is nearly certain the message is
     not a crisis (score below the model file's ``lexicon_veto``)."""
-    examination = _active_lexicon().examine(text)
-    model = _model()
-    if examination.verdict.flagged:
-        if model is None or model.predict(text, explain=False).score >= model.lexicon_veto:
-            return examination.verdict
-        return CLEAR
-    return model_verdict(text, cancelled=examination.cancelled is not None, model=model)
+    return second_look(text, first_look(text))
 
 
 def distress_score(text: str) -> float:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("leadership.urls")),
     path("", include("recovery.urls")),
+    path("", include("meetings.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("metrics/", metrics.metrics, name="metrics"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.errors import BadFrame
 from core.frames import ClientFrame, FrameParser
-from moderation import feedback, room_controls, services
+from moderation import feedback, ladder, lifts, room_controls, services
 from moderation import frames as f
 
 #: Frame field -> the service's keyword, where they differ (the same for every action).
@@ -39,12 +39,17 @@ class Action:
 _ACTIONS = (
     Action(f.Claim, services.item_claim),
     Action(f.Dismiss, services.item_dismiss),
+    Action(f.Resolve, services.item_resolve),
     Action(f.RemoveMessage, services.message_remove),
     Action(f.ReleaseMessage, services.message_release),
     Action(f.Warn, services.member_warn),
     Action(f.Mute, services.member_mute),
     Action(f.Kick, services.member_kick),
     Action(f.Ban, services.member_ban),
+    Action(f.Sanction, ladder.member_sanction),
+    Action(f.Unmute, lifts.member_unmute),
+    Action(f.Unban, lifts.member_unban),
+    Action(f.Trust, ladder.member_trust_set),
     Action(f.SlowMode, room_controls.room_slow_mode),
     Action(f.Lock, room_controls.room_lock),
     Action(f.Pin, room_controls.message_pin),

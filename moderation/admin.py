@@ -16,19 +16,33 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from community.admin import MemberAdmin
-from community.models import Member
+from community.models import BannedDevice, Member
 from core.errors import KindredError
 from core.frames import ClientFrame
 from moderation import wordlist
 from moderation.actions import action_parse, action_perform
-from moderation.lifts import member_unban, mute_lift
-from moderation.models import AuditEntry, BlockedWord, CrisisLabel, Mute, OnCall, QueueItem
+from moderation.lifts import mute_lift
+from moderation.models import (
+    AuditEntry,
+    BlockedWord,
+    CrisisLabel,
+    Mute,
+    OnCall,
+    QueueItem,
+    Sanction,
+    Standing,
+)
 from rooms.admin import RoomAdmin
 from rooms.models import Room, RoomKind
 
 ADMIN_REASON = "From the admin site."
+
+
+def _may_come_back(handle: str) -> str:
+    return _("%(handle)s may come back, from their browser too.") % {"handle": handle}
 
 
 def _refusal_shown(request, attempt: Callable[[], Any]) -> Any:
@@ -75,13 +89,40 @@ class ModeratedMemberAdmin(MemberAdmin):
     @admin.action(description="Lift the ban of the selected members")
     def unban_members(self, request, queryset) -> None:
         for member in queryset.filter(is_banned=True):
-            lift = partial(member_unban, actor_id=request.user.pk, handle=member.handle)
-            if _refusal_shown(request, lift):
-                self.message_user(request, f"{member.handle} may come back.")
+            if run_action(request, "unban", {"handle": member.handle, "reason": ADMIN_REASON}):
+                self.message_user(request, _may_come_back(member.handle))
 
 
 admin.site.unregister(Member)
 admin.site.register(Member, ModeratedMemberAdmin)
+
+
+class BannedDeviceLiftAdmin(admin.ModelAdmin):
+    """Banned browsers: added by a ban, removed by lifting it (the ``unban``
+    action, audited), never added or edited here."""
+
+    list_display = ("member", "created_at")
+    readonly_fields = ("token_hash", "member", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        if obj.member is None:  # the member deleted their handle: nobody to unban
+            obj.delete()
+        elif run_action(request, "unban", {"handle": obj.member.handle, "reason": ADMIN_REASON}):
+            self.message_user(request, _may_come_back(obj.member.handle))
+
+    def delete_queryset(self, request, queryset) -> None:
+        for device in queryset:
+            self.delete_model(request, device)
+
+
+admin.site.unregister(BannedDevice)
+admin.site.register(BannedDevice, BannedDeviceLiftAdmin)
 
 
 # --- rooms: lock and slow mode -----------------------------------------------------------------
@@ -230,6 +271,22 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor_handle", "action", "target_handle", "room_slug", "reason")
     list_filter = ("action",)
     search_fields = ("actor_handle", "target_handle")
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    """The step-up ladder's record: written by warn, mute and ban, lifted by unmute
+    and unban (the dashboard's actions)."""
+
+    list_display = ("created_at", "member", "kind", "minutes", "room_slug", "lifted_at")
+    list_filter = ("kind",)
+
+
+@admin.register(Standing)
+class StandingAdmin(ReadOnlyAdmin):
+    """Facilitators' trust-level overrides (the ``trust`` action)."""
+
+    list_display = ("member", "override", "updated_at")
 
 
 @admin.register(QueueItem)

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from core.errors import KindredError
 from core.frames import ClientFrame
 from core.protocol import CLOSE_FORBIDDEN
-from moderation import actions, checks, reading
+from moderation import actions, checks, framing, reading
 from moderation import frames as f
 from moderation.queue import QUEUE_TOPIC
 from realtime import bus
@@ -71,8 +71,13 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
             self.hub.unregister(self)
             raise SocketClosed(CLOSE_FORBIDDEN) from None
         self.presence_key = PRESENCE_KEY
-        # "refs": this server echoes request ids (docs/protocol.md, "Request ids").
-        await self.send_json({"type": "queue", "items": items, "refs": True})
+        # The queue in pages under the frame limit: `queue` replaces the list,
+        # each `queue.page` adds to it. "refs": this server echoes request ids
+        # (docs/protocol.md, "Request ids").
+        first, *rest = framing.pages(items)
+        await self.send_json({"type": "queue", "items": first, "refs": True, "more": bool(rest)})
+        for n, page in enumerate(rest, start=1):
+            await self.send_json({"type": "queue.page", "items": page, "last": n == len(rest)})
         await self.go_live()
 
     async def handle_frame(self, frame: ClientFrame) -> None:
@@ -97,7 +102,9 @@ class ModerationConsumer(MemberFrames, LiveConsumer):
         await self.reply(reading.item_context, actor_id=self.member_id, item_id=frame.item)
 
     async def frame_audit(self, frame: f.Audit) -> None:
-        await self.reply(reading.audit_frame, actor_id=self.member_id, limit=frame.limit)
+        await self.reply(
+            reading.audit_frame, actor_id=self.member_id, limit=frame.limit, before=frame.before
+        )
 
 
 # The socket finds a frame's handler by its type (``frame_<type>``); every action

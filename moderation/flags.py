@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from moderation.contacts import REDACTED, find_and_redact, fold
 
-__all__ = ["REDACTED", "redact_contact_details", "young_handle_posting_link"]
+__all__ = ["REDACTED", "has_link", "redact_contact_details", "young_handle_posting_link"]
 
 # A link with or without its scheme ("bit.ly/x", "www.example.org", a domain
 # ending in a common top-level domain), found in the folded text so full-width
@@ -34,6 +34,10 @@ def redact_contact_details(text: str) -> tuple[str, list[str]]:
     """The text to store, with contact details replaced, and which kinds were found
     (moderation.contacts)."""
     return find_and_redact(text)
+
+
+def has_link(text: str) -> bool:
+    return bool(_LINK.search(fold(text)))
 
 
 def young_handle_posting_link(*, member, text: str) -> bool:

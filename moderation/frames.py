@@ -53,6 +53,16 @@ class Dismiss(ClientFrame):
     reason: Reason = ""
 
 
+class Resolve(ClientFrame):
+    """Close an item whose job is done, saying how (the reason is required)."""
+
+    frame_type: ClassVar[str] = "resolve"
+    type: Literal["resolve"]
+    item: Id
+    #: Required: left out or blank, the service answers ``reason_required`` in words.
+    reason: Reason = ""
+
+
 class RemoveMessage(ClientFrame):
     frame_type: ClassVar[str] = "remove_message"
     type: Literal["remove_message"]
@@ -101,6 +111,50 @@ class Ban(ClientFrame):
     frame_type: ClassVar[str] = "ban"
     type: Literal["ban"]
     handle: Handle
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Sanction(ClientFrame):
+    """The step-up ladder's next step for *handle* (warn, 1 h mute, 24 h mute,
+    ban), or the *step* a facilitator chooses instead."""
+
+    frame_type: ClassVar[str] = "sanction"
+    type: Literal["sanction"]
+    handle: Handle
+    step: Literal["warn", "mute_1h", "mute_24h", "ban"] | None = None
+    room: Slug | None = None
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Unmute(ClientFrame):
+    """End every running mute of *handle* (and of their browser) now."""
+
+    frame_type: ClassVar[str] = "unmute"
+    type: Literal["unmute"]
+    handle: Handle
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Unban(ClientFrame):
+    """Lift *handle*'s ban, and their browser's."""
+
+    frame_type: ClassVar[str] = "unban"
+    type: Literal["unban"]
+    handle: Handle
+    item: Id | None = None
+    reason: Reason = ""
+
+
+class Trust(ClientFrame):
+    """Promote a member to level 1 now, restrict them to level 0, or go back to auto."""
+
+    frame_type: ClassVar[str] = "trust"
+    type: Literal["trust"]
+    handle: Handle
+    override: Literal["auto", "trusted", "restricted"]
     item: Id | None = None
     reason: Reason = ""
 
@@ -161,17 +215,24 @@ class Audit(ClientFrame):
     frame_type: ClassVar[str] = "audit"
     type: Literal["audit"]
     limit: Annotated[int, Field(ge=1, le=500)] = 100
+    #: Entries older than this entry id (the next page after an ``audit`` with ``more``).
+    before: Id | None = None
 
 
 MODERATION_FRAMES: tuple[type[ClientFrame], ...] = (
     Claim,
     Dismiss,
+    Resolve,
     RemoveMessage,
     ReleaseMessage,
     Warn,
     Mute,
     Kick,
     Ban,
+    Sanction,
+    Unmute,
+    Unban,
+    Trust,
     SlowMode,
     Lock,
     Pin,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from community.inbox import inbox_add
 from community.models import InboxItem, InboxKind
 from core import ratelimit
-from crisis import card_for, detect
+from crisis import Verdict, card_for, detect
 from moderation import paging, queue
 from moderation.detection import detection_of
 from moderation.models import ItemKind, QueueItem
@@ -29,6 +29,7 @@ from moderation.queue import item_data
 from moderation.urgency import FEELING, IMMEDIATE, urgency_of
 from realtime import bus
 from realtime.presence import get_store
+from rooms.models import Message
 
 logger = logging.getLogger("kindred.crisis")
 
@@ -89,11 +90,43 @@ def crisis_for_refused(
     verdict = detect(text[:5000])
     if not verdict.flagged:
         return None
+    return hand_off(
+        verdict=verdict, member=member, room=room, text=text[:5000], country_hint=country_hint
+    )
+
+
+def message_flagged_late(*, message_id: int, verdict: Verdict, country_hint: str | None) -> None:
+    """Stage 2 flagged a message after its ack (moderation.stage2): the same
+    hand-off as a stage-1 hit, the card pushed to the sender's sockets. A
+    message erased in between (its author gone) is left alone; a removed one
+    is not: its author may still be in crisis."""
+    message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
+    if message is None:
+        return
+    card = hand_off(
+        verdict=verdict,
+        member=message.author,
+        room=message.room,
+        text=message.body,
+        country_hint=country_hint,
+        message=message,
+    )
+    if card is not None:
+        bus.publish_to_member_on_commit(message.author_id, card)
+
+
+def hand_off(
+    *, verdict: Verdict, member, room, text: str, country_hint: str | None, message=None
+) -> dict[str, Any] | None:
+    """A flagged message not stored with its item (refused, or flagged after
+    the ack): file the crisis item (the message's own, when stored), alert the
+    facilitators, and return the member's card (subject to its limit)."""
     detected_by, detection_reason = detection_of(verdict)
-    urgency = urgency_of(category=verdict.category, text=text[:5000])
+    urgency = urgency_of(category=verdict.category, text=text)
     with transaction.atomic():
         item, _ = queue.file_item(
             kind=ItemKind.CRISIS,
+            message=message,
             room=room,
             subject=member,
             category=verdict.category,

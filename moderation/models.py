@@ -142,9 +142,62 @@ class Mute(models.Model):
     room = models.ForeignKey("rooms.Room", null=True, blank=True, on_delete=models.CASCADE)
     until = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: The muted member's browser (the SHA-256 of its device cookie, as
+    #: ``Member.device_hash``): a new handle from that browser is muted too,
+    #: until the mute ends. Blank when the member had no device cookie.
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     def __str__(self) -> str:
         return f"mute of {self.member_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class SanctionKind(models.TextChoices):
+    WARN = "warn", "Warning"
+    MUTE = "mute", "Mute"
+    BAN = "ban", "Ban"
+
+
+class Sanction(models.Model):
+    """One step on a member's ladder (warn, mute, ban): what the step-up button
+    counts, what a queue item shows as "recent sanctions" and what holds a
+    member's trust level down (moderation.trust). Lifting a mute or a ban early
+    sets ``lifted_at``; the audit log keeps who did what."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=SanctionKind.choices)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    room_slug = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.member_id}"
+
+
+class TrustOverride(models.TextChoices):
+    AUTO = "auto", "By time and participation"
+    TRUSTED = "trusted", "Promoted by a facilitator"
+    RESTRICTED = "restricted", "Restricted by a facilitator"
+
+
+class Standing(models.Model):
+    """A facilitator's override of a member's trust level (moderation.trust);
+    no row means "auto"."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    override = models.CharField(
+        max_length=10, choices=TrustOverride.choices, default=TrustOverride.AUTO
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.override}"
 
 
 class AuditEntry(models.Model):

@@ -1,4 +1,8 @@
-"""Mutes: a member may read but not post, in one room or site-wide, until a time."""
+"""Mutes: a member may read but not post, in one room or site-wide, until a time.
+
+A mute follows the browser as well as the handle: it carries the hash of the
+muted member's device cookie, and any handle made in that browser (the same
+``Member.device_hash``) is muted with it until it ends."""
 
 from __future__ import annotations
 
@@ -21,24 +25,33 @@ def _active(room_id: int):
     )
 
 
-def active_mute_until(*, member_id: int, room_id: int):
-    mute = _active(room_id).filter(member_id=member_id).first()
-    return mute.until if mute else None
+def _theirs(*, member_id, device_hash) -> Q:
+    """The member's own mutes, and their browser's (a blank hash matches none)."""
+    return Q(member_id=member_id) | (Q(device_hash=device_hash) & ~Q(device_hash=""))
+
+
+def active_mute_until(*, member, room_id: int):
+    mute = _active(room_id).filter(_theirs(member_id=member.pk, device_hash=member.device_hash))
+    found = mute.first()
+    return found.until if found else None
 
 
 def mute_until_subquery(*, room_id: int) -> Subquery:
     """``active_mute_until`` as a column of a Member query (``OuterRef("pk")``), so
     the message path reads the sender and their mute in one round trip."""
-    return Subquery(_active(room_id).filter(member_id=OuterRef("pk")).values("until")[:1])
+    theirs = _theirs(member_id=OuterRef("pk"), device_hash=OuterRef("device_hash"))
+    return Subquery(_active(room_id).filter(theirs).values("until")[:1])
 
 
 def check_not_muted(*, member, room, until=_NOT_READ) -> None:
-    """Refuse a muted member; *until* when the caller already read it."""
+    """Refuse a muted member; *until* when the caller already read it. The
+    refusal carries the end time, so the room can say "muted in Alcohol until
+    03:40" beside the composer rather than "try again"."""
     if until is _NOT_READ:
-        until = active_mute_until(member_id=member.pk, room_id=room.pk)
+        until = active_mute_until(member=member, room_id=room.pk)
     if until is not None:
         raise KindredError(
-            _("A facilitator has paused your posting for a while. You can still read along."),
+            _("A facilitator has paused your posting here for a while. You can still read along."),
             until=timestamp(until),
             code="muted",
         )

@@ -7,21 +7,26 @@ and whether the sender gets a crisis card. What it flags becomes one queue item,
 stored in the same statement as the message (``Inspection.queue_item``,
 rooms.store), so a flagged message never exists without its item and the room
 stays locked no longer than for any other message; ``Inspection.after_store``
-then tells the facilitators.
+then tells the facilitators. Only stage 1 of crisis detection runs here: the
+model judges the committed message after the ack (moderation.stage2), and a
+hit there gets the same hand-off (``handoff.hand_off``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Expression
+from django.utils.translation import gettext as _
 
 from core import ratelimit
-from crisis import detect
-from moderation import flags, handoff, mutes, queue, services
+from core.errors import KindredError, NotAllowed, RateLimited
+from crisis import first_look, second_look
+from moderation import flags, handoff, mutes, queue, services, stage2, trust
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
@@ -68,8 +73,15 @@ class ModerationInspection(Inspection):
             urgency=self.urgency if kind == ItemKind.CRISIS else 0,
         )
 
-    def after_store(self, *, item: QueueItem | None) -> None:
-        """The message and *item* are stored: tell the facilitators, after commit."""
+    #: Stage 2 still to run on the stored message, after commit (moderation.stage2).
+    later: stage2.Job | None = None
+
+    def after_store(self, *, item: QueueItem | None, message: Any) -> None:
+        """The message and *item* are stored: tell the facilitators, and hand
+        the message to stage 2 if it still needs the model, after commit."""
+        if self.later is not None:
+            job = replace(self.later, message_id=message.pk)
+            transaction.on_commit(functools.partial(stage2.submit, job))
         if item is None:
             return
         queue.announce(item.pk, new=True, item=item)
@@ -84,8 +96,8 @@ class ModerationPolicy(MessagePolicy):
 
     def mute_until_sql(self) -> str:
         return f"""(SELECT mu.until FROM {connection.ops.quote_name(Mute._meta.db_table)} mu
-      WHERE mu.member_id = m.id AND mu.until > %(now)s
-        AND (mu.room_id = r.id OR mu.room_id IS NULL)
+      WHERE (mu.member_id = m.id OR (m.device_hash <> '' AND mu.device_hash = m.device_hash))
+        AND mu.until > %(now)s AND (mu.room_id = r.id OR mu.room_id IS NULL)
       ORDER BY mu.until DESC LIMIT 1)"""
 
     def mute_until_column(self, *, room_id: int) -> Expression:
@@ -96,6 +108,11 @@ class ModerationPolicy(MessagePolicy):
             mutes.check_not_muted(member=member, room=room)
         else:
             mutes.check_not_muted(member=member, room=room, until=until)
+
+    def mute_until(self, *, member: Any, room: Any) -> Any:
+        if member.is_moderator:
+            return None
+        return mutes.active_mute_until(member=member, room_id=room.pk)
 
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """Files an item when a member keeps hitting the limit (``RATE_LIMIT_FLAG_AFTER``)."""
@@ -110,6 +127,40 @@ class ModerationPolicy(MessagePolicy):
                 excerpt=f"{member.handle} keeps hitting the message rate limit in {room.slug}.",
             )
 
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """A new handle (trust level 0, moderation.trust): no links, and a lower
+        message rate. The trust level is read only when it could matter."""
+        if member.is_moderator or trust.is_trusted(member):
+            return
+        if flags.has_link(text):
+            raise KindredError(
+                _(
+                    "New handles can't post links yet. This lifts by itself after you've been "
+                    "here a little while and taken part."
+                ),
+                code="no_links_yet",
+            )
+        wait = ratelimit.hit(f"newrate:{member.pk}", settings.NEW_MEMBER_MESSAGE_RATE_LIMIT)
+        if wait:
+            raise RateLimited(
+                _(
+                    "New handles send a little more slowly at first. Take a breath and try "
+                    "again in a moment."
+                ),
+                retry_after=ratelimit.retry_after(wait),
+            )
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        if not trust.is_trusted(member):
+            raise NotAllowed(
+                _(
+                    "New handles can't ask for one-on-one chats yet. Meanwhile, the rooms and "
+                    "the drop-in line are open to you, and this lifts by itself after you've "
+                    "been here a little while."
+                ),
+                code="not_yet_trusted",
+            )
+
     def refused(
         self, *, member: Any, room: Any, text: str, country_hint: str | None
     ) -> dict[str, Any] | None:
@@ -121,9 +172,16 @@ class ModerationPolicy(MessagePolicy):
         self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
     ) -> Inspection:
         inspection = ModerationInspection(html=html)
-        # Both stages, inline: the model runs only when no phrase rule matched,
-        # and costs well under a millisecond (docs/safety.md, docs/performance.md).
-        verdict = detect(text)
+        # Stage 1 here, decides the card before the ack; stage 2 (the model)
+        # after the ack, off the event loop (moderation.stage2), except in a
+        # room that holds crisis messages: holding is decided before storing.
+        first = first_look(text)
+        verdict = first.verdict
+        if not verdict.flagged and first.model_due:
+            if room.hold_crisis_messages:
+                verdict = second_look(text, first)
+            else:
+                inspection.later = stage2.Job(0, text, first, country_hint)
         if verdict.flagged:
             inspection.detection = detection_of(verdict)
             inspection.urgency = urgency_of(category=verdict.category, text=text)

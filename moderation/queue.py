@@ -11,7 +11,8 @@ from django.db.models import Count, F
 
 from core.frames import timestamp
 from moderation.flags import redact_contact_details
-from moderation.models import PRIORITY, ItemKind, ItemState, QueueItem, Report
+from moderation.models import PRIORITY, AuditEntry, ItemKind, ItemState, QueueItem, Report
+from moderation.sanctions import member_summary
 from realtime import bus
 
 #: The hub topic every facilitator's moderation socket listens on.
@@ -24,8 +25,24 @@ def excerpt_of(text: str) -> str:
     return redact_contact_details(text[:500])[0]
 
 
-def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
-    """*fresh*: the item was just filed, so nobody has reported it yet."""
+def history_of(item_id: int) -> list[dict[str, Any]]:
+    """Every action taken on the item, oldest first (its audit entries), up to
+    ``QUEUE_ITEM_HISTORY_SHOWN`` of the newest."""
+    entries = AuditEntry.objects.filter(item_id=item_id).order_by("-created_at", "-id")[
+        : settings.QUEUE_ITEM_HISTORY_SHOWN
+    ]
+    return [
+        {"action": e.action, "actor": e.actor_handle, "at": timestamp(e.created_at)}
+        for e in reversed(entries)
+    ]
+
+
+def item_data(
+    item: QueueItem, *, fresh: bool = False, members: dict[int, Any] | None = None
+) -> dict[str, Any]:
+    """*fresh*: the item was just filed, so nobody has reported it or acted on it
+    yet, and who it is about is added after commit (``announce``). *members*:
+    the member summaries already read, by member id (one read per person)."""
     message = item.message
     reasons = (
         {}
@@ -76,7 +93,19 @@ def item_data(item: QueueItem, *, fresh: bool = False) -> dict[str, Any]:
         "urgency": item.urgency,
         # The member's other unresolved crisis items (open_items groups them).
         "also": [],
+        "history": [] if fresh or not item.pk else history_of(item.pk),
+        "member": None if fresh else _member_of(item, members),
     }
+
+
+def _member_of(item: QueueItem, members: dict[int, Any] | None) -> dict[str, Any] | None:
+    if item.subject_id is None:
+        return None
+    if members is None:
+        return member_summary(item.subject)
+    if item.subject_id not in members:
+        members[item.subject_id] = member_summary(item.subject)
+    return members[item.subject_id]
 
 
 def _load(item_id: int) -> QueueItem:
@@ -94,12 +123,24 @@ def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
     fresh = item_data(item, fresh=True) if item is not None else None
 
     def send() -> None:
-        data = fresh if fresh is not None else item_data(_load(item_id))
+        if fresh is not None:
+            data = {**fresh, "member": member_summary(item.subject)}
+        else:
+            data = item_data(_load(item_id))
         bus.publish_topic(
             QUEUE_TOPIC, {"type": "queue.item" if new else "queue.update", "item": data}
         )
 
     transaction.on_commit(send)
+
+
+def announce_subject(member_id: int) -> None:
+    """After commit: every open item about the member again, so each dashboard
+    shows their new sanction, mute or level at once."""
+    for item_id in QueueItem.objects.filter(
+        subject_id=member_id, state__in=OPEN_STATES
+    ).values_list("pk", flat=True)[:50]:
+        announce(item_id, new=False)
 
 
 #: An item opened again: a fresh item for whoever looks next.
@@ -130,8 +171,9 @@ def open_items(limit: int = 200) -> list[dict[str, Any]]:
     )
     listed: list[dict[str, Any]] = []
     lead_of: dict[int, dict[str, Any]] = {}
+    members: dict[int, Any] = {}
     for item in items:
-        data = item_data(item)
+        data = item_data(item, members=members)
         if item.kind == ItemKind.CRISIS and item.subject_id is not None:
             lead = lead_of.get(item.subject_id)
             if lead is not None:
@@ -179,8 +221,7 @@ def file_item(
 
     A message has one item whatever flags and reports it collects: another one
     raises its weight and, if more urgent, its priority. A closed item about the
-    message opens again. *detected_by* and *detection_reason*: which crisis
-    detector stage fired and why (moderation.detection), for crisis items.
+    message opens again. *detected_by*, *detection_reason*: for crisis items.
     """
     priority = PRIORITY[ItemKind(kind)]
     detection = {"detected_by": detected_by, "detection_reason": detection_reason}
@@ -195,6 +236,7 @@ def file_item(
                 "room": room or message.room,
                 "subject": subject or message.author,
                 "excerpt": excerpt or excerpt_of(message.body),
+                "urgency": urgency,
                 **detection,
             },
         )

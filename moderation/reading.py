@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.frames import timestamp
-from moderation import queue
+from moderation import framing, queue
 from moderation.checks import check_moderator
 from moderation.models import AuditEntry, QueueItem
 from rooms.models import Block, Chat, Message, RoomKind
@@ -51,7 +51,10 @@ def item_context(*, actor_id: int, item_id: int) -> dict[str, Any]:
         }
         for m in [*before, message, *after]
     ]
-    return {"type": "context", "item": item.pk, "messages": rows}
+    # Under the frame limit: the item's message, then the nearest ones that fit.
+    nearest = sorted(rows, key=lambda row: abs(row["id"] - message.pk))
+    kept = {row["id"] for row in framing.fitting(nearest)}
+    return {"type": "context", "item": item.pk, "messages": [r for r in rows if r["id"] in kept]}
 
 
 def _what_a_participant_reporter_saw(item: QueueItem, base: QuerySet) -> QuerySet:
@@ -70,13 +73,22 @@ def _what_a_participant_reporter_saw(item: QueueItem, base: QuerySet) -> QuerySe
     )
 
 
-def audit_frame(*, actor_id: int, limit: int = 100) -> dict[str, Any]:
-    return {"type": "audit", "entries": audit_log(actor_id=actor_id, limit=limit)}
+def audit_frame(*, actor_id: int, limit: int = 100, before: int | None = None) -> dict[str, Any]:
+    """The newest entries (older than *before*) that fit one frame; ``more`` when
+    there are older ones to ask for (``before`` the last entry's id)."""
+    entries = audit_log(actor_id=actor_id, limit=limit + 1, before=before)
+    kept = framing.fitting(entries[:limit])
+    return {"type": "audit", "entries": kept, "more": len(kept) < len(entries)}
 
 
-def audit_log(*, actor_id: int, limit: int = 100) -> list[dict[str, Any]]:
+def audit_log(
+    *, actor_id: int, limit: int = 100, before: int | None = None
+) -> list[dict[str, Any]]:
     check_moderator(member_id=actor_id)
-    entries = AuditEntry.objects.all()[: min(limit, 500)]
+    entries = AuditEntry.objects.all()
+    if before is not None:
+        entries = entries.filter(pk__lt=before)
+    entries = entries[: min(limit, 501)]
     return [
         {
             "id": e.pk,

@@ -1,4 +1,6 @@
-"""A room's controls: slow mode, lock and the pinned message, live for every socket."""
+"""A room's controls: slow mode, lock and the pinned message, live for every socket
+in the room and for every facilitator's dashboard (``room.changed`` on the queue
+topic), so facilitators see each other's changes at once."""
 
 from __future__ import annotations
 
@@ -9,15 +11,31 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from moderation.checks import audit, check_moderator
+from moderation.queue import QUEUE_TOPIC
 from realtime import bus
 from rooms.models import Message, Room, RoomKind
 from rooms.selectors import message_data, room_data
 
 
-def _room_changed(room: Room) -> None:
+def _room_changed(room: Room, actor: Any) -> None:
     frame = {"type": "room", "room": room_data(room).public()}
     room_id = room.pk
     bus.publish_room_on_commit(room_id, frame)
+    _dashboards_told(room, actor)
+
+
+def _dashboards_told(room: Room, actor: Any) -> None:
+    bus.publish_topic_on_commit(
+        QUEUE_TOPIC,
+        {
+            "type": "room.changed",
+            "room": room.slug,
+            "locked": room.is_locked,
+            "slow_mode_seconds": room.slow_mode_seconds,
+            "pinned": room.pinned_message_id,
+            "by": actor.handle,
+        },
+    )
 
 
 def _topic_room(slug: str) -> Room:
@@ -35,7 +53,7 @@ def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, 
     room.slow_mode_seconds = seconds
     room.save(update_fields=["slow_mode_seconds"])
     audit(actor, "slow_mode", room=room, seconds=seconds)
-    _room_changed(room)
+    _room_changed(room, actor)
     return {"type": "done", "action": "slow_mode", "room": room.slug, "seconds": seconds}
 
 
@@ -46,7 +64,7 @@ def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
     room.is_locked = locked
     room.save(update_fields=["is_locked"])
     audit(actor, "lock" if locked else "unlock", room=room)
-    _room_changed(room)
+    _room_changed(room, actor)
     return {"type": "done", "action": "lock", "room": room.slug, "locked": locked}
 
 
@@ -76,4 +94,5 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
     room_id = room.pk
     # Members who block the author don't see it pinned either (nor in their welcome).
     bus.publish_room_on_commit(room_id, frame, author_id=message.author_id if message else None)
+    _dashboards_told(room, actor)
     return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}

@@ -33,6 +33,31 @@ class Grouped(Shape):
     created_at: str
 
 
+class HistoryEntry(Shape):
+    action: str
+    actor: str
+    at: str
+
+
+class SanctionShape(Shape):
+    kind: Literal["warn", "mute", "ban"]
+    minutes: int | None
+    room: str | None
+    at: str
+    lifted: bool
+
+
+class MemberSummary(Shape):
+    level: int
+    level_name: Literal["new", "member"]
+    override: Literal["auto", "trusted", "restricted"]
+    missing: list[Literal["time", "messages", "sanctions"]]
+    sanctions: list[SanctionShape]
+    next_step: Literal["warn", "mute_1h", "mute_24h", "ban"]
+    muted_until: str | None
+    banned: bool
+
+
 class Item(Shape):
     id: int
     kind: Literal[
@@ -58,6 +83,8 @@ class Item(Shape):
     detection_reason: str | None = None
     urgency: int
     also: list[Grouped]
+    history: list[HistoryEntry]
+    member: MemberSummary | None
 
 
 class Queue(ServerFrame):
@@ -65,11 +92,30 @@ class Queue(ServerFrame):
     items: list[Item]
     #: On the socket's first frame: this server echoes request ids.
     refs: Literal[True] | None = None
+    #: More of the queue follows in ``queue.page`` frames (the frame limit).
+    more: bool | None = None
+
+
+class QueuePage(ServerFrame):
+    type: Literal["queue.page"]
+    items: list[Item]
+    last: bool
 
 
 class QueueItem(ServerFrame):
     type: Literal["queue.item", "queue.update"]
     item: Item
+
+
+class RoomChanged(ServerFrame):
+    """To every dashboard: a facilitator changed a topic room's lock, slow mode or pin."""
+
+    type: Literal["room.changed"]
+    room: str
+    locked: bool
+    slow_mode_seconds: int
+    pinned: int | None
+    by: str
 
 
 class CrisisAlert(ServerFrame):
@@ -113,8 +159,17 @@ class Done(ServerFrame):
         "pin",
         "not_crisis",
         "missed_crisis",
+        "resolve",
+        "sanction",
+        "unmute",
+        "unban",
+        "trust",
     ]
     item: int | None = None
+    #: "sanction": the ladder's step taken.
+    step: Literal["warn", "mute_1h", "mute_24h", "ban"] | None = None
+    #: "trust": the member's override now.
+    override: Literal["auto", "trusted", "restricted"] | None = None
     message: int | None = None
     member: str | None = None
     until: str | None = None
@@ -150,13 +205,20 @@ class AuditEntry(Shape):
 class Audit(ServerFrame):
     type: Literal["audit"]
     entries: list[AuditEntry]
+    #: Older entries remain: ask with ``before`` the last entry's id.
+    more: bool | None = None
 
 
 class Notice(ServerFrame):
     type: Literal["notice"]
-    kind: Literal["warning", "report_outcome"]
+    kind: Literal["warning", "report_outcome", "removed", "muted", "lifted"]
     message: str
     outcome: Literal["action", "no_action"] | None = None
+    #: "removed": the id of the author's message that was removed.
+    id: int | None = None
+    #: "muted": when it ends, and the room's slug (null: everywhere).
+    until: str | None = None
+    room: str | None = None
 
 
 class ReportReceived(ServerFrame):

@@ -2,8 +2,10 @@
 
 Every action checks that the actor is a facilitator or admin (members get the
 same ``not_allowed`` whatever they ask about), writes an append-only audit
-entry, closes the queue item it came from, tells reporters the outcome without
-naming the moderator, and publishes what changed after commit.
+entry (on the item's history when taken from an item) and publishes what
+changed after commit. An item takes any number of actions and stays open until
+a facilitator resolves or dismisses it; then its reporters are told the
+outcome, without naming the moderator.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from core import ratelimit
 from core.errors import BadInput, KindredError, NotFound, RateLimited
 from core.frames import timestamp
 from core.protocol import CLOSE_FORBIDDEN, CLOSE_KICKED
-from moderation import notices, queue
+from moderation import notices, queue, sanctions
 from moderation.checks import (
     _close_item,
     _item_for,
@@ -34,11 +36,11 @@ from moderation.checks import (
     check_target,
 )
 from moderation.handoff import acknowledge
-from moderation.models import ItemKind, ItemState, Mute, QueueItem, Report
+from moderation.models import ItemKind, ItemState, Mute, QueueItem, Report, SanctionKind
 from realtime import bus
 from rooms.access import check_member, check_room_access
 from rooms.chats import open_chat
-from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room
+from rooms.models import Chat, ChatOrigin, ChatStatus, Message, Room, RoomKind
 from rooms.selectors import message_data
 
 REPORT_REASONS = ("harassment", "spam", "unsafe", "contact_info", "other")
@@ -123,6 +125,18 @@ def item_dismiss(*, actor_id: int, item_id: int, reason: str = "") -> dict[str, 
 
 
 @transaction.atomic
+def item_resolve(*, actor_id: int, item_id: int, reason: str) -> dict[str, Any]:
+    """Close an item whose job is done (the actions it needed are on its history)."""
+    actor = check_moderator(member_id=actor_id)
+    item = check_item(item_id=item_id)
+    if not reason.strip():
+        raise BadInput(_("Say how this was resolved, in a few words."), code="reason_required")
+    audit(actor, "resolve", item=item, target=item.subject, room=item.room, reason=reason)
+    _close_item(item, actor, resolution="resolved", took_action=True)
+    return {"type": "done", "action": "resolve", "item": item.pk}
+
+
+@transaction.atomic
 def message_remove(
     *, actor_id: int, message_id: int, reason: str = "", item_id: int | None = None
 ) -> dict[str, Any]:
@@ -132,6 +146,12 @@ def message_remove(
     if message.removed_at is None:
         message.removed_at = timezone.now()
         message.save(update_fields=["removed_at"])
+        notices.notify_removed(
+            member_id=message.author_id,
+            message_id=message.pk,
+            room_title=message.room.title if message.room.kind == RoomKind.TOPIC else None,
+            reason=reason,
+        )
     room_id = message.room_id
     bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
     audit(
@@ -143,7 +163,8 @@ def message_remove(
         message_id=message.pk,
         reason=reason,
     )
-    _close_item(item, actor, resolution="removed", took_action=True)
+    if item is not None:
+        queue.announce(item.pk, new=False)
     return {"type": "done", "action": "remove_message", "message": message.pk}
 
 
@@ -190,7 +211,8 @@ def member_warn(
     item = _item_for(item_id)
     notices.notify_warning(member_id=target.pk, text=text)
     audit(actor, "warn", item=item, target=target, reason=text)
-    _close_item(item, actor, resolution="warned", took_action=True)
+    sanctions.sanction_record(member=target, kind=SanctionKind.WARN, reason=text)
+    queue.announce_subject(target.pk)
     return {"type": "done", "action": "warn", "member": target.handle}
 
 
@@ -211,11 +233,24 @@ def member_mute(
     if room_slug and room is None:
         raise NotFound(_("There is no such room."))
     until = timezone.now() + timedelta(minutes=minutes)
-    Mute.objects.create(member=target, room=room, until=until)
-    notices.notify_mute(member_id=target.pk, until=until, room_title=room.title if room else None)
+    # The browser too: a new handle made there is muted until the same time.
+    Mute.objects.create(member=target, room=room, until=until, device_hash=target.device_hash)
+    notices.notify_mute(
+        member_id=target.pk,
+        until=until,
+        room_title=room.title if room else None,
+        room_slug=room.slug if room else None,
+    )
     item = _item_for(item_id)
     audit(actor, "mute", item=item, target=target, room=room, reason=reason, minutes=minutes)
-    _close_item(item, actor, resolution="muted", took_action=True)
+    sanctions.sanction_record(
+        member=target,
+        kind=SanctionKind.MUTE,
+        minutes=minutes,
+        room_slug=room.slug if room else "",
+        reason=reason,
+    )
+    queue.announce_subject(target.pk)
     return {
         "type": "done",
         "action": "mute",
@@ -237,7 +272,8 @@ def member_kick(
     bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
     item = _item_for(item_id)
     audit(actor, "kick", item=item, target=target, room=room, reason=reason)
-    _close_item(item, actor, resolution="kicked", took_action=True)
+    if item is not None:
+        queue.announce(item.pk, new=False)
     return {"type": "done", "action": "kick", "member": target.handle}
 
 
@@ -256,7 +292,8 @@ def member_ban(
     bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_FORBIDDEN)
     item = _item_for(item_id)
     audit(actor, "ban", item=item, target=target, reason=reason)
-    _close_item(item, actor, resolution="banned", took_action=True)
+    sanctions.sanction_record(member=target, kind=SanctionKind.BAN, reason=reason)
+    queue.announce_subject(target.pk)
     return {"type": "done", "action": "ban", "member": target.handle}
 
 

@@ -32,6 +32,7 @@ from realtime import bus
 from rooms.access import check_chat_participant, check_member
 from rooms.chat_notices import notice_chat_opened, notice_chat_request
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, Room, RoomKind
+from rooms.policy import message_policy
 from rooms.selectors import blocked_ids
 
 UNAVAILABLE = gettext_lazy("That member isn't available for a one-on-one chat right now.")
@@ -42,9 +43,8 @@ def _notify(member_id: int, frame: dict[str, Any]) -> None:
 
 
 def blocked_between(a: int, b: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
-    ).exists()
+    """Either blocks the other, or another handle from the other's browser."""
+    return b in blocked_ids(a) or a in blocked_ids(b)
 
 
 def _ignored_before() -> datetime:
@@ -89,6 +89,7 @@ def open_chat(*, requester: Member, recipient: Member, origin: str, status: str)
 @transaction.atomic
 def chat_request(*, member_id: int, to: str) -> dict[str, Any]:
     member = check_member(member_id=member_id)
+    message_policy().check_can_request_chat(member=member)
     target = Member.objects.filter(handle_key=handle_key(to), is_active=True).first()
     if target is None or target.pk == member.pk or target.is_banned:
         raise KindredError(UNAVAILABLE, code="not_available")

@@ -159,6 +159,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             # This server echoes request ids (docs/protocol.md, "Request ids").
             "refs": True,
             "inbox_unread": welcome.inbox_unread,
+            "team": welcome.team,
+            "muted_until": welcome.muted_until,
         }
         room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
         frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)

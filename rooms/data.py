@@ -93,3 +93,8 @@ class Welcome:
     presence: dict[str, Any] = field(default_factory=dict)
     presence_key: str = ""
     inbox_unread: int = 0
+    #: Accountable people's handles -> their badge ("facilitator" or "supporter"),
+    #: so messages and presence lists can show who is on the team (handle only).
+    team: dict[str, str] = field(default_factory=dict)
+    #: When the member's mute here ends (ISO-8601), or None.
+    muted_until: str | None = None

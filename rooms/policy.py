@@ -34,7 +34,8 @@ class Inspection:
     html: str
     #: Held for a facilitator's look instead of shown.
     hold: bool = False
-    #: A crisis card for the sender, sent before the ack.
+    #: A crisis card for the sender, sent before the ack (a judgement made
+    #: after the ack reaches the sender's sockets on its own: after_store).
     card: dict[str, Any] | None = None
     #: The text to store instead of what was sent (the policy redacted it: the
     #: original is kept nowhere); None stores the text as sent.
@@ -45,8 +46,9 @@ class Inspection:
         statement as the message (rooms.store); None when nothing was flagged."""
         return None
 
-    def after_store(self, *, item: Model | None) -> None:
-        """The message and *item* are stored (inside the sender's transaction)."""
+    def after_store(self, *, item: Model | None, message: Model) -> None:
+        """*message* and *item* are stored (inside the sender's transaction);
+        what the policy still has to judge about it starts once that commits."""
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made ``card`` failed: the member never saw it."""
@@ -68,8 +70,21 @@ class MessagePolicy:
     def check_not_muted(self, *, member: Any, room: Any, until: Any = UNREAD) -> None:
         """Raise the ``muted`` refusal for a muted sender; *until* when already read."""
 
+    def mute_until(self, *, member: Any, room: Any) -> Any:
+        """When the member's mute in *room* ends (a datetime), or None: the welcome
+        says so, so the room can show it beside the composer before they post."""
+        return None
+
     def rate_limited(self, *, member: Any, room: Any) -> None:
         """The sender was refused for sending too fast."""
+
+    def check_can_send(self, *, member: Any, room: Any, text: str) -> None:
+        """Raise a refusal for what the sender may not post yet (a new handle's
+        link, a new handle over its lower message rate); called after the
+        room's own checks, before the message is inspected and stored."""
+
+    def check_can_request_chat(self, *, member: Any) -> None:
+        """Raise a refusal when *member* may not ask for one-on-one chats yet."""
 
     def refused(
         self, *, member: Any, room: Any, text: str, country_hint: str | None

@@ -48,9 +48,16 @@ def message_data(message: Message, *, room_slug: str, author: str) -> MessageDat
 
 
 def blocked_ids(member_id: int) -> frozenset[int]:
-    return frozenset(
-        Block.objects.filter(blocker_id=member_id).values_list("blocked_id", flat=True)
-    )
+    """Whom the member doesn't see: the handles they block, and every other handle
+    made in the same browser as one of them (the device cookie's hash), so a new
+    handle is no way round a block. Never the member themselves (a shared phone)."""
+    blocks = Block.objects.filter(blocker_id=member_id)
+    ids = set(blocks.values_list("blocked_id", flat=True))
+    devices = blocks.exclude(blocked__device_hash="").values("blocked__device_hash")
+    if ids:
+        ids |= set(Member.objects.filter(device_hash__in=devices).values_list("pk", flat=True))
+    ids.discard(member_id)
+    return frozenset(ids)
 
 
 def _visible(room: Room, hidden_authors: Iterable[int], viewer_id: int | None = None):

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from community.handles import handle_key
 from community.inbox import inbox_unread
-from community.models import Member
+from community.models import Member, Role
 from core import ratelimit
 from core.errors import KindredError, NotFound, RateLimited
+from core.frames import timestamp
 from realtime import bus
 from realtime.db import check_idle_connections
 from rooms import chat_notices, presence_glue
@@ -208,6 +209,7 @@ def _checked_text(*, member: Member, room: Room, body: str, country_hint: str | 
         check_can_post(member=member, room=room)
         text = check_body(body=body)
         check_rates(member=member, room=room)
+        message_policy().check_can_send(member=member, room=room, text=text)
     except KindredError as refusal:
         refusal.crisis = message_policy().refused(
             member=member, room=room, text=clean_text(body), country_hint=country_hint
@@ -264,7 +266,7 @@ def _message_send(
             return SendResult(message=seen, duplicate=True)
         raise
     data = message_data(message, room_slug=room.slug, author=member.handle)
-    inspection.after_store(item=item)
+    inspection.after_store(item=item, message=message)
     bus.publish_message_on_commit(data, held=inspection.hold)
     chat_notices.notice_message_away(room=room, author=member, held=inspection.hold)
     return SendResult(message=data, crisis=inspection.card, held=inspection.hold)
@@ -316,7 +318,29 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         presence=presence_glue.online(key),
         presence_key=key,
         inbox_unread=inbox_unread(member_id=member.pk),
+        team=team_badges(),
+        muted_until=_muted_until(member, room),
     )
+
+
+def _muted_until(member: Member, room: Room) -> str | None:
+    until = message_policy().mute_until(member=member, room=room)
+    return timestamp(until) if until is not None else None
+
+
+#: The most team members a welcome lists (facilitators, admins, peer supporters).
+TEAM_LISTED_MAX = 500
+
+
+def team_badges() -> dict[str, str]:
+    """Handle -> badge for everyone accountable: admins and facilitators carry the
+    facilitator badge, peer supporters theirs. Nothing but the handle and the badge."""
+    team = Member.objects.filter(
+        role__in=(Role.SUPPORTER, Role.FACILITATOR, Role.ADMIN), is_active=True, is_banned=False
+    ).values_list("handle", "role")[:TEAM_LISTED_MAX]
+    return {
+        handle: "supporter" if role == Role.SUPPORTER else "facilitator" for handle, role in team
+    }
 
 
 def member_block(*, member_id: int, handle: str) -> dict[str, Any]:

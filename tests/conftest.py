@@ -13,7 +13,7 @@ from django.test import Client
 
 from community.models import Member, Role
 from core import ratelimit
-from moderation import wordlist
+from moderation import trust, wordlist
 
 _counter = itertools.count(1)
 
@@ -22,6 +22,7 @@ _counter = itertools.count(1)
 def _fresh_limits():
     ratelimit.reset()
     wordlist.invalidate()
+    trust.reset()
     yield
     ratelimit.reset()
 

@@ -62,6 +62,12 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DB_POOL_MAX_SIZE", "0")
 # Fast, still real, recovery-phrase hashing for the suite.
 os.environ.setdefault("KINDRED_FAST_HASH", "1")
+# Most tests make handles and use them at once: trust levels and the sign-up
+# throttle are off unless a test turns them on (tests/test_trust.py,
+# tests/test_signup_throttle.py), here and in live servers.
+os.environ.setdefault("TRUST_MIN_HOURS", "0")
+os.environ.setdefault("TRUST_MIN_MESSAGES", "0")
+os.environ.setdefault("SESSIONS_CREATED_PER_HOUR", "0")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -104,7 +104,7 @@ def test_the_ban_flag_is_read_only_and_a_ban_is_lifted_by_the_action(make_member
         {"action": "unban_members", "_selected_action": [target.pk]},
         follow=True,
     )
-    assert "LoudFinch may come back." in page.content.decode()
+    assert "LoudFinch may come back, from their browser too." in page.content.decode()
     target.refresh_from_db()
     assert not target.is_banned
     assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
@@ -203,3 +203,25 @@ def test_saving_the_handle_alone_keeps_the_key(make_member):
     target.save(update_fields=["handle"])
     target.refresh_from_db()
     assert target.handle_key == handle_key("Calm_River")
+
+
+def test_deleting_a_banned_browser_is_the_audited_unban_and_sanctions_are_read_only(
+    make_member, admin_site
+):
+    from moderation.models import Sanction
+
+    target = make_member("LoudFinch", device_hash="e" * 64)
+    ban_from_the_changelist(admin_site, target)
+    device = BannedDevice.objects.get(token_hash="e" * 64)
+    page = admin_site.post(
+        f"/admin/community/banneddevice/{device.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert "LoudFinch may come back, from their browser too." in page.content.decode()
+    target.refresh_from_db()
+    assert not target.is_banned and not BannedDevice.objects.exists()
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["ban", "unban"]
+    assert admin_site.get("/admin/community/banneddevice/add/").status_code == 403
+    sanction = Sanction.objects.get(member=target)
+    assert sanction.kind == "ban" and sanction.lifted_at is not None
+    assert admin_site.get("/admin/moderation/sanction/add/").status_code == 403

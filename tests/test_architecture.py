@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "moderation": {"core", "crisis", "realtime", "community", "rooms"},
     "leadership": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
     "recovery": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
+    "meetings": {"core", "crisis", "realtime", "community", "rooms", "moderation"},
     "kindred": {
         "core",
         "crisis",
@@ -36,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "leadership",
         "recovery",
+        "meetings",
     },
 }
 PACKAGES = tuple(ALLOWED)

@@ -1,9 +1,10 @@
 """Both detector stages in the message path, and facilitators teaching the detector.
 
 A message only the model (stage 2) catches gets exactly what a phrase-rule hit
-gets: the card before the ack, a crisis queue item saying which stage fired and
-why, a live alert, escalation. Facilitators mark false alarms "not a crisis" and
-missed messages "a crisis we missed"; the labels are exported without handles.
+gets, judged after the ack (moderation.stage2): the card, a crisis queue item
+saying which stage fired and why, a live alert, escalation. Facilitators mark
+false alarms "not a crisis" and missed messages "a crisis we missed"; the
+labels are exported without handles.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from core.errors import KindredError, NotAllowed
+from moderation import stage2
 from moderation.models import AuditEntry, CrisisLabel, ItemKind, QueueItem
 from tests.conftest import communicator, receive_each, receive_until
-from tests.test_crisis_handoff import room_socket
+from tests.test_crisis_handoff import replies_until, room_socket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +36,12 @@ STAGE2_CANDIDATES = (
     "i wont be here next week, already sorted everything out",
 )
 MODEL_REASON = re.compile(r"^Model score \d\.\d\d\b")
+
+
+def judged() -> None:
+    """Wait until stage 2 (after the ack, in its worker thread) has judged
+    everything sent so far."""
+    assert stage2.wait_idle(10), "stage 2 still busy after 10 s"
 
 
 def stage2_only() -> str:
@@ -59,31 +67,64 @@ async def moderation_socket(facilitator):
     return ws
 
 
-async def test_a_model_only_hit_gets_card_before_ack_item_with_stage_and_live_alert(
-    member, facilitator, rooms, hub
-):
-    text = await database_sync_to_async(stage2_only)()
-    dashboard = await moderation_socket(facilitator)
-    wm = await room_socket(member)
-    await wm.send_json_to({"type": "message", "body": text, "nonce": "s2"})
-    first = await wm.receive_json_from(timeout=5)
-    while first["type"] not in ("crisis", "ack"):
-        first = await wm.receive_json_from(timeout=5)
-    assert first["type"] == "crisis", "the card comes before the ack"
-    assert first["category"] == "suicide" and first["resources"]
-    ack = await receive_until(wm, "ack")
+async def model_only_hit_after_the_ack(ws, dashboard, text: str) -> None:
+    """Send *text* (only the model flags it) on *ws* while stage 2 is held:
+    the ack comes at once, with no card; released, stage 2 brings the card to
+    the sender, a crisis.alert and a queue item naming the model to the
+    facilitator on duty."""
+    with stage2.held():
+        await ws.send_json_to({"type": "message", "body": text, "nonce": "s2"})
+        # The ack and the message itself arrive while the model is held: the
+        # send waits for nothing of stage 2's.
+        seen: dict[str, dict] = {}
+        while not {"ack", "message"} <= set(seen):
+            frame = await ws.receive_json_from(timeout=5)
+            seen.setdefault(frame["type"], frame)
+        assert "crisis" not in seen, "no card before stage 2 has run"
+        ack = seen["ack"]
+        assert seen["message"]["id"] == ack["id"]
+    card = await receive_until(ws, "crisis")
+    assert card["category"] == "suicide" and card["resources"]
 
     got = await receive_each(dashboard, "crisis.alert", "queue.item")
     alert, listed = got["crisis.alert"], got["queue.item"]
     assert alert["handle"] == "QuietOtter" and alert["message"]["id"] == ack["id"]
     item = await database_sync_to_async(QueueItem.objects.get)(pk=alert["item"])
     assert item.kind == ItemKind.CRISIS and item.priority == 0 and item.category == "suicide"
-    assert item.detected_by == "model"
+    assert item.message_id == ack["id"] and item.detected_by == "model"
     assert MODEL_REASON.match(item.detection_reason), item.detection_reason
     assert "strongest signals:" in item.detection_reason
     # The item frame every dashboard gets carries the stage and the reason.
     assert listed["item"]["detected_by"] == "model"
     assert listed["item"]["detection_reason"] == item.detection_reason
+
+
+async def test_a_model_only_hit_in_a_room_gets_card_after_ack_item_with_stage_and_live_alert(
+    member, facilitator, rooms, hub
+):
+    text = await database_sync_to_async(stage2_only)()
+    dashboard = await moderation_socket(facilitator)
+    wm = await room_socket(member)
+    await model_only_hit_after_the_ack(wm, dashboard, text)
+    for ws in (dashboard, wm):
+        await ws.disconnect()
+
+
+async def test_a_model_only_hit_in_a_one_on_one_chat_gets_the_same(
+    member, make_member, facilitator, rooms, hub
+):
+    from tests.test_chats import opened
+
+    other = await database_sync_to_async(make_member)("KindLark")
+    chat = await database_sync_to_async(opened)(member, other)
+    text = await database_sync_to_async(stage2_only)()
+    dashboard = await moderation_socket(facilitator)
+    wm = await communicator(f"/ws/chats/{chat.pk}/", member)
+    assert (await wm.connect())[0]
+    await receive_until(wm, "welcome")
+    await model_only_hit_after_the_ack(wm, dashboard, text)
+    item = await database_sync_to_async(QueueItem.objects.select_related("room").get)()
+    assert item.room.kind == "direct" and item.room_id == chat.room_id
     for ws in (dashboard, wm):
         await ws.disconnect()
 
@@ -99,27 +140,13 @@ def test_a_phrase_rule_hit_names_its_rule_and_phrase(member, rooms):
     )
 
 
-def test_a_model_only_hit_in_a_one_on_one_chat_files_a_crisis_item(member, make_member, rooms):
-    from rooms.chats import open_chat
-    from rooms.models import ChatOrigin, ChatStatus
-    from rooms.services import message_send
-
-    other = make_member("KindLark")
-    chat = open_chat(
-        requester=member, recipient=other, origin=ChatOrigin.REQUEST, status=ChatStatus.OPEN
-    )
-    result = message_send(member_id=member.pk, room_slug=chat.room.slug, body=stage2_only())
-    assert result.crisis is not None
-    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
-    assert item.room.kind == "direct" and item.detected_by == "model"
-
-
 def test_nobody_on_duty_escalates_a_model_only_hit(member, rooms, settings):
     from rooms.services import message_send
 
     settings.CRISIS_WEBHOOK_URL = ""
     settings.CRISIS_ONCALL_EMAILS = []
     message_send(member_id=member.pk, room_slug="late-night", body=stage2_only())
+    judged()
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)
     assert item.escalated_at is not None, "escalated at once, as for a phrase-rule hit"
 
@@ -152,8 +179,9 @@ async def test_a_refused_model_only_message_card_comes_before_the_error(
     text = await database_sync_to_async(stage2_only)()
     wm = await room_socket(member)
     await wm.send_json_to({"type": "message", "body": text})
-    assert (await wm.receive_json_from(timeout=5))["type"] == "crisis"
-    assert (await receive_until(wm, "error"))["code"] == "muted"
+    replies = await replies_until(wm, "error")
+    assert [f["type"] for f in replies] == ["crisis", "error"]
+    assert replies[1]["code"] == "muted"
     await wm.disconnect()
 
 
@@ -172,6 +200,7 @@ def test_not_a_crisis_closes_the_item_and_keeps_an_anonymous_label(member, facil
 
     text = stage2_only()
     message_send(member_id=member.pk, room_slug="late-night", body=text)
+    judged()
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)
     frame = action_parse(name="not_crisis", fields={"item": item.pk})
     answer = action_perform(actor_id=facilitator.pk, frame=frame)
@@ -239,6 +268,7 @@ def test_the_export_names_nobody(member, facilitator, rooms, tmp_path):
     from rooms.services import message_send
 
     message_send(member_id=member.pk, room_slug="late-night", body=stage2_only())
+    judged()
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)
     crisis_not_crisis(actor_id=facilitator.pk, item_id=item.pk)
     sent = message_send(member_id=member.pk, room_slug="late-night", body="cant feel my lips rn")
@@ -263,6 +293,7 @@ def test_members_cannot_label(member, make_member, rooms):
 
     other = make_member("KindLark")
     message_send(member_id=other.pk, room_slug="late-night", body=stage2_only())
+    judged()
     item = QueueItem.objects.get(kind=ItemKind.CRISIS)
     with pytest.raises(NotAllowed):
         crisis_not_crisis(actor_id=member.pk, item_id=item.pk)
@@ -305,3 +336,29 @@ async def test_missed_crisis_over_the_moderation_socket_refuses_a_bad_category(
     assert done["action"] == "missed_crisis" and done["message"] == sent.message.id
     assert await database_sync_to_async(CrisisLabel.objects.count)() == 1
     await ws.disconnect()
+
+
+def test_a_room_that_holds_crisis_messages_holds_a_model_only_hit(member, rooms):
+    """Holding is decided before the message is stored, so in such a room the
+    model judges inline, and its hit is held like a phrase-rule hit."""
+    from rooms.services import message_send
+
+    room = rooms["late-night"]
+    room.hold_crisis_messages = True
+    room.save()
+    result = message_send(member_id=member.pk, room_slug="late-night", body=stage2_only())
+    assert result.held and result.crisis is not None and result.crisis["category"] == "suicide"
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    assert item.message_id == result.message.id and item.detected_by == "model"
+
+
+def test_with_stage_2_full_the_sender_judges_its_own_message(member, rooms, settings):
+    """A full stage-2 queue never leaves a message unjudged: the send judges it
+    (a limit of 0 is always full: stage 2 inline, as before)."""
+    from rooms.services import message_send
+
+    settings.CRISIS_STAGE2_QUEUE = 0
+    with stage2.held():
+        sent = message_send(member_id=member.pk, room_slug="late-night", body=stage2_only())
+        item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+        assert item.message_id == sent.message.id and item.detected_by == "model"

@@ -137,7 +137,7 @@ def test_claim_then_another_facilitator_cannot_claim(
     assert refused.value.code == "claimed"
 
 
-def test_remove_message_resolves_hides_and_tells_reporters(
+def test_remove_message_hides_it_and_resolving_tells_reporters(
     member, author, room, facilitator, monkeypatch
 ):
     from realtime import bus
@@ -150,7 +150,13 @@ def test_remove_message_resolves_hides_and_tells_reporters(
     with django_capture_on_commit():
         services.message_remove(actor_id=facilitator.pk, message_id=message.id, item_id=item.pk)
     item.refresh_from_db()
-    assert item.state == ItemState.RESOLVED and item.resolution == "removed"
+    # Removing is one action on the item: it stays open until resolved.
+    assert item.state == ItemState.OPEN
+    assert not [e for mid, e in sent if mid == member.pk and e["frame"]["type"] == "notice"]
+    with django_capture_on_commit():
+        services.item_resolve(actor_id=facilitator.pk, item_id=item.pk, reason="removed it")
+    item.refresh_from_db()
+    assert item.state == ItemState.RESOLVED and item.resolution == "resolved"
     assert Message.objects.get(pk=message.id).removed_at is not None
     welcome = room_services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert message.id not in [m.id for m in welcome.history]

@@ -192,8 +192,9 @@ def test_welcome_history_is_the_last_50_oldest_first_in_few_queries(member, room
     with CaptureQueriesContext(connection) as queries:
         welcome = services.room_welcome(member_id=member.pk, room_slug=room.slug)
     assert [m.html for m in welcome.history] == [f"m{i}" for i in range(10, 60)]
-    # member, room, blocks, history, its reactions, and the inbox's unread count (on an index).
-    assert len(queries) <= 6
+    # member, room, blocks, history, its reactions, the inbox's unread count (on an
+    # index), the team's badges and the member's mute here (issue 23).
+    assert len(queries) <= 8
 
 
 def test_seeding_rooms_is_idempotent(db):

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "moderation",
     "leadership",
     "recovery",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -66,8 +67,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kindred.urls"
 ASGI_APPLICATION = "kindred.asgi.application"
 AUTH_USER_MODEL = "community.Member"
-# Who moderates the one message path (rooms.policy): mutes, flags, the crisis hand-off.
-ROOMS_MESSAGE_POLICY = "moderation.policy.ModerationPolicy"
+# Who moderates the one message path (rooms.policy): mutes, flags, the crisis hand-off,
+# and a meeting's check-in round (meetings.policy builds on moderation's).
+ROOMS_MESSAGE_POLICY = "meetings.policy.MeetingPolicy"
 LOGIN_URL = "/facilitators/login/"
 
 TEMPLATES = [

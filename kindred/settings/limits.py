@@ -63,7 +63,9 @@ RECOVERY_ATTEMPTS_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HOUR", 10)
 # addresses guessing reaches it.
 RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_HANDLE_PER_HOUR", 200)
 RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR = env_int("RECOVERY_ATTEMPTS_PER_CLIENT_PER_HOUR", 20)
-SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 0)  # 0: unlimited
+# New handles per hour from one browser (its device cookie) and from one network
+# address (only ever a keyed hash in the rate limiter, never stored). 0: unlimited.
+SESSIONS_CREATED_PER_HOUR = env_int("SESSIONS_CREATED_PER_HOUR", 5)
 RESUME_MAX = env_int("RESUME_MAX", 1000)
 BLOCKED_WORDS_REFRESH_SECONDS = env_int("BLOCKED_WORDS_REFRESH_SECONDS", 30)
 if env_bool("KINDRED_FAST_HASH"):
@@ -86,6 +88,20 @@ QUEUE_ITEM_NOTES_SHOWN = env_int("QUEUE_ITEM_NOTES_SHOWN", 5)
 MUTE_MAX_MINUTES = env_int("MUTE_MAX_MINUTES", 60 * 24 * 30)
 SLOW_MODE_MAX_SECONDS = env_int("SLOW_MODE_MAX_SECONDS", 3600)
 MODERATION_CONTEXT = env_int("MODERATION_CONTEXT", 5)
+# Trust levels (moderation/trust.py): a new handle (level 0) can't post links or ask
+# for one-on-one chats and sends at NEW_MEMBER_MESSAGE_RATE_LIMIT, until it has been
+# here TRUST_MIN_HOURS, has TRUST_MIN_MESSAGES messages not removed, and no warning,
+# mute or ban in TRUST_SANCTION_FREE_DAYS. A trusted answer is kept in-process this long.
+TRUST_MIN_HOURS = env_float("TRUST_MIN_HOURS", 24)
+TRUST_MIN_MESSAGES = env_int("TRUST_MIN_MESSAGES", 10)
+TRUST_SANCTION_FREE_DAYS = env_int("TRUST_SANCTION_FREE_DAYS", 14)
+TRUST_CACHE_SECONDS = env_float("TRUST_CACHE_SECONDS", 60)
+NEW_MEMBER_MESSAGE_RATE_LIMIT = os.environ.get("NEW_MEMBER_MESSAGE_RATE_LIMIT", "4/10s")
+# Sanctions older than this no longer count on the step-up ladder.
+SANCTION_LADDER_DAYS = env_int("SANCTION_LADDER_DAYS", 90)
+# How many of a member's sanctions, and of an item's actions, a queue item shows.
+QUEUE_ITEM_SANCTIONS_SHOWN = env_int("QUEUE_ITEM_SANCTIONS_SHOWN", 5)
+QUEUE_ITEM_HISTORY_SHOWN = env_int("QUEUE_ITEM_HISTORY_SHOWN", 20)
 # Links from handles younger than this many minutes are flagged for review.
 LINK_MIN_HANDLE_AGE_MINUTES = env_int("LINK_MIN_HANDLE_AGE_MINUTES", 60)
 # Being refused for sending too fast more often than this is flagged ("3/10m":
@@ -103,6 +119,14 @@ CRISIS_WEBHOOK_SECRET = os.environ.get("CRISIS_WEBHOOK_SECRET", "")
 CRISIS_PAGE_RETRY_SECONDS = env_float("CRISIS_PAGE_RETRY_SECONDS", 120)
 CRISIS_ONCALL_EMAILS = env_list("CRISIS_ONCALL_EMAILS")
 CRISIS_CARD_EVERY = os.environ.get("CRISIS_CARD_EVERY", "1/30m")
+# Stage 2 of crisis detection runs after the ack in one worker thread per
+# process (moderation.stage2): messages it may have waiting before a sender
+# judges its own message inline, and seconds a shutdown waits for it to finish.
+CRISIS_STAGE2_QUEUE = env_int("CRISIS_STAGE2_QUEUE", 2000)
+CRISIS_STAGE2_DRAIN_SECONDS = env_float("CRISIS_STAGE2_DRAIN_SECONDS", 5)
+# Run the model in a child process (python -m crisis.worker), off this
+# process's interpreter lock; off: in the worker thread.
+CRISIS_STAGE2_PROCESS = env_bool("CRISIS_STAGE2_PROCESS", True)
 #: How far ahead a member may ask for a check-in ("check on me later").
 CHECKIN_MAX_AHEAD_HOURS = env_float("CHECKIN_MAX_AHEAD_HOURS", 72)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -168,3 +192,20 @@ PARTNER_MISSED_DAYS = env_int("PARTNER_MISSED_DAYS", 3)
 NEEDS_REPLY_MINUTES = env_float("NEEDS_REPLY_MINUTES", 10)
 NEEDS_REPLY_NEWCOMER_DAYS = env_int("NEEDS_REPLY_NEWCOMER_DAYS", 14)
 NEEDS_REPLY_DISTRESS_SCORE = env_float("NEEDS_REPLY_DISTRESS_SCORE", 0.35)
+
+# --- Meetings (meetings/) ----------------------------------------------------
+# A reminder reaches the member's inbox (and push) this long before a meeting.
+MEETINGS_REMIND_MINUTES = env_int("MEETINGS_REMIND_MINUTES", 10)
+# The home page and a room show meetings starting within this many minutes.
+MEETINGS_SOON_MINUTES = env_int("MEETINGS_SOON_MINUTES", 60)
+# No host this long after the start: "host running late" and on-duty facilitators
+# are alerted; this long: the meeting is cancelled with a kind note.
+MEETINGS_HOST_LATE_MINUTES = env_int("MEETINGS_HOST_LATE_MINUTES", 5)
+MEETINGS_CANCEL_MINUTES = env_int("MEETINGS_CANCEL_MINUTES", 15)
+# A live meeting its host never ended closes this long after its end.
+MEETINGS_OVERRUN_MINUTES = env_int("MEETINGS_OVERRUN_MINUTES", 30)
+# The slow mode a host turns on for the meeting (seconds between a member's messages).
+MEETINGS_SLOW_MODE_SECONDS = env_int("MEETINGS_SLOW_MODE_SECONDS", 30)
+# During a check-in round, a message from someone without the floor is refused
+# with this retry_after; the browser keeps it and tries again after it.
+MEETINGS_FLOOR_RETRY_SECONDS = env_int("MEETINGS_FLOOR_RETRY_SECONDS", 5)

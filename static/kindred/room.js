@@ -1,5 +1,6 @@
-// A topic room's page (room.html): the conversation, and nothing else of its own.
+// A topic room's page (room.html): the conversation, and the room's meeting if one runs.
 
 import { mountConversation } from "./conversation/mount.js";
+import { wireMeeting } from "./meetings/room-meeting.js";
 
-mountConversation(document.getElementById("room-page"));
+wireMeeting(mountConversation(document.getElementById("room-page")));

@@ -23,6 +23,7 @@ FACILITATORS = (
     "FacilShots",
     "FacilAudits",
     "FacilMentor",
+    "FacilSanctions",
 )
 SUPPORTERS = ("SupporterSage",)
 

@@ -29,6 +29,16 @@ EVERYDAY = [
     # scored "after" alone as an overdose.
     "after",
     "after both",
+    # Regret and time words the model once read as suicide or overdose ("I
+    # wish I hadn't said this in the room", "before and after"); a batch of
+    # such hard negatives (c8) fixed it. None of these is in it.
+    "I wish I hadn't mentioned it in the chat earlier",
+    "i really wish i hadn't brought my phone to the meeting",
+    "after the trouble with the plumber we finally have hot water",
+    "before and after pictures of the kitchen",
+    "before and after lunch I feel sleepy",
+    "the trouble started after dinner when the dog got out",
+    "wish I hadn't laughed so loud in the room lol",
 ]
 
 WITH_RISK = [
@@ -36,6 +46,7 @@ WITH_RISK = [
     ("took all my sleeping pills and feel weird", "overdose"),
     ("he hit me again tonight", "violence"),
     ("me quiero morir", "suicide"),
+    ("i wish i hadnt woken up today, i dont want to be here anymore", "suicide"),
 ]
 
 

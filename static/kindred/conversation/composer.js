@@ -5,6 +5,13 @@ import { byId as $ } from "../dom.js";
 import { sendingInWords, shortTime } from "../format.js";
 import { gettext, interpolate, ngettext } from "../i18n.js";
 
+/** "Muted in Alcohol", or "Muted in this chat" on a one-on-one chat's page. */
+function mutedWhere() {
+  if (window.location.pathname.startsWith("/chats/")) return "Muted in this chat";
+  const title = $("room-title")?.textContent.trim();
+  return title ? `Muted in ${title}` : "Muted here";
+}
+
 /** Sends what the member writes and shows how it is going. */
 export function wireComposer(c) {
   const { client, list, input, maxLength: MAX_LENGTH, updateEmpty } = c;
@@ -41,11 +48,13 @@ export function wireComposer(c) {
   }
 
   client.addEventListener("notice", (event) => {
-    const { detail, retryAfter, until } = event.detail;
+    const { code, detail, retryAfter, until } = event.detail;
     let words = detail;
     if (until) {
       const time = shortTime(until);
-      if (time) words = `${detail} (until ${time})`;
+      // A mute: say where and until when, not "try again" (nothing sends before then).
+      if (time && code === "muted") words = `${mutedWhere()} until ${time}. You can still read along.`;
+      else if (time) words = `${detail} (until ${time})`;
     }
     composerError.textContent = words;
     clearInterval(waitTimer);

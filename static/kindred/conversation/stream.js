@@ -1,7 +1,9 @@
 // A conversation's incoming side: scrolling, messages as they come, the room's rules,
 // the pinned message, who is here, private notices, the crisis card and the end.
 
+import { badgeFor, setTeam } from "../ui/badges.js";
 import { button, byId as $, el } from "../dom.js";
+import { shortTime } from "../format.js";
 import { goJoin } from "../nav.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { composerWhy } from "./composer.js";
@@ -56,6 +58,8 @@ export function wireIncoming(c) {
 
   client.addEventListener("welcome", (event) => {
     const { frame, reconnect } = event.detail;
+    setTeam(frame.team);
+    mutedUntil = typeof frame.muted_until === "string" ? frame.muted_until : null;
     const room = frame.room || {};
     if (KIND === "room") {
       if (typeof room.title === "string") $("room-title").textContent = room.title;
@@ -72,12 +76,24 @@ export function wireIncoming(c) {
     }
   });
 
+  // A running mute (theirs, or their browser's), from the welcome: said beside the composer
+  // before they post, with where and until when.
+  let mutedUntil = null;
+  function mutedWords() {
+    if (!mutedUntil || Date.parse(mutedUntil) <= Date.now()) return "";
+    const until = shortTime(mutedUntil);
+    return KIND === "room"
+      ? interpolate(gettext("Muted in %(room)s until %(until)s. You can still read along."),
+        { room: $("room-title").textContent.trim(), until })
+      : interpolate(gettext("Muted in this chat until %(until)s. You can still read along."), { until });
+  }
+
   function showRoomRules(room) {
     const notice = $("room-notice");
     const canPost = !room.locked || MODERATORS.has(client.role);
     input.disabled = !canPost;
     $("send-button").disabled = !canPost;
-    composerWhy(canPost ? "" : gettext("You can't post here while the room is locked. You can still read along."));
+    composerWhy(canPost ? mutedWords() : gettext("You can't post here while the room is locked. You can still read along."));
     if (room.locked) {
       notice.textContent = canPost
         ? gettext("This room is locked: only facilitators can post.")
@@ -158,6 +174,8 @@ export function wireIncoming(c) {
       const li = el("li");
       const name = el("span", "here-handle", handle);
       li.append(name);
+      const badge = badgeFor(handle);
+      if (badge) li.append(" ", badge);
       if (handle === me()) {
         name.append(el("span", "you", " (you)"));
       } else if (client.openToChat.has(handle)) {
@@ -187,14 +205,28 @@ export function wireIncoming(c) {
     if (event.detail.message) status.say(gettext("A facilitator pinned a message."));
   });
 
-  // Private notices from the facilitators (a warning, or what became of a report).
+  // Private notices from the facilitators (a warning, what became of a report, one of
+  // our messages removed, a mute lifted).
   client.addEventListener("private", (event) => {
     const { frame } = event.detail;
     if (typeof frame.message !== "string" || !frame.message) return;
     const box = $("private-notice");
-    const title = frame.kind === "warning"
-      ? gettext("A message from the facilitators")
-      : frame.kind === "report_outcome" ? gettext("About your report") : gettext("From the facilitators");
+    const titles = {
+      warning: gettext("A message from the facilitators"),
+      report_outcome: gettext("About your report"),
+      removed: gettext("About your message"),
+      muted: gettext("Your posting is paused for a while"),
+      lifted: gettext("You can post again"),
+    };
+    const title = titles[frame.kind] || gettext("From the facilitators");
+    if (frame.kind === "lifted") {
+      mutedUntil = null;
+      if (!input.disabled) composerWhy("");
+    } else if (frame.kind === "muted" && typeof frame.until === "string"
+      && (!frame.room || frame.room === client.room?.slug)) {
+      mutedUntil = frame.until;
+      if (!input.disabled) composerWhy(mutedWords());
+    }
     $("private-notice-title").textContent = title;
     $("private-notice-text").textContent = frame.message;
     box.hidden = false;

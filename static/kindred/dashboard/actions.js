@@ -1,5 +1,7 @@
 // One-click actions on the selected item: claim, reach out, remove, release, dismiss,
-// not a crisis, warn, mute, kick, ban, pin. Each confirms first when it can't be undone.
+// not a crisis, warn, mute, kick, ban, pin (sanction, unmute, unban, promote, restrict and
+// resolve are in sanctions.js). Each confirms first when it can't be undone. An item stays
+// open, with every action, until it is resolved or dismissed.
 
 import { byId as $, link } from "../dom.js";
 import { shortTime } from "../format.js";
@@ -9,6 +11,7 @@ import { frameOf, polite, send } from "./context.js";
 import { renderDetail, confirmRemove } from "./detail.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { confirmNotCrisis } from "./feedback.js";
+import { memberAction } from "./sanctions.js";
 import { store } from "./store.js";
 import { roomWords } from "./words.js";
 
@@ -82,7 +85,7 @@ $("item-actions")?.addEventListener("click", (event) => {
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("dismiss", { item: item.id, reason }));
-          done("Dismissed. The item is closed.");
+          done("Dismissed. The item is closed and its reporters are told no action was needed.");
         },
       });
     case "kick":
@@ -94,20 +97,20 @@ $("item-actions")?.addEventListener("click", (event) => {
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("kick", { handle: who, room: item.room, item: item.id, reason }));
-          done(`${who} was asked to leave ${where}. The item is closed.`);
+          done(`${who} was asked to leave ${where}. The item stays open until you resolve it.`);
         },
       });
     case "ban":
       return confirmAction({
         title: `Ban ${who}?`,
         text: "Every Kindred page they have open disconnects, they can't come back with this handle, and "
-          + "their browser can't make a new one. Only an admin can lift a ban.",
+          + "their browser can't make a new one. You can lift it later with Unban.",
         ok: `Ban ${who}`,
         reason: true,
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("ban", { handle: who, item: item.id, reason }));
-          done(`${who} is banned. The item is closed.`);
+          done(`${who} is banned. The item stays open until you resolve it.`);
         },
       });
     case "pin":
@@ -127,7 +130,7 @@ $("item-actions")?.addEventListener("click", (event) => {
       $("warn-text").value = "";
       dialog.run = async ({ text }) => {
         await send(frameOf("warn", { handle: who, text, item: item.id }));
-        done(`${who} was sent a private warning. The item is closed.`);
+        done(`${who} was sent a private warning. The item stays open until you resolve it.`);
       };
       openDialog(dialog, action);
       $("warn-text").focus();
@@ -147,13 +150,14 @@ $("item-actions")?.addEventListener("click", (event) => {
           handle: who, minutes, room: everywhere ? null : item.room, item: item.id, reason,
         }));
         const until = shortTime(answer.until);
-        done(`${who} is muted ${everywhere ? "everywhere" : `in ${where}`}${until ? ` until ${until}` : ""}. The item is closed.`);
+        done(`${who} is muted ${everywhere ? "everywhere" : `in ${where}`}${until ? ` until ${until}` : ""}, `
+          + "and so is any new handle from their browser. The item stays open until you resolve it.");
       };
       openDialog(dialog, action);
       $("mute-minutes").focus();
       return undefined;
     }
     default:
-      return undefined;
+      return memberAction(action.dataset.act, item, action);
   }
 });

@@ -6,14 +6,19 @@ import { polite, send } from "./context.js";
 import { onTabShown } from "./tabs.js";
 import { auditWords } from "./words.js";
 
-export async function loadAudit() {
+/** The newest entries, or with *older* the ones after those shown (a frame holds up to
+ * 64 KiB, so a long log comes in pages: `more` says there is another). */
+export async function loadAudit({ older = false } = {}) {
   const status = $("audit-status");
+  const list = $("audit-list");
   status.textContent = "Loading…";
+  const last = older ? Number(list.lastElementChild?.dataset.entry) : null;
   try {
-    const answer = await send({ type: "audit", limit: 100 });
+    const answer = await send(last ? { type: "audit", limit: 100, before: last } : { type: "audit", limit: 100 });
     const entries = Array.isArray(answer.entries) ? answer.entries : [];
-    $("audit-list").replaceChildren(...entries.map((entry) => {
+    const rows = entries.map((entry) => {
       const li = el("li", "audit-entry");
+      li.dataset.entry = String(entry.id);
       const time = el("time", "audit-time", shortTime(entry.at));
       time.dateTime = htmlDateTime(entry.at);
       const line = el("p", "audit-line");
@@ -23,15 +28,19 @@ export async function loadAudit() {
         li.append(el("p", "audit-reason", `${entry.action === "warn" ? "Said" : "Reason"}: ${entry.reason}`));
       }
       return li;
-    }));
-    status.textContent = entries.length ? "" : "Nothing has been logged yet.";
+    });
+    if (older) list.append(...rows);
+    else list.replaceChildren(...rows);
+    $("audit-older").hidden = !answer.more;
+    status.textContent = list.childElementCount ? "" : "Nothing has been logged yet.";
   } catch (error) {
     status.textContent = error.detail;
   }
 }
-$("audit-refresh")?.addEventListener("click", loadAudit);
+$("audit-refresh")?.addEventListener("click", () => loadAudit());
+$("audit-older")?.addEventListener("click", () => loadAudit({ older: true }));
 
-onTabShown("tab-audit", loadAudit);
+onTabShown("tab-audit", () => loadAudit());
 
 export function done(words) {
   $("detail-status").replaceChildren(words);

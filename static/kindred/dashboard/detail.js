@@ -9,7 +9,8 @@ import { confirmAction } from "./dialogs.js";
 import { openMissedCrisis } from "./feedback.js";
 import { store } from "./store.js";
 import {
-  detectionWords, isOpen, itemTitle, reasonsWords, RESOLUTION_WORDS, REASON_WORDS, roomWords, stateWords,
+  detectionWords, historyWords, isOpen, itemTitle, memberWords, reasonsWords, RESOLUTION_WORDS, REASON_WORDS,
+  roomWords, sanctionWords, stateWords,
 } from "./words.js";
 
 const ACTIONS = MODERATOR ? [...$("item-actions").querySelectorAll("[data-act]")] : [];
@@ -62,6 +63,7 @@ export function renderDetail(item) {
     ...also.map((a) => el("li", "", `${shortTime(a.created_at)}: ${String(a.excerpt || "")}`)),
   );
   $("detail-also-wrap").hidden = !also.length;
+  renderMember(item);
 
   const message = item.message && typeof item.message === "object" ? item.message : null;
   $("detail-message").hidden = !message;
@@ -82,23 +84,49 @@ export function renderDetail(item) {
 
   const topic = item.room_kind === "topic";
   const live = message && !message.removed;
+  // An open item keeps every action that still makes sense: it closes only by Resolve or Dismiss.
+  const person = open && Boolean(item.subject);
+  const member = item.member && typeof item.member === "object" ? item.member : null;
   const show = {
     reach_out: Boolean(item.subject) && item.subject !== ME,
     claim: open && item.state === "open",
     remove_message: open && Boolean(live),
     release_message: Boolean(live) && Boolean(message.held),
-    warn: open && Boolean(item.subject),
-    mute: open && Boolean(item.subject),
-    kick: open && Boolean(item.subject) && topic,
-    ban: open && Boolean(item.subject),
+    sanction: person,
+    warn: person,
+    mute: person,
+    kick: person && topic,
+    ban: person && !member?.banned,
+    unmute: person && Boolean(member?.muted_until),
+    unban: person && Boolean(member?.banned),
+    promote: person && Boolean(member) && Number(member.level) < 1,
+    restrict: person && Boolean(member) && member.override !== "restricted",
     pin: Boolean(live) && !message.held && topic,
     not_crisis: open && item.kind === "crisis",
+    resolve: open,
     dismiss: open,
   };
   for (const action of ACTIONS) action.hidden = !show[action.dataset.act];
   const reach = ACTIONS.find((a) => a.dataset.act === "reach_out");
   reach.className = `button button-small ${item.kind === "crisis" ? "button-primary" : "button-quiet"}`;
   $("item-actions").hidden = !ACTIONS.some((action) => !action.hidden);
+}
+
+function renderMember(item) {
+  const member = item.member && typeof item.member === "object" ? item.member : null;
+  $("detail-member-wrap").hidden = !member;
+  $("detail-member").textContent = member ? memberWords(member, shortTime) : "";
+  const sanctions = Array.isArray(member?.sanctions) ? member.sanctions : [];
+  $("detail-sanctions").replaceChildren(...sanctions.map((s) => el("li", "", sanctionWords(s, shortTime))));
+  const history = Array.isArray(item.history) ? item.history : [];
+  $("detail-history").replaceChildren(...history.map((entry) => {
+    const li = el("li", "");
+    const time = el("time", "", shortTime(entry.at));
+    time.dateTime = htmlDateTime(entry.at);
+    li.append(time, ` ${historyWords(entry)}`);
+    return li;
+  }));
+  $("detail-history-wrap").hidden = !history.length;
 }
 
 async function loadContext(item) {
@@ -164,17 +192,19 @@ export function confirmRemove(item, message, opener) {
   const own = message.id === item.message?.id;
   confirmAction({
     title: "Remove this message?",
-    text: `It disappears for everyone in ${roomWords(item.room, item.room_kind) || "the room"}, now and in history.`
-      + (own ? " The item is closed and its reporters are told action was taken." : ""),
+    text: `It disappears for everyone in ${roomWords(item.room, item.room_kind) || "the room"}, now and in history. `
+      + "Its author is told privately, kindly, that it was removed."
+      + (own ? " The item stays open for anything else it needs." : ""),
     ok: "Remove message",
     reason: true,
+    reasonNote: "(optional; the author is shown it with the notice)",
     opener,
     run: async ({ reason }) => {
       // The item may have been closed meanwhile (by someone else): remove the message anyway.
       const linked = own && store.items.has(item.id) ? item.id : null;
       await send(frameOf("remove_message", { message: message.id, item: linked, reason }));
       markContextRemoved(message.id);
-      done(own ? "Message removed. The item is closed." : `Removed the message from ${message.author}.`);
+      done(own ? "Message removed. The item stays open until you resolve it." : `Removed the message from ${message.author}.`);
     },
   });
 }

@@ -37,12 +37,17 @@ function wireDialog(form, collect) {
   });
 }
 
-export function confirmAction({ title, text, ok, reason = false, run, opener }) {
+const REASON_NOTE = "(optional; the member never sees it)";
+
+/** *reason*: ask for one; *reasonNote*: what the label says of it (who sees it, whether it
+ * is needed), instead of "optional; the member never sees it". */
+export function confirmAction({ title, text, ok, reason = false, reasonNote = REASON_NOTE, run, opener }) {
   const dialog = $("confirm-dialog");
   $("confirm-title").textContent = title;
   $("confirm-text").textContent = text;
   $("confirm-ok").textContent = ok;
   $("confirm-reason-field").hidden = !reason;
+  $("confirm-reason-note").textContent = reasonNote;
   $("confirm-reason").value = "";
   dialog.run = run;
   openDialog(dialog, opener);

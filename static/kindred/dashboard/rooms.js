@@ -1,8 +1,27 @@
-// Room controls: lock and slow mode for each topic room.
+// Room controls: lock and slow mode for each topic room, kept live: a change any
+// facilitator makes (here, over HTTP or in the admin site) arrives as room.changed.
 
 import { byId as $ } from "../dom.js";
-import { polite, send } from "./context.js";
+import { ME, client, polite, send } from "./context.js";
 import { confirmAction } from "./dialogs.js";
+
+function pinnedWords(id) {
+  return id ? "A message is pinned." : "Nothing is pinned.";
+}
+
+client?.addEventListener("room", (event) => {
+  const { frame } = event.detail;
+  const row = document.querySelector(`#room-controls [data-room="${CSS.escape(String(frame.room))}"]`);
+  if (!row) return;
+  const seconds = Number(frame.slow_mode_seconds) || 0;
+  const select = row.querySelector("[data-slow]");
+  if ([...select.options].some((option) => Number(option.value) === seconds)) select.value = String(seconds);
+  roomState(row, { locked: Boolean(frame.locked), seconds });
+  row.querySelector(".room-pinned").textContent = pinnedWords(frame.pinned);
+  if (frame.by && frame.by !== ME) {
+    row.querySelector(".room-control-status").textContent = `Changed just now by ${frame.by}.`;
+  }
+});
 
 function roomState(row, { locked, seconds }) {
   if (locked !== undefined) row.dataset.locked = locked ? "1" : "0";

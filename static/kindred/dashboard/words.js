@@ -25,6 +25,7 @@ export const REASON_WORDS = {
   other: "something else",
 };
 export const RESOLUTION_WORDS = {
+  resolved: "resolved",
   dismissed: "dismissed, no action needed",
   removed: "the message was removed",
   warned: "the member was warned",
@@ -33,6 +34,58 @@ export const RESOLUTION_WORDS = {
   banned: "the member was banned",
   not_crisis: "not a crisis, the detector was told",
 };
+/** The step-up ladder's steps (the sanction button takes the next one). */
+export const STEP_WORDS = {
+  warn: "a warning",
+  mute_1h: "a 1-hour mute",
+  mute_24h: "a 24-hour mute",
+  ban: "a ban (suggested: confirm it)",
+};
+const SANCTION_KIND_WORDS = { warn: "Warned", mute: "Muted", ban: "Banned" };
+const MISSING_WORDS = {
+  time: "hasn't been here long enough",
+  messages: "hasn't enough messages still up",
+  sanctions: "has a recent sanction",
+};
+
+/** One line about the member an item is about: trust level, why, and what runs now. */
+export function memberWords(member, formatTime = (t) => t) {
+  if (!member || typeof member !== "object") return "";
+  const level = Number(member.level) >= 1 ? "Level 1 (member)" : "Level 0 (new: no links, no one-on-one requests, slower sending)";
+  const parts = [level];
+  if (member.override === "trusted") parts.push("promoted by a facilitator");
+  else if (member.override === "restricted") parts.push("restricted by a facilitator");
+  else if (Array.isArray(member.missing) && member.missing.length && Number(member.level) < 1) {
+    parts.push(`not yet level 1: ${member.missing.map((m) => MISSING_WORDS[m] || m).join(", ")}`);
+  }
+  if (member.banned) parts.push("banned now");
+  if (member.muted_until) parts.push(`muted until ${formatTime(member.muted_until)}`);
+  parts.push(`next sanction: ${STEP_WORDS[member.next_step] || member.next_step}`);
+  return `${parts.join(" · ")}.`;
+}
+
+const HISTORY_WORDS = {
+  claim: "claimed it", remove_message: "removed the message", release_message: "released the message",
+  warn: "warned them", mute: "muted them", kick: "asked them to leave the room", ban: "banned them",
+  unmute: "lifted their mute", unban: "lifted their ban", trust: "changed their level",
+  reach_out: "reached out", pin: "pinned the message", dismiss: "dismissed it", resolve: "resolved it",
+  not_crisis: "marked it not a crisis",
+};
+
+/** A line of an item's history: who did what (the time is shown beside it). */
+export function historyWords(entry) {
+  return `${entry.actor || "Someone"} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
+}
+
+/** A sanction on the member's record, as a line of the item's "About this member". */
+export function sanctionWords(sanction, formatTime = (t) => t) {
+  const kind = SANCTION_KIND_WORDS[sanction.kind] || String(sanction.kind);
+  const length = sanction.minutes ? ` for ${plural(Number(sanction.minutes), "minute")}` : "";
+  const where = sanction.room ? ` in ${roomWords(sanction.room, "topic")}` : "";
+  const lifted = sanction.lifted ? " (lifted early)" : "";
+  return `${kind}${length}${where}, ${formatTime(sanction.at)}${lifted}`;
+}
+
 export const DETECTED_BY_WORDS = {
   lexicon: "Flagged by the phrase list",
   model: "Flagged by the model (no phrase rule matched: judge it with the context)",
@@ -108,6 +161,12 @@ export function auditWords(entry) {
   switch (entry.action) {
     case "claim": return `claimed item ${entry.item}`;
     case "dismiss": return `dismissed item ${entry.item}`;
+    case "resolve": return `resolved item ${entry.item}`;
+    case "unmute": return `lifted the mute of ${target}${item}`;
+    case "unban": return `lifted the ban of ${target}${item}`;
+    case "trust": return details.override === "trusted" ? `promoted ${target} to level 1${item}`
+      : details.override === "restricted" ? `restricted ${target} to level 0${item}`
+        : `set ${target}'s level back to automatic${item}`;
     case "remove_message": return `removed a message by ${target}${inRoom}${item}`;
     case "release_message": return `released a held message by ${target}${inRoom}${item}`;
     case "warn": return `warned ${target}${item}`;

@@ -21,6 +21,7 @@
 //   private       {frame}                             a `notice` frame from the facilitators
 //   stopped       {reason, code}                      no automatic reconnect
 //   push          {frame}        news about this member (chat.*, dropin.*, crisis.alert)
+//   meeting       {frame}        the room's meeting changed (meetings/room-meeting.js)
 //
 // request(frame) sends a member frame and resolves to its answer (see requests.js), or
 // rejects with {code, detail}.
@@ -87,6 +88,19 @@ export class ChatClient extends SocketClient {
     if (!this.outbox.discard(nonce)) return;
     this._emit("outbox-remove", { nonce });
     this._pump();
+  }
+
+  /**
+   * Messages waiting after a refusal with *code* go now rather than when their wait ends
+   * (a meeting's floor opened for us: meetings/room-meeting.js). False if none waited so.
+   */
+  releaseWaiting(code) {
+    const waiting = this.outbox.entries.filter((e) => e.state === "waiting" && e.error?.code === code);
+    if (!waiting.length) return false;
+    this.socket.system.clearTimeout(this.holdTimer);
+    for (const released of this.outbox.release()) this._emit("outbox", { entry: released });
+    this._pump();
+    return true;
   }
 
   /** Asks for the page of messages before the oldest shown. False if it can't now. */
@@ -199,6 +213,7 @@ export class ChatClient extends SocketClient {
       case "pinned": return this._emit("pinned", { message: frame.message ?? null });
       case "notice": return this._emit("private", { frame });
       case "reactions": return this._emit("reactions", { message: frame.message, counts: frame.counts || {} });
+      case "meeting": return frame.meeting && this._emit("meeting", { frame });
       case "error": {
         const { code, detail } = errorOf(frame);
         return this._emit("problem", { code, detail });

@@ -5,9 +5,11 @@
 // Events:
 //   state    {state: "connecting"|"connected"|"reconnecting"|"stopped", retryAt, reason}
 //   queue    {items}          the whole queue, on every (re)connect: it replaces the list
-//   item     {item, fresh}    queue.item (fresh) or queue.update
+//   item     {item, fresh}    queue.item (fresh) or queue.update, and each item of a
+//                            queue.page (the rest of a long queue, after `queue`)
 //   push     {frame}          news for this facilitator: crisis.alert, dropin.*, chat.*
 //   private  {frame}          a `notice` frame
+//   room     {frame}          room.changed: a room's lock, slow mode or pin, changed by anyone
 //   stopped  {reason, code}   no automatic reconnect (4401, 4403, 4404)
 //
 // The socket has no resume: after a reconnect the new `queue` frame is the truth.
@@ -44,6 +46,12 @@ export class ModerationClient extends SocketClient {
   _onFrame(frame) {
     if ((frame.type === "queue.item" || frame.type === "queue.update") && frame.item && typeof frame.item === "object") {
       this._emit("item", { item: frame.item, fresh: frame.type === "queue.item" });
+    } else if (frame.type === "queue.page" && Array.isArray(frame.items)) {
+      for (const item of frame.items) {
+        if (item && typeof item === "object") this._emit("item", { item, fresh: false });
+      }
+    } else if (frame.type === "room.changed") {
+      this._emit("room", { frame });
     } else if (frame.type === "notice") {
       this._emit("private", { frame });
     } else if (PUSH_TYPES.has(frame.type)) {

@@ -3,7 +3,8 @@
 // state: the chat client sends what next() gives it and reports what came back.
 
 // Refusals after which the message waits and goes again by itself.
-const WAIT_CODES = new Set(["rate_limited", "slow_mode", "not_allowed_yet", "unavailable"]);
+// floor_held: someone else has the floor in a meeting's check-in round (meetings.policy).
+const WAIT_CODES = new Set(["rate_limited", "slow_mode", "not_allowed_yet", "unavailable", "floor_held"]);
 const UNAVAILABLE_MAX_SECONDS = 30;
 
 /** A client-chosen id that makes a retry safe (1-64 characters). */

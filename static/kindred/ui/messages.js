@@ -4,6 +4,7 @@
 // only text ever parsed as HTML, and even that is checked again here. Everything
 // else (handles, errors, crisis text, resources) goes through textContent.
 
+import { badgeFor } from "./badges.js";
 import { el } from "../dom.js";
 import { htmlDateTime, shortTime } from "../format.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -144,13 +145,17 @@ export class MessageList {
     state.replaceChildren(el("span", "msg-state-text", entry.error && entry.state === "failed"
       ? `${words}: ${entry.error.detail}` : words));
     if (entry.state === "failed") {
-      const retry = el("button", "button-link", gettext("Try again"));
-      retry.type = "button";
-      retry.addEventListener("click", () => onRetry?.(entry.nonce));
       const discard = el("button", "button-link", gettext("Discard"));
       discard.type = "button";
       discard.addEventListener("click", () => onDiscard?.(entry.nonce));
-      state.append(retry, discard);
+      // Muted: trying again can't work before the mute ends (the composer says when).
+      if (entry.error?.code !== "muted") {
+        const retry = el("button", "button-link", gettext("Try again"));
+        retry.type = "button";
+        retry.addEventListener("click", () => onRetry?.(entry.nonce));
+        state.append(retry);
+      }
+      state.append(discard);
     }
     if (entry.id !== null && !node.dataset.id) {
       // Acked: it has its place in the conversation now.
@@ -199,6 +204,8 @@ export class MessageList {
     const head = el("div", "msg-head");
     const who = el("span", "msg-author", author);
     head.append(who);
+    const badge = badgeFor(author);
+    if (badge) head.append(badge);
     if (author === this.me()) head.append(el("span", "msg-you", gettext("(you)")));
     if (sentAt) {
       const time = el("time", "msg-time", shortTime(sentAt));

@@ -1,0 +1,135 @@
+"""Stage 2 in a process of its own: ``python -m crisis.worker``.
+
+The model is pure Python and costs about a millisecond of CPU a message. Run
+in the server's own process, even in a background thread, that millisecond
+holds the interpreter lock the event loop and the senders need. In a child
+process it runs on the machine's other core instead. The protocol is one JSON
+line each way over stdin and stdout:
+
+    in:  {"text": "...", "cancelled": false}
+    out: {"category": "suicide", "stage": "model", "reason": "score 0.93 ..."}
+         or {} when the model does not flag the text
+
+The first line out is ``{"ready": true}``, once the model is loaded (or failed
+to load: then every answer is ``{}``, and the error went to stderr, as with
+:func:`crisis.full.model_verdict` in-process). :class:`ModelProcess` is the
+parent's side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+from typing import IO
+
+from .detector import CLEAR, Verdict
+from .full import FirstLook, _model, second_look
+
+__all__ = ["ANSWER_WITHIN", "ModelProcess", "WorkerGone", "main"]
+
+#: Seconds the child may take over one message before it counts as stuck
+#: (killed, started again; the message is judged in-process).
+ANSWER_WITHIN = 5.0
+
+
+class WorkerGone(RuntimeError):
+    """The child process is not running (any more); judge in-process."""
+
+
+def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout) -> None:
+    _model()
+    stdout.write('{"ready": true}\n')
+    stdout.flush()
+    for line in stdin:
+        try:
+            request = json.loads(line)
+            first = FirstLook(model_due=True, cancelled=bool(request.get("cancelled")))
+            verdict = second_look(str(request["text"]), first)
+        except (ValueError, KeyError, TypeError):
+            verdict = CLEAR
+        answer = (
+            {"category": verdict.category, "stage": verdict.stage, "reason": verdict.reason}
+            if verdict.flagged
+            else {}
+        )
+        stdout.write(json.dumps(answer) + "\n")
+        stdout.flush()
+
+
+class ModelProcess:
+    """The parent's side: one child, one question at a time (one caller thread).
+
+    ``judge`` raises :class:`WorkerGone` while the child is starting or after
+    it died; the caller then judges in its own process, and the child is
+    started again on the next call."""
+
+    def __init__(self) -> None:
+        self._child: subprocess.Popen[str] | None = None
+        self._ready = threading.Event()
+
+    def judge(self, text: str, first: FirstLook) -> Verdict:
+        if not first.model_due or first.verdict.flagged:
+            return first.verdict
+        child = self._child
+        if child is None or child.poll() is not None:
+            self.start()
+            raise WorkerGone("starting")
+        if not self._ready.is_set():
+            raise WorkerGone("still loading")
+        try:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(json.dumps({"text": text, "cancelled": first.cancelled}) + "\n")
+            child.stdin.flush()
+            if os.name == "posix" and not select.select([child.stdout], [], [], ANSWER_WITHIN)[0]:
+                raise OSError(f"no answer within {ANSWER_WITHIN} s")
+            answer = json.loads(child.stdout.readline())
+        except (OSError, ValueError) as exc:
+            self.stop()
+            raise WorkerGone(f"lost: {exc}") from exc
+        if not answer:
+            return CLEAR
+        return Verdict(answer["category"], None, None, answer["stage"], answer["reason"])
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid if self._child is not None else None
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until the child has loaded the model; False on timeout."""
+        return self._ready.wait(timeout)
+
+    def stop(self) -> None:
+        child, self._child = self._child, None
+        self._ready.clear()
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.wait()
+
+    def start(self) -> None:
+        """Start the child (again); ``judge`` uses it once it has said ready."""
+        self.stop()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "crisis.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+        self._child = child
+        threading.Thread(
+            target=self._await_ready, args=(child,), daemon=True, name="crisis-model-start"
+        ).start()
+
+    def _await_ready(self, child: subprocess.Popen[str]) -> None:
+        assert child.stdout is not None
+        if child.stdout.readline().strip() == '{"ready": true}' and self._child is child:
+            self._ready.set()
+
+
+if __name__ == "__main__":
+    main()

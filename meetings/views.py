@@ -1,0 +1,128 @@
+"""The meetings API (docs/protocol.md, "Meetings"): parse, call the service, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import BadInput, NotFound
+from core.http import json_body, optional_str, service_response
+from meetings import attendance, mode, services
+from meetings.sessions import current_session, session_data
+from rooms.access import check_member
+from rooms.models import Room, RoomKind
+
+
+def _flag(data: dict[str, Any], name: str, default: bool = True) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise BadInput(f"'{name}' must be true or false.", code="bad_field")
+    return value
+
+
+def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    fields = ("room", "title", "hosts", "date", "time", "time_zone", "duration_minutes")
+    missing = [name for name in fields[:5] if name not in data]
+    if missing:
+        raise BadInput(f"'{missing[0]}' is required.", code="missing_field")
+    hosts = data["hosts"]
+    if not isinstance(hosts, list) or len(hosts) > 10:
+        raise BadInput("'hosts' must be a short list of handles.", code="bad_field")
+    return services.meeting_create(
+        actor_id=member_id,
+        room_slug=optional_str(data, "room", max_length=64) or "",
+        title=optional_str(data, "title", max_length=80) or "",
+        hosts=hosts,
+        starts_on=data["date"],
+        start_time=data["time"],
+        time_zone=optional_str(data, "time_zone", max_length=64) or "UTC",
+        duration_minutes=data.get("duration_minutes", 60),
+        recurrence=optional_str(data, "recurrence", max_length=8) or "once",
+        weekdays=data.get("weekdays") or [],
+        format=optional_str(data, "format", max_length=16) or "open_share",
+        description=optional_str(data, "description", max_length=500) or "",
+        opening=optional_str(data, "opening", max_length=2000) or "",
+        closing=optional_str(data, "closing", max_length=2000) or "",
+        during_round=optional_str(data, "during_round", max_length=4) or "wait",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meetings(request: HttpRequest) -> HttpResponse:
+    """GET ``?room=slug``: the coming week's meetings. POST: create one (facilitators)."""
+    if request.method == "GET":
+        room = request.GET.get("room") or None
+        return service_response(
+            request, lambda me: services.meetings_list(member_id=me, room_slug=room)
+        )
+    return service_response(request, lambda me: _create(me, json_body(request)), status=201)
+
+
+@require_POST
+def meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return service_response(
+        request, lambda me: services.meeting_remove(actor_id=me, meeting_id=meeting_id)
+    )
+
+
+@require_POST
+def remind(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return service_response(
+        request,
+        lambda me: services.reminder_set(
+            member_id=me, meeting_id=meeting_id, on=_flag(json_body(request), "on")
+        ),
+    )
+
+
+def _now_in(member_id: int, slug: str) -> dict[str, Any]:
+    check_member(member_id=member_id)
+    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
+    if room is None:
+        raise NotFound("There is no such room.")
+    session = current_session(room_id=room.pk)
+    return {"meeting": session_data(session) if session else None}
+
+
+@require_GET
+def room_now(request: HttpRequest, slug: str) -> HttpResponse:
+    """The room's running meeting, with what has happened so far (late joiners, reconnects)."""
+    return service_response(request, lambda me: _now_in(me, slug))
+
+
+def _action(name: str, member_id: int, session_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    ids = {"member_id": member_id, "session_id": session_id}
+    match name:
+        case "start":
+            return mode.meeting_start(**ids)
+        case "opening":
+            return mode.meeting_opening(**ids, text=optional_str(data, "text", max_length=2000))
+        case "pin":
+            return mode.meeting_pin_reading(**ids)
+        case "slow":
+            return mode.meeting_slow_mode(**ids, on=_flag(data, "on"))
+        case "round":
+            return mode.meeting_round(**ids, on=_flag(data, "on"))
+        case "hand":
+            return mode.hand_raise(**ids, up=_flag(data, "up"))
+        case "floor":
+            return mode.floor_give(**ids, handle=optional_str(data, "handle", max_length=64))
+        case "done":
+            return mode.floor_done(**ids)
+        case "end":
+            return mode.meeting_end(**ids, text=optional_str(data, "text", max_length=2000))
+        case "attend":
+            return attendance.attendance_mark(**ids)
+    raise NotFound("There is no such meeting action.")
+
+
+@require_POST
+def session_action(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
+    return service_response(request, lambda me: _action(action, me, session_id, json_body(request)))
+
+
+@require_GET
+def my_attendance(request: HttpRequest) -> HttpResponse:
+    return service_response(request, lambda me: attendance.attendance_list(member_id=me))

@@ -1,0 +1,92 @@
+"""A member's sanctions (warn, mute, ban): recorded by the actions, counted by
+the step-up ladder, shown on every queue item about them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from community.models import BannedDevice, Member
+from core.frames import timestamp
+from moderation import trust
+from moderation.models import Mute, Sanction, SanctionKind
+
+#: The step-up ladder: the sanction button takes the next step (moderation.ladder).
+LADDER = ("warn", "mute_1h", "mute_24h", "ban")
+STEP_MINUTES = {"mute_1h": 60, "mute_24h": 24 * 60}
+
+
+def sanction_record(
+    *, member: Member, kind: str, minutes: int | None = None, room_slug: str = "", reason: str = ""
+) -> None:
+    Sanction.objects.create(
+        member=member, kind=kind, minutes=minutes, room_slug=room_slug, reason=reason[:500]
+    )
+    trust.forget(member.pk)
+
+
+def sanctions_lift(*, member: Member, kind: str) -> None:
+    """Mark the member's *kind* sanctions as lifted early (an unmute, an unban)."""
+    Sanction.objects.filter(member=member, kind=kind, lifted_at__isnull=True).update(
+        lifted_at=timezone.now()
+    )
+
+
+def _on_ladder(member_id: int):
+    since = timezone.now() - timedelta(days=settings.SANCTION_LADDER_DAYS)
+    return Sanction.objects.filter(member_id=member_id, created_at__gte=since, lifted_at=None)
+
+
+def next_step(member_id: int) -> str:
+    """The ladder's next step for the member: sanctions older than
+    ``SANCTION_LADDER_DAYS``, and those lifted early, no longer count."""
+    return LADDER[min(_on_ladder(member_id).count(), len(LADDER) - 1)]
+
+
+def active_mutes(member: Member):
+    """The member's mutes still running: their own, and their browser's."""
+    mine = Q(member_id=member.pk)
+    if member.device_hash:
+        mine |= Q(device_hash=member.device_hash)
+    return Mute.objects.filter(mine, until__gt=timezone.now()).select_related("room")
+
+
+def member_summary(member: Member | None) -> dict[str, Any] | None:
+    """What a facilitator sees of the member an item is about: their trust
+    level, their recent sanctions, the ladder's next step, and whether a mute
+    or ban is running now (for Unmute and Unban)."""
+    if member is None:
+        return None
+    standing = trust.standing_of(member)
+    recent = Sanction.objects.filter(member_id=member.pk)[: settings.QUEUE_ITEM_SANCTIONS_SHOWN]
+    mute = active_mutes(member).order_by("-until").first()
+    return {
+        "level": standing["level"],
+        "level_name": standing["name"],
+        "override": standing["override"],
+        "missing": standing["missing"],
+        "sanctions": [
+            {
+                "kind": s.kind,
+                "minutes": s.minutes,
+                "room": s.room_slug or None,
+                "at": timestamp(s.created_at),
+                "lifted": s.lifted_at is not None,
+            }
+            for s in recent
+        ],
+        "next_step": next_step(member.pk),
+        "muted_until": timestamp(mute.until) if mute else None,
+        "banned": member.is_banned
+        or (
+            bool(member.device_hash)
+            and BannedDevice.objects.filter(token_hash=member.device_hash).exists()
+        ),
+    }
+
+
+__all__ = ["LADDER", "STEP_MINUTES", "SanctionKind", "member_summary", "next_step"]

@@ -1,0 +1,41 @@
+"""Stage 2 in a child process (crisis.worker) says what stage 2 in-process says."""
+
+from __future__ import annotations
+
+import pytest
+
+from crisis import first_look, second_look
+from crisis.worker import ModelProcess, WorkerGone
+from tests.test_crisis_feedback import STAGE2_CANDIDATES
+
+EVERYDAY = (
+    "Made it to my morning meeting again, that's five days in a row.",
+    "Family dinner tonight. Nervous. Any tips for saying no politely?",
+    "no puedo dormir, alguien despierto por aquí?",
+)
+
+
+@pytest.fixture
+def child():
+    process = ModelProcess()
+    process.start()
+    assert process.wait_ready(60), "the model process never said it was ready"
+    yield process
+    process.stop()
+
+
+def test_the_model_process_gives_the_in_process_verdict(child):
+    for text in (*STAGE2_CANDIDATES, *EVERYDAY, "two years ago i tried to end it, not now"):
+        first = first_look(text)
+        assert child.judge(text, first) == second_look(text, first), text
+    assert any(child.judge(t, first_look(t)).stage == "model" for t in STAGE2_CANDIDATES)
+
+
+def test_a_dead_model_process_is_reported_and_started_again(child):
+    text = STAGE2_CANDIDATES[0]
+    child._child.kill()
+    child._child.wait()
+    with pytest.raises(WorkerGone):
+        child.judge(text, first_look(text))
+    assert child.wait_ready(60), "started again"
+    assert child.judge(text, first_look(text)) == second_look(text, first_look(text))
