@@ -5,11 +5,15 @@ import { byId as $ } from "../dom.js";
 import { sendingInWords, shortTime } from "../format.js";
 import { gettext, interpolate, ngettext } from "../i18n.js";
 
-/** "Muted in Alcohol", or "Muted in this chat" on a one-on-one chat's page. */
-function mutedWhere() {
-  if (window.location.pathname.startsWith("/chats/")) return "Muted in this chat";
-  const title = $("room-title")?.textContent.trim();
-  return title ? `Muted in ${title}` : "Muted here";
+/** "Muted in Alcohol until 03:40. …", or "Muted in this chat …" on a one-on-one chat's page. */
+function mutedWords(until) {
+  if (window.location.pathname.startsWith("/chats/")) {
+    return interpolate(gettext("Muted in this chat until %(until)s. You can still read along."), { until });
+  }
+  const room = $("room-title")?.textContent.trim();
+  return room
+    ? interpolate(gettext("Muted in %(room)s until %(until)s. You can still read along."), { room, until })
+    : interpolate(gettext("Muted here until %(until)s. You can still read along."), { until });
 }
 
 /** Sends what the member writes and shows how it is going. */
@@ -53,8 +57,8 @@ export function wireComposer(c) {
     if (until) {
       const time = shortTime(until);
       // A mute: say where and until when, not "try again" (nothing sends before then).
-      if (time && code === "muted") words = `${mutedWhere()} until ${time}. You can still read along.`;
-      else if (time) words = `${detail} (until ${time})`;
+      if (time && code === "muted") words = mutedWords(time);
+      else if (time) words = interpolate(gettext("%(detail)s (until %(time)s)"), { detail, time });
     }
     composerError.textContent = words;
     clearInterval(waitTimer);

@@ -1,25 +1,29 @@
 // Pure words for a meeting's state (the `meeting` frame, docs/protocol.md): no DOM, tested
 // with node --test.
 
+import { gettext, interpolate } from "../i18n.js";
+
+const said = (text) => (h) => interpolate(text, { handle: h });
+
 const LOG_WORDS = {
-  started: (h) => `${h} opened the meeting`,
-  opening: (h) => `${h} read the opening`,
-  pinned: () => "The reading was pinned",
-  slow_on: () => "Slow mode on",
-  slow_off: () => "Slow mode off",
-  round_started: () => "The check-in round began",
-  round_ended: () => "The check-in round ended",
-  floor: (h) => `${h} had the floor`,
-  floor_done: (h) => `${h} finished sharing`,
-  host_late: () => "The host was running late",
-  cancelled: () => "The meeting was cancelled",
-  ended: () => "The meeting ended",
+  started: said(gettext("%(handle)s opened the meeting")),
+  opening: said(gettext("%(handle)s read the opening")),
+  pinned: () => gettext("The reading was pinned"),
+  slow_on: () => gettext("Slow mode on"),
+  slow_off: () => gettext("Slow mode off"),
+  round_started: () => gettext("The check-in round began"),
+  round_ended: () => gettext("The check-in round ended"),
+  floor: said(gettext("%(handle)s had the floor")),
+  floor_done: said(gettext("%(handle)s finished sharing")),
+  host_late: () => gettext("The host was running late"),
+  cancelled: () => gettext("The meeting was cancelled"),
+  ended: () => gettext("The meeting ended"),
 };
 
 /** One log entry in words ("Sam read the opening"). */
 export function logWords(entry) {
   const words = LOG_WORDS[entry?.what];
-  return words ? words(entry.handle || "The host") : "";
+  return words ? words(entry.handle || gettext("The host")) : "";
 }
 
 /** A time as the reader's own local clock time ("19:00"), or "". */
@@ -56,17 +60,20 @@ export function describeMeeting(meeting, me) {
   const heading = `${meeting.title} · ${meeting.format_label}`;
   const hosts = meeting.hosts.join(", ");
   let status;
-  if (meeting.state === "waiting") status = `Starting now: waiting for the host (${hosts}).`;
-  else if (meeting.state === "late") status = meeting.note || "The host is running a little late.";
-  else if (meeting.state === "live") status = `Meeting in progress, hosted by ${meeting.host}.`;
-  else if (meeting.state === "cancelled") status = meeting.note || "This meeting was cancelled.";
-  else status = "The meeting has ended. The room is open chat again.";
+  if (meeting.state === "waiting") status = interpolate(gettext("Starting now: waiting for the host (%(hosts)s)."), { hosts });
+  else if (meeting.state === "late") status = meeting.note || gettext("The host is running a little late.");
+  else if (meeting.state === "live") status = interpolate(gettext("Meeting in progress, hosted by %(host)s."), { host: meeting.host });
+  else if (meeting.state === "cancelled") status = meeting.note || gettext("This meeting was cancelled.");
+  else status = gettext("The meeting has ended. The room is open chat again.");
   let floor = "";
   if (meeting.state === "live" && meeting.round) {
-    const hands = meeting.hands.length ? ` Hands up: ${meeting.hands.join(", ")}.` : "";
-    floor = meeting.floor
-      ? `Check-in round: ${meeting.floor === me ? "you have" : `${meeting.floor} has`} the floor.${hands}`
-      : `Check-in round: raise your hand to share.${hands}`;
+    const hands = meeting.hands.length
+      ? ` ${interpolate(gettext("Hands up: %(hands)s."), { hands: meeting.hands.join(", ") })}`
+      : "";
+    let turn = gettext("Check-in round: raise your hand to share.");
+    if (meeting.floor === me) turn = gettext("Check-in round: you have the floor.");
+    else if (meeting.floor) turn = interpolate(gettext("Check-in round: %(handle)s has the floor."), { handle: meeting.floor });
+    floor = `${turn}${hands}`;
   }
   const inRound = meeting.state === "live" && meeting.round;
   const handUp = meeting.hands.includes(me);

@@ -3,6 +3,7 @@
 
 import { byId as $ } from "../dom.js";
 import { postJSON } from "../http.js";
+import { gettext, interpolate } from "../i18n.js";
 import { localizeTimes, wireReminders } from "./schedule-ui.js";
 
 localizeTimes(document);
@@ -32,7 +33,7 @@ if (form) {
     };
     const answer = await postJSON("/api/meetings/", body);
     $("meeting-form-status").textContent = answer.ok
-      ? `Scheduled: ${answer.data.title}. Reload the page to see it in the list.`
+      ? interpolate(gettext("Scheduled: %(title)s. Reload the page to see it in the list."), { title: answer.data.title })
       : answer.data.detail;
   });
 }

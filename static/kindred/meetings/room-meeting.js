@@ -4,6 +4,7 @@
 
 import { byId as $, el } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
+import { gettext } from "../i18n.js";
 import { describeMeeting, hostControlShown, isAside, localClock, logWords } from "./describe.js";
 import { localizeTimes, wireReminders } from "./schedule-ui.js";
 
@@ -33,7 +34,7 @@ export function wireMeeting({ client, me }) {
     log.replaceChildren(...meeting.log.map((entry) => el("li", "", `${localClock(entry.at)} ${logWords(entry)}`)));
     const hand = $("meeting-hand");
     hand.hidden = !(view.canRaise || view.canLower);
-    hand.textContent = view.canLower ? "Lower my hand" : "Raise my hand";
+    hand.textContent = view.canLower ? gettext("Lower my hand") : gettext("Raise my hand");
     $("meeting-done").hidden = !view.canDone;
     $("meeting-attend").hidden = !view.canAttend;
     for (const control of root.querySelectorAll("[data-meeting-action]")) {

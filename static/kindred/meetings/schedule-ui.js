@@ -2,6 +2,7 @@
 // "Remind me" toggles.
 
 import { postJSON } from "../http.js";
+import { gettext } from "../i18n.js";
 import { localWhen } from "./describe.js";
 
 /** Rewrites every <time data-local-time> under *root* in the reader's local time. */
@@ -25,7 +26,7 @@ export function wireReminders(root, errorNode) {
         return;
       }
       toggle.setAttribute("aria-pressed", String(answer.data.reminded));
-      toggle.textContent = answer.data.reminded ? "Reminder on" : "Remind me";
+      toggle.textContent = answer.data.reminded ? gettext("Reminder on") : gettext("Remind me");
     });
   }
 }

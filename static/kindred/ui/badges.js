@@ -4,8 +4,9 @@
 // than the handle is ever shown.
 
 import { el } from "../dom.js";
+import { gettext } from "../i18n.js";
 
-export const BADGE_WORDS = { facilitator: "Facilitator", supporter: "Peer supporter" };
+export const BADGE_WORDS = { facilitator: gettext("Facilitator"), supporter: gettext("Peer supporter") };
 
 const team = new Map();
 
