@@ -4,6 +4,8 @@ one, a small ES module under static/kindred/ (docs/web.md)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,12 +14,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from core.errors import KindredError
 from core.frames import MAX_ID
 from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.sanitize import page_html
 from rooms.selectors import topic_rooms
+from rooms.services import room_page_history
 
 
 @require_GET
@@ -60,7 +65,26 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     if member is None:
         return join_first(f"/rooms/{found.slug}/")
     others = Room.objects.filter(kind=RoomKind.TOPIC).exclude(pk=found.pk).only("slug", "title")
-    return render(request, "room.html", {"room": found, "member": member, "others": others})
+    try:
+        shown = room_page_history(member_id=member.pk, room_slug=found.slug)
+    except KindredError:
+        shown = []  # the socket says why (ended session, ban)
+    history = [
+        {
+            "id": m.id,
+            "author": m.author,
+            "own": m.author == member.handle,
+            "body": page_html(m.html),
+            # HTML allows 1-3 digits of a second's fraction.
+            "datetime": re.sub(r"(\.\d{3})\d+", r"\1", m.sent_at),
+        }
+        for m in shown
+    ]
+    return render(
+        request,
+        "room.html",
+        {"room": found, "member": member, "others": others, "history": history},
+    )
 
 
 @require_GET

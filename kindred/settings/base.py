@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kindred.middleware.StaticHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kindred.middleware.HtmlCompressionMiddleware",
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "kindred.context_processors.client_limits",
                 "kindred.context_processors.member_nav",
             ],
-            "libraries": {"modules": "kindred.modules"},
+            "libraries": {"modules": "kindred.modules", "styles": "kindred.styles"},
         },
     },
 ]
@@ -105,6 +106,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Same-origin pages only: no `Access-Control-Allow-Origin: *` on every file.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -5,15 +5,23 @@ export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+// Made once: building a formatter costs far more than using it (a list of messages).
+const FORMATS = new Map();
+function formatter(sameDay) {
+  if (!FORMATS.has(sameDay)) {
+    const options = sameDay
+      ? { hour: "2-digit", minute: "2-digit" }
+      : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    FORMATS.set(sameDay, new Intl.DateTimeFormat(undefined, options));
+  }
+  return FORMATS.get(sameDay);
+}
+
 /** Formats an ISO time as a short local time ("03:14"), or "" if unreadable. */
 export function shortTime(iso, now = new Date()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  const sameDay = date.toDateString() === now.toDateString();
-  const options = sameDay
-    ? { hour: "2-digit", minute: "2-digit" }
-    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
-  return new Intl.DateTimeFormat(undefined, options).format(date);
+  return formatter(date.toDateString() === now.toDateString()).format(date);
 }
 
 /**

@@ -86,6 +86,34 @@ export class MessageList {
     return ids.length ? Math.min(...ids) : null;
   }
 
+  /**
+   * Takes over the messages the page came with (templates/_message.html, rendered by
+   * the server as _fill below builds them) and returns them as `message` frames of
+   * *room*. Each keeps its node; only its time is written, in the reader's time zone.
+   */
+  adopt(room) {
+    const frames = [];
+    const times = [];
+    for (const node of this.list.querySelectorAll(":scope > li[data-id]")) {
+      const id = Number(node.dataset.id);
+      const body = node.querySelector(".msg-body");
+      if (!Number.isSafeInteger(id) || !body || this.byId.has(id)) {
+        node.remove();
+        continue;
+      }
+      this.byId.set(id, node);
+      const time = node.querySelector("time");
+      const sentAt = time?.getAttribute("datetime") || "";
+      if (time) times.push([time, sentAt]);
+      frames.push({ type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML, sent_at: sentAt, nonce: null });
+    }
+    // In a task of its own: the first time format is costly on a slow phone.
+    setTimeout(() => {
+      for (const [time, sentAt] of times) time.textContent = shortTime(sentAt);
+    }, 0);
+    return frames;
+  }
+
   /** Shows *message* (a `message` frame). Returns its node. */
   upsert(message, { fresh = false } = {}) {
     let node = this.byId.get(message.id);
