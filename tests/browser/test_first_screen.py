@@ -25,7 +25,7 @@ from tests.live import LiveMember, next_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-IN_PAGE = 20  # HISTORY_IN_PAGE's default
+IN_PAGE = 50  # HISTORY_IN_PAGE's default
 ON_CONNECT = 50  # HISTORY_ON_CONNECT's default
 
 
@@ -69,7 +69,7 @@ def test_the_first_screen_is_in_the_html_and_the_socket_resumes_after_it_once(
     path = f"/rooms/{slug}/"
     writer = pages.member("ScreenWriter")
     reader = pages.member("ScreenReader")
-    early = [f"early {n}" for n in range(1, 26)]
+    early = [f"early {n}" for n in range(1, IN_PAGE + 6)]
     post(writer, slug, early)
 
     # Without scripts at all, the page shows the newest messages, oldest first.

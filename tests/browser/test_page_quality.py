@@ -30,7 +30,7 @@ MIN_SCORE = 0.95
 # Issue 30's budget for the room, with an empty cache: every response Lighthouse sees
 # while the page loads (its "total-byte-weight": status lines, headers and compressed
 # bodies of the page, app.js, the room's modules, the manifest and icon), for a room
-# holding 50 messages (HISTORY_IN_PAGE of them in the HTML, the stylesheet inline).
+# holding 50 messages (all of them in the HTML: HISTORY_IN_PAGE; the stylesheet inline).
 # Not in it: the WebSocket's frames, and the modules loaded on demand (the message
 # menu, the presence choices, the notices). On failure the test prints each response.
 ROOM_MAX_BYTES = 50 * 1024
