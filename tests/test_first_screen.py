@@ -47,7 +47,8 @@ def test_whatever_render_body_writes_goes_into_a_page_unchanged():
     "stored",
     [
         "<img src=x onerror=alert(1)>",
-        '<a href="javascript:alert(1)" rel="nofollow noopener noreferrer ugc" target="_blank">x</a>',
+        '<a href="javascript:alert(1)" rel="nofollow noopener noreferrer ugc" target="_blank">'
+        "x</a>",
         '<a href="https://example.org" onclick="x()">x</a>',
         '<a href="https://example.org" rel="nofollow noopener noreferrer ugc" target="_blank">'
         "<script>x()</script></a>",

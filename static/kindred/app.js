@@ -32,11 +32,11 @@ function afterFirstPaint(load) {
       observer.disconnect();
       once();
     }).observe({ type: "paint", buffered: true });
-    // A tab opened in the background paints when it is shown; its socket needn't wait.
-    setTimeout(once, 3000);
-  } else {
-    requestAnimationFrame(() => setTimeout(once, 0));
   }
+  // Else, or should the entry not come: once a second frame has begun, the first is out.
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(once, 0)));
+  // A tab opened in the background has no frames until it is shown; its socket needn't wait.
+  setTimeout(once, 3000);
 }
 
 if (document.querySelector("template[data-page-modules]")) afterFirstPaint(loadPageModules);
