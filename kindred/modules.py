@@ -18,7 +18,7 @@ from django import template
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -58,4 +58,18 @@ def module_preloads(entry: str) -> str:
     graph = module_graph(entry) if settings.DEBUG else _cached_graph(entry)
     return format_html_join(
         "\n  ", '<link rel="modulepreload" href="{}">', ((static(p),) for p in [entry, *graph])
+    )
+
+
+@register.simple_tag
+def page_modules(entry: str) -> str:
+    """The page's entry module and the preloads of its whole graph, held in an inert
+    ``<template data-page-modules>`` that app.js puts into the document once the page
+    has painted: the first paint waits for the HTML alone, and the modules still
+    arrive in one round after it (preloads, so no request chain deeper than two)."""
+    return format_html(
+        '<template data-page-modules>\n  {}\n  <script type="module" src="{}"></script>\n'
+        "</template>",
+        module_preloads(entry),
+        static(entry),
     )

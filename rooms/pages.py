@@ -4,6 +4,9 @@ one, a small ES module under static/kindred/ (docs/web.md)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Case, When
@@ -14,14 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from core.errors import KindredError
 from core.frames import MAX_ID
 from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.access import room_open_to
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.sanitize import page_html
 from rooms.seed import LATE_NIGHT_ROOMS
 from rooms.selectors import topic_rooms
+from rooms.services import room_page_history
 
 
 @require_GET
@@ -78,7 +84,31 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         .only("slug", "title")
         if room_open_to(member, other.slug)
     ]
-    return render(request, "room.html", {"room": found, "member": member, "others": others})
+    try:
+        shown = room_page_history(member_id=member.pk, room_slug=found.slug)
+    except KindredError:
+        shown = []  # the socket says why (ended session, ban)
+    history = [
+        {
+            "id": m.id,
+            "author": m.author,
+            "own": m.author == member.handle,
+            "body": page_html(m.html),
+            # HTML allows 1-3 digits of a second's fraction.
+            "datetime": re.sub(r"(\.\d{3})\d+", r"\1", m.sent_at),
+            # What else the client's MessageList._fill draws (kind, reactions), as
+            # JSON the client reads when it takes the message over.
+            "extras": json.dumps(
+                {k: v for k, v in m.frame().items() if k in ("kind", "reactions", "my_reactions")}
+            ),
+        }
+        for m in shown
+    ]
+    return render(
+        request,
+        "room.html",
+        {"room": found, "member": member, "others": others, "history": history},
+    )
 
 
 @require_GET

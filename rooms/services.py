@@ -293,13 +293,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
     if conn_id is not None:
         presence_glue.join(conn_id=conn_id, member=member, room_key=key, room_id=room.pk)
     hidden = blocked_ids(member.pk)
-    history = messages_before(
-        room,
-        before=None,
-        limit=settings.HISTORY_ON_CONNECT,
-        hidden_authors=hidden,
-        viewer_id=member.pk,
-    )
+    history = _newest(room, member, hidden, settings.HISTORY_ON_CONNECT)
     pinned = None
     if room.pinned_message_id:
         pinned_msg = (
@@ -341,6 +335,23 @@ def team_badges() -> dict[str, str]:
     return {
         handle: "supporter" if role == Role.SUPPORTER else "facilitator" for handle, role in team
     }
+
+
+def room_page_history(*, member_id: int, room_slug: str) -> list[MessageData]:
+    """The newest messages of a room for its page's own HTML (``HISTORY_IN_PAGE``),
+    read by the welcome's rules: what the member may see, nothing from handles they
+    block, their own held messages included. The socket resumes after the last."""
+    member = check_member(member_id=member_id)
+    room = check_room_access(member=member, slug=room_slug)
+    if settings.HISTORY_IN_PAGE <= 0:
+        return []
+    return _newest(room, member, blocked_ids(member.pk), settings.HISTORY_IN_PAGE)
+
+
+def _newest(room: Room, member: Member, hidden: frozenset[int], limit: int) -> list[MessageData]:
+    return messages_before(
+        room, before=None, limit=limit, hidden_authors=hidden, viewer_id=member.pk
+    )
 
 
 def member_block(*, member_id: int, handle: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kindred.middleware.StaticHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kindred.middleware.HtmlCompressionMiddleware",
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kindred.locale.language_context",
             ],
-            "libraries": {"modules": "kindred.modules"},
+            "libraries": {"modules": "kindred.modules", "styles": "kindred.styles"},
         },
     },
 ]
@@ -112,6 +113,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Same-origin pages only: no `Access-Control-Allow-Origin: *` on every file.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 LANGUAGE_CODE = "en"
 # The languages Kindred ships catalogues for (locale/<code>/LC_MESSAGES); adding one

@@ -12,6 +12,10 @@ HANDLE_MAX_LENGTH = 24
 MESSAGE_MAX_LENGTH = env_int("MESSAGE_MAX_LENGTH", 2000)
 MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT", "8/10s")
 HISTORY_ON_CONNECT = env_int("HISTORY_ON_CONNECT", 50)
+# Messages in a room page's own HTML (shown before any script runs); the socket then
+# resumes after the last of them. As many as the welcome's history by default, so the
+# first welcome brings nothing the page must render again. 0: none.
+HISTORY_IN_PAGE = env_int("HISTORY_IN_PAGE", 50)
 HISTORY_PAGE_MAX = env_int("HISTORY_PAGE_MAX", 100)
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
 # After closing a socket for a protocol error (1009, 1007), keep reading and

@@ -22,6 +22,21 @@ export function memberTimeZone() {
   }
 }
 
+// Made once per kind: building a formatter costs far more than using it (a list of messages).
+const FORMATS = new Map();
+function formatter(kind, timeZone) {
+  const key = `${kind}|${timeZone || ""}|${pageLanguage()}`;
+  if (!FORMATS.has(key)) {
+    const options = kind === "day"
+      ? { year: "numeric", month: "2-digit", day: "2-digit", timeZone }
+      : kind === "time"
+        ? { hour: "2-digit", minute: "2-digit", timeZone }
+        : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone };
+    FORMATS.set(key, new Intl.DateTimeFormat(kind === "day" ? "en-CA" : pageLanguage(), options));
+  }
+  return FORMATS.get(key);
+}
+
 /**
  * Formats an ISO time as a short time ("03:14"; with the day when not today) in the page's
  * language, in the member's saved time zone (else the device's), or "" if unreadable.
@@ -29,12 +44,9 @@ export function memberTimeZone() {
 export function shortTime(iso, now = new Date(), timeZone = memberTimeZone()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const day = formatter("day", timeZone);
   const sameDay = day.format(date) === day.format(now);
-  const options = sameDay
-    ? { hour: "2-digit", minute: "2-digit", timeZone }
-    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone };
-  return new Intl.DateTimeFormat(pageLanguage(), options).format(date);
+  return formatter(sameDay ? "time" : "datetime", timeZone).format(date);
 }
 
 /**

@@ -137,3 +137,20 @@ def room_of_its_own(server: LiveServer, slug: str) -> str:
         f"defaults={{'title': {slug.replace('-', ' ').capitalize()!r}, 'kind': 'topic'}})",
     )
     return f"/rooms/{slug}/"
+
+
+class SocketGate:
+    """Routes a page's room sockets through a gate the test opens and closes: while it
+    is closed each socket is closed at once with 1012 (the page keeps retrying)."""
+
+    def __init__(self, page, open: bool = True) -> None:
+        import re
+
+        self.open = open
+        page.route_web_socket(re.compile(r"/ws/rooms/"), self._route)
+
+    def _route(self, route) -> None:
+        if self.open:
+            route.connect_to_server()
+        else:
+            route.close(code=1012, reason="test: the gate is closed")

@@ -8,7 +8,7 @@ import signal
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import reconnect_now, send, wait_connected
+from tests.browser.helpers import SocketGate, reconnect_now, send, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -30,16 +30,8 @@ def test_page_survives_a_server_restart_and_shows_each_message_once(pages, kindr
     hal = pages.member("HalWhileAway")
     # Gina's page reaches the server through a gate the test can close, so that
     # Hal's messages are certainly sent while she is away.
-    gate = {"open": True}
-
-    def through_gate(route):
-        if gate["open"]:
-            route.connect_to_server()
-        else:
-            route.close(code=1012, reason="test: still away")
-
     page = pages.open(goto=False, member=gina)
-    page.route_web_socket(re.compile(r"/ws/rooms/"), through_gate)
+    gate = SocketGate(page)
     page.goto(f"/rooms/{ROOM}/")
     wait_connected(page)
     hal_page = pages.open(f"/rooms/{ROOM}/", member=hal)
@@ -49,7 +41,7 @@ def test_page_survives_a_server_restart_and_shows_each_message_once(pages, kindr
     expect(page.locator("#message-list li[data-id]")).to_have_count(2)
 
     # The server dies without a goodbye, and Gina stays away.
-    gate["open"] = False
+    gate.open = False
     server.kill(signal.SIGKILL)
     expect(page.locator("#conn")).to_have_attribute("data-state", "reconnecting")
     expect(page.locator("#conn-text")).to_have_text(re.compile(r"Reconnecting"))
@@ -69,7 +61,7 @@ def test_page_survives_a_server_restart_and_shows_each_message_once(pages, kindr
     expect(page.locator("#message-list")).not_to_contain_text("while Gina was away")
 
     # Gina comes back: the gap is filled, her waiting message is sent once.
-    gate["open"] = True
+    gate.open = True
     reconnect_now(page)
     wait_connected(page)
     expect(page.locator("#message-list li[data-id]")).to_have_count(6)

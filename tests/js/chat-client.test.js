@@ -67,7 +67,26 @@ test("a reconnect resumes from the last id seen and counts what was missed", () 
   assert.deepEqual(ws().lastSent(), { type: "resume", after: 5 });
   ws().receive(msg(7));
   ws().receive({ type: "resumed" });
-  assert.deepEqual(seen.at(-1), ["resumed", { added: 2 }]);
+  assert.deepEqual(seen.at(-1), ["resumed", { added: 2, reconnect: true }]);
+});
+
+test("messages the page came with: the first welcome resumes after the last, each id once", () => {
+  const { options, sockets } = onFakes();
+  const client = new ChatClient("/ws/rooms/x/", options);
+  const seen = record(client, ["message", "resumed"]);
+  client.seed([msg(3), msg(5)]);
+  client.start({});
+  const ws = sockets[sockets.length - 1];
+  // The welcome's history overlaps the page and brings one newer message.
+  ws.receive({ type: "welcome", you: { handle: "Ann", role: "member" }, history: [msg(2), msg(3), msg(5), msg(6)] });
+  assert.deepEqual(ws.lastSent(), { type: "resume", after: 5 });
+  ws.receive(msg(6)); // again, in the resume
+  ws.receive(msg(8));
+  ws.receive({ type: "resumed" });
+  const shown = seen.filter(([type]) => type === "message").map(([, d]) => [d.message.id, d.source]);
+  assert.deepEqual(shown, [[3, "page"], [5, "page"], [2, "welcome"], [6, "welcome"], [8, "resume"]]);
+  // Not "while you were away": the page was only just made.
+  assert.deepEqual(seen.at(-1), ["resumed", { added: 2, reconnect: false }]);
 });
 
 test("a long resume asks again from where the last page ended", () => {

@@ -1,10 +1,7 @@
 // Who is here, "Ask to chat", the member's notices and their presence choices.
 
-import { requestProblem } from "../chat-requests.js";
 import { byId as $, link, statusLine } from "../dom.js";
 import { chatPath } from "../nav.js";
-import { ChatNotices } from "../ui/notices.js";
-import { mountPresenceChoices } from "../ui/presence-choices.js";
 import { gettext, interpolate } from "../i18n.js";
 
 /** Notices above the composer, and in a room the \u201chere now\u201d list's extras. */
@@ -14,15 +11,43 @@ export function wireHere(c) {
 
   // Notices for this member (a chat request, a facilitator checking in, a drop-in match)
   // sit above the composer, where they are seen without scrolling; they never take focus.
-  const notices = new ChatNotices(document.createElement("div"), {
-    client,
-    announcer: status,
-    fallbackFocus: () => (input.disabled ? null : input),
-  });
-  notices.container.id = "notices";
-  notices.container.setAttribute("role", "region");
-  notices.container.setAttribute("aria-label", gettext("Requests and updates for you"));
-  document.querySelector(".composer-wrap").prepend(notices.container);
+  // Their code (ui/notices.js) loads with the first news: most visits have none.
+  const container = document.createElement("div");
+  container.id = "notices";
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", gettext("Requests and updates for you"));
+  document.querySelector(".composer-wrap").prepend(container);
+  const waiting = []; // what to do with the notices once they are here
+  let loading = null;
+  let loaded = null;
+  function withNotices(then) {
+    if (loaded) {
+      then(loaded);
+      return;
+    }
+    waiting.push(then);
+    loading ??= import("../ui/notices.js").then(({ ChatNotices }) => {
+      client.removeEventListener("push", early);
+      loaded = new ChatNotices(container, {
+        client, // from now on it hears the news itself
+        announcer: status,
+        fallbackFocus: () => (input.disabled ? null : input),
+      });
+      for (const call of waiting.splice(0)) call(loaded);
+    }, () => {
+      loading = null; // offline: the next news tries again
+    });
+  }
+  function early(event) {
+    const { frame } = event.detail;
+    withNotices((loadedNotices) => loadedNotices.show(frame));
+  }
+  client.addEventListener("push", early);
+  const notices = {
+    container,
+    show: (frame) => withNotices((loadedNotices) => loadedNotices.show(frame)),
+    remember: (chatId, handle) => withNotices((loadedNotices) => loadedNotices.remember(chatId, handle)),
+  };
 
   let hereStatus = null;
   if (KIND === "room" && $("here-details")) {
@@ -32,7 +57,18 @@ export function wireHere(c) {
     const { openToChat, invisible } = $("room-page").dataset;
     const initial = invisible === undefined ? null
       : { open_to_chat: openToChat === "1", invisible: invisible === "1" };
-    mountPresenceChoices($("here-details"), { idPrefix: "here", initial });
+    // Inside the "here now" details, closed on a phone: loaded the first time it opens.
+    const details = $("here-details");
+    const mount = () => {
+      if (!details.open) return;
+      details.removeEventListener("toggle", mount);
+      import("../ui/presence-choices.js").then(
+        ({ mountPresenceChoices }) => mountPresenceChoices(details, { idPrefix: "here", initial }),
+        () => details.addEventListener("toggle", mount),
+      );
+    };
+    details.addEventListener("toggle", mount);
+    mount();
   }
 
   async function askToChat(handle, asker) {
@@ -49,6 +85,7 @@ export function wireHere(c) {
         hereStatus.textContent = interpolate(gettext("We've asked %(handle)s. You'll see a notice here when they answer."), { handle });
       }
     } catch (error) {
+      const { requestProblem } = await import("../chat-requests.js");
       const problem = requestProblem(error, handle);
       hereStatus.replaceChildren(problem.text);
       if (problem.chat) hereStatus.append(" ", link(chatPath(problem.chat), gettext("Go to that chat")));

@@ -1,6 +1,7 @@
-// The per-message menu of a conversation: report a message, block its author.
+// The per-message menu of a conversation: report a message, block its author. Loaded
+// on the first tap of a message's ⋯ (conversation/mount.js).
 
-import { button as makeButton, byId as $, DialogFocus, el, wireDialogClosers } from "../dom.js";
+import { button as makeButton, byId as $, DialogFocus, el } from "../dom.js";
 import { postJSON } from "../http.js";
 import { joinPath } from "../nav.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -106,7 +107,6 @@ export function wireMessageMenu(c) {
   for (const dialog of [$("report-dialog"), $("block-dialog")]) {
     dialog?.addEventListener("close", () => dialogFocus.restore());
   }
-  wireDialogClosers();
   const openDialog = (dialog, opener) => dialogFocus.open(dialog, opener);
 
   // Report

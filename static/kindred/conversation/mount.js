@@ -2,7 +2,7 @@
 // data-kind="chat"): mountConversation(root) builds its client and its pieces and
 // connects. The chat page adds its own bits (chat.js) to what this returns.
 
-import { Announcer, byId as $ } from "../dom.js";
+import { Announcer, byId as $, wireDialogClosers } from "../dom.js";
 import { pageLimits } from "../limits.js";
 import { ChatClient } from "../net/chat-client.js";
 import { ConnectionIndicator } from "../ui/connection.js";
@@ -12,7 +12,6 @@ import { MessageList } from "../ui/messages.js";
 import { wireComposer, wireHistory } from "./composer.js";
 import { wireHere } from "./here.js";
 import { wireNewSince } from "./since.js";
-import { wireMessageMenu } from "./menu.js";
 import { wireReactions } from "./reactions.js";
 import { wireIncoming, wireScrolling } from "./stream.js";
 import { gettext } from "../i18n.js";
@@ -74,11 +73,41 @@ export function mountConversation(root) {
   wireIncoming(c);
   wireComposer(c);
   wireHistory(c);
-  wireMessageMenu(c);
+  wireDialogClosers();
+  wireMenuOnDemand(c);
   wireReactions(c);
   const notices = wireHere(c);
   wireInboxCount(client);
   wireNewSince(c);
-  client.start();
+  // The first screen came with the page: the socket resumes after its last message.
+  // A task of its own, after the one that loaded the modules (shorter tasks keep the
+  // page responsive on a slow phone), and the scroll with the next frame's layout.
+  setTimeout(() => {
+    client.seed(list.adopt(root.dataset.slug));
+    if (list.size > 0) c.scroll.queueScrollToNewest();
+    client.start();
+  }, 0);
   return { client, list, status, announcer: c.announcer, input, notices, me };
+}
+
+/**
+ * The message menu (report, block, delete) and its dialogs load on the first tap of a
+ * message's ⋯: the first screen doesn't need them (a smaller page on a slow phone).
+ */
+function wireMenuOnDemand(c) {
+  const list = $("message-list");
+  let loading = null;
+  function first(event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button || loading) return;
+    loading = import("./menu.js").then(({ wireMessageMenu }) => {
+      list.removeEventListener("click", first);
+      wireMessageMenu(c);
+      if (button.isConnected) button.click();
+    }, () => {
+      loading = null;
+      c.status.say("That menu couldn't load. Check your connection and try again.");
+    });
+  }
+  list.addEventListener("click", first);
 }

@@ -59,6 +59,7 @@ export function wireIncoming(c) {
   client.addEventListener("welcome", (event) => {
     const { frame, reconnect } = event.detail;
     setTeam(frame.team);
+    list.rebadge();
     mutedUntil = typeof frame.muted_until === "string" ? frame.muted_until : null;
     const room = frame.room || {};
     if (KIND === "room") {
@@ -122,15 +123,22 @@ export function wireIncoming(c) {
 
   let firstSync = true;
   let followAfterSync = false;
+  let bottomBeforeSync = null; // read once per welcome: each read is a layout
   client.addEventListener("message", (event) => {
     const { message, source, own } = event.detail;
-    const follow = own || nearBottom();
-    list.upsert(message, { fresh: source === "live" });
-    if (source === "history") return;
-    if (source === "welcome") {
-      followAfterSync ||= follow;
+    if (source === "page") return; // already shown, by the server (list.adopt)
+    if (source === "history") {
+      list.upsert(message);
       return;
     }
+    if (source === "welcome") {
+      bottomBeforeSync ??= nearBottom();
+      followAfterSync ||= own || bottomBeforeSync;
+      list.upsert(message);
+      return;
+    }
+    const follow = own || nearBottom();
+    list.upsert(message, { fresh: source === "live" });
     updateEmpty();
     if (source === "live" && !own) {
       announcer.say(`${message.author}: ${plainText(message.body)}`);
@@ -147,12 +155,14 @@ export function wireIncoming(c) {
     // The first time, start at the newest message; later, only if the member was there.
     if (firstSync || followAfterSync) scrollToNewest();
     firstSync = false;
+    bottomBeforeSync = null;
     followAfterSync = false;
   });
 
   client.addEventListener("resumed", (event) => {
-    const { added } = event.detail;
-    if (added > 0) {
+    // Not after the first welcome: what came since the page was made isn't "while away".
+    const { added, reconnect } = event.detail;
+    if (added > 0 && reconnect) {
       status.say(interpolate(ngettext("%(count)s new message while you were away.",
         "%(count)s new messages while you were away.", added), { count: added }));
     }

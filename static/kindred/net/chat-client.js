@@ -5,13 +5,13 @@
 //   state         {state: "connecting"|"connected"|"reconnecting"|"stopped", retryAt, reason}
 //   welcome       {frame, reconnect}                  before its history is merged
 //   synced        {reconnect}                         after it
-//   message       {message, source: "welcome"|"live"|"resume"|"history", own}  (each id once)
+//   message       {message, source: "page"|"welcome"|"live"|"resume"|"history", own}  (each id once)
 //   removed       {id}
 //   outbox        {entry}        a message of ours changed state (sending/waiting/sent/failed)
 //   outbox-remove {nonce}        it was delivered (after its "message" event) or discarded
 //   presence      {online, count}
 //   history       {added, done}
-//   resumed       {added}
+//   resumed       {added, reconnect}
 //   crisis        {frame}
 //   report        {message, ok, code, detail}
 //   notice        {code, detail, retryAfter, until}   why our message is waiting or failed
@@ -50,6 +50,7 @@ export class ChatClient extends SocketClient {
     this.resumeFrom = 0;
     this.resuming = false;
     this.resumeAdded = 0;
+    this.resumeReconnect = false;
     this.historyInFlight = false;
     this.reportPending = null;
     this.holdTimer = null;
@@ -67,6 +68,15 @@ export class ChatClient extends SocketClient {
 
   get everWelcomed() {
     return this.socket.everGreeted;
+  }
+
+  /**
+   * Messages the page already shows (rendered into it by the server), oldest first: kept
+   * as if an earlier socket had brought them, so the first welcome resumes after the last
+   * of them, as every reconnect does. Call before start().
+   */
+  seed(frames) {
+    for (const frame of frames) this._onMessage(frame, "page");
   }
 
   /** Queues *body* and returns its outbox entry; it is sent (and resent) until acked. */
@@ -172,6 +182,7 @@ export class ChatClient extends SocketClient {
     this.openToChat = new Set(Array.isArray(frame.open_to_chat) ? frame.open_to_chat : []);
     this.resumeFrom = this.lastSeen;
     this.resumeAdded = 0;
+    this.resumeReconnect = reconnect;
     this._emit("welcome", { frame, reconnect });
     this._emitPresence();
     for (const message of Array.isArray(frame.history) ? frame.history : []) {
@@ -195,7 +206,7 @@ export class ChatClient extends SocketClient {
           return;
         }
         this.resuming = false;
-        this._emit("resumed", { added: this.resumeAdded });
+        this._emit("resumed", { added: this.resumeAdded, reconnect: this.resumeReconnect });
       },
       fail: (error) => this._emit("problem", { code: error.code, detail: error.detail }),
     });

@@ -60,6 +60,16 @@ export function plainText(html) {
 // --- the message list ----------------------------------------------------------
 
 /** The support reactions, in the order shown (rooms/reactions.py). */
+/** The kind and reactions the server wrote beside a message of the page (data-extras). */
+function pageExtras(json) {
+  try {
+    const extras = JSON.parse(json || "{}");
+    return extras && typeof extras === "object" ? extras : {};
+  } catch {
+    return {};
+  }
+}
+
 export const REACTIONS = [
   ["me_too", gettext("Me too")],
   ["strength", gettext("Sending strength")],
@@ -99,6 +109,43 @@ export class MessageList {
   firstId() {
     const ids = [...this.byId.keys()];
     return ids.length ? Math.min(...ids) : null;
+  }
+
+  /**
+   * Takes over the messages the page came with (templates/_message.html, rendered by
+   * the server as _fill below builds them) and returns them as `message` frames of
+   * *room*. Each keeps its node, drawn again by _fill (its time in the reader's time
+   * zone, its reactions and menu).
+   */
+  adopt(room) {
+    const frames = [];
+    for (const node of this.list.querySelectorAll(":scope > li[data-id]")) {
+      const id = Number(node.dataset.id);
+      const body = node.querySelector(".msg-body");
+      if (!Number.isSafeInteger(id) || !body || this.byId.has(id)) {
+        node.remove();
+        continue;
+      }
+      this.byId.set(id, node);
+      const sentAt = node.querySelector("time")?.getAttribute("datetime") || "";
+      const frame = { type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML,
+        sent_at: sentAt, nonce: null, ...pageExtras(node.dataset.extras) };
+      delete node.dataset.extras;
+      frames.push(frame);
+      // Drawn again as the client draws a message (reactions, a milestone's label,
+      // the menu), so every message on the list is the same, whoever made it.
+      this._fill(node, frame);
+    }
+    return frames;
+  }
+
+  /** Adds the team's badges (known from the welcome) to messages drawn before it. */
+  rebadge() {
+    for (const head of this.list.querySelectorAll(".msg-head")) {
+      if (head.querySelector(".team-badge")) continue;
+      const badge = badgeFor(head.querySelector(".msg-author")?.textContent || "");
+      if (badge) head.querySelector(".msg-author").after(badge);
+    }
   }
 
   /** Shows *message* (a `message` frame). Returns its node. */
