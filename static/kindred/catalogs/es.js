@@ -263,6 +263,7 @@
     "Thank you. A facilitator will look at it.": "Gracias. Una persona facilitadora lo revisar\u00e1.",
     "That didn't go through. Please try again.": "No se pudo enviar. Int\u00e9ntalo de nuevo, por favor.",
     "That didn't work. Please try again.": "No funcion\u00f3. Int\u00e9ntalo de nuevo, por favor.",
+    "That menu couldn't load. Check your connection and try again.": "Ese men\u00fa no se pudo cargar. Revisa tu conexi\u00f3n e int\u00e9ntalo de nuevo.",
     "That's OK: the rooms are open, and there's always someone reading.": "No pasa nada: las salas est\u00e1n abiertas y siempre hay alguien leyendo.",
     "That's your own handle.": "Ese es tu propio alias.",
     "The check-in round began": "Empez\u00f3 la ronda de c\u00f3mo estamos",

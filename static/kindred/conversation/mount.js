@@ -106,7 +106,7 @@ function wireMenuOnDemand(c) {
       if (button.isConnected) button.click();
     }, () => {
       loading = null;
-      c.status.say("That menu couldn't load. Check your connection and try again.");
+      c.status.say(gettext("That menu couldn't load. Check your connection and try again."));
     });
   }
   list.addEventListener("click", first);
