@@ -98,7 +98,8 @@ function wireMenuOnDemand(c) {
   const list = $("message-list");
   let loading = null;
   function first(event) {
-    const button = event.target.closest("button[data-action]");
+    // Only the menu's own button: reactions (data-action="reactions") have their own.
+    const button = event.target.closest('button[data-action="menu"]');
     if (!button || loading) return;
     loading = import("./menu.js").then(({ wireMessageMenu }) => {
       list.removeEventListener("click", first);
@@ -106,7 +107,7 @@ function wireMenuOnDemand(c) {
       if (button.isConnected) button.click();
     }, () => {
       loading = null;
-      c.status.say("That menu couldn't load. Check your connection and try again.");
+      c.status.say(gettext("That menu couldn't load. Check your connection and try again."));
     });
   }
   list.addEventListener("click", first);
