@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -24,6 +25,7 @@ from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
 from rooms.access import room_open_to
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
+from rooms.reactions import REACTIONS
 from rooms.sanitize import page_html
 from rooms.seed import LATE_NIGHT_ROOMS
 from rooms.selectors import topic_rooms
@@ -88,22 +90,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         shown = room_page_history(member_id=member.pk, room_slug=found.slug)
     except KindredError:
         shown = []  # the socket says why (ended session, ban)
-    history = [
-        {
-            "id": m.id,
-            "author": m.author,
-            "own": m.author == member.handle,
-            "body": page_html(m.html),
-            # HTML allows 1-3 digits of a second's fraction.
-            "datetime": re.sub(r"(\.\d{3})\d+", r"\1", m.sent_at),
-            # What else the client's MessageList._fill draws (kind, reactions), as
-            # JSON the client reads when it takes the message over.
-            "extras": json.dumps(
-                {k: v for k, v in m.frame().items() if k in ("kind", "reactions", "my_reactions")}
-            ),
-        }
-        for m in shown
-    ]
+    history = [_first_screen_item(m, me=member.handle) for m in shown]
     return render(
         request,
         "room.html",
@@ -229,3 +216,33 @@ def presence(request: HttpRequest) -> HttpResponse:
             "rooms": counts["rooms"],
         }
     )
+
+
+def _first_screen_item(m: Any, *, me: str) -> dict[str, Any]:
+    """One message of a room page's first screen, with what templates/_message.html
+    draws exactly as MessageList._fill does (so nothing moves when the client takes
+    the page over): the reactions given so far, and a milestone's label."""
+    counts, mine = m.reactions or {}, set(m.mine)
+    pills = [
+        {
+            "key": key,
+            "label": label,
+            "text": f"{label} · {counts[key]}" if counts.get(key) else label,
+            "pressed": "true" if key in mine else "false",
+            "idle": not counts.get(key) and key not in mine,
+        }
+        for key, label in REACTIONS.items()
+        if counts.get(key) or key in mine
+    ]
+    return {
+        "id": m.id,
+        "author": m.author,
+        "own": m.author == me,
+        "body": page_html(m.html),
+        # HTML allows 1-3 digits of a second's fraction.
+        "datetime": re.sub(r"(\.\d{3})\d+", r"\1", m.sent_at),
+        "milestone": m.kind == "milestone",
+        "pills": pills,
+        "all_given": sum(1 for p in pills if not p["idle"]) == len(REACTIONS),
+        "extras": json.dumps({"reactions": counts} if counts else {}),
+    }

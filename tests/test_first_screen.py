@@ -19,7 +19,7 @@ from tests.xss_corpus import XSS_PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
-ITEM = re.compile(r'<li class="msg( msg-own)?" data-id="(\d+)" data-author="([^"]+)">')
+ITEM = re.compile(r'<li class="msg( msg-own)?" data-id="(\d+)" data-author="([^"]+)"[ >]')
 
 
 def store(room, author, text, held=False) -> Message:

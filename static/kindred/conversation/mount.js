@@ -98,7 +98,8 @@ function wireMenuOnDemand(c) {
   const list = $("message-list");
   let loading = null;
   function first(event) {
-    const button = event.target.closest("button[data-action]");
+    // Only the menu's own button: reactions (data-action="reactions") have their own.
+    const button = event.target.closest('button[data-action="menu"]');
     if (!button || loading) return;
     loading = import("./menu.js").then(({ wireMessageMenu }) => {
       list.removeEventListener("click", first);

@@ -114,11 +114,12 @@ export class MessageList {
   /**
    * Takes over the messages the page came with (templates/_message.html, rendered by
    * the server as _fill below builds them) and returns them as `message` frames of
-   * *room*. Each keeps its node, drawn again by _fill (its time in the reader's time
-   * zone, its reactions and menu).
+   * *room*. Each keeps its node; only its time is written, in the reader's time zone
+   * (and its reaction counts remembered for the reaction bar).
    */
   adopt(room) {
     const frames = [];
+    const times = [];
     for (const node of this.list.querySelectorAll(":scope > li[data-id]")) {
       const id = Number(node.dataset.id);
       const body = node.querySelector(".msg-body");
@@ -127,15 +128,20 @@ export class MessageList {
         continue;
       }
       this.byId.set(id, node);
-      const sentAt = node.querySelector("time")?.getAttribute("datetime") || "";
-      const frame = { type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML,
-        sent_at: sentAt, nonce: null, ...pageExtras(node.dataset.extras) };
+      const time = node.querySelector("time");
+      const sentAt = time?.getAttribute("datetime") || "";
+      if (time) times.push([time, sentAt]);
+      const extras = pageExtras(node.dataset.extras);
       delete node.dataset.extras;
-      frames.push(frame);
-      // Drawn again as the client draws a message (reactions, a milestone's label,
-      // the menu), so every message on the list is the same, whoever made it.
-      this._fill(node, frame);
+      const bar = node.querySelector(".msg-reactions");
+      if (bar) bar.reactionCounts = extras.reactions || {};
+      frames.push({ type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML,
+        sent_at: sentAt, nonce: null });
     }
+    // In a task of its own: the first time format is costly on a slow phone.
+    setTimeout(() => {
+      for (const [time, sentAt] of times) time.textContent = shortTime(sentAt);
+    }, 0);
     return frames;
   }
 
