@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -9,18 +11,28 @@ from django.test import Client
 
 from core.web import browser_country, safe_next
 from crisis.lines import sms_href, tel_href
+from kindred.styles import style_src_hashes
 
 pytestmark = pytest.mark.django_db
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
-INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 
 
-def assert_no_inline_code(html: str) -> None:
+def assert_no_inline_code(html: str, csp: str | None = None) -> None:
+    """No inline script, handler or style attribute. The one inline stylesheet
+    (kindred/styles.py) is allowed only by its hash in the policy's style-src."""
     assert not INLINE_SCRIPT.search(html), INLINE_SCRIPT.search(html).group(0)
     assert not INLINE_HANDLER.search(html), INLINE_HANDLER.search(html).group(0)
     assert not INLINE_STYLE.search(html), INLINE_STYLE.search(html).group(0)
+    blocks = STYLE_BLOCK.findall(html)
+    assert len(blocks) <= 1, "one inline stylesheet at most"
+    allowed = csp if csp is not None else " ".join(style_src_hashes())
+    for css in blocks:
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in allowed, "the stylesheet's hash is in style-src"
 
 
 @pytest.mark.parametrize("path", ["/", "/join/", "/resources/", "/resources/?country=GB"])
@@ -28,7 +40,7 @@ def test_public_pages_render_without_inline_code(rooms, path):
     response = Client().get(path)
     assert response.status_code == 200
     html = response.content.decode()
-    assert_no_inline_code(html)
+    assert_no_inline_code(html, response.headers["Content-Security-Policy"])
     assert 'href="/resources/"' in html, "the crisis-lines link is on every page"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
