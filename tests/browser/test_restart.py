@@ -8,11 +8,18 @@ import signal
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import SocketGate, reconnect_now, send, wait_connected
+from tests.browser.helpers import (
+    SocketGate,
+    reconnect_now,
+    room_of_its_own,
+    send,
+    wait_connected,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-ROOM = "stimulants"
+# A room of its own: the seeded rooms carry other tests' messages.
+ROOM = "restart-mid-conversation"
 
 
 def shown_ids(page) -> list[int]:
@@ -26,6 +33,7 @@ def shown_ids(page) -> list[int]:
 
 def test_page_survives_a_server_restart_and_shows_each_message_once(pages, kindred_server):
     server = kindred_server
+    room_of_its_own(server, ROOM)
     gina = pages.member("GinaStays")
     hal = pages.member("HalWhileAway")
     # Gina's page reaches the server through a gate the test can close, so that

@@ -72,6 +72,11 @@ export function wireMeeting({ client, me }) {
     });
   }
   // A side conversation during the round (the meeting's setting): marked, not moved.
+  // This code may load after the page's first screen is drawn: mark what is there.
+  for (const item of document.querySelectorAll("#message-list li[data-id]")) {
+    const sentAt = item.querySelector("time")?.getAttribute("datetime");
+    if (isAside({ author: item.dataset.author, sent_at: sentAt }, meeting)) item.classList.add("msg-aside");
+  }
   client.addEventListener("message", (event) => {
     const { message } = event.detail;
     if (!isAside(message, meeting)) return;
