@@ -28,6 +28,13 @@ from devserver import (
 )
 
 
+def own_presence(database: LiveDatabase) -> dict[str, str]:
+    """Settings that give the servers of one test a Redis prefix (bus, presence) of
+    their own: counts of who is online then see no member an earlier test's killed
+    process left live until its entries expire."""
+    return {"REDIS_PREFIX": f"{database.env['REDIS_PREFIX']}-{uuid.uuid4().hex[:6]}"}
+
+
 class LiveDatabase:
     def __init__(self) -> None:
         self.run_id = uuid.uuid4().hex[:8]

@@ -15,7 +15,14 @@ import os
 import httpx
 import pytest
 
-from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame, start_servers
+from tests.live import (
+    LiveMember,
+    LiveServer,
+    logs_on_failure,
+    next_frame,
+    own_presence,
+    start_servers,
+)
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
 
@@ -42,7 +49,10 @@ def room_counts(server: LiveServer) -> dict:
 
 async def test_going_invisible_in_another_process_is_an_ordinary_leave(live_database):
     assert os.environ.get("REDIS_URL")
-    one, two = start_servers(LiveServer(live_database, **FAST), LiveServer(live_database, **FAST))
+    own = own_presence(live_database)
+    one, two = start_servers(
+        LiveServer(live_database, **FAST, **own), LiveServer(live_database, **FAST, **own)
+    )
     with logs_on_failure(one, two):
         try:
             watcher, hider, leaver = LiveMember(one), LiveMember(two), LiveMember(two)

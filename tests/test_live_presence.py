@@ -10,7 +10,7 @@ import signal
 import httpx
 import pytest
 
-from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame
+from tests.live import LiveMember, LiveServer, logs_on_failure, next_frame, own_presence
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
 
@@ -25,8 +25,9 @@ FAST_PRESENCE = {
 
 async def test_sigkilled_process_members_leave_within_a_minute(live_database):
     assert os.environ.get("REDIS_URL")
-    survivor = LiveServer(live_database, **FAST_PRESENCE).start()
-    victim = LiveServer(live_database, **FAST_PRESENCE).start()
+    own = own_presence(live_database)
+    survivor = LiveServer(live_database, **FAST_PRESENCE, **own).start()
+    victim = LiveServer(live_database, **FAST_PRESENCE, **own).start()
     try:
         with logs_on_failure(survivor):
             stayers = [LiveMember(survivor) for _ in range(2)]
@@ -88,8 +89,9 @@ async def test_a_killed_processs_members_leave_within_the_ttl_and_two_seconds(li
         "PRESENCE_TTL_SECONDS": "6",
         "PRESENCE_COALESCE_SECONDS": "0.05",
     }
-    survivor = LiveServer(live_database, **settings).start()
-    victim = LiveServer(live_database, **settings).start()
+    own = own_presence(live_database)
+    survivor = LiveServer(live_database, **settings, **own).start()
+    victim = LiveServer(live_database, **settings, **own).start()
     try:
         stayer, goner = LiveMember(survivor), LiveMember(victim)
         watching = await stayer.connect("/ws/rooms/late-night/")
