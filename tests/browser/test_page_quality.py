@@ -146,7 +146,12 @@ def test_public_pages_score_at_least_95_in_every_category(production, path):
 def test_a_room_with_50_messages_scores_at_least_95_and_weighs_at_most_50_kib(
     production, room_member
 ):
-    report = lighthouse(production, ROOM, cookie=room_member.cookie_header())
+    # The room's performance score moves with what else the machine does (its longest
+    # task decides it, times four in Lighthouse's phone model): the median of three
+    # runs, as Lighthouse's own guidance on variance says, judges the page.
+    runs = [lighthouse(production, ROOM, cookie=room_member.cookie_header()) for _ in range(3)]
+    runs.sort(key=lambda run: run["categories"]["performance"]["score"])
+    report = runs[1]
     assert report["finalDisplayedUrl"].endswith(ROOM), "the member was sent elsewhere"
     assert min(scores(report).values()) >= MIN_SCORE, (scores(report), failing_audits(report))
     transferred = report["audits"]["total-byte-weight"]["numericValue"]
