@@ -10,6 +10,7 @@ import logging
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,8 @@ def member_settings(*, member_id: int) -> dict[str, Any]:
         "time_zone": member.time_zone,
         "language": member.language,
         "notifications": member.notifications,
+        # Staff only: the languages they take drop-in chats in (rooms.matching).
+        "speaks": list(member.speaks or []) if member.role != Role.MEMBER else None,
         "recovery_phrase": bool(member.recovery_hash),
         "can_sign_out_everywhere": member.role == Role.MEMBER,
     }
@@ -76,10 +79,28 @@ def _clean_language(value: Any) -> str:
     return code
 
 
+def _clean_speaks(member: Member, value: Any) -> list[str]:
+    """Staff only: a list of codes of settings.LANGUAGES (empty: the language
+    they use Kindred in), each once, in the order of settings.LANGUAGES."""
+    if member.role == Role.MEMBER:
+        raise NotAllowed(
+            _("Only facilitators and peer supporters say which languages they take chats in.")
+        )
+    if not isinstance(value, list):
+        raise BadInput(_("Choose languages from the list."), code="bad_field")
+    codes = {supported(code) if isinstance(code, str) else None for code in value}
+    if None in codes:
+        raise BadInput(_("Choose languages from the list."), code="bad_field")
+    return [code for code, _name in settings.LANGUAGES if code in codes]
+
+
+SETTINGS = frozenset({"country", "time_zone", "language", "notifications", "speaks"})
+
+
 def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change any of ``country``, ``time_zone``, ``language``, ``notifications``;
-    others are refused."""
-    unknown = set(changes) - {"country", "time_zone", "language", "notifications"}
+    """Change any of ``country``, ``time_zone``, ``language``, ``notifications``
+    and (staff) ``speaks``; others are refused."""
+    unknown = set(changes) - SETTINGS
     if unknown:
         raise BadInput(f"Unknown setting {sorted(unknown)[0]!r}.", code="bad_field")
     member = _member(member_id)
@@ -93,7 +114,9 @@ def member_settings_update(*, member_id: int, changes: dict[str, Any]) -> dict[s
         if not isinstance(changes["notifications"], bool):
             raise BadInput(_("'notifications' must be true or false."), code="bad_field")
         member.notifications = changes["notifications"]
-    member.save(update_fields=["country", "time_zone", "language", "notifications"])
+    if "speaks" in changes:
+        member.speaks = _clean_speaks(member, changes["speaks"])
+    member.save(update_fields=sorted(SETTINGS))
     return member_settings(member_id=member_id)
 
 

@@ -66,6 +66,10 @@ class Member(AbstractBaseUser):
     #: The language the member chose ("en", "es"; settings.LANGUAGES), or blank to
     #: follow the browser (core.language).
     language = models.CharField(max_length=8, blank=True)
+    #: Staff only: the languages (codes of settings.LANGUAGES) they can support
+    #: someone in, so the drop-in line offers a member in their language first
+    #: (rooms.dropin). Empty: the language they use Kindred in.
+    speaks = models.JSONField(default=list, blank=True)
     #: Whether the member wants notifications outside Kindred (Web Push) at all.
     notifications = models.BooleanField(default=True)
     #: A facilitator's choice; counted as "on duty" only while connected.

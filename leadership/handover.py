@@ -63,9 +63,12 @@ def chat_step_away(*, member_id: int, chat_id: int, note: str = "") -> dict[str,
     chat = helper_chat(helper, chat_id, lock=True)
     if chat.status != ChatStatus.OPEN:
         raise KindredError(_("This chat has already ended."), code="closed")
-    first = DropInRequest.objects.filter(chat=chat).values_list("created_at", flat=True).first()
+    first, language = DropInRequest.objects.filter(chat=chat).values_list(
+        "created_at", "language"
+    ).first() or (None, None)
     chat_leave(member_id=helper.pk, chat_id=chat.pk)
-    request_id = dropin_join(member_id=chat.requester_id)["request"]
+    # Back in the language they first asked to talk in.
+    request_id = dropin_join(member_id=chat.requester_id, language=language)["request"]
     # The offer went to every helper; the one stepping away is not asked again.
     bus.publish_to_member_on_commit(helper.pk, {"type": "dropin.withdrawn", "request": request_id})
     if first is not None:  # back at the place they first had in line

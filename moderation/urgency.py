@@ -26,6 +26,13 @@ _IMMEDIACY = re.compile(
     r"(?:have|got|made) (?:a|my) plan|my plan|planned|planning|decided|"
     r"going to|gonna|about to|ready to|goodbye|last (?:night|time|message)|"
     r"wrote (?:a|my) (?:note|letter)|happening|he'?s here|she'?s here)\b"
+    # Spanish, as the detector normalises it (lower case, no accents):
+    r"|\b(?:esta (?:noche|manana|tarde|madrugada|semana)|hoy(?: mismo)?|ahora(?: mismo)?|ya mismo|"
+    r"manana|en (?:un|unos|una|unas|dos) (?:minutos?|horas?|rato)|"
+    r"(?:tengo|hice) (?:un|el|mi) plan|mi plan|lo tengo (?:decidido|planeado)|(?:ya )?lo decidi|"
+    r"decidid[oa]|voy a|me voy a|estoy a punto|list[oa] para|adios|despedirme|"
+    r"(?:ultima|ultimo) (?:vez|noche|mensaje)|ya no aguanto|no aguanto mas|"
+    r"(?:escribi|deje) (?:una|mi) (?:nota|carta)|esta pasando|esta aqui)\b"
 )
 
 

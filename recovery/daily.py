@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from community.models import Member
@@ -26,15 +27,18 @@ from recovery.days import local_today
 from recovery.levels import HARD, LEVELS, level_word
 from recovery.models import CheckIn, CheckInPrompt
 from rooms.access import check_member
+from rooms.selectors import room_in_language
 
 NOTE_MAX = 1000
 
 
 def help_links() -> list[dict[str, str]]:
-    """What a hard day offers, each one tap away."""
+    """What a hard day offers, each one tap away; the late-night room is the one
+    in the language the member is answered in, when there is one."""
+    night = room_in_language("late-night", translation.get_language())
     return [
         {"label": _("Talk to someone now"), "url": "/dropin/"},
-        {"label": _("The late-night room"), "url": "/rooms/late-night/"},
+        {"label": _("The late-night room"), "url": f"/rooms/{night}/"},
         {"label": _("Crisis lines"), "url": "/resources/"},
     ]
 

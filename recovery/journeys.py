@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +23,7 @@ from recovery.days import days_between, local_today, milestones_reached
 from recovery.models import Journey, MilestoneAnswer
 from rooms.access import check_member
 from rooms.models import MessageKind
+from rooms.selectors import room_in_language
 from rooms.services import message_send
 
 #: The short list offered (members may write their own words instead).
@@ -180,9 +182,11 @@ def milestone_share(
     path, as a milestone message: the handle and the milestone, never the date."""
     member, journey, offer = _answer(member_id, journey_id, key, now)
     nonce = f"milestone-{journey.pk}-{journey.started_on.isoformat()}-{key}"
+    # The milestones room of the language the member is answered in, when there is one.
+    room = room_in_language(settings.MILESTONES_ROOM, translation.get_language())
     result = message_send(
         member_id=member.pk,
-        room_slug=settings.MILESTONES_ROOM,
+        room_slug=room,
         body=offer["text"],
         nonce=nonce,
         kind=MessageKind.MILESTONE,
@@ -193,7 +197,7 @@ def milestone_share(
         key=key,
         defaults={"shared": True, "message_id": result.message.id},
     )
-    return {"shared": key, "room": settings.MILESTONES_ROOM, "message": result.message.id}
+    return {"shared": key, "room": room, "message": result.message.id}
 
 
 def milestone_dismiss(

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from core.web import member_page
 from recovery import daily, journeys, partners
 from recovery.chart import chart
+from rooms.selectors import room_in_language
 
 
 @require_GET
@@ -29,6 +31,8 @@ def recovery(request: HttpRequest, member) -> HttpResponse:
             "chart": chart(daily.checkin_history(member_id=member.pk)),
             "partners": partners.partner_list(member_id=member.pk),
             "note_max": daily.NOTE_MAX,
-            "milestones_room": settings.MILESTONES_ROOM,
+            "milestones_room": room_in_language(
+                settings.MILESTONES_ROOM, translation.get_language()
+            ),
         },
     )

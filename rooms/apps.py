@@ -17,5 +17,6 @@ class RoomsConfig(AppConfig):
         periodic.register_socket_duty(presence_glue.heartbeat_and_sweep)
         periodic.register_sweep(presence_glue.sweep)
         periodic.register_duty(dropin.notify_timeouts)
+        periodic.register_duty(dropin.widen_due)
         member_erasing.connect(privacy.erase_member_messages, dispatch_uid="rooms.erase")
         retention_due.connect(privacy.purge_old_messages, dispatch_uid="rooms.purge")

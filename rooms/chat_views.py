@@ -26,12 +26,19 @@ def chat_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST", "DELETE"])
 def dropin_line(request: HttpRequest) -> HttpResponse:
-    """POST: join the line ("talk to someone now"). GET: your place. DELETE: leave it."""
+    """POST ``{"language"?}``: join the line ("talk to someone now"). GET: your
+    place. DELETE: leave it."""
     if request.method == "POST":
-        return service_response(request, lambda me: dropin.dropin_join(member_id=me), status=201)
+        return service_response(request, lambda me: _join(request, me), status=201)
     if request.method == "DELETE":
         return service_response(request, lambda me: dropin.dropin_cancel(member_id=me))
     return service_response(request, lambda me: dropin.dropin_status(member_id=me))
+
+
+def _join(request: HttpRequest, member_id: int):
+    # The language to talk in: the one asked for, else the page's.
+    language = json_body(request).get("language") or request.LANGUAGE_CODE
+    return dropin.dropin_join(member_id=member_id, language=language)
 
 
 @require_POST

@@ -7,6 +7,10 @@ once cannot both win) and the others see the offer withdrawn. While waiting the
 member sees their place in line and an honest estimate from recent waits; after
 ``DROPIN_TIMEOUT_SECONDS`` without a match they are told kindly, offered the
 crisis resources and the late-night room, and may stay in line.
+
+A member asks to talk in a language (their page's, unless they choose another):
+helpers who speak it are offered the request first, everyone else later
+(rooms.matching); the place in line and the estimate are per language.
 """
 
 from __future__ import annotations
@@ -18,18 +22,22 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community.models import Member, Role
-from core.errors import KindredError, NotAllowed, NotFound
+from core.errors import BadInput, KindredError, NotAllowed, NotFound
 from core.frames import timestamp
+from core.language import supported
 from crisis import card_for
 from realtime import bus
 from realtime.presence import get_store
 from rooms.access import check_member
 from rooms.chats import blocked_between, open_chat
+from rooms.matching import languages_of, speakers
 from rooms.models import Block, Chat, ChatOrigin, ChatStatus, DropInRequest, DropInStatus
+from rooms.selectors import room_in_language
 
 RECENT_WAITS = 20
 
@@ -96,15 +104,18 @@ def _offer_frame(request: DropInRequest) -> dict[str, Any]:
         "type": "dropin.offer",
         "request": request.pk,
         "waiting_since": timestamp(request.created_at),
+        "language": request.language,
     }
 
 
-def estimate_seconds() -> int | None:
-    """Median of recent waits, or None when there is no history to be honest with."""
+def estimate_seconds(*, language: str | None = None) -> int | None:
+    """Median of recent waits (of requests in *language*, when given), or None
+    when there is no history to be honest with."""
+    matched = DropInRequest.objects.filter(status=DropInStatus.MATCHED, matched_at__isnull=False)
+    if language is not None:
+        matched = matched.filter(language=language)
     recent = list(
-        DropInRequest.objects.filter(status=DropInStatus.MATCHED, matched_at__isnull=False)
-        .order_by("-matched_at")
-        .values_list("created_at", "matched_at")[:RECENT_WAITS]
+        matched.order_by("-matched_at").values_list("created_at", "matched_at")[:RECENT_WAITS]
     )
     if not recent:
         return None
@@ -112,34 +123,61 @@ def estimate_seconds() -> int | None:
 
 
 def line_status(request: DropInRequest) -> dict[str, Any]:
+    """Where *request* stands: place and estimate among requests in its language;
+    how many free helpers speak it, and how many it is offered to now."""
+    waiting = request.status == DropInStatus.WAITING
     ahead = DropInRequest.objects.filter(
-        status=DropInStatus.WAITING, created_at__lt=request.created_at
+        status=DropInStatus.WAITING, language=request.language, created_at__lt=request.created_at
     ).count()
+    helpers = _helpers() - {request.member_id} if waiting else set()
+    speaking = speakers(helpers, request.language)
     return {
         "type": "dropin.status",
         "request": request.pk,
         "status": request.status,
-        "place": ahead + 1 if request.status == DropInStatus.WAITING else None,
-        "estimate_seconds": estimate_seconds(),
+        "language": request.language,
+        "place": ahead + 1 if waiting else None,
+        "estimate_seconds": estimate_seconds(language=request.language),
         "chat": request.chat_id,
-        "helpers_available": len(_helpers()) if request.status == DropInStatus.WAITING else None,
+        "helpers_available": (len(helpers) if request.widened_at else len(speaking))
+        if waiting
+        else None,
+        "helpers_speaking": len(speaking) if waiting else None,
     }
 
 
+def _asked_language(member: Member, language: Any) -> str:
+    """The language the member asked for, else the one they use Kindred in."""
+    if language is None:
+        return supported(member.language) or settings.LANGUAGE_CODE
+    code = supported(language) if isinstance(language, str) else None
+    if code is None:
+        raise BadInput(_("Choose a language from the list."), code="bad_field")
+    return code
+
+
 @transaction.atomic
-def dropin_join(*, member_id: int) -> dict[str, Any]:
+def dropin_join(*, member_id: int, language: Any = None) -> dict[str, Any]:
+    """Join the line to talk in *language* (a code of ``settings.LANGUAGES``;
+    None: the member's saved language, else ``LANGUAGE_CODE``)."""
     member = check_member(member_id=member_id)
+    asked = _asked_language(member, language)
     # Lock the member's row so that two joins at once (two tabs, a double
     # click) find one another's request instead of both creating one.
     Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
     request = DropInRequest.objects.filter(member=member, status=DropInStatus.WAITING).first()
     if request is None:
-        request = DropInRequest.objects.create(member=member)
+        request = DropInRequest.objects.create(member=member, language=asked)
+        helpers = _helpers() - {member.pk}
+        helpers -= _blocked_with(member.pk, helpers)
+        first = speakers(helpers, asked)
+        if not first:
+            # Nobody free speaks it: everyone free is asked at once rather than
+            # leaving the member without an offer until the fallback.
+            request.widened_at = request.created_at
+            request.save(update_fields=["widened_at"])
         if _announced(request):
-            frame = _offer_frame(request)
-            helpers = _helpers() - {member.pk}
-            helpers -= _blocked_with(member.pk, helpers)
-            bus.publish_to_members_on_commit(helpers, frame)
+            bus.publish_to_members_on_commit(first or helpers, _offer_frame(request))
     return line_status(request)
 
 
@@ -225,17 +263,55 @@ def dropin_accept(*, member_id: int, request_id: int) -> dict[str, Any]:
     }
 
 
+def _offered_to(helper: Member):
+    """Waiting requests offered to *helper*: in a language they speak, or widened."""
+    spoken = languages_of(speaks=helper.speaks, language=helper.language)
+    return DropInRequest.objects.filter(status=DropInStatus.WAITING).filter(
+        Q(language__in=spoken) | Q(widened_at__isnull=False)
+    )
+
+
 def dropin_line(*, member_id: int) -> list[dict[str, Any]]:
-    """For facilitators: who is waiting, and recent waiting times."""
+    """For helpers: who is waiting (of the requests offered to them), and for how long."""
     helper = check_member(member_id=member_id)
     if not helper.is_moderator and helper.role != Role.SUPPORTER:
         raise NotAllowed(_("Only facilitators and peer supporters see the line."))
     now = timezone.now()
-    waiting = DropInRequest.objects.filter(status=DropInStatus.WAITING).order_by("created_at")
     return [
-        {"request": r.pk, "waiting_seconds": int((now - r.created_at).total_seconds())}
-        for r in waiting
+        {
+            "request": r.pk,
+            "waiting_seconds": int((now - r.created_at).total_seconds()),
+            "language": r.language,
+        }
+        for r in _offered_to(helper).order_by("created_at")
     ]
+
+
+def widen_due() -> int:
+    """Offer requests nobody who speaks their language has taken within
+    ``DROPIN_LANGUAGE_FALLBACK_SECONDS`` to every other free helper, once.
+    Returns how many were widened."""
+    cutoff = timezone.now() - timedelta(seconds=settings.DROPIN_LANGUAGE_FALLBACK_SECONDS)
+    due = DropInRequest.objects.filter(
+        status=DropInStatus.WAITING, widened_at__isnull=True, created_at__lte=cutoff
+    )
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            claimed = DropInRequest.objects.filter(pk=request.pk, widened_at__isnull=True).update(
+                widened_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            count += 1
+            if not _announced(request):
+                continue
+            helpers = _helpers() - {request.member_id}
+            helpers -= _blocked_with(request.member_id, helpers)
+            # The speakers had it already: as it was made, or as they came free.
+            others = helpers - speakers(helpers, request.language)
+            bus.publish_to_members_on_commit(others, _offer_frame(request))
+    return count
 
 
 def notify_timeouts() -> int:
@@ -251,16 +327,19 @@ def notify_timeouts() -> int:
         ).update(timeout_notified_at=timezone.now())
         if not claimed:
             continue
-        card = card_for("suicide", request.member.country or None)
-        frame = {
-            "type": "dropin.timeout",
-            "request": request.pk,
-            "message": (
+        # In the language the member asked to talk in, with that language's room.
+        with translation.override(request.language):
+            card = card_for("suicide", request.member.country or None)
+            message = _(
                 "We're sorry: nobody has been free to take your chat yet. You're still in line "
                 "if you'd like to stay. The late-night drop-in room is open, and if things feel "
                 "urgent, the people on these lines are trained and available now."
-            ),
-            "room": "late-night",
+            )
+        frame = {
+            "type": "dropin.timeout",
+            "request": request.pk,
+            "message": message,
+            "room": room_in_language("late-night", request.language),
             "resources": card["resources"],
         }
         bus.publish_to_member_on_commit(request.member_id, frame)
@@ -270,13 +349,11 @@ def notify_timeouts() -> int:
 
 def offer_waiting_to(*, helper_id: int) -> int:
     """A helper who just became available (on duty, or a supporter opening up)
-    gets an offer for everyone already waiting, except people they block or who
-    block them. Returns how many offers were sent."""
-    waiting = list(
-        DropInRequest.objects.filter(status=DropInStatus.WAITING)
-        .exclude(member_id=helper_id)
-        .order_by("created_at")
-    )
+    gets an offer for everyone already waiting in a language they speak (and
+    for any request already widened to everyone), except people they block or
+    who block them. Returns how many offers were sent."""
+    helper = Member.objects.get(pk=helper_id)
+    waiting = list(_offered_to(helper).exclude(member_id=helper_id).order_by("created_at"))
     sent = 0
     for request in waiting:
         if blocked_between(request.member_id, helper_id):

@@ -193,6 +193,12 @@ class DropInRequest(models.Model):
     )
     chat = models.ForeignKey(Chat, null=True, blank=True, on_delete=models.SET_NULL)
     timeout_notified_at = models.DateTimeField(null=True, blank=True)
+    #: The language the member asked to talk in (settings.LANGUAGES).
+    language = models.CharField(max_length=8, default="en")
+    #: When the request was offered to every available helper, not only those who
+    #: speak its language (at once when none of them was free; else after
+    #: ``DROPIN_LANGUAGE_FALLBACK_SECONDS``). Null: speakers only so far.
+    widened_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"drop-in {self.pk} ({self.status})"

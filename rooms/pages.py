@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -27,8 +26,7 @@ from rooms.access import room_open_to
 from rooms.models import Chat, ChatStatus, DropInRequest, DropInStatus, Room, RoomKind
 from rooms.reactions import REACTIONS
 from rooms.sanitize import page_html
-from rooms.seed import LATE_NIGHT_ROOMS
-from rooms.selectors import topic_rooms
+from rooms.selectors import room_in_language, topic_rooms
 from rooms.services import room_page_history
 
 
@@ -183,12 +181,9 @@ def dropin(request: HttpRequest, member) -> HttpResponse:
         }
     country, _source = resolve_country(request)
     # The late-night room in the page's language (rooms.seed), else the English one.
-    night_slug = LATE_NIGHT_ROOMS.get(translation.get_language(), "late-night")
+    night_slug = room_in_language("late-night", translation.get_language())
     late_night = (
-        Room.objects.filter(slug__in=[night_slug, "late-night"], kind=RoomKind.TOPIC)
-        .only("slug", "title")
-        .order_by(Case(When(slug=night_slug, then=0), default=1))
-        .first()
+        Room.objects.filter(slug=night_slug, kind=RoomKind.TOPIC).only("slug", "title").first()
     )
     return render(
         request,

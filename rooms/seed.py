@@ -66,9 +66,19 @@ SPANISH_ROOMS = (
         "¿No puedes dormir y todo pesa más? Esta sala siempre está abierta y casi siempre "
         "hay alguien.",
     ),
+    ("logros", "Logros", "24 horas, 30 días, 5 años: aquí celebramos cada paso."),
 )
-#: The late-night room of each language, where the drop-in page points while you wait.
-LATE_NIGHT_ROOMS = {"en": "late-night", "es": "de-madrugada"}
+#: An English room's counterpart in another language, where links that send a
+#: member to a room (the drop-in page, a hard day's check-in, sharing a
+#: milestone) take them when it exists (rooms.selectors.room_in_language).
+ROOM_TWINS = {
+    "newcomers": {"es": "recien-llegados"},
+    "late-night": {"es": "de-madrugada"},
+    "alcohol": {"es": "alcohol-es"},
+    "mental-health": {"es": "salud-mental"},
+    "family-and-allies": {"es": "familia-y-aliados"},
+    "milestones": {"es": "logros"},
+}
 #: Every seeded room with its language, in the order the home page lists them.
 SEEDED_ROOMS = tuple((*room, "en") for room in DEFAULT_ROOMS) + tuple(
     (*room, "es") for room in SPANISH_ROOMS

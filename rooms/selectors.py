@@ -15,6 +15,7 @@ from rooms.access import room_open_to
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
 from rooms.reactions import page_reactions
+from rooms.seed import ROOM_TWINS
 
 
 def room_data(room: Room) -> RoomData:
@@ -173,3 +174,12 @@ def page_before(
     return messages_before(
         room, before=before, limit=limit, hidden_authors=hidden_authors, viewer_id=viewer_id
     )
+
+
+def room_in_language(slug: str, language: str | None) -> str:
+    """*slug*'s counterpart in *language* (rooms.seed.ROOM_TWINS) when that room
+    exists, else *slug*: a link sends a Spanish speaker to the Spanish room."""
+    twin = ROOM_TWINS.get(slug, {}).get(language or "")
+    if twin and Room.objects.filter(slug=twin, kind=RoomKind.TOPIC).exists():
+        return twin
+    return slug

@@ -166,6 +166,8 @@ class DropInOffer(ServerFrame):
     type: Literal["dropin.offer"]
     request: int
     waiting_since: str
+    #: The language the member asked to talk in.
+    language: str
 
 
 class DropInMatched(ServerFrame):
@@ -205,4 +207,6 @@ class DropInStatus(ServerFrame):
     place: int | None = None
     estimate_seconds: int | None = None
     chat: int | None = None
+    language: str | None = None
     helpers_available: int | None = None
+    helpers_speaking: int | None = None

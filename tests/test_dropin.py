@@ -85,10 +85,12 @@ def test_place_in_line_counts_only_those_still_waiting_before_you(make_member):
         "type": "dropin.status",
         "request": ids[0],
         "status": "cancelled",
+        "language": "en",
         "place": None,
         "estimate_seconds": None,
         "chat": None,
         "helpers_available": None,
+        "helpers_speaking": None,
     }
 
 
@@ -290,7 +292,7 @@ async def test_helpers_get_the_offer_the_first_accept_wins_and_the_others_are_wi
     sockets = {m: await connect(m) for m in (facil, peer, off_duty, open_member, seeker)}
 
     client = await database_sync_to_async(logged_in)(seeker)
-    response = await database_sync_to_async(client.post)("/api/dropin/")
+    response = await database_sync_to_async(client.post)("/api/dropin/", {}, "application/json")
     assert response.status_code == 201
     line = response.json()
     assert (line["status"], line["place"], line["helpers_available"]) == ("waiting", 1, 2)
@@ -384,11 +386,11 @@ def test_http_join_see_and_leave_the_line(seeker, make_member):
     client.force_login(seeker, backend="django.contrib.auth.backends.ModelBackend")
     token = client.get("/api/session/").cookies["csrftoken"].value
     assert client.get("/api/dropin/").status_code == 404  # not in line yet
-    joined = client.post("/api/dropin/", HTTP_X_CSRFTOKEN=token)
+    joined = client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token)
     assert joined.status_code == 201
     assert (joined.json()["status"], joined.json()["place"]) == ("waiting", 1)
     assert joined.json()["estimate_seconds"] is None
-    again = client.post("/api/dropin/", HTTP_X_CSRFTOKEN=token)
+    again = client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token)
     assert again.status_code == 201 and again.json()["request"] == joined.json()["request"]
     assert client.get("/api/dropin/").json()["place"] == 1
     left = client.delete("/api/dropin/", HTTP_X_CSRFTOKEN=token)
@@ -396,7 +398,7 @@ def test_http_join_see_and_leave_the_line(seeker, make_member):
     assert client.get("/api/dropin/").json()["status"] == "cancelled"
     # Members don't see who is waiting; facilitators do, and take requests over HTTP.
     assert client.get("/api/dropin/line/").status_code == 403
-    request_id = client.post("/api/dropin/", HTTP_X_CSRFTOKEN=token).json()["request"]
+    request_id = client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token).json()["request"]
     helper = Client()
     helper.force_login(
         make_member("HttpFacil", role=Role.FACILITATOR),
@@ -420,7 +422,7 @@ def test_http_needs_a_session_and_the_csrf_token(seeker):
     assert client.post("/api/dropin/").status_code == 403
     assert not DropInRequest.objects.exists()
     token = client.get("/api/session/").cookies["csrftoken"].value
-    client.post("/api/dropin/", HTTP_X_CSRFTOKEN=token)
+    client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token)
     assert client.delete("/api/dropin/").status_code == 403
     assert DropInRequest.objects.get().status == DropInStatus.WAITING
 

@@ -200,11 +200,11 @@ def test_welcome_history_is_the_last_50_oldest_first_in_few_queries(member, room
 def test_seeding_rooms_is_idempotent(db):
     from rooms.seed import seed_rooms
 
-    assert seed_rooms() == 13  # eight in English, five in Spanish
+    assert seed_rooms() == 14  # eight in English, six in Spanish
     Room.objects.filter(slug="late-night").update(title="Edited by an admin")
     assert seed_rooms() == 0
     assert Room.objects.get(slug="late-night").title == "Edited by an admin"
-    assert Room.objects.count() == 13
+    assert Room.objects.count() == 14
     spanish = set(Room.objects.filter(language="es").values_list("title", flat=True))
     assert spanish == {
         "Recién llegados",
@@ -212,6 +212,7 @@ def test_seeding_rooms_is_idempotent(db):
         "Salud mental",
         "Familia y aliados",
         "De madrugada",
+        "Logros",
     }
 
 

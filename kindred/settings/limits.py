@@ -150,6 +150,9 @@ DROPIN_OFFERS_PER_MINUTE = env_int("DROPIN_OFFERS_PER_MINUTE", 3)
 # Open drop-in chats one helper may hold at once; the next offer is left for
 # someone else (0: no cap).
 DROPIN_MAX_CHATS_PER_HELPER = env_int("DROPIN_MAX_CHATS_PER_HELPER", 2)
+# A drop-in request is offered first to helpers who speak its language; after
+# this long untaken (or at once when none of them is free) to every helper.
+DROPIN_LANGUAGE_FALLBACK_SECONDS = env_float("DROPIN_LANGUAGE_FALLBACK_SECONDS", 90)
 # Peer leadership (leadership/, docs/leadership.md): who may apply, the course,
 # shadowing, probation, and the care of supporters.
 LEADERSHIP_MIN_ACCOUNT_DAYS = env_int("LEADERSHIP_MIN_ACCOUNT_DAYS", 30)

@@ -37,7 +37,7 @@ if (client) {
       showAlert(frame);
     } else if (frame.type === "dropin.offer") {
       const since = Date.parse(frame.waiting_since);
-      if (addWaiting(frame.request, Number.isFinite(since) ? since : Date.now())) {
+      if (addWaiting(frame.request, Number.isFinite(since) ? since : Date.now(), frame.language)) {
         polite.say(gettext("Someone is waiting in the drop-in line."));
       }
     } else if (frame.type === "dropin.withdrawn") {

@@ -8,6 +8,7 @@
 import { Announcer, byId as $ } from "./dom.js";
 import { deleteJSON, getJSON, postJSON } from "./http.js";
 import { chatPath, goJoin } from "./nav.js";
+import { languageName } from "./format.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 const page = $("dropin-page");
@@ -48,8 +49,12 @@ function estimateWords(seconds) {
     "Recent waits have been about %(count)s minutes.", minutes), { count: minutes });
 }
 
-function helperWords(count) {
+function helperWords(count, speaking, language) {
   if (!Number.isInteger(count)) return "";
+  if (speaking === 0 && count > 0 && typeof language === "string") {
+    return interpolate(gettext("Nobody who speaks %(language)s is free this minute, so we've asked "
+      + "everyone who is. They may write to you in another language."), { language: languageName(language) });
+  }
   if (count === 0) {
     return gettext("Nobody is free to take chats this minute. You can stay in line: "
       + "we'll connect you as soon as someone is.");
@@ -61,7 +66,7 @@ function helperWords(count) {
 function renderWaiting(status) {
   $("place").textContent = placeWords(status.place);
   $("estimate").textContent = estimateWords(status.estimate_seconds);
-  $("helpers").textContent = helperWords(status.helpers_available);
+  $("helpers").textContent = helperWords(status.helpers_available, status.helpers_speaking, status.language);
   if (lastPlace !== null && status.place !== lastPlace && Number.isInteger(status.place)) {
     say(placeWords(status.place));
   }
@@ -147,7 +152,7 @@ $("join-line").addEventListener("click", async () => {
   $("start-error").textContent = "";
   $("start-status").textContent = "";
   button.disabled = true;
-  const result = await postJSON("/api/dropin/", {});
+  const result = await postJSON("/api/dropin/", { language: $("dropin-language").value });
   button.disabled = false;
   if (result.status === 401) return goJoin();
   if (!result.ok) {

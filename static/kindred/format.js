@@ -2,6 +2,15 @@
 
 import { gettext, interpolate, ngettext, pageLanguage } from "./i18n.js";
 
+/** "Spanish" / "español": a language's name (a code of settings.LANGUAGES) in the page's language. */
+export function languageName(code) {
+  try {
+    return new Intl.DisplayNames([pageLanguage()], { type: "language" }).of(code) || code;
+  } catch {
+    return code; // not a code Intl knows: the code itself is still honest
+  }
+}
+
 /** "1 minute", "3 minutes". */
 export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;

@@ -76,11 +76,17 @@ async function loadBlocks() {
 
 $("prefs-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const answer = await postJSON("/api/me/", {
+  const changes = {
     country: $("country").value,
     time_zone: $("time-zone").value,
     notifications: $("notifications").checked,
-  });
+  };
+  // Staff only: the languages they take drop-in chats in.
+  if ($("speaks-field")) {
+    changes.speaks = [...document.querySelectorAll("#speaks-field input[name=speaks]:checked")]
+      .map((box) => box.value);
+  }
+  const answer = await postJSON("/api/me/", changes);
   say("prefs-status", answer.ok ? gettext("Saved.") : answer.data.detail);
 });
 

@@ -40,7 +40,7 @@ def test_joining_and_talking_in_spanish_then_the_crisis_card(pages, tmp_path):
     )
     # Spanish rooms first; the others only on request.
     expect(page.locator(".room-list").first.locator(".room-card-title")).to_have_text(
-        ["Recién llegados", "Alcohol", "Salud mental", "Familia y aliados", "De madrugada"]
+        ["Recién llegados", "Alcohol", "Salud mental", "Familia y aliados", "De madrugada", "Logros"]
     )
     expect(page.locator(".other-rooms .room-card").first).to_be_hidden()
     # The live counts come from the browser's catalogue (ngettext), still in Spanish.

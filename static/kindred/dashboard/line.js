@@ -2,7 +2,7 @@
 
 import { takeDropIn } from "../chat-requests.js";
 import { button, byId as $, el, link } from "../dom.js";
-import { waitedWords } from "../format.js";
+import { languageName, waitedWords } from "../format.js";
 import { getJSON } from "../http.js";
 import { chatPath, openChatInNewTab } from "../nav.js";
 import { client, polite } from "./context.js";
@@ -16,7 +16,7 @@ function renderWaitingAge(entry) {
   entry.node.querySelector(".dropin-age").textContent = waitedWords(Date.now() - entry.since);
 }
 
-export function addWaiting(requestId, since) {
+export function addWaiting(requestId, since, language) {
   if (!Number.isSafeInteger(requestId)) return false;
   const known = waiting.get(requestId);
   if (known) {
@@ -28,6 +28,8 @@ export function addWaiting(requestId, since) {
   node.dataset.request = String(requestId);
   const age = el("span", "dropin-age");
   age.id = `dropin-age-${requestId}`;
+  // The language they asked to talk in (offered first to those who speak it).
+  if (typeof language === "string") node.append(el("span", "dropin-language", `${languageName(language)} · `));
   const take = button("Take this chat", "button button-primary button-small", () => takeRequest(requestId, take));
   take.setAttribute("aria-describedby", age.id);
   node.append(age, take);
@@ -89,7 +91,7 @@ export async function refreshLine() {
   const present = new Set();
   for (const row of result.data) {
     present.add(row.request);
-    addWaiting(row.request, now - (Number(row.waiting_seconds) || 0) * 1000);
+    addWaiting(row.request, now - (Number(row.waiting_seconds) || 0) * 1000, row.language);
   }
   for (const id of [...waiting.keys()]) if (!present.has(id)) removeWaiting(id);
 }

@@ -7,6 +7,7 @@
 import { checkinPicker } from "./checkin.js";
 import { answerChatRequest, takeDropIn } from "../chat-requests.js";
 import { button, el, link, statusLine } from "../dom.js";
+import { languageName } from "../format.js";
 import { deleteJSON } from "../http.js";
 import { chatPath, goJoin, openChatInNewTab } from "../nav.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -211,10 +212,11 @@ export class ChatNotices {
   }
 
   _offer(frame) {
-    const { box, actions, status } = this._notice(
-      `offer-${frame.request}`,
-      gettext("Someone in the drop-in line would like to talk now."),
-    );
+    const text = typeof frame.language === "string"
+      ? interpolate(gettext("Someone in the drop-in line would like to talk now, in %(language)s."),
+        { language: languageName(frame.language) })
+      : gettext("Someone in the drop-in line would like to talk now.");
+    const { box, actions, status } = this._notice(`offer-${frame.request}`, text);
     const take = button(gettext("Take this chat"), "button button-primary button-small", async () => {
       take.disabled = true;
       status.textContent = gettext("Taking it…");
