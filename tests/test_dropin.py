@@ -398,7 +398,9 @@ def test_http_join_see_and_leave_the_line(seeker, make_member):
     assert client.get("/api/dropin/").json()["status"] == "cancelled"
     # Members don't see who is waiting; facilitators do, and take requests over HTTP.
     assert client.get("/api/dropin/line/").status_code == 403
-    request_id = client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token).json()["request"]
+    request_id = client.post("/api/dropin/", {}, "application/json", HTTP_X_CSRFTOKEN=token).json()[
+        "request"
+    ]
     helper = Client()
     helper.force_login(
         make_member("HttpFacil", role=Role.FACILITATOR),

@@ -61,9 +61,7 @@ def free(member, *, on_duty: bool = False) -> None:
 
 def offers(published, request_id: int) -> list[int]:
     """Who was offered *request_id*, in order."""
-    return [
-        m for m, f in published if f["type"] == "dropin.offer" and f["request"] == request_id
-    ]
+    return [m for m, f in published if f["type"] == "dropin.offer" and f["request"] == request_id]
 
 
 def waited(request_id: int, seconds: float) -> None:
@@ -110,7 +108,7 @@ def test_a_spanish_request_is_offered_first_to_those_who_speak_spanish(
 def test_after_the_fallback_delay_everyone_free_is_offered_it_once(
     make_member, helpers, published, now_run, settings
 ):
-    english, spanish, both = helpers
+    english, _spanish, _both = helpers
     settings.DROPIN_LANGUAGE_FALLBACK_SECONDS = 90
     seeker = make_member("MarEnLaFila")
     request_id = now_run(dropin.dropin_join, member_id=seeker.pk, language="es")["request"]

@@ -24,8 +24,9 @@ FACILITATORS = (
     "FacilAudits",
     "FacilMentor",
     "FacilSanctions",
+    "FacilEnglish",
 )
-SUPPORTERS = ("SupporterSage",)
+SUPPORTERS = ("SupporterSage", "ApoyoLuz")
 
 _created: set[str] = set()
 

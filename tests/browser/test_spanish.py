@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PHONE, send, serious_axe_violations, wait_connected
-from tests.browser.staff import LiveStaff
+from tests.browser.staff import LiveStaff, wait_dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -40,7 +40,14 @@ def test_joining_and_talking_in_spanish_then_the_crisis_card(pages, tmp_path):
     )
     # Spanish rooms first; the others only on request.
     expect(page.locator(".room-list").first.locator(".room-card-title")).to_have_text(
-        ["Recién llegados", "Alcohol", "Salud mental", "Familia y aliados", "De madrugada", "Logros"]
+        [
+            "Recién llegados",
+            "Alcohol",
+            "Salud mental",
+            "Familia y aliados",
+            "De madrugada",
+            "Logros",
+        ]
     )
     expect(page.locator(".other-rooms .room-card").first).to_be_hidden()
     # The live counts come from the browser's catalogue (ngettext), still in Spanish.
@@ -103,29 +110,65 @@ def test_the_picker_switches_the_language_and_it_sticks(pages):
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def test_the_drop_in_line_in_spanish(pages, tmp_path):
+def test_the_drop_in_line_in_spanish_reaches_a_spanish_speaking_supporter(pages, tmp_path):
+    # A peer supporter says on their settings that they take chats in Spanish,
+    # and is open to chats with a room open (so free to take one).
+    luz = LiveStaff(pages.server, "ApoyoLuz")
+    settings_page = pages.open("/me/", member=luz, **SPANISH)
+    expect(settings_page.locator("html")).to_have_attribute("lang", "es")
+    languages = settings_page.get_by_role(
+        "group", name="Idiomas en los que atiendes chats de la fila"
+    )
+    expect(languages.locator("label[lang=es]")).to_have_text("Español")
+    languages.get_by_label("Español").check()
+    settings_page.get_by_role("button", name="Guardar").click()
+    expect(settings_page.locator("#prefs-status")).to_have_text("Guardado.")
+    settings_page.get_by_label("Disponible para un chat uno a uno").check()
+    expect(settings_page.locator(".presence-status")).to_contain_text("uno a uno")
+    assert serious_axe_violations(settings_page) == []
+    supporter = pages.open("/rooms/de-madrugada/", member=luz, **SPANISH)
+    wait_connected(supporter)
+    # A facilitator on duty who speaks only English, free too.
+    english = LiveStaff(pages.server, "FacilEnglish")
+    facil = pages.open("/facilitators/", member=english)
+    wait_dashboard(facil)
+    facil.get_by_role("switch", name="On duty").check()
+    expect(facil.locator("#duty-state")).to_have_text("You're on duty.")
+
+    # The member asks in Spanish (their page's language, chosen for them).
     waiting = pages.member("MarEnLaFila")
     member = pages.open("/dropin/", member=waiting, **SPANISH)
     expect(member.get_by_role("heading", level=1)).to_have_text("Habla con alguien ahora")
+    talk_in = member.get_by_label("Idioma en el que quieres hablar")
+    expect(talk_in).to_have_value("es")
+    expect(talk_in.locator("option[value=es]")).to_have_attribute("lang", "es")
     member.get_by_role("button", name="Habla con alguien ahora").click()
     expect(member.locator("#waiting-heading")).to_be_focused()
     expect(member.locator("#place")).to_have_text("Eres la siguiente persona en la fila.")
+    # Counted among those who speak Spanish: the supporter, not the facilitator.
+    expect(member.locator("#helpers")).to_have_text(
+        "Ahora mismo hay 1 persona disponible para atender chats."
+    )
     expect(member.get_by_role("link", name="De madrugada")).to_be_visible()
     assert serious_axe_violations(member) == []
     shoot(member, "dropin-es", tmp_path)
 
-    supporter = pages.open("/facilitators/", member=LiveStaff(pages.server, "SupporterSage"))
-    offer = supporter.locator("#dropin-list li")
+    # The Spanish speaker is offered it, in their room; the facilitator isn't (yet).
+    offer = supporter.locator(".chat-notice").filter(
+        has_text="Alguien en la fila quiere hablar ahora, en español."
+    )
     expect(offer).to_have_count(1)
+    assert english.client.get("/api/dropin/line/").json() == []
+    assert serious_axe_violations(supporter) == []
     with supporter.context.expect_page() as opened:
-        offer.get_by_role("button", name="Take this chat").click()
+        offer.get_by_role("button", name="Atender este chat").click()
     chat = opened.value
     expect(member).to_have_url(chat.url, timeout=15_000)
     wait_connected(member)
-    expect(member.get_by_role("heading", level=1)).to_have_text("Chat con SupporterSage")
-    expect(member.locator(".room-description")).to_contain_text(
-        "SupporterSage atendió tu solicitud"
-    )
-    send(chat, "Hola, soy SupporterSage. Me alegra que escribieras. ¿Qué está pasando esta noche?")
+    expect(member.get_by_role("heading", level=1)).to_have_text("Chat con ApoyoLuz")
+    expect(member.locator(".room-description")).to_contain_text("ApoyoLuz atendió tu solicitud")
+    send(chat, "Hola, soy ApoyoLuz. Me alegra que escribieras. ¿Qué está pasando esta noche?")
     expect(member.locator("#message-list li[data-id]")).to_contain_text(["Me alegra"])
     assert serious_axe_violations(member) == []
+    facil.get_by_role("switch", name="On duty").uncheck()
+    expect(facil.locator("#duty-state")).to_have_text("You're off duty.")
