@@ -13,15 +13,16 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from community.handles import handle_key
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    SUPPORTER = "supporter", "Peer supporter"
-    FACILITATOR = "facilitator", "Facilitator"
-    ADMIN = "admin", "Admin"
+    MEMBER = "member", _("Member")
+    SUPPORTER = "supporter", _("Peer supporter")
+    FACILITATOR = "facilitator", _("Facilitator")
+    ADMIN = "admin", _("Admin")
 
 
 #: Roles that may act on the moderation queue.

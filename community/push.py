@@ -2,10 +2,11 @@
 
 Optional twice over: the server needs ``VAPID_PRIVATE_KEY``, and a member turns
 it on from a page where it helps (after asking for a chat) and can turn it off
-(/me/). Every push carries the same words, "Someone answered you on Kindred",
-and a path to open: no message text and no handle, so a locked phone's screen
-reveals nothing. Pushes go after the inbox item commits, from a small pool of
-worker threads, so no request or socket waits for a browser vendor's service.
+(/me/). Every push carries the same words, "Someone answered you on Kindred"
+(in the member's saved language), and a path to open: no message text and no
+handle, so a locked phone's screen reveals nothing. Pushes go after the inbox
+item commits, from a small pool of worker threads, so no request or socket
+waits for a browser vendor's service.
 """
 
 from __future__ import annotations
@@ -20,15 +21,29 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.models import Member, PushSubscription
 from core.errors import BadInput
+from core.language import supported
 
 logger = logging.getLogger("kindred.push")
 
-#: What every push says (and only this).
-PUSH_PAYLOAD = {"title": "Kindred", "body": "Someone answered you on Kindred.", "url": "/chats/"}
+#: What every push says (and only this), in the member's language.
+PUSH_PAYLOAD = {
+    "title": "Kindred",
+    "body": gettext_lazy("Someone answered you on Kindred."),
+    "url": "/chats/",
+}
+
+
+def push_payload(language: str | None) -> str:
+    """The push's JSON in *language* (a member's saved one), else the site's."""
+    with translation.override(supported(language) or settings.LANGUAGE_CODE):
+        return json.dumps({key: str(value) for key, value in PUSH_PAYLOAD.items()})
+
 
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kindred-push")
 
@@ -92,13 +107,13 @@ def push_unsubscribe(*, member_id: int, endpoint: Any) -> dict[str, Any]:
     return push_status(member_id=member_id)
 
 
-def _send(subscription_id: int, endpoint: str, p256dh: str, auth: str) -> None:
+def _send(subscription_id: int, endpoint: str, p256dh: str, auth: str, payload: str) -> None:
     from pywebpush import WebPushException, webpush
 
     try:
         webpush(
             {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
-            json.dumps(PUSH_PAYLOAD),
+            payload,
             vapid_private_key=_vapid(settings.VAPID_PRIVATE_KEY),
             vapid_claims={"sub": settings.VAPID_SUBJECT},
             timeout=settings.PUSH_TIMEOUT_SECONDS,
@@ -119,10 +134,11 @@ def _send_all(member_id: int) -> None:
     member = Member.objects.filter(pk=member_id, notifications=True).first()
     if member is None:
         return
+    payload = push_payload(member.language)
     for row in PushSubscription.objects.filter(member=member).values_list(
         "pk", "endpoint", "p256dh", "auth"
     ):
-        _pool.submit(_send, *row)
+        _pool.submit(_send, *row, payload)
 
 
 def push_on_commit(*, member_id: int) -> None:

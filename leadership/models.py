@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationStatus(models.TextChoices):
-    LEARNING = "learning", "Taking the course"
-    SHADOWING = "shadowing", "Shadowing"
-    REVIEW = "review", "Waiting for a facilitator"
-    MORE = "more", "Asked to do more"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    LEARNING = "learning", _("Taking the course")
+    SHADOWING = "shadowing", _("Shadowing")
+    REVIEW = "review", _("Waiting for a facilitator")
+    MORE = "more", _("Asked to do more")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 #: Applications still on their way (one per member at a time).

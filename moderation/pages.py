@@ -152,9 +152,9 @@ SLOW_MODE_CHOICES = (
     (300, "5 minutes"),
 )
 ROLE_WORDS = {
-    "facilitator": "facilitator",
-    "admin": "admin",
-    "supporter": "peer supporter",
+    "facilitator": gettext_lazy("facilitator"),
+    "admin": gettext_lazy("admin"),
+    "supporter": gettext_lazy("peer supporter"),
 }
 #: Mute lengths offered on the dashboard: (minutes, words).
 MUTE_CHOICES = (

@@ -26,7 +26,7 @@ DOMAINS = ("django", "djangojs")
 #: What `make messages` leaves out (kept in step with the Makefile's MESSAGES_IGNORE).
 NOT_SCANNED = (".venv", "node_modules", "staticfiles", "tests", "bench", "docs", "devserver")
 #: Pages and modules for staff only, not yet translated (docs/i18n.md, "What is not").
-STAFF_ONLY = ("templates/facilitators/", "static/kindred/dashboard/")
+STAFF_ONLY = ("templates/facilitators/dashboard.html", "static/kindred/dashboard/")
 
 
 def _need_gettext_tools() -> None:

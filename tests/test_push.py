@@ -86,9 +86,18 @@ def test_a_push_says_only_that_something_waits(
     assert headers["authorization"].startswith("vapid t=")
     assert b"NamedAsker" not in body
     payload = json.loads(http_ece.decrypt(body, private_key=private, auth_secret=auth))
-    assert payload == push.PUSH_PAYLOAD
+    assert payload == {
+        "title": "Kindred",
+        "body": "Someone answered you on Kindred.",
+        "url": "/chats/",
+    }
     words = json.dumps(payload)
     assert "NamedAsker" not in words and "AwayHeron" not in words and "chat with" not in words
+
+
+def test_a_push_speaks_the_members_saved_language():
+    assert json.loads(push.push_payload("es"))["body"] == "Alguien te respondió en Kindred."
+    assert json.loads(push.push_payload(""))["body"] == "Someone answered you on Kindred."
 
 
 @sync_db

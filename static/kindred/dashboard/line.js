@@ -4,6 +4,7 @@ import { takeDropIn } from "../chat-requests.js";
 import { button, byId as $, el, link } from "../dom.js";
 import { languageName, waitedWords } from "../format.js";
 import { getJSON } from "../http.js";
+import { gettext, interpolate } from "../i18n.js";
 import { chatPath, openChatInNewTab } from "../nav.js";
 import { client, polite } from "./context.js";
 import { onTabShown } from "./tabs.js";
@@ -30,7 +31,7 @@ export function addWaiting(requestId, since, language) {
   age.id = `dropin-age-${requestId}`;
   // The language they asked to talk in (offered first to those who speak it).
   if (typeof language === "string") node.append(el("span", "dropin-language", `${languageName(language)} · `));
-  const take = button("Take this chat", "button button-primary button-small", () => takeRequest(requestId, take));
+  const take = button(gettext("Take this chat"), "button button-primary button-small", () => takeRequest(requestId, take));
   take.setAttribute("aria-describedby", age.id);
   node.append(age, take);
   const entry = { since, node };
@@ -63,21 +64,22 @@ export function updateLineCount() {
 async function takeRequest(requestId, takeButton) {
   const status = $("dropin-status");
   takeButton.disabled = true;
-  status.replaceChildren("Taking the chat…");
+  status.replaceChildren(gettext("Taking the chat…"));
   const result = await takeDropIn(client, requestId);
   if (!result.ok) {
     takeButton.disabled = false;
     status.replaceChildren(result.code === "taken"
-      ? "Someone else is already with this member. Thank you." : result.detail);
+      ? gettext("Someone else is already with this member. Thank you.") : result.detail);
     if (result.code === "taken") removeWaiting(requestId);
     return;
   }
   const { chat, with: handle } = result.frame;
   removeWaiting(requestId);
   openChatInNewTab(chat);
-  status.replaceChildren(`You're with ${handle}. The chat is open in a new tab. `,
-    link(chatPath(chat), `Go to the chat with ${handle}`, "", { newTab: true }));
-  polite.say(`You're with ${handle}. The chat is open in a new tab.`);
+  const opened = interpolate(gettext("You're with %(handle)s. The chat is open in a new tab."), { handle });
+  status.replaceChildren(`${opened} `,
+    link(chatPath(chat), interpolate(gettext("Go to the chat with %(handle)s"), { handle }), "", { newTab: true }));
+  polite.say(opened);
 }
 
 let lineTimer = null;
