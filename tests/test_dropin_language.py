@@ -237,3 +237,22 @@ def test_links_to_a_room_go_to_the_room_in_the_members_language(rooms):
         assert "/rooms/de-madrugada/" in [link["url"] for link in help_links()]
     with translation.override("en"):
         assert "/rooms/late-night/" in [link["url"] for link in help_links()]
+
+
+def test_a_milestone_shared_in_spanish_goes_to_the_spanish_milestones_room(make_member, rooms):
+    from datetime import UTC, datetime
+
+    from recovery import journeys
+    from rooms.models import Message
+
+    member = make_member("CuentoDias", language="es")
+    noon = datetime(2026, 1, 8, 12, tzinfo=UTC)
+    with translation.override("es"):
+        journey = journeys.journey_add(
+            member_id=member.pk, label="alcohol", started_on="2026-01-01", now=noon
+        )
+        shared = journeys.milestone_share(
+            member_id=member.pk, journey_id=journey["id"], key="d7", now=noon
+        )
+    assert shared["room"] == "logros"
+    assert Message.objects.get(pk=shared["message"]).room.slug == "logros"
