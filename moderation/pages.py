@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -122,10 +122,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("position", "title")
             .only("slug", "title", "is_locked", "slow_mode_seconds")
         ):
-            choices = list(SLOW_MODE_CHOICES)
-            if found.slow_mode_seconds not in dict(choices):
-                choices.append((found.slow_mode_seconds, f"{found.slow_mode_seconds} seconds"))
-            rooms.append({"room": found, "slow_choices": sorted(choices)})
+            offered = sorted({*SLOW_MODE_CHOICES, found.slow_mode_seconds})
+            choices = [(seconds, duration_words(seconds)) for seconds in offered]
+            rooms.append({"room": found, "slow_choices": choices})
     return render(
         request,
         "facilitators/dashboard.html",
@@ -134,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "moderator": moderator,
             "role_words": ROLE_WORDS.get(member.role, member.role),
             "rooms": rooms,
-            "mute_choices": MUTE_CHOICES,
+            "mute_choices": [(m, duration_words(m * 60)) for m in MUTE_CHOICES],
             "oncall": paging.anyone_to_page(),
             "crisis_waiting": moderator
             and QueueItem.objects.filter(kind=ItemKind.CRISIS, state__in=OPEN_STATES).count(),
@@ -142,25 +141,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: Slow-mode settings offered on the dashboard: (seconds, words).
-SLOW_MODE_CHOICES = (
-    (0, "Off"),
-    (10, "10 seconds"),
-    (30, "30 seconds"),
-    (60, "1 minute"),
-    (120, "2 minutes"),
-    (300, "5 minutes"),
-)
+#: Slow-mode settings offered on the dashboard, in seconds (0: off).
+SLOW_MODE_CHOICES = (0, 10, 30, 60, 120, 300)
 ROLE_WORDS = {
     "facilitator": gettext_lazy("facilitator"),
     "admin": gettext_lazy("admin"),
     "supporter": gettext_lazy("peer supporter"),
 }
-#: Mute lengths offered on the dashboard: (minutes, words).
-MUTE_CHOICES = (
-    (10, "10 minutes"),
-    (60, "1 hour"),
-    (240, "4 hours"),
-    (1440, "1 day"),
-    (10080, "7 days"),
-)
+#: Mute lengths offered on the dashboard, in minutes.
+MUTE_CHOICES = (10, 60, 240, 1440, 10080)
+
+
+def duration_words(seconds: int) -> str:
+    """A duration in words, in the page's language: "Off", "30 seconds", "1 hour"."""
+    if not seconds:
+        return _("Off")
+    for size, words in (
+        (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+        (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+        (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
+    ):
+        if seconds % size == 0:
+            return words(seconds // size) % {"n": seconds // size}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}

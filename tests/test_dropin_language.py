@@ -256,3 +256,14 @@ def test_a_milestone_shared_in_spanish_goes_to_the_spanish_milestones_room(make_
         )
     assert shared["room"] == "logros"
     assert Message.objects.get(pk=shared["message"]).room.slug == "logros"
+
+
+def test_the_staff_pages_speak_spanish(make_member, rooms):
+    facilitator = make_member("FacilHabla", role=Role.FACILITATOR)
+    client = Client()
+    client.force_login(facilitator)
+    page = client.get("/facilitators/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for words in ("Panel de facilitación", "Estás fuera de servicio.", "Cola", "Desactivado"):
+        assert words in page, words
+    sign_in = Client().get("/facilitators/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Contraseña" in sign_in and "Entrar" in sign_in

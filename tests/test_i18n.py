@@ -25,8 +25,11 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LAN
 DOMAINS = ("django", "djangojs")
 #: What `make messages` leaves out (kept in step with the Makefile's MESSAGES_IGNORE).
 NOT_SCANNED = (".venv", "node_modules", "staticfiles", "tests", "bench", "docs", "devserver")
-#: Pages and modules for staff only, not yet translated (docs/i18n.md, "What is not").
-STAFF_ONLY = ("templates/facilitators/dashboard.html", "static/kindred/dashboard/")
+#: Modules for staff only, not yet translated (docs/i18n.md, "What is not").
+STAFF_ONLY = tuple(
+    f"static/kindred/dashboard/{name}.js"
+    for name in ("actions", "alerts", "detail", "queue", "sanctions", "words")
+)
 
 
 def _need_gettext_tools() -> None:

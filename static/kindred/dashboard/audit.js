@@ -5,13 +5,14 @@ import { htmlDateTime, shortTime } from "../format.js";
 import { polite, send } from "./context.js";
 import { onTabShown } from "./tabs.js";
 import { auditWords } from "./words.js";
+import { gettext } from "../i18n.js";
 
 /** The newest entries, or with *older* the ones after those shown (a frame holds up to
  * 64 KiB, so a long log comes in pages: `more` says there is another). */
 export async function loadAudit({ older = false } = {}) {
   const status = $("audit-status");
   const list = $("audit-list");
-  status.textContent = "Loading…";
+  status.textContent = gettext("Loading…");
   const last = older ? Number(list.lastElementChild?.dataset.entry) : null;
   try {
     const answer = await send(last ? { type: "audit", limit: 100, before: last } : { type: "audit", limit: 100 });
@@ -32,7 +33,7 @@ export async function loadAudit({ older = false } = {}) {
     if (older) list.append(...rows);
     else list.replaceChildren(...rows);
     $("audit-older").hidden = !answer.more;
-    status.textContent = list.childElementCount ? "" : "Nothing has been logged yet.";
+    status.textContent = list.childElementCount ? "" : gettext("Nothing has been logged yet.");
   } catch (error) {
     status.textContent = error.detail;
   }

@@ -4,6 +4,7 @@
 import { Announcer, byId as $ } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
 import { ModerationClient } from "../net/mod-client.js";
+import { gettext } from "../i18n.js";
 
 const root = $("dashboard");
 export const MODERATOR = root.dataset.moderator === "1";
@@ -37,7 +38,7 @@ async function overHttp(frame) {
     result = await postJSON(`/api/moderation/actions/${type}/`, fields);
   }
   if (result.ok) return result.data;
-  throw { code: result.data?.error || "error", detail: result.data?.detail || "That didn't work.", status: result.status };
+  throw { code: result.data?.error || "error", detail: result.data?.detail || gettext("That didn't work."), status: result.status };
 }
 
 export async function send(frame) {

@@ -2,6 +2,7 @@
 
 import { byId as $, DialogFocus, wireDialogClosers } from "../dom.js";
 import { MODERATOR } from "./context.js";
+import { gettext } from "../i18n.js";
 
 const dialogFocus = new DialogFocus(() => $("item-detail"));
 
@@ -30,7 +31,7 @@ function wireDialog(form, collect) {
       dialog.run = null;
       dialog.close();
     } catch (failure) {
-      error.textContent = failure.detail || "That didn't work. Please try again.";
+      error.textContent = failure.detail || gettext("That didn't work. Please try again.");
     } finally {
       submit.disabled = false;
     }

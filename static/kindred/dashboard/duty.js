@@ -5,8 +5,11 @@ import { getJSON } from "../http.js";
 import { ConnectionIndicator } from "../ui/connection.js";
 import { client, polite, send } from "./context.js";
 import { refreshLine } from "./line.js";
+import { gettext } from "../i18n.js";
 
 export let syncDuty = async () => {};
+
+const dutyWords = (on) => (on ? gettext("You're on duty.") : gettext("You're off duty."));
 
 if (client) {
   const indicator = new ConnectionIndicator({
@@ -21,8 +24,8 @@ if (client) {
     const { reason } = event.detail;
     if (reason === "closed") return;
     $("dash-stopped-text").textContent = reason === "no_session"
-      ? "Your session has ended. Sign in again to see the queue."
-      : "The queue is only for facilitators and admins, and this session can't open it any more.";
+      ? gettext("Your session has ended. Sign in again to see the queue.")
+      : gettext("The queue is only for facilitators and admins, and this session can't open it any more.");
     $("dash-stopped").hidden = false;
   });
 
@@ -35,7 +38,7 @@ if (client) {
     const result = await getJSON("/api/presence/me/");
     if (!result.ok || typeof result.data.on_duty !== "boolean" || duty.disabled) return;
     duty.checked = result.data.on_duty;
-    dutyState.textContent = duty.checked ? "You're on duty." : "You're off duty.";
+    dutyState.textContent = dutyWords(duty.checked);
   };
   client.addEventListener("queue", syncDuty);
   document.addEventListener("visibilitychange", () => {
@@ -44,15 +47,15 @@ if (client) {
   duty.addEventListener("change", async () => {
     const on = duty.checked;
     duty.disabled = true;
-    dutyState.textContent = on ? "Going on duty…" : "Going off duty…";
+    dutyState.textContent = on ? gettext("Going on duty…") : gettext("Going off duty…");
     try {
       const answer = await send({ type: "duty", on });
       duty.checked = answer.on_duty === true;
-      dutyState.textContent = duty.checked ? "You're on duty." : "You're off duty.";
+      dutyState.textContent = dutyWords(duty.checked);
       if (duty.checked) refreshLine();
     } catch (error) {
       duty.checked = !on;
-      dutyState.textContent = `${error.detail} ${duty.checked ? "You're on duty." : "You're off duty."}`;
+      dutyState.textContent = `${error.detail} ${dutyWords(duty.checked)}`;
     } finally {
       duty.disabled = false;
     }

@@ -6,17 +6,18 @@ import { done } from "./audit.js";
 import { frameOf, send } from "./context.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { CRISIS_WORDS } from "./words.js";
+import { gettext, interpolate } from "../i18n.js";
 
 export function confirmNotCrisis(item, opener) {
   confirmAction({
-    title: "Not a crisis?",
-    text: "The item leaves the queue and nobody is paged about it. The message's words, without "
-      + "anyone's handle, are kept to teach the detector. Reach out first if you're unsure.",
-    ok: "Not a crisis",
+    title: gettext("Not a crisis?"),
+    text: gettext("The item leaves the queue and nobody is paged about it. The message's words, without "
+      + "anyone's handle, are kept to teach the detector. Reach out first if you're unsure."),
+    ok: gettext("Not a crisis"),
     opener,
     run: async () => {
       await send(frameOf("not_crisis", { item: item.id }));
-      done("Marked as not a crisis. The item is closed; thank you for teaching the detector.");
+      done(gettext("Marked as not a crisis. The item is closed; thank you for teaching the detector."));
     },
   });
 }
@@ -27,7 +28,8 @@ export function openMissedCrisis(message, opener) {
   $("missed-category").value = "suicide";
   dialog.run = async ({ category }) => {
     await send(frameOf("missed_crisis", { message: message.id, category }));
-    done(`Noted as a missed crisis (${CRISIS_WORDS[category] || category}). The member was not sent anything: reach out if they need it.`);
+    done(interpolate(gettext("Noted as a missed crisis (%(what)s). The member was not sent anything: "
+      + "reach out if they need it."), { what: CRISIS_WORDS[category] || category }));
   };
   openDialog(dialog, opener);
   $("missed-category").focus();

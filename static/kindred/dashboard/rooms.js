@@ -4,9 +4,10 @@
 import { byId as $ } from "../dom.js";
 import { ME, client, polite, send } from "./context.js";
 import { confirmAction } from "./dialogs.js";
+import { gettext, interpolate } from "../i18n.js";
 
 function pinnedWords(id) {
-  return id ? "A message is pinned." : "Nothing is pinned.";
+  return id ? gettext("A message is pinned.") : gettext("Nothing is pinned.");
 }
 
 client?.addEventListener("room", (event) => {
@@ -19,7 +20,7 @@ client?.addEventListener("room", (event) => {
   roomState(row, { locked: Boolean(frame.locked), seconds });
   row.querySelector(".room-pinned").textContent = pinnedWords(frame.pinned);
   if (frame.by && frame.by !== ME) {
-    row.querySelector(".room-control-status").textContent = `Changed just now by ${frame.by}.`;
+    row.querySelector(".room-control-status").textContent = interpolate(gettext("Changed just now by %(handle)s."), { handle: frame.by });
   }
 });
 
@@ -27,10 +28,11 @@ function roomState(row, { locked, seconds }) {
   if (locked !== undefined) row.dataset.locked = locked ? "1" : "0";
   const isLocked = row.dataset.locked === "1";
   const slow = seconds !== undefined ? seconds : Number(row.querySelector("[data-slow]").value);
-  row.querySelector(".room-state").textContent =
-    `${isLocked ? "Locked" : "Open"} · slow mode ${slow ? `${slow} s` : "off"}`;
-  row.querySelector('[data-room-act="lock"]').textContent =
-    `${isLocked ? "Unlock" : "Lock"} ${row.dataset.title}`;
+  const slowWords = slow ? interpolate(gettext("slow mode %(seconds)s s"), { seconds: slow }) : gettext("slow mode off");
+  row.querySelector(".room-state").textContent = `${isLocked ? gettext("Locked") : gettext("Open")} · ${slowWords}`;
+  const room = row.dataset.title;
+  row.querySelector('[data-room-act="lock"]').textContent = isLocked
+    ? interpolate(gettext("Unlock %(room)s"), { room }) : interpolate(gettext("Lock %(room)s"), { room });
 }
 
 $("room-controls")?.addEventListener("click", async (event) => {
@@ -45,7 +47,8 @@ $("room-controls")?.addEventListener("click", async (event) => {
     try {
       const answer = await send({ type: "slow_mode", room, seconds });
       roomState(row, { seconds: answer.seconds });
-      status.textContent = answer.seconds ? `Slow mode is on: ${answer.seconds} s.` : "Slow mode is off.";
+      status.textContent = answer.seconds
+        ? interpolate(gettext("Slow mode is on: %(seconds)s s."), { seconds: answer.seconds }) : gettext("Slow mode is off.");
     } catch (error) {
       status.textContent = error.detail;
     } finally {
@@ -58,7 +61,8 @@ $("room-controls")?.addEventListener("click", async (event) => {
     const answer = await send({ type: "lock", room, on: lock });
     roomState(row, { locked: answer.locked });
     status.textContent = answer.locked
-      ? `${row.dataset.title} is locked: only facilitators can post.` : `${row.dataset.title} is open again.`;
+      ? interpolate(gettext("%(room)s is locked: only facilitators can post."), { room: row.dataset.title })
+      : interpolate(gettext("%(room)s is open again."), { room: row.dataset.title });
     polite.say(status.textContent);
   };
   if (!lock) {
@@ -70,9 +74,9 @@ $("room-controls")?.addEventListener("click", async (event) => {
     return;
   }
   confirmAction({
-    title: `Lock ${row.dataset.title}?`,
-    text: "Only facilitators will be able to post until you unlock it. Everyone can still read.",
-    ok: "Lock room",
+    title: interpolate(gettext("Lock %(room)s?"), { room: row.dataset.title }),
+    text: gettext("Only facilitators will be able to post until you unlock it. Everyone can still read."),
+    ok: gettext("Lock room"),
     opener: action,
     run: apply,
   });
