@@ -14,15 +14,29 @@ import { confirmNotCrisis } from "./feedback.js";
 import { memberAction } from "./sanctions.js";
 import { store } from "./store.js";
 import { roomWords } from "./words.js";
+import { gettext, interpolate } from "../i18n.js";
+
+/** What a mute did, as one sentence (where and until are optional). */
+function muteDone({ who, where, until }) {
+  const tail = gettext("The item stays open until you resolve it.");
+  const values = { who, room: where, until };
+  const text = where
+    ? (until ? gettext("%(who)s is muted in %(room)s until %(until)s, and so is any new handle from their browser.")
+      : gettext("%(who)s is muted in %(room)s, and so is any new handle from their browser."))
+    : (until ? gettext("%(who)s is muted everywhere until %(until)s, and so is any new handle from their browser.")
+      : gettext("%(who)s is muted everywhere, and so is any new handle from their browser."));
+  return `${interpolate(text, values)} ${tail}`;
+}
 
 export async function reachOut(itemId, statusLine) {
-  statusLine.replaceChildren("Opening a chat…");
+  statusLine.replaceChildren(gettext("Opening a chat…"));
   try {
     const answer = await send({ type: "reach_out", item: itemId });
     openChatInNewTab(answer.chat);
-    statusLine.replaceChildren(`A chat with ${answer.with} is open in a new tab. `,
-      link(chatPath(answer.chat), `Go to the chat with ${answer.with}`, "", { newTab: true }));
-    polite.say(`A chat with ${answer.with} is open in a new tab.`);
+    const opened = interpolate(gettext("A chat with %(handle)s is open in a new tab."), { handle: answer.with });
+    statusLine.replaceChildren(`${opened} `, link(chatPath(answer.chat),
+      interpolate(gettext("Go to the chat with %(handle)s"), { handle: answer.with }), "", { newTab: true }));
+    polite.say(opened);
   } catch (error) {
     statusLine.replaceChildren(error.detail);
   }
@@ -31,7 +45,7 @@ export async function reachOut(itemId, statusLine) {
 export async function claim(itemId, statusLine) {
   try {
     await send({ type: "claim", item: itemId });
-    statusLine.replaceChildren("You claimed it. Other facilitators can see that you have it.");
+    statusLine.replaceChildren(gettext("You claimed it. Other facilitators can see that you have it."));
   } catch (error) {
     statusLine.replaceChildren(error.detail);
   }
@@ -41,7 +55,7 @@ $("item-actions")?.addEventListener("click", (event) => {
   const action = event.target.closest("button[data-act]");
   const item = store.items.get(store.selected) || null;
   if (!action || !item) {
-    if (action) $("detail-status").textContent = "This item has left the queue.";
+    if (action) $("detail-status").textContent = gettext("This item has left the queue.");
     return;
   }
   const who = item.subject;
@@ -56,10 +70,10 @@ $("item-actions")?.addEventListener("click", (event) => {
       return confirmRemove(item, item.message, action);
     case "release_message":
       return confirmAction({
-        title: `Release this message into ${where}?`,
-        text: "The room's crisis policy held it back. Released, everyone in the room sees it. "
-          + "The crisis item stays open: releasing is about the room, not about the member's safety.",
-        ok: "Release message",
+        title: interpolate(gettext("Release this message into %(room)s?"), { room: where }),
+        text: gettext("The room's crisis policy held it back. Released, everyone in the room sees it. "
+          + "The crisis item stays open: releasing is about the room, not about the member's safety."),
+        ok: gettext("Release message"),
         opener: action,
         run: async () => {
           await send(frameOf("release_message", { message: item.message.id, item: item.id }));
@@ -69,59 +83,61 @@ $("item-actions")?.addEventListener("click", (event) => {
             current.message = { ...current.message, held: false };
             renderDetail(current);
           }
-          done(`Released into ${where}.`);
+          done(interpolate(gettext("Released into %(room)s."), { room: where }));
         },
       });
     case "not_crisis":
       return confirmNotCrisis(item, action);
     case "dismiss":
       return confirmAction({
-        title: "Dismiss this item?",
+        title: gettext("Dismiss this item?"),
         text: item.kind === "crisis" || item.kind === "check_in"
-          ? "Someone may be waiting for a human: say why it is closed (for example, \"spoke with them\")."
-          : "It leaves the queue with no action. Reporters are told no action was needed.",
-        ok: "Dismiss",
+          ? gettext("Someone may be waiting for a human: say why it is closed (for example, \"spoke with them\").")
+          : gettext("It leaves the queue with no action. Reporters are told no action was needed."),
+        ok: gettext("Dismiss"),
         reason: true,
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("dismiss", { item: item.id, reason }));
-          done("Dismissed. The item is closed and its reporters are told no action was needed.");
+          done(gettext("Dismissed. The item is closed and its reporters are told no action was needed."));
         },
       });
     case "kick":
       return confirmAction({
-        title: `Ask ${who} to leave ${where}?`,
-        text: `Their connection to ${where} closes now. They can come back when they choose to.`,
-        ok: "Kick from room",
+        title: interpolate(gettext("Ask %(who)s to leave %(room)s?"), { who, room: where }),
+        text: interpolate(gettext("Their connection to %(room)s closes now. They can come back when they choose to."),
+          { room: where }),
+        ok: gettext("Kick from room"),
         reason: true,
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("kick", { handle: who, room: item.room, item: item.id, reason }));
-          done(`${who} was asked to leave ${where}. The item stays open until you resolve it.`);
+          done(interpolate(gettext("%(who)s was asked to leave %(room)s. The item stays open until you resolve it."),
+            { who, room: where }));
         },
       });
     case "ban":
       return confirmAction({
-        title: `Ban ${who}?`,
-        text: "Every Kindred page they have open disconnects, they can't come back with this handle, and "
-          + "their browser can't make a new one. You can lift it later with Unban.",
-        ok: `Ban ${who}`,
+        title: interpolate(gettext("Ban %(who)s?"), { who }),
+        text: gettext("Every Kindred page they have open disconnects, they can't come back with this handle, and "
+          + "their browser can't make a new one. You can lift it later with Unban."),
+        ok: interpolate(gettext("Ban %(who)s"), { who }),
         reason: true,
         opener: action,
         run: async ({ reason }) => {
           await send(frameOf("ban", { handle: who, item: item.id, reason }));
-          done(`${who} is banned. The item stays open until you resolve it.`);
+          done(interpolate(gettext("%(who)s is banned. The item stays open until you resolve it."), { who }));
         },
       });
     case "pin":
       return confirmAction({
-        title: `Pin this message in ${where}?`,
-        text: "It shows at the top of the room for everyone, replacing any pinned message.",
-        ok: "Pin message",
+        title: interpolate(gettext("Pin this message in %(room)s?"), { room: where }),
+        text: gettext("It shows at the top of the room for everyone, replacing any pinned message."),
+        ok: gettext("Pin message"),
         opener: action,
         run: async () => {
           await send({ type: "pin", room: item.room, message: item.message.id });
-          done(`Pinned in ${where}.`);
+          done(interpolate(gettext("Pinned in %(room)s."), { room: where }));
         },
       });
     case "warn": {
@@ -130,7 +146,8 @@ $("item-actions")?.addEventListener("click", (event) => {
       $("warn-text").value = "";
       dialog.run = async ({ text }) => {
         await send(frameOf("warn", { handle: who, text, item: item.id }));
-        done(`${who} was sent a private warning. The item stays open until you resolve it.`);
+        done(interpolate(gettext("%(who)s was sent a private warning. The item stays open until you resolve it."),
+          { who }));
       };
       openDialog(dialog, action);
       $("warn-text").focus();
@@ -140,7 +157,7 @@ $("item-actions")?.addEventListener("click", (event) => {
       const dialog = $("mute-dialog");
       $("mute-handle").textContent = who;
       $("mute-here-label").textContent = item.room_kind === "direct"
-        ? "In this one-on-one chat only" : `In ${where} only`;
+        ? gettext("In this one-on-one chat only") : interpolate(gettext("In %(room)s only"), { room: where });
       $("mute-here").checked = Boolean(item.room);
       $("mute-here").disabled = !item.room;
       $("mute-everywhere").checked = !item.room;
@@ -150,8 +167,7 @@ $("item-actions")?.addEventListener("click", (event) => {
           handle: who, minutes, room: everywhere ? null : item.room, item: item.id, reason,
         }));
         const until = shortTime(answer.until);
-        done(`${who} is muted ${everywhere ? "everywhere" : `in ${where}`}${until ? ` until ${until}` : ""}, `
-          + "and so is any new handle from their browser. The item stays open until you resolve it.");
+        done(muteDone({ who, where: everywhere ? null : where, until }));
       };
       openDialog(dialog, action);
       $("mute-minutes").focus();

@@ -9,13 +9,14 @@ import { selectItem } from "./detail.js";
 import { store } from "./store.js";
 import { selectTab } from "./tabs.js";
 import { CRISIS_WORDS, roomWords, stateWords } from "./words.js";
+import { gettext, interpolate } from "../i18n.js";
 
 const alerts = new Map(); // item id -> <li>
 
 export function showAlert(frame) {
   if (!Number.isSafeInteger(frame.item)) return;
-  const what = CRISIS_WORDS[frame.category] || "a possible crisis";
-  const who = typeof frame.handle === "string" ? frame.handle : "A member";
+  const what = CRISIS_WORDS[frame.category] || gettext("a possible crisis");
+  const who = typeof frame.handle === "string" ? frame.handle : gettext("A member");
   const where = roomWords(frame.room, frame.room_kind) || "Kindred";
   let li = alerts.get(frame.item);
   if (!li) {
@@ -24,9 +25,9 @@ export function showAlert(frame) {
     $("alert-list").prepend(li);
   }
   li.dataset.item = String(frame.item);
-  const heading = el("h3", "crisis-alert-title", `Crisis: ${what}`);
+  const heading = el("h3", "crisis-alert-title", interpolate(gettext("Crisis: %(what)s"), { what }));
   const meta = el("p", "crisis-alert-meta",
-    [`${who} in ${where}`, frame.message?.sent_at ? shortTime(frame.message.sent_at) : ""].filter(Boolean).join(" · "));
+    [interpolate(gettext("%(who)s in %(where)s"), { who, where }), frame.message?.sent_at ? shortTime(frame.message.sent_at) : ""].filter(Boolean).join(" · "));
   const parts = [heading, meta];
   if (frame.message && typeof frame.message.body === "string") {
     const body = el("div", "msg-body crisis-alert-body");
@@ -37,23 +38,24 @@ export function showAlert(frame) {
   const status = el("p", "crisis-alert-status");
   status.setAttribute("role", "status");
   const actions = el("div", "crisis-alert-actions");
-  const reach = button("Reach out", "button button-primary button-small", () => reachOut(frame.item, status));
-  reach.setAttribute("aria-label", `Reach out to ${who}`);
-  const claimIt = button("Claim", "button button-quiet button-small", () => claim(frame.item, status));
+  const reach = button(gettext("Reach out"), "button button-primary button-small", () => reachOut(frame.item, status));
+  reach.setAttribute("aria-label", interpolate(gettext("Reach out to %(who)s"), { who }));
+  const claimIt = button(gettext("Claim"), "button button-quiet button-small", () => claim(frame.item, status));
   claimIt.dataset.alertClaim = "1";
-  const open = button("Show in queue", "button button-quiet button-small", () => {
+  const open = button(gettext("Show in queue"), "button button-quiet button-small", () => {
     selectTab($("tab-queue"));
     selectItem(frame.item);
   });
-  const hide = button("Hide alert", "button-link", () => dropAlert(frame.item));
-  hide.setAttribute("aria-label", "Hide alert (the item stays in the queue)");
+  const hide = button(gettext("Hide alert"), "button-link", () => dropAlert(frame.item));
+  hide.setAttribute("aria-label", gettext("Hide alert (the item stays in the queue)"));
   actions.append(reach, claimIt, open, hide);
   parts.push(state, actions, status);
   li.replaceChildren(...parts);
   $("alerts").hidden = false;
   const known = store.items.get(frame.item);
   if (known) updateAlert(known);
-  urgent.say(`Crisis alert: ${who} may be facing ${what}, in ${where}. Reach out, or claim it.`);
+  urgent.say(interpolate(gettext("Crisis alert: %(who)s may be facing %(what)s, in %(where)s. Reach out, or claim it."),
+    { who, what, where }));
 }
 
 export function updateAlert(item) {

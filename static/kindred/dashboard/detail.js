@@ -1,7 +1,7 @@
 // The selected queue item: what it is, its context, and which actions fit it.
 
 import { button, byId as $, el } from "../dom.js";
-import { htmlDateTime, plural, shortTime } from "../format.js";
+import { htmlDateTime, shortTime } from "../format.js";
 import { plainText, renderBody } from "../ui/messages.js";
 import { done } from "./audit.js";
 import { ME, MODERATOR, frameOf, send } from "./context.js";
@@ -12,6 +12,7 @@ import {
   detectionWords, historyWords, isOpen, itemTitle, memberWords, reasonsWords, RESOLUTION_WORDS, REASON_WORDS,
   roomWords, sanctionWords, stateWords,
 } from "./words.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
 const ACTIONS = MODERATOR ? [...$("item-actions").querySelectorAll("[data-act]")] : [];
 
@@ -38,14 +39,18 @@ export function renderDetail(item) {
   $("detail-heading").textContent = itemTitle(item);
   const where = roomWords(item.room, item.room_kind);
   $("detail-meta").textContent = [
-    item.subject ? `About ${item.subject}` : "About no one in particular",
-    where ? `in ${where}` : "",
-    item.created_at ? `filed ${shortTime(item.created_at)}` : "",
+    item.subject ? interpolate(gettext("About %(who)s"), { who: item.subject }) : gettext("About no one in particular"),
+    where ? interpolate(gettext("in %(room)s"), { room: where }) : "",
+    item.created_at ? interpolate(gettext("filed %(time)s"), { time: shortTime(item.created_at) }) : "",
   ].filter(Boolean).join(" · ");
   const flags = [];
-  if (item.reports) flags.push(`${plural(item.reports, "report")}${reasonsWords(item)}`);
-  if (Number.isFinite(item.weight)) flags.push(`weight ${item.weight}`);
-  flags.push(open ? stateWords(item, ME) : `This item has left the queue: ${RESOLUTION_WORDS[item.resolution] || "it was closed"}.`);
+  if (item.reports) {
+    const reports = interpolate(ngettext("%(count)s report", "%(count)s reports", item.reports), { count: item.reports });
+    flags.push(`${reports}${reasonsWords(item)}`);
+  }
+  if (Number.isFinite(item.weight)) flags.push(interpolate(gettext("weight %(weight)s"), { weight: item.weight }));
+  flags.push(open ? stateWords(item, ME) : interpolate(gettext("This item has left the queue: %(how)s."),
+    { how: RESOLUTION_WORDS[item.resolution] || gettext("it was closed") }));
   $("detail-flags").textContent = flags.join(" · ");
   // Which detector stage flagged a crisis item and why: text, never markup.
   const detection = detectionWords(item);
@@ -70,8 +75,8 @@ export function renderDetail(item) {
   if (message) {
     renderBody($("detail-body"), message.body);
     const notes = [];
-    if (message.removed) notes.push("This message has been removed from the room.");
-    if (message.held) notes.push("Held: the room never saw this message.");
+    if (message.removed) notes.push(gettext("This message has been removed from the room."));
+    if (message.held) notes.push(gettext("Held: the room never saw this message."));
     $("detail-body").classList.toggle("detail-body-removed", Boolean(message.removed));
     if (notes.length) $("detail-body").append(el("p", "detail-note", notes.join(" ")));
   }
@@ -134,16 +139,16 @@ async function loadContext(item) {
   const status = $("context-status");
   list.replaceChildren();
   if (!item.message) {
-    status.textContent = "This item isn't about a message, so there's no context to show.";
+    status.textContent = gettext("This item isn't about a message, so there's no context to show.");
     return;
   }
-  status.textContent = "Loading the context…";
+  status.textContent = gettext("Loading the context…");
   try {
     const answer = await send({ type: "context", item: item.id });
     if (store.selected !== item.id) return;
     const messages = Array.isArray(answer.messages) ? answer.messages : [];
     list.replaceChildren(...messages.map((message) => contextItem(item, message)));
-    status.textContent = messages.length ? "" : "The message is no longer stored.";
+    status.textContent = messages.length ? "" : gettext("The message is no longer stored.");
   } catch (error) {
     if (store.selected === item.id) status.textContent = error.detail;
   }
@@ -161,20 +166,21 @@ function contextItem(item, message) {
     time.dateTime = htmlDateTime(message.sent_at);
     head.append(time);
   }
-  if (message.reported) head.append(el("strong", "ctx-tag ctx-tag-reported", "This item's message"));
-  if (message.removed) head.append(el("span", "ctx-tag", "Removed"));
+  if (message.reported) head.append(el("strong", "ctx-tag ctx-tag-reported", gettext("This item's message")));
+  if (message.removed) head.append(el("span", "ctx-tag", gettext("Removed")));
   const body = el("div", "msg-body");
   renderBody(body, message.body);
   li.append(head, body);
   if (!message.removed) {
-    const remove = button("Remove", "button-link ctx-remove", () => confirmRemove(item, message, remove));
-    remove.setAttribute("aria-label", `Remove the message from ${message.author}`);
+    const remove = button(gettext("Remove"), "button-link ctx-remove", () => confirmRemove(item, message, remove));
+    remove.setAttribute("aria-label", interpolate(gettext("Remove the message from %(author)s"), { author: message.author }));
     li.append(remove);
   }
   // In a one-on-one chat only the item's own message may be acted on (as for Remove).
   if (item.room_kind !== "direct" || message.reported) {
-    const missed = button("Missed crisis…", "button-link ctx-missed", () => openMissedCrisis(message, missed));
-    missed.setAttribute("aria-label", `Mark the message from ${message.author} as a crisis the detector missed`);
+    const missed = button(gettext("Missed crisis…"), "button-link ctx-missed", () => openMissedCrisis(message, missed));
+    missed.setAttribute("aria-label",
+      interpolate(gettext("Mark the message from %(author)s as a crisis the detector missed"), { author: message.author }));
     li.append(missed);
   }
   return li;
@@ -185,26 +191,29 @@ export function markContextRemoved(messageId) {
   if (!li || li.classList.contains("ctx-removed")) return;
   li.classList.add("ctx-removed");
   li.querySelector(".ctx-remove")?.remove();
-  li.querySelector(".msg-head").append(el("span", "ctx-tag", "Removed"));
+  li.querySelector(".msg-head").append(el("span", "ctx-tag", gettext("Removed")));
 }
 
 export function confirmRemove(item, message, opener) {
   const own = message.id === item.message?.id;
   confirmAction({
-    title: "Remove this message?",
-    text: `It disappears for everyone in ${roomWords(item.room, item.room_kind) || "the room"}, now and in history. `
-      + "Its author is told privately, kindly, that it was removed."
-      + (own ? " The item stays open for anything else it needs." : ""),
-    ok: "Remove message",
+    title: gettext("Remove this message?"),
+    text: [
+      interpolate(gettext("It disappears for everyone in %(room)s, now and in history. Its author is told "
+        + "privately, kindly, that it was removed."), { room: roomWords(item.room, item.room_kind) || gettext("the room") }),
+      own ? gettext("The item stays open for anything else it needs.") : "",
+    ].filter(Boolean).join(" "),
+    ok: gettext("Remove message"),
     reason: true,
-    reasonNote: "(optional; the author is shown it with the notice)",
+    reasonNote: gettext("(optional; the author is shown it with the notice)"),
     opener,
     run: async ({ reason }) => {
       // The item may have been closed meanwhile (by someone else): remove the message anyway.
       const linked = own && store.items.has(item.id) ? item.id : null;
       await send(frameOf("remove_message", { message: message.id, item: linked, reason }));
       markContextRemoved(message.id);
-      done(own ? "Message removed. The item stays open until you resolve it." : `Removed the message from ${message.author}.`);
+      done(own ? gettext("Message removed. The item stays open until you resolve it.")
+        : interpolate(gettext("Removed the message from %(author)s."), { author: message.author }));
     },
   });
 }

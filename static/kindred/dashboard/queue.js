@@ -1,13 +1,14 @@
 // The live queue: items in priority order, kept in place as they change.
 
 import { button, byId as $, el } from "../dom.js";
-import { plural, shortTime, waitedWords } from "../format.js";
+import { shortTime, waitedWords } from "../format.js";
 import { plainText } from "../ui/messages.js";
 import { ME, MODERATOR, client, polite } from "./context.js";
 import { dropAlert, updateAlert } from "./alerts.js";
 import { renderDetail, selectItem } from "./detail.js";
 import { store } from "./store.js";
 import { isOpen, itemTitle, personKey, queueOrder, roomWords, stateWords, waitsForSomeone } from "./words.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
 // Crisis items folded into the row of the same member: item id -> the row's item id.
 const foldedInto = new Map();
@@ -33,13 +34,18 @@ function fillItemNode(node, item) {
   const counts = [];
   if (waitsForSomeone(item)) counts.push(waitedWords(Date.now() - Date.parse(item.created_at)));
   const also = Array.isArray(item.also) ? item.also.length : 0;
-  if (also) counts.push(`${plural(also, "more message")} from them`);
-  if (item.reports) counts.push(plural(item.reports, "report"));
+  if (also) {
+    counts.push(interpolate(ngettext("%(count)s more message from them", "%(count)s more messages from them", also),
+      { count: also }));
+  }
+  if (item.reports) {
+    counts.push(interpolate(ngettext("%(count)s report", "%(count)s reports", item.reports), { count: item.reports }));
+  }
   counts.push(stateWords(item, ME));
   pick.replaceChildren(
     el("span", "queue-item-title", itemTitle(item)),
     el("span", "queue-item-meta", [item.subject, where, when].filter(Boolean).join(" · ")),
-    el("span", "queue-item-preview", preview || "(no message)"),
+    el("span", "queue-item-preview", preview || gettext("(no message)")),
     el("span", "queue-item-state", counts.join(" · ")),
   );
   if (!pick.isConnected) node.append(pick);
@@ -104,7 +110,9 @@ function upsertItem(item, { fresh = false, quiet = false } = {}) {
   updateAlert(item);
   updateCounts();
   if (!known && fresh && !quiet) {
-    polite.say(`New in the queue: ${itemTitle(item)}${item.subject ? `, about ${item.subject}` : ""}.`);
+    polite.say(item.subject
+      ? interpolate(gettext("New in the queue: %(title)s, about %(who)s."), { title: itemTitle(item), who: item.subject })
+      : interpolate(gettext("New in the queue: %(title)s."), { title: itemTitle(item) }));
   }
 }
 

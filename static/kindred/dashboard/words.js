@@ -1,94 +1,98 @@
 // Words for queue items, rooms and the audit log. Pure: tests/js/ checks them.
 
-import { plural } from "../format.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
 export const KIND_WORDS = {
-  crisis: "Crisis",
-  report: "Report",
-  contact_info: "Contact details",
-  blocked_word: "Blocked word",
-  new_link: "Link from a new handle",
-  rate_limit: "Sending too fast",
-  check_in: "Check-in they asked for",
+  crisis: gettext("Crisis"),
+  report: gettext("Report"),
+  contact_info: gettext("Contact details"),
+  blocked_word: gettext("Blocked word"),
+  new_link: gettext("Link from a new handle"),
+  rate_limit: gettext("Sending too fast"),
+  check_in: gettext("Check-in they asked for"),
 };
 export const CRISIS_WORDS = {
-  suicide: "thoughts of suicide",
-  self_harm: "self-harm",
-  overdose: "overdose",
-  violence: "violence or abuse",
+  suicide: gettext("thoughts of suicide"),
+  self_harm: gettext("self-harm"),
+  overdose: gettext("overdose"),
+  violence: gettext("violence or abuse"),
 };
 export const REASON_WORDS = {
-  harassment: "harassment",
-  spam: "spam, selling or sourcing",
-  unsafe: "someone may be unsafe",
-  contact_info: "contact or personal details",
-  other: "something else",
+  harassment: gettext("harassment"),
+  spam: gettext("spam, selling or sourcing"),
+  unsafe: gettext("someone may be unsafe"),
+  contact_info: gettext("contact or personal details"),
+  other: gettext("something else"),
 };
 export const RESOLUTION_WORDS = {
-  resolved: "resolved",
-  dismissed: "dismissed, no action needed",
-  removed: "the message was removed",
-  warned: "the member was warned",
-  muted: "the member was muted",
-  kicked: "the member was asked to leave the room",
-  banned: "the member was banned",
-  not_crisis: "not a crisis, the detector was told",
+  resolved: gettext("resolved"),
+  dismissed: gettext("dismissed, no action needed"),
+  removed: gettext("the message was removed"),
+  warned: gettext("the member was warned"),
+  muted: gettext("the member was muted"),
+  kicked: gettext("the member was asked to leave the room"),
+  banned: gettext("the member was banned"),
+  not_crisis: gettext("not a crisis, the detector was told"),
 };
 /** The step-up ladder's steps (the sanction button takes the next one). */
 export const STEP_WORDS = {
-  warn: "a warning",
-  mute_1h: "a 1-hour mute",
-  mute_24h: "a 24-hour mute",
-  ban: "a ban (suggested: confirm it)",
+  warn: gettext("a warning"),
+  mute_1h: gettext("a 1-hour mute"),
+  mute_24h: gettext("a 24-hour mute"),
+  ban: gettext("a ban (suggested: confirm it)"),
 };
-const SANCTION_KIND_WORDS = { warn: "Warned", mute: "Muted", ban: "Banned" };
+const SANCTION_KIND_WORDS = { warn: gettext("Warned"), mute: gettext("Muted"), ban: gettext("Banned") };
 const MISSING_WORDS = {
-  time: "hasn't been here long enough",
-  messages: "hasn't enough messages still up",
-  sanctions: "has a recent sanction",
+  time: gettext("hasn't been here long enough"),
+  messages: gettext("hasn't enough messages still up"),
+  sanctions: gettext("has a recent sanction"),
 };
 
 /** One line about the member an item is about: trust level, why, and what runs now. */
 export function memberWords(member, formatTime = (t) => t) {
   if (!member || typeof member !== "object") return "";
-  const level = Number(member.level) >= 1 ? "Level 1 (member)" : "Level 0 (new: no links, no one-on-one requests, slower sending)";
+  const level = Number(member.level) >= 1 ? gettext("Level 1 (member)")
+    : gettext("Level 0 (new: no links, no one-on-one requests, slower sending)");
   const parts = [level];
-  if (member.override === "trusted") parts.push("promoted by a facilitator");
-  else if (member.override === "restricted") parts.push("restricted by a facilitator");
+  if (member.override === "trusted") parts.push(gettext("promoted by a facilitator"));
+  else if (member.override === "restricted") parts.push(gettext("restricted by a facilitator"));
   else if (Array.isArray(member.missing) && member.missing.length && Number(member.level) < 1) {
-    parts.push(`not yet level 1: ${member.missing.map((m) => MISSING_WORDS[m] || m).join(", ")}`);
+    const missing = member.missing.map((m) => MISSING_WORDS[m] || m).join(", ");
+    parts.push(interpolate(gettext("not yet level 1: %(missing)s"), { missing }));
   }
-  if (member.banned) parts.push("banned now");
-  if (member.muted_until) parts.push(`muted until ${formatTime(member.muted_until)}`);
-  parts.push(`next sanction: ${STEP_WORDS[member.next_step] || member.next_step}`);
+  if (member.banned) parts.push(gettext("banned now"));
+  if (member.muted_until) parts.push(interpolate(gettext("muted until %(time)s"), { time: formatTime(member.muted_until) }));
+  parts.push(interpolate(gettext("next sanction: %(step)s"), { step: STEP_WORDS[member.next_step] || member.next_step }));
   return `${parts.join(" · ")}.`;
 }
 
 const HISTORY_WORDS = {
-  claim: "claimed it", remove_message: "removed the message", release_message: "released the message",
-  warn: "warned them", mute: "muted them", kick: "asked them to leave the room", ban: "banned them",
-  unmute: "lifted their mute", unban: "lifted their ban", trust: "changed their level",
-  reach_out: "reached out", pin: "pinned the message", dismiss: "dismissed it", resolve: "resolved it",
-  not_crisis: "marked it not a crisis",
+  claim: gettext("claimed it"), remove_message: gettext("removed the message"), release_message: gettext("released the message"),
+  warn: gettext("warned them"), mute: gettext("muted them"), kick: gettext("asked them to leave the room"), ban: gettext("banned them"),
+  unmute: gettext("lifted their mute"), unban: gettext("lifted their ban"), trust: gettext("changed their level"),
+  reach_out: gettext("reached out"), pin: gettext("pinned the message"), dismiss: gettext("dismissed it"), resolve: gettext("resolved it"),
+  not_crisis: gettext("marked it not a crisis"),
 };
 
 /** A line of an item's history: who did what (the time is shown beside it). */
 export function historyWords(entry) {
-  return `${entry.actor || "Someone"} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
+  return `${entry.actor || gettext("Someone")} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
 }
 
 /** A sanction on the member's record, as a line of the item's "About this member". */
 export function sanctionWords(sanction, formatTime = (t) => t) {
   const kind = SANCTION_KIND_WORDS[sanction.kind] || String(sanction.kind);
-  const length = sanction.minutes ? ` for ${plural(Number(sanction.minutes), "minute")}` : "";
-  const where = sanction.room ? ` in ${roomWords(sanction.room, "topic")}` : "";
-  const lifted = sanction.lifted ? " (lifted early)" : "";
+  const minutes = Number(sanction.minutes);
+  const length = minutes
+    ? ` ${interpolate(ngettext("for %(count)s minute", "for %(count)s minutes", minutes), { count: minutes })}` : "";
+  const where = sanction.room ? ` ${interpolate(gettext("in %(room)s"), { room: roomWords(sanction.room, "topic") })}` : "";
+  const lifted = sanction.lifted ? ` ${gettext("(lifted early)")}` : "";
   return `${kind}${length}${where}, ${formatTime(sanction.at)}${lifted}`;
 }
 
 export const DETECTED_BY_WORDS = {
-  lexicon: "Flagged by the phrase list",
-  model: "Flagged by the model (no phrase rule matched: judge it with the context)",
+  lexicon: gettext("Flagged by the phrase list"),
+  model: gettext("Flagged by the model (no phrase rule matched: judge it with the context)"),
 };
 
 // Topic rooms' titles by slug, from the page (setRoomTitles).
@@ -108,7 +112,7 @@ export function categoryWords(item) {
 }
 
 export function itemTitle(item) {
-  const kind = KIND_WORDS[item.kind] || String(item.kind || "Item");
+  const kind = KIND_WORDS[item.kind] || String(item.kind || gettext("Item"));
   const category = categoryWords(item);
   return category ? `${kind}: ${category}` : kind;
 }
@@ -116,14 +120,15 @@ export function itemTitle(item) {
 /** Where: a topic room's title, or "a one-on-one chat" (a chat's room slug is private). */
 export function roomWords(slug, kind) {
   if (!slug) return "";
-  if (kind === "direct") return "a one-on-one chat";
+  if (kind === "direct") return gettext("a one-on-one chat");
   return roomTitles.get(slug) || slug;
 }
 
 /** Why the crisis detector flagged a crisis item, in plain words; "" for other items. */
 export function detectionWords(item) {
   if (item.kind !== "crisis" || !item.detected_by) return "";
-  const stage = DETECTED_BY_WORDS[item.detected_by] || `Flagged by ${item.detected_by}`;
+  const stage = DETECTED_BY_WORDS[item.detected_by]
+    || interpolate(gettext("Flagged by %(stage)s"), { stage: item.detected_by });
   const reason = typeof item.detection_reason === "string" ? item.detection_reason : "";
   return reason ? `${stage}. ${reason}` : `${stage}.`;
 }
@@ -135,9 +140,13 @@ export function reasonsWords(item) {
 }
 
 export function stateWords(item, me) {
-  if (item.state === "claimed") return item.claimed_by === me ? "You claimed it" : `Claimed by ${item.claimed_by}`;
-  if (item.state === "open") return "Nobody has claimed it yet";
-  return RESOLUTION_WORDS[item.resolution] ? `Closed: ${RESOLUTION_WORDS[item.resolution]}` : "Closed";
+  if (item.state === "claimed") {
+    return item.claimed_by === me ? gettext("You claimed it")
+      : interpolate(gettext("Claimed by %(handle)s"), { handle: item.claimed_by });
+  }
+  if (item.state === "open") return gettext("Nobody has claimed it yet");
+  return RESOLUTION_WORDS[item.resolution]
+    ? interpolate(gettext("Closed: %(how)s"), { how: RESOLUTION_WORDS[item.resolution] }) : gettext("Closed");
 }
 
 export function isOpen(item) {
@@ -153,35 +162,44 @@ export function queueOrder(a, b) {
 }
 
 export function auditWords(entry) {
-  const target = entry.target || "someone";
+  const target = entry.target || gettext("someone");
   const where = entry.room ? roomWords(entry.room, entry.room.startsWith("chat-") ? "direct" : "topic") : "";
-  const inRoom = where ? ` in ${where}` : "";
-  const item = entry.item ? ` (item ${entry.item})` : "";
+  // Whole phrases for a translation, then "in the room" and "(item 3)" after them.
+  const inRoom = where ? ` ${interpolate(gettext("in %(room)s"), { room: where })}` : "";
+  const item = entry.item ? ` ${interpolate(gettext("(item %(item)s)"), { item: entry.item })}` : "";
   const details = entry.details && typeof entry.details === "object" ? entry.details : {};
+  const say = (text, tail = "") => `${interpolate(text, { target, item: entry.item, room: where })}${tail}`;
   switch (entry.action) {
-    case "claim": return `claimed item ${entry.item}`;
-    case "dismiss": return `dismissed item ${entry.item}`;
-    case "resolve": return `resolved item ${entry.item}`;
-    case "unmute": return `lifted the mute of ${target}${item}`;
-    case "unban": return `lifted the ban of ${target}${item}`;
-    case "trust": return details.override === "trusted" ? `promoted ${target} to level 1${item}`
-      : details.override === "restricted" ? `restricted ${target} to level 0${item}`
-        : `set ${target}'s level back to automatic${item}`;
-    case "remove_message": return `removed a message by ${target}${inRoom}${item}`;
-    case "release_message": return `released a held message by ${target}${inRoom}${item}`;
-    case "warn": return `warned ${target}${item}`;
-    case "mute": return `muted ${target} for ${plural(Number(details.minutes) || 0, "minute")}${inRoom || " everywhere"}${item}`;
-    case "kick": return `asked ${target} to leave${inRoom}${item}`;
-    case "ban": return `banned ${target}${item}`;
+    case "claim": return say(gettext("claimed item %(item)s"));
+    case "dismiss": return say(gettext("dismissed item %(item)s"));
+    case "resolve": return say(gettext("resolved item %(item)s"));
+    case "unmute": return say(gettext("lifted the mute of %(target)s"), item);
+    case "unban": return say(gettext("lifted the ban of %(target)s"), item);
+    case "trust": return details.override === "trusted" ? say(gettext("promoted %(target)s to level 1"), item)
+      : details.override === "restricted" ? say(gettext("restricted %(target)s to level 0"), item)
+        : say(gettext("set %(target)s's level back to automatic"), item);
+    case "remove_message": return say(gettext("removed a message by %(target)s"), `${inRoom}${item}`);
+    case "release_message": return say(gettext("released a held message by %(target)s"), `${inRoom}${item}`);
+    case "warn": return say(gettext("warned %(target)s"), item);
+    case "mute": {
+      const minutes = Number(details.minutes) || 0;
+      const muted = interpolate(ngettext("muted %(target)s for %(count)s minute", "muted %(target)s for %(count)s minutes",
+        minutes), { target, count: minutes });
+      return `${muted}${inRoom || ` ${gettext("everywhere")}`}${item}`;
+    }
+    case "kick": return say(gettext("asked %(target)s to leave"), `${inRoom}${item}`);
+    case "ban": return say(gettext("banned %(target)s"), item);
     case "slow_mode": return Number(details.seconds)
-      ? `set slow mode${inRoom} to ${details.seconds} s` : `turned slow mode off${inRoom}`;
-    case "lock": return `locked${inRoom}`;
-    case "unlock": return `unlocked${inRoom}`;
-    case "pin": return `pinned a message${inRoom}`;
-    case "unpin": return `unpinned the message${inRoom}`;
-    case "reach_out": return `reached out to ${target}${item}`;
-    case "not_crisis": return `marked item ${entry.item} as not a crisis`;
-    case "missed_crisis": return `marked a message by ${target}${inRoom} as a missed crisis (${CRISIS_WORDS[details.category] || details.category})`;
+      ? interpolate(gettext("set slow mode%(where)s to %(seconds)s s"), { where: inRoom, seconds: details.seconds })
+      : interpolate(gettext("turned slow mode off%(where)s"), { where: inRoom });
+    case "lock": return interpolate(gettext("locked%(where)s"), { where: inRoom });
+    case "unlock": return interpolate(gettext("unlocked%(where)s"), { where: inRoom });
+    case "pin": return interpolate(gettext("pinned a message%(where)s"), { where: inRoom });
+    case "unpin": return interpolate(gettext("unpinned the message%(where)s"), { where: inRoom });
+    case "reach_out": return say(gettext("reached out to %(target)s"), item);
+    case "not_crisis": return say(gettext("marked item %(item)s as not a crisis"));
+    case "missed_crisis": return interpolate(gettext("marked a message by %(target)s%(where)s as a missed crisis (%(what)s)"),
+      { target, where: inRoom, what: CRISIS_WORDS[details.category] || details.category });
     default: return `${String(entry.action).replace(/_/g, " ")} ${entry.target || ""}${inRoom}`.trim();
   }
 }
