@@ -25,6 +25,7 @@ FACILITATORS = (
     "FacilMentor",
     "FacilSanctions",
     "FacilEnglish",
+    "FacilEspanol",
 )
 SUPPORTERS = ("SupporterSage", "ApoyoLuz")
 

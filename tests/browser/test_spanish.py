@@ -172,3 +172,23 @@ def test_the_drop_in_line_in_spanish_reaches_a_spanish_speaking_supporter(pages,
     assert serious_axe_violations(member) == []
     facil.get_by_role("switch", name="On duty").uncheck()
     expect(facil.locator("#duty-state")).to_have_text("You're off duty.")
+
+
+def test_the_facilitators_dashboard_in_spanish(pages):
+    staff = LiveStaff(pages.server, "FacilEspanol")
+    facil = pages.open("/facilitators/", member=staff, locale="es-ES")
+    wait_dashboard(facil)
+    expect(facil.locator("html")).to_have_attribute("lang", "es")
+    expect(facil.get_by_role("heading", level=1)).to_have_text("Panel de facilitación")
+    expect(facil.get_by_role("tab", name=re.compile("^Cola"))).to_be_visible()
+    duty = facil.get_by_role("switch", name="De servicio")
+    duty.check()
+    expect(facil.locator("#duty-state")).to_have_text("Estás de servicio.")
+    facil.get_by_role("tab", name="Salas").click()
+    row = facil.locator('[data-room="de-madrugada"]')
+    expect(row.locator(".room-state")).to_contain_text("Abierta")
+    expect(row.get_by_role("button", name="Cerrar De madrugada")).to_be_visible()
+    facil.get_by_role("tab", name="Registro de auditoría").click()
+    assert serious_axe_violations(facil) == []
+    duty.uncheck()
+    expect(facil.locator("#duty-state")).to_have_text("Estás fuera de servicio.")
