@@ -64,8 +64,10 @@ def _check_capacity(helper: Member) -> None:
     ).count()
     if held >= cap:
         raise KindredError(
-            "You already have as many drop-in chats as is good for you. Someone else "
-            "will take this one.",
+            _(
+                "You already have as many drop-in chats as is good for you. Someone else "
+                "will take this one."
+            ),
             code="at_capacity",
         )
 
