@@ -11,8 +11,7 @@ from core.errors import BadInput, NotFound
 from core.http import bool_field, json_body, optional_str, service_response
 from meetings import attendance, mode, services
 from meetings.sessions import current_session, session_data
-from rooms.access import check_member
-from rooms.models import Room, RoomKind
+from rooms.access import check_member, check_topic_room
 
 
 def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -74,9 +73,7 @@ def remind(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _now_in(member_id: int, slug: str) -> dict[str, Any]:
     check_member(member_id=member_id)
-    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
+    room = check_topic_room(slug=slug)
     session = current_session(room_id=room.pk)
     return {"meeting": session_data(session) if session else None}
 
