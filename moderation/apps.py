@@ -5,7 +5,6 @@ class ModerationConfig(AppConfig):
     """Reports, the facilitators' queue, actions, the audit log and crisis detection."""
 
     name = "moderation"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.
