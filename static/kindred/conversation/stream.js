@@ -131,6 +131,11 @@ export function wireIncoming(c) {
       list.upsert(message);
       return;
     }
+    if (source === "released") {
+      list.upsert(message);
+      status.say(gettext("Your message is in the room now."));
+      return;
+    }
     if (source === "welcome") {
       bottomBeforeSync ??= nearBottom();
       followAfterSync ||= own || bottomBeforeSync;
