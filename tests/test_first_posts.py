@@ -14,6 +14,7 @@ from moderation.actions import action_parse, action_perform
 from moderation.first_posts import release_due
 from moderation.models import AuditEntry, ItemKind, QueueItem
 from moderation.trust import standing_of
+from realtime.periodic import periodic_duties
 from rooms.models import Message
 from rooms.selectors import page_after
 from rooms.services import message_send, room_welcome
@@ -178,5 +179,6 @@ def test_a_first_post_nobody_looks_at_goes_by_itself_sooner_when_nobody_is_on_du
     assert release_due() == 0
     assert "still here" not in " ".join(others_see(reader))
     clock(seconds=480)
-    assert release_due() == 1
+    # Every process's heartbeat runs it (moderation's AppConfig registers the duty).
+    periodic_duties({})
     assert not Message.objects.get(pk=watched.message.id).held
