@@ -18,6 +18,7 @@ from realtime.periodic import periodic_duties
 from rooms.models import Message
 from rooms.selectors import page_after
 from rooms.services import message_send, room_welcome
+from tests.test_admin import admin_member, admin_site, room_form  # noqa: F401  (fixtures)
 from tests.test_crisis_followup import on_duty
 from tests.test_crisis_handoff import CRISIS
 from tests.test_trust import clock, trust_on  # noqa: F401  (fixtures)
@@ -53,6 +54,21 @@ def item_of(message_id: int) -> QueueItem:
 def test_the_seed_marks_mental_health_and_late_night_rooms_sensitive_in_both_languages(rooms):
     sensitive = {slug for slug, room in rooms.items() if room.sensitive}
     assert sensitive == {"mental-health", "late-night", "salud-mental", "de-madrugada"}
+
+
+def test_an_admin_marks_a_room_sensitive_and_new_handles_posts_there_wait(
+    make_member,
+    admin_site,
+    rooms,
+    first_posts,  # noqa: F811
+):
+    room = rooms["alcohol"]
+    url = f"/admin/rooms/room/{room.pk}/change/"
+    assert 'name="sensitive"' in admin_site.get(url).content.decode()
+    newcomer = make_member("FreshStart")
+    assert not say(newcomer, "day one for me", slug="alcohol").held
+    assert admin_site.post(url, room_form(room, sensitive="on")).status_code == 302
+    assert say(newcomer, "day two, still here", slug="alcohol").held
 
 
 def test_a_new_handles_post_waits_in_a_sensitive_room_only_and_only_its_author_sees_it(
