@@ -58,9 +58,9 @@ def test_the_seed_marks_mental_health_and_late_night_rooms_sensitive_in_both_lan
 
 def test_an_admin_marks_a_room_sensitive_and_new_handles_posts_there_wait(
     make_member,
-    admin_site,
+    admin_site,  # noqa: F811
     rooms,
-    first_posts,  # noqa: F811
+    first_posts,
 ):
     room = rooms["alcohol"]
     url = f"/admin/rooms/room/{room.pk}/change/"
