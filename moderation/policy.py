@@ -157,6 +157,9 @@ class ModerationPolicy(MessagePolicy):
                 retry_after=ratelimit.retry_after(wait),
             )
 
+    def first_posts_wait(self, *, member: Any, room: Any) -> bool:
+        return first_posts.hold_due(member=member, room=room)
+
     def check_can_request_chat(self, *, member: Any) -> None:
         if not trust.is_trusted(member):
             raise NotAllowed(

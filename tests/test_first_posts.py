@@ -81,8 +81,12 @@ def test_a_new_handles_post_waits_in_a_sensitive_room_only_and_only_its_author_s
     assert sent.crisis is None
 
     assert "first time talking about my anxiety" not in " ".join(others_see(reader))
-    mine = room_welcome(member_id=newcomer.pk, room_slug="mental-health").history
-    assert [(m.id, m.held) for m in mine] == [(sent.message.id, True)]
+    welcome = room_welcome(member_id=newcomer.pk, room_slug="mental-health")
+    assert [(m.id, m.held) for m in welcome.history] == [(sent.message.id, True)]
+    # The welcome tells them before they post; not in other rooms, nor anyone else.
+    assert welcome.you["first_posts_wait"] is True
+    assert "first_posts_wait" not in room_welcome(member_id=newcomer.pk, room_slug="newcomers").you
+    assert "first_posts_wait" not in room_welcome(member_id=reader.pk, room_slug="alcohol").you
 
     item = item_of(sent.message.id)
     assert item.kind == ItemKind.FIRST_POST and item.subject == newcomer

@@ -43,6 +43,12 @@ def test_a_first_post_waits_for_a_quick_look_and_a_facilitator_releases_it(pages
     author = pages.open(ROOM, member=newcomer, viewport=PHONE)
     wait_connected(reader)
     wait_connected(author)
+    # Told before posting, beside the composer; the member who isn't new is not.
+    expect(author.locator("#composer-why")).to_have_text(
+        "New here? In this room your first few messages wait for a quick look from a "
+        "facilitator before everyone sees them."
+    )
+    expect(reader.locator("#composer-why")).to_be_hidden()
 
     first = "first time writing here, a hard week"
     send(author, first)

@@ -164,6 +164,7 @@
     "Muted in this chat until %(until)s. You can still read along.": "No puedes escribir en este chat hasta las %(until)s. Puedes seguir leyendo.",
     "My reasons to stay": "Mis razones para seguir",
     "My warning signs": "Mis se\u00f1ales de alerta",
+    "New here? In this room your first few messages wait for a quick look from a facilitator before everyone sees them.": "\u00bfAcabas de llegar? En esta sala, tus primeros mensajes esperan un vistazo r\u00e1pido de una persona facilitadora antes de que todos los vean.",
     "New messages since you were there": "Hay mensajes nuevos desde tu \u00faltima visita",
     "New \u00b7 ": "Nuevo \u00b7 ",
     "No thanks": "No, gracias",
