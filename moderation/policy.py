@@ -31,6 +31,7 @@ from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
 from moderation.wordlist import find_blocked_word
+from realtime.after_reply import after_reply
 from rooms.policy import UNREAD, Inspection, MessagePolicy
 from rooms.sanitize import render_body
 
@@ -93,9 +94,10 @@ class ModerationInspection(Inspection):
             return
         queue.announce(item.pk, new=True, item=item)
         # Crisis outranks every other flag, so it names the item when raised.
+        # After the item's own announcement, and like it after the sender's ack.
         if item.kind == ItemKind.CRISIS:
-            item_id = item.pk
-            transaction.on_commit(lambda: handoff.alert_facilitators(item_id))
+            alert = functools.partial(handoff.alert_facilitators, item.pk)
+            transaction.on_commit(functools.partial(after_reply, alert))
 
 
 class ModerationPolicy(MessagePolicy):
