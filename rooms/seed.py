@@ -67,6 +67,11 @@ SPANISH_ROOMS = (
         "hay alguien.",
     ),
 )
+#: Rooms where someone new may arrive at their most fragile, or find others who are:
+#: mental health and the late-night drop-ins, in both languages. A new handle's first
+#: messages there wait for a facilitator's quick look (Room.sensitive; docs/moderation.md).
+#: Newcomers stays open at once: a first hello must never wait.
+SENSITIVE_ROOMS = frozenset({"mental-health", "late-night", "salud-mental", "de-madrugada"})
 #: The late-night room of each language, where the drop-in page points while you wait.
 LATE_NIGHT_ROOMS = {"en": "late-night", "es": "de-madrugada"}
 #: Every seeded room with its language, in the order the home page lists them.
@@ -87,6 +92,7 @@ def seed_rooms() -> int:
                 "kind": RoomKind.TOPIC,
                 "position": position,
                 "language": language,
+                "sensitive": slug in SENSITIVE_ROOMS,
             },
         )
         created += was_created

@@ -102,6 +102,13 @@ TRUST_MIN_MESSAGES: int = 10
 TRUST_SANCTION_FREE_DAYS: int = 14
 TRUST_CACHE_SECONDS: float = 60
 NEW_MEMBER_MESSAGE_RATE_LIMIT: str = "4/10s"
+# In rooms marked sensitive, a new handle's (level 0) messages wait for a facilitator's
+# quick look until FIRST_POSTS_HELD of theirs there have been shown; one not looked at
+# goes to the room by itself after FIRST_POST_WAIT_SECONDS while a facilitator is on
+# duty, after FIRST_POST_UNWATCHED_SECONDS when nobody is (moderation/first_posts.py).
+FIRST_POSTS_HELD: int = 3
+FIRST_POST_WAIT_SECONDS: float = 600
+FIRST_POST_UNWATCHED_SECONDS: float = 120
 # Sanctions older than this no longer count on the step-up ladder.
 SANCTION_LADDER_DAYS: int = 90
 # How many of a member's sanctions, and of an item's actions, a queue item shows.

@@ -24,6 +24,7 @@ FACILITATORS = (
     "FacilAudits",
     "FacilMentor",
     "FacilSanctions",
+    "FacilFirstLook",
 )
 SUPPORTERS = ("SupporterSage",)
 

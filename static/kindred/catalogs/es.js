@@ -164,6 +164,7 @@
     "Muted in this chat until %(until)s. You can still read along.": "No puedes escribir en este chat hasta las %(until)s. Puedes seguir leyendo.",
     "My reasons to stay": "Mis razones para seguir",
     "My warning signs": "Mis se\u00f1ales de alerta",
+    "New here? In this room your first few messages wait for a quick look from a facilitator before everyone sees them.": "\u00bfAcabas de llegar? En esta sala, tus primeros mensajes esperan un vistazo r\u00e1pido de una persona facilitadora antes de que todos los vean.",
     "New messages since you were there": "Hay mensajes nuevos desde tu \u00faltima visita",
     "New \u00b7 ": "Nuevo \u00b7 ",
     "No thanks": "No, gracias",
@@ -316,6 +317,7 @@
       "Esperando %(count)s minuto",
       "Esperando %(count)s minutos"
     ],
+    "Waiting for a quick look from a facilitator. Only you can see it for now.": "Una persona facilitadora le echar\u00e1 un vistazo r\u00e1pido. Por ahora, solo t\u00fa puedes verlo.",
     "Waiting less than a minute": "Esperando menos de un minuto",
     "Waiting to send\u2026": "Esperando para enviar\u2026",
     "Want to know when they answer, even with Kindred closed? The notification only says someone answered: never who, never what.": "\u00bfQuieres saber cu\u00e1ndo te responden, aunque Kindred est\u00e9 cerrado? La notificaci\u00f3n solo dice que alguien respondi\u00f3: nunca qui\u00e9n ni qu\u00e9.",
@@ -374,6 +376,7 @@
     "Your chat request wasn't accepted this time.": "Esta vez no se acept\u00f3 tu solicitud de chat.",
     "Your handle is listed again.": "Tu alias vuelve a aparecer en la lista.",
     "Your last report is still being sent.": "Tu \u00faltimo reporte todav\u00eda se est\u00e1 enviando.",
+    "Your message is in the room now.": "Tu mensaje ya est\u00e1 en la sala.",
     "Your message was deleted.": "Tu mensaje se elimin\u00f3.",
     "Your message will be sent in %(seconds)s s.": "Tu mensaje se enviar\u00e1 en %(seconds)s s.",
     "Your message will be sent in about %(value)s min.": "Tu mensaje se enviar\u00e1 en unos %(value)s min.",

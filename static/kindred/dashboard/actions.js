@@ -57,8 +57,11 @@ $("item-actions")?.addEventListener("click", (event) => {
     case "release_message":
       return confirmAction({
         title: `Release this message into ${where}?`,
-        text: "The room's crisis policy held it back. Released, everyone in the room sees it. "
-          + "The crisis item stays open: releasing is about the room, not about the member's safety.",
+        text: item.kind === "first_post"
+          ? "A new member's message, waiting for a quick look. Released, everyone in the room sees it "
+            + "in its place, and this item is done."
+          : "The room's crisis policy held it back. Released, everyone in the room sees it. "
+            + "The crisis item stays open: releasing is about the room, not about the member's safety.",
         ok: "Release message",
         opener: action,
         run: async () => {

@@ -10,6 +10,7 @@ export const KIND_WORDS = {
   new_link: "Link from a new handle",
   rate_limit: "Sending too fast",
   check_in: "Check-in they asked for",
+  first_post: "New member's first message, waiting for a look",
 };
 export const CRISIS_WORDS = {
   suicide: "thoughts of suicide",
@@ -33,6 +34,7 @@ export const RESOLUTION_WORDS = {
   kicked: "the member was asked to leave the room",
   banned: "the member was banned",
   not_crisis: "not a crisis, the detector was told",
+  released: "the message was released into the room",
 };
 /** The step-up ladder's steps (the sanction button takes the next one). */
 export const STEP_WORDS = {
@@ -69,12 +71,17 @@ const HISTORY_WORDS = {
   warn: "warned them", mute: "muted them", kick: "asked them to leave the room", ban: "banned them",
   unmute: "lifted their mute", unban: "lifted their ban", trust: "changed their level",
   reach_out: "reached out", pin: "pinned the message", dismiss: "dismissed it", resolve: "resolved it",
-  not_crisis: "marked it not a crisis",
+  not_crisis: "marked it not a crisis", auto_release: "released it: nobody had looked in time",
 };
+
+/** Who took an action: Kindred itself when no handle is recorded (an automatic release). */
+export function actorWords(entry) {
+  return entry.actor || (entry.action === "auto_release" ? "Kindred" : "Someone");
+}
 
 /** A line of an item's history: who did what (the time is shown beside it). */
 export function historyWords(entry) {
-  return `${entry.actor || "Someone"} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
+  return `${actorWords(entry)} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
 }
 
 /** A sanction on the member's record, as a line of the item's "About this member". */
@@ -104,6 +111,8 @@ export function categoryWords(item) {
   if (item.kind === "report") return REASON_WORDS[category] || category;
   if (item.kind === "contact_info") return category.split(",").filter(Boolean).join(", ");
   if (item.kind === "blocked_word") return category ? `\u201c${category}\u201d` : "";
+  // A first post's other flags, if it raised any (contact details, a blocked word).
+  if (item.kind === "first_post") return category.split(",").filter(Boolean).map((k) => KIND_WORDS[k] || k).join(", ");
   return "";
 }
 
@@ -169,6 +178,7 @@ export function auditWords(entry) {
         : `set ${target}'s level back to automatic${item}`;
     case "remove_message": return `removed a message by ${target}${inRoom}${item}`;
     case "release_message": return `released a held message by ${target}${inRoom}${item}`;
+    case "auto_release": return `released a first message by ${target}${inRoom}${item}: nobody had looked within ${plural(Math.round((Number(details.waited_seconds) || 0) / 60), "minute")}`;
     case "warn": return `warned ${target}${item}`;
     case "mute": return `muted ${target} for ${plural(Number(details.minutes) || 0, "minute")}${inRoom || " everywhere"}${item}`;
     case "kick": return `asked ${target} to leave${inRoom}${item}`;
