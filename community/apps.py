@@ -6,7 +6,6 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     label = "community"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from community import inbox, privacy

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -28,12 +28,23 @@ Ref = Annotated[str, Field(min_length=1, max_length=REF_MAX_LENGTH)]
 
 
 class ClientFrame(BaseModel):
+    """A client frame: a subclass names its type once, as ``type: Literal["name"]``,
+    and gets ``frame_type`` from it. A subclass without that Literal is a shared
+    base of several frames (the fields they share, in their wire order)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     type: str
     # Absent means None (defaults are not validated), but an explicit null is
     # refused like any other non-string.
     ref: Ref = None  # type: ignore[assignment]
     frame_type: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        names = get_args(cls.model_fields["type"].annotation)
+        if len(names) == 1:
+            cls.frame_type = names[0]
 
 
 def _valid_ref(data: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.errors import BadInput, KindredError, NoSession, TooLarge, error_response
 
@@ -95,6 +96,14 @@ def required_str(data: dict[str, Any], name: str, *, max_length: int = 200) -> s
     return value
 
 
+def bool_field(data: dict[str, Any], name: str, *, default: bool | None = None) -> bool:
+    """A true/false field; left out, *default* (without one, it is required)."""
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise BadInput(f"'{name}' must be true or false.", code="bad_field")
+    return value
+
+
 def no_session() -> JsonResponse:
     return error_response(NoSession())
 
@@ -109,6 +118,34 @@ def service_response(request: HttpRequest, call, *, status: int = 200) -> HttpRe
     except KindredError as exc:
         return error_response(exc)
     return JsonResponse(result, status=status, safe=False)
+
+
+def service_view(
+    service: Callable[..., Any],
+    *,
+    methods: tuple[str, ...] = ("POST",),
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    status: int = 200,
+) -> Callable[..., HttpResponse]:
+    """A JSON view that parses, calls and replies, nothing else:
+    ``service(member_id=<the signed-in member>, **<the URL's arguments>,
+    **body(<the JSON body>))``, answered by :func:`service_response`.
+
+    The URL's arguments are named as the service's. With *body*, the request's
+    JSON is parsed first, so a malformed one is refused before the session is
+    looked at."""
+
+    @require_http_methods(list(methods))
+    @json_errors
+    def view(request: HttpRequest, **url_args: Any) -> HttpResponse:
+        fields = body(json_body(request)) if body is not None else {}
+        return service_response(
+            request, lambda me: service(member_id=me, **url_args, **fields), status=status
+        )
+
+    view.__name__ = view.__qualname__ = service.__name__
+    view.__doc__ = service.__doc__
+    return view
 
 
 def required_int(data: dict[str, Any], name: str) -> int:

@@ -20,9 +20,11 @@ import hashlib
 import json
 from pathlib import Path
 
+from .datafile import DATA_DIR
+
 __all__ = ["CORPUS_DIR", "HELDOUT_SHARE", "load_corpus", "split"]
 
-CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
+CORPUS_DIR = DATA_DIR / "corpus"
 HELDOUT_SHARE = 0.20
 _SEED = b"kindred-crisis-split-1:"
 # Writers whose messages are split; later writers' files are training only.

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cues import Cues
+from .datafile import DATA_DIR, setting_path
 from .lexicon import (
     CATEGORIES,
     PRIORITY,
@@ -49,7 +50,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.json"
+DEFAULT_LEXICON_PATH = DATA_DIR / "lexicon.json"
 
 _RANK = {category: rank for rank, category in enumerate(PRIORITY)}
 
@@ -363,37 +364,9 @@ def set_lexicon_path(path: str | os.PathLike[str] | None) -> None:
     _broken.clear()
 
 
-# django.conf.settings and ImproperlyConfigured, imported on first use;
-# False when Django is not installed (the detector works without it).
-_django: tuple | bool | None = None
-
-
-def _setting_path() -> Path | None:
-    """``settings.CRISIS_LEXICON_PATH`` if Django is importable and configured."""
-    global _django
-    if _django is None:
-        try:
-            from django.conf import settings
-            from django.core.exceptions import ImproperlyConfigured
-        except ImportError:
-            _django = False
-        else:
-            _django = (settings, ImproperlyConfigured)
-    if not _django:
-        return None
-    settings, improperly_configured = _django
-    try:
-        if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
-            return None
-        value = getattr(settings, "CRISIS_LEXICON_PATH", None)
-    except (improperly_configured, ImportError):
-        return None
-    return Path(value) if value else None
-
-
 def active_lexicon_path() -> Path:
     """The lexicon file :func:`scan` uses right now."""
-    return _override or _setting_path() or DEFAULT_LEXICON_PATH
+    return _override or setting_path("CRISIS_LEXICON_PATH") or DEFAULT_LEXICON_PATH
 
 
 # Failures already reported, so a broken file is logged once, not per message.

@@ -18,7 +18,6 @@ Pattern dialect (documented for editors in docs/safety.md):
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from re import _parser as sre_parse
 
 from crisis.needles import REPEAT_OPS, Prefilter, build_prefilter
 
+from .datafile import read_json_file
 from .spelling import build_speller
 
 __all__ = [
@@ -294,16 +294,7 @@ def _compile_entry(entry, index: int, kind: str, definitions, seen: set[str]):
 
 
 def read_lexicon_file(path: Path) -> dict:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LexiconError(f"cannot read lexicon {path}: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise LexiconError(
-            f"lexicon {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+    data = read_json_file(path, "lexicon", LexiconError)
     if not isinstance(data, dict):
         raise LexiconError(f"lexicon {path}: the top level must be an object")
     return data

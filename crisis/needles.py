@@ -6,7 +6,9 @@ Kept apart from the file loading and validation in :mod:`crisis.lexicon`; only
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from re import _constants as sre  # private, but stable across 3.11-3.13
 from re import _parser as sre_parse
@@ -39,6 +41,30 @@ def _product(left: set[str], right: set[str]) -> set[str] | None:
     return {a + b for a in left for b in right}
 
 
+#: Items that hold sequences of their own: a group (its body) and a branch (its alternatives).
+_GROUPS = (sre.SUBPATTERN, sre.ATOMIC_GROUP, sre.BRANCH)
+
+
+def _union(op, av, of: Callable[[Any], set[str] | None], cap: float = math.inf) -> set[str] | None:
+    """``of`` each sequence a group item holds, united (a match of the item is a
+    match of one of them); None if one is None or the union grows past *cap*."""
+    if op is sre.SUBPATTERN:
+        seqs = [av[3]]
+    elif op is sre.ATOMIC_GROUP:
+        seqs = [av]
+    else:  # sre.BRANCH
+        seqs = av[1]
+    out: set[str] = set()
+    for seq in seqs:
+        sub = of(seq)
+        if sub is None:
+            return None
+        out |= sub
+        if len(out) > cap:
+            return None
+    return out
+
+
 def _language(seq) -> set[str] | None:
     """Every string ``seq`` can match, if that is a small finite set."""
     out = {""}
@@ -69,20 +95,8 @@ def _item_language(op, av) -> set[str] | None:
             else:
                 return None
         return chars if len(chars) <= 8 else None
-    if op is sre.SUBPATTERN:
-        return _language(av[3])
-    if op is sre.ATOMIC_GROUP:
-        return _language(av)
-    if op is sre.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            sub = _language(alt)
-            if sub is None:
-                return None
-            out |= sub
-            if len(out) > _CAP:
-                return None
-        return out
+    if op in _GROUPS:
+        return _union(op, av, _language, cap=_CAP)
     if op in REPEAT_OPS:
         low, high, sub_seq = av
         if high is sre.MAXREPEAT or high > 3:
@@ -131,18 +145,8 @@ def _required(seq) -> set[str] | None:
 
 
 def _item_required(op, av) -> set[str] | None:
-    if op is sre.SUBPATTERN:
-        return _required(av[3])
-    if op is sre.ATOMIC_GROUP:
-        return _required(av)
-    if op is sre.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            sub = _required(alt)
-            if sub is None:
-                return None
-            out |= sub
-        return out
+    if op in _GROUPS:
+        return _union(op, av, _required)
     if op in REPEAT_OPS and av[0] >= 1:
         return _required(av[2])
     return None

@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = ["normalize", "variants"]
 
@@ -182,6 +183,18 @@ EMOJI_WORDS: dict[str, str] = {
 }
 _EMOJI = str.maketrans({k: f" {v} " for k, v in EMOJI_WORDS.items()})
 
+
+def _with_letters(change: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` callback applying *change* to matches that contain a letter:
+    the others are numbers ("988", "9 8 8", "2024") and are kept as they are."""
+
+    def callback(match: re.Match[str]) -> str:
+        text = match.group()
+        return change(text) if any(ch.isalpha() for ch in text) else text
+
+    return callback
+
+
 # --- 5. spelled-out letters ----------------------------------------------------
 
 # Three or more single characters separated by one to three spaces, dots,
@@ -197,10 +210,8 @@ _SPELLED_HINT = re.compile(rf"{_SEPARATOR}{_SINGLE}{_SEPARATOR}")
 _SPELLED_SEP = re.compile(r"[ .\-_*\u00b7]+")
 
 
-def _collapse_spelled(match: re.Match[str]) -> str:
-    run = match.group()
-    if not any(ch.isalpha() for ch in run):
-        return run
+@_with_letters
+def _collapse_spelled(run: str) -> str:
     return _SPELLED_SEP.sub("", run)
 
 
@@ -226,10 +237,8 @@ _ORDINAL_SHAPE = re.compile(r"\d+(?:st|nd|rd|th)")
 _BANG_LETTER = re.compile(r"!(?=\w)")
 
 
-def _unleet_token(match: re.Match[str]) -> str:
-    token = match.group()
-    if not any(ch.isalpha() for ch in token):
-        return token  # pure numbers such as 988, 911, 2024 are kept
+@_with_letters
+def _unleet_token(token: str) -> str:
     if _NUMBER_WITH_UNIT.fullmatch(token):
         return token
     if _ORDINAL_SHAPE.fullmatch(token):

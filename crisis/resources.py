@@ -30,12 +30,12 @@ some kinds of crisis, e.g. a domestic-abuse line only for ``violence``.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import re
 from pathlib import Path
 
+from .datafile import DATA_DIR, read_json_file, setting_path
 from .lexicon import CATEGORIES
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RESOURCES_PATH = Path(__file__).resolve().parent / "data" / "resources.json"
+DEFAULT_RESOURCES_PATH = DATA_DIR / "resources.json"
 FALLBACK_KEY = "international"
 _FIELDS = ("name", "phone", "text", "url", "hours")
 #: Where an entry came from and when a person last checked it there (or null).
@@ -262,32 +262,7 @@ def validate_resources(data) -> dict:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int, size: int) -> dict:
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ResourcesError(f"cannot read resources {path}: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ResourcesError(
-            f"resources {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    return validate_resources(data)
-
-
-def _setting_path() -> Path | None:
-    try:
-        from django.conf import settings
-        from django.core.exceptions import ImproperlyConfigured
-    except ImportError:
-        return None
-    try:
-        if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
-            return None
-        value = getattr(settings, "CRISIS_RESOURCES_PATH", None)
-    except (ImproperlyConfigured, ImportError):
-        return None
-    return Path(value) if value else None
+    return validate_resources(read_json_file(path, "resources", ResourcesError))
 
 
 def load_resources(path: str | os.PathLike[str] | None = None) -> dict:
@@ -296,7 +271,9 @@ def load_resources(path: str | os.PathLike[str] | None = None) -> dict:
     With no ``path``: ``settings.CRISIS_RESOURCES_PATH`` if set, else the
     shipped file.
     """
-    resolved = Path(path) if path is not None else (_setting_path() or DEFAULT_RESOURCES_PATH)
+    if path is None:
+        path = setting_path("CRISIS_RESOURCES_PATH") or DEFAULT_RESOURCES_PATH
+    resolved = Path(path)
     try:
         st = os.stat(resolved)
     except OSError as exc:
@@ -310,7 +287,7 @@ _reported: set[str] = set()  # broken files already logged
 def _active_resources() -> dict:
     """The configured resources, or the shipped ones if the configured file is
     broken: a bad edit must never stop the card from being shown."""
-    path = _setting_path()
+    path = setting_path("CRISIS_RESOURCES_PATH")
     if path is None or path == DEFAULT_RESOURCES_PATH:
         return load_resources(DEFAULT_RESOURCES_PATH)
     try:

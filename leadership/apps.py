@@ -5,7 +5,6 @@ class LeadershipConfig(AppConfig):
     """The path from member to peer supporter, and the care of the people who help."""
 
     name = "leadership"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.

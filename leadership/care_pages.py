@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,19 +19,27 @@ from leadership import care, handover, review
 LOGIN_AFTER_PASSWORD = "/facilitators/login/?next=/facilitators/&welcome=1"  # noqa: S105 (a path)
 
 
-def _refused(request: HttpRequest, exc: KindredError) -> HttpResponse:
-    status = getattr(exc, "status", 404)
-    return render(request, "403.html", {"title": exc.detail, "detail": " "}, status=status)
+def _refusal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refusal the page doesn't answer itself (no such chat or link, or not
+    this member's) is the 403 page, with the refusal's own status."""
+
+    @functools.wraps(view)
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except KindredError as exc:
+            context = {"title": exc.detail, "detail": " "}
+            return render(request, "403.html", context, status=exc.status)
+
+    return page
 
 
 @require_http_methods(["GET", "POST"])
 @member_page
+@_refusal_page
 def step_away(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     """Hand a drop-in chat back to the line with a note for whoever is next."""
-    try:
-        chat = handover.helper_chat(member, chat_id)
-    except KindredError as exc:
-        return _refused(request, exc)
+    chat = handover.helper_chat(member, chat_id)
     error = None
     if request.method == "POST":
         try:
@@ -50,11 +62,9 @@ def step_away(request: HttpRequest, member, chat_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_page
+@_refusal_page
 def debrief(request: HttpRequest, member, chat_id: int) -> HttpResponse:
-    try:
-        state = care.debrief_chat(member_id=member.pk, chat_id=chat_id)
-    except KindredError as exc:
-        return _refused(request, exc)
+    state = care.debrief_chat(member_id=member.pk, chat_id=chat_id)
     saved, error = None, None
     if request.method == "POST":
         try:
@@ -76,11 +86,9 @@ def debrief(request: HttpRequest, member, chat_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_page
+@_refusal_page
 def thanks(request: HttpRequest, member, chat_id: int) -> HttpResponse:
-    try:
-        state = care.thanks_target(member_id=member.pk, chat_id=chat_id)
-    except KindredError as exc:
-        return _refused(request, exc)
+    state = care.thanks_target(member_id=member.pk, chat_id=chat_id)
     error = None
     if request.method == "POST":
         try:
@@ -94,12 +102,10 @@ def thanks(request: HttpRequest, member, chat_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_refusal_page
 def password(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link from an approval: choose a password, then sign in as staff."""
-    try:
-        handle = review.password_link_handle(token=token)
-    except KindredError as exc:
-        return _refused(request, exc)
+    handle = review.password_link_handle(token=token)
     error = None
     if request.method == "POST":
         try:

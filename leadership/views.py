@@ -5,8 +5,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import BadInput
-from core.http import json_body, json_errors, optional_str, required_str, service_response
+from core.http import (
+    bool_field,
+    json_body,
+    json_errors,
+    optional_str,
+    required_str,
+    service_response,
+    service_view,
+)
 from leadership import care, handover, review, services, shifts
 
 
@@ -27,68 +34,43 @@ def _state(member_id: int) -> dict:
     return found
 
 
-@require_POST
-def withdraw(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: services.application_withdraw(member_id=me))
-
-
-def _flag(data: dict, name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise BadInput(f"'{name}' must be true or false.", code="bad_field")
-    return value
+withdraw = service_view(services.application_withdraw)
 
 
 @require_POST
 @json_errors
 def shift(request: HttpRequest) -> HttpResponse:
-    on = _flag(json_body(request), "on")
+    on = bool_field(json_body(request), "on", default=False)
     return service_response(
         request,
         lambda me: shifts.shift_set(member=services.check_supporter_or_moderator(me), on=on),
     )
 
 
-@require_POST
-@json_errors
-def debrief(request: HttpRequest, chat_id: int) -> HttpResponse:
-    data = json_body(request)
-    feeling = optional_str(data, "feeling", max_length=16) or ""
-    notes = optional_str(data, "notes", max_length=2000) or ""
-    wants_mentor = _flag(data, "wants_mentor")
-    return service_response(
-        request,
-        lambda me: care.debrief_save(
-            member_id=me,
-            chat_id=chat_id,
-            feeling=feeling,
-            notes=notes,
-            wants_mentor=wants_mentor,
-        ),
-    )
+def _debrief(data: dict) -> dict:
+    return {
+        "feeling": optional_str(data, "feeling", max_length=16) or "",
+        "notes": optional_str(data, "notes", max_length=2000) or "",
+        "wants_mentor": bool_field(data, "wants_mentor", default=False),
+    }
 
 
-@require_POST
-@json_errors
-def apply(request: HttpRequest) -> HttpResponse:
-    motivation = optional_str(json_body(request), "motivation", max_length=1000) or ""
-    return service_response(
-        request,
-        lambda me: services.application_start(member_id=me, motivation=motivation),
-        status=201,
-    )
+debrief = service_view(care.debrief_save, body=_debrief)
+apply = service_view(
+    services.application_start,
+    body=lambda data: {"motivation": optional_str(data, "motivation", max_length=1000) or ""},
+    status=201,
+)
 
 
-@require_POST
-@json_errors
-def course_answers(request: HttpRequest, slug: str) -> HttpResponse:
-    data = json_body(request).get("answers")
-    answers = (
-        {str(k): str(v)[:8] for k, v in list(data.items())[:20]} if isinstance(data, dict) else {}
-    )
-    return service_response(
-        request, lambda me: services.course_answer(member_id=me, slug=slug, answers=answers)
-    )
+def _answers(data: dict) -> dict:
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        return {"answers": {}}
+    return {"answers": {str(k): str(v)[:8] for k, v in list(answers.items())[:20]}}
+
+
+course_answers = service_view(services.course_answer, body=_answers)
 
 
 @require_POST
@@ -102,43 +84,23 @@ def _shadow(member_id: int) -> dict:
     return {"application": application, **services.shadow_line(member_id=member_id)}
 
 
-@require_GET
-def applications(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: review.applications_waiting(member_id=me))
+applications = service_view(review.applications_waiting, methods=("GET",))
 
 
-@require_POST
-@json_errors
-def decide(request: HttpRequest, application_id: int) -> HttpResponse:
-    data = json_body(request)
-    decision = required_str(data, "decision", max_length=16)
-    reason = optional_str(data, "reason", max_length=1000) or ""
-    mentor = optional_str(data, "mentor", max_length=64)
-    return service_response(
-        request,
-        lambda me: review.application_decide(
-            member_id=me,
-            application_id=application_id,
-            decision=decision,
-            reason=reason,
-            mentor=mentor,
-        ),
-    )
+def _decision(data: dict) -> dict:
+    return {
+        "decision": required_str(data, "decision", max_length=16),
+        "reason": optional_str(data, "reason", max_length=1000) or "",
+        "mentor": optional_str(data, "mentor", max_length=64),
+    }
 
 
-@require_POST
-@json_errors
-def step_away(request: HttpRequest, chat_id: int) -> HttpResponse:
-    note = optional_str(json_body(request), "note", max_length=500) or ""
-    return service_response(
-        request, lambda me: handover.chat_step_away(member_id=me, chat_id=chat_id, note=note)
-    )
-
-
-@require_POST
-@json_errors
-def thanks(request: HttpRequest, chat_id: int) -> HttpResponse:
-    words = optional_str(json_body(request), "words", max_length=500) or ""
-    return service_response(
-        request, lambda me: care.thanks_leave(member_id=me, chat_id=chat_id, words=words)
-    )
+decide = service_view(review.application_decide, body=_decision)
+step_away = service_view(
+    handover.chat_step_away,
+    body=lambda data: {"note": optional_str(data, "note", max_length=500) or ""},
+)
+thanks = service_view(
+    care.thanks_leave,
+    body=lambda data: {"words": optional_str(data, "words", max_length=500) or ""},
+)

@@ -5,7 +5,6 @@ class MeetingsConfig(AppConfig):
     """Scheduled, hosted meetings in the topic rooms: schedules, reminders, meeting mode."""
 
     name = "meetings"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.

@@ -213,16 +213,17 @@ def close_session(session: Session, *, actor_id: int | None, handle: str | None)
     return _save(session, "state", "ended_at", "round_active", "floor")
 
 
+def rounds_holding_messages(*, room_id: int):
+    """The room's live session, if its check-in round is on and holds others' messages."""
+    return Session.objects.filter(
+        room_id=room_id,
+        state=SessionState.LIVE,
+        round_active=True,
+        meeting__during_round=DuringRound.WAIT,
+    )
+
+
 def floor_holder(*, room_id: int) -> tuple[bool, int | None]:
     """Whether a check-in round runs in the room, and who has the floor (the send path asks)."""
-    row = (
-        Session.objects.filter(
-            room_id=room_id,
-            state=SessionState.LIVE,
-            round_active=True,
-            meeting__during_round=DuringRound.WAIT,
-        )
-        .values("floor_id")
-        .first()
-    )
+    row = rounds_holding_messages(room_id=room_id).values("floor_id").first()
     return (False, None) if row is None else (True, row["floor_id"])

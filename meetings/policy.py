@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core.errors import KindredError
-from meetings.mode import floor_holder
+from meetings.mode import floor_holder, rounds_holding_messages
 from meetings.models import DuringRound, Meeting, Session, SessionState
 from moderation.policy import ModerationPolicy
 from rooms.policy import UNREAD
@@ -62,12 +62,7 @@ class MeetingPolicy(ModerationPolicy):
 
     def mute_until_column(self, *, room_id: int) -> Expression:
         held = (
-            Session.objects.filter(
-                room_id=room_id,
-                state=SessionState.LIVE,
-                round_active=True,
-                meeting__during_round=DuringRound.WAIT,
-            )
+            rounds_holding_messages(room_id=room_id)
             .exclude(floor_id=OuterRef("pk"))
             .annotate(held=Value(FLOOR_HELD, output_field=DateTimeField()))
             .values("held")[:1]

@@ -30,8 +30,7 @@ from meetings.models import (
     SessionState,
 )
 from moderation.checks import check_moderator
-from rooms.access import check_member
-from rooms.models import Room, RoomKind
+from rooms.access import check_member, check_topic_room
 
 
 def rule_of(meeting: Meeting) -> schedule.Rule:
@@ -138,9 +137,7 @@ def meeting_create(
     during_round: str = DuringRound.WAIT,
 ) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
-    room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound(_("There is no such room."))
+    room = check_topic_room(slug=room_slug)
     title = (title or "").strip()
     if not title or len(title) > 80 or format not in Format.values:
         raise BadInput(_("Give the meeting a title (up to 80 characters) and a format."))
@@ -245,10 +242,7 @@ def meetings_list(*, member_id: int, room_slug: str | None = None) -> dict[str, 
     check_member(member_id=member_id)
     room_id = None
     if room_slug:
-        room = Room.objects.filter(slug=room_slug, kind=RoomKind.TOPIC).first()
-        if room is None:
-            raise NotFound(_("There is no such room."))
-        room_id = room.pk
+        room_id = check_topic_room(slug=room_slug).pk
     return {"meetings": upcoming(room_id=room_id, member_id=member_id)}
 
 

@@ -8,18 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, NotFound
-from core.http import json_body, optional_str, service_response
+from core.http import bool_field, json_body, optional_str, service_response
 from meetings import attendance, mode, services
 from meetings.sessions import current_session, session_data
-from rooms.access import check_member
-from rooms.models import Room, RoomKind
-
-
-def _flag(data: dict[str, Any], name: str, default: bool = True) -> bool:
-    value = data.get(name, default)
-    if not isinstance(value, bool):
-        raise BadInput(f"'{name}' must be true or false.", code="bad_field")
-    return value
+from rooms.access import check_member, check_topic_room
 
 
 def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -72,16 +64,16 @@ def remind(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return service_response(
         request,
         lambda me: services.reminder_set(
-            member_id=me, meeting_id=meeting_id, on=_flag(json_body(request), "on")
+            member_id=me,
+            meeting_id=meeting_id,
+            on=bool_field(json_body(request), "on", default=True),
         ),
     )
 
 
 def _now_in(member_id: int, slug: str) -> dict[str, Any]:
     check_member(member_id=member_id)
-    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound("There is no such room.")
+    room = check_topic_room(slug=slug)
     session = current_session(room_id=room.pk)
     return {"meeting": session_data(session) if session else None}
 
@@ -102,11 +94,11 @@ def _action(name: str, member_id: int, session_id: int, data: dict[str, Any]) ->
         case "pin":
             return mode.meeting_pin_reading(**ids)
         case "slow":
-            return mode.meeting_slow_mode(**ids, on=_flag(data, "on"))
+            return mode.meeting_slow_mode(**ids, on=bool_field(data, "on", default=True))
         case "round":
-            return mode.meeting_round(**ids, on=_flag(data, "on"))
+            return mode.meeting_round(**ids, on=bool_field(data, "on", default=True))
         case "hand":
-            return mode.hand_raise(**ids, up=_flag(data, "up"))
+            return mode.hand_raise(**ids, up=bool_field(data, "up", default=True))
         case "floor":
             return mode.floor_give(**ids, handle=optional_str(data, "handle", max_length=64))
         case "done":

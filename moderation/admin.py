@@ -142,6 +142,7 @@ class RoomLiveForm(forms.ModelForm):
             "position",
             "members_only_after_minutes",
             "hold_crisis_messages",
+            "sensitive",
             *LIVE_ROOM_ACTIONS,
         )
 

@@ -67,7 +67,7 @@ def check_moderated_message(*, message_id: int) -> Message:
 
 
 def audit(
-    actor: Member,
+    actor: Member | None,
     action: str,
     *,
     item: QueueItem | None = None,
@@ -77,9 +77,10 @@ def audit(
     reason: str = "",
     **details: Any,
 ) -> None:
+    """*actor* None: Kindred did it by itself (an entry with no handle)."""
     AuditEntry.objects.create(
         actor=actor,
-        actor_handle=actor.handle,
+        actor_handle=actor.handle if actor is not None else "",
         action=action,
         item=item,
         target_handle=target.handle if target else "",
@@ -91,7 +92,7 @@ def audit(
 
 
 def _close_item(
-    item: QueueItem | None, actor: Member, *, resolution: str, took_action: bool
+    item: QueueItem | None, actor: Member | None, *, resolution: str, took_action: bool
 ) -> None:
     if item is None or item.state not in queue.OPEN_STATES:
         return

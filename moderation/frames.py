@@ -7,7 +7,7 @@ is refused the same way wherever it comes from.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from pydantic import AfterValidator, Field
@@ -40,179 +40,168 @@ MuteMinutes = Annotated[int, Field(ge=1), _at_most("MUTE_MAX_MINUTES", "minutes"
 SlowModeSeconds = Annotated[int, Field(ge=0), _at_most("SLOW_MODE_MAX_SECONDS", "seconds")]
 
 
-class Claim(ClientFrame):
-    frame_type: ClassVar[str] = "claim"
-    type: Literal["claim"]
+# Shared bases: the fields several actions take, first and in the same order, so
+# that each frame's fields (and which bad field a refusal names first) stay as
+# docs/protocol.md lists them.
+
+
+class ItemFrame(ClientFrame):
+    """An action on one queue item."""
+
     item: Id
 
 
-class Dismiss(ClientFrame):
-    frame_type: ClassVar[str] = "dismiss"
-    type: Literal["dismiss"]
-    item: Id
+class MessageFrame(ClientFrame):
+    """An action on one message."""
+
+    message: Id
+
+
+class MemberAction(ClientFrame):
+    """An action on one member, named by handle."""
+
+    handle: Handle
+
+
+class PlainMemberAction(MemberAction):
+    """A member action that takes only the queue item it answers (if any) and a reason."""
+
+    item: Id | None = None
     reason: Reason = ""
 
 
-class Resolve(ClientFrame):
+class RoomControl(ClientFrame):
+    """A change to one topic room's controls."""
+
+    room: Slug
+
+
+class Claim(ItemFrame):
+    type: Literal["claim"]
+
+
+class Dismiss(ItemFrame):
+    type: Literal["dismiss"]
+    reason: Reason = ""
+
+
+class Resolve(ItemFrame):
     """Close an item whose job is done, saying how (the reason is required)."""
 
-    frame_type: ClassVar[str] = "resolve"
     type: Literal["resolve"]
-    item: Id
     #: Required: left out or blank, the service answers ``reason_required`` in words.
     reason: Reason = ""
 
 
-class RemoveMessage(ClientFrame):
-    frame_type: ClassVar[str] = "remove_message"
+class RemoveMessage(MessageFrame):
     type: Literal["remove_message"]
-    message: Id
     item: Id | None = None
     reason: Reason = ""
 
 
-class ReleaseMessage(ClientFrame):
+class ReleaseMessage(MessageFrame):
     """Deliver a message held by the room's crisis policy."""
 
-    frame_type: ClassVar[str] = "release_message"
     type: Literal["release_message"]
-    message: Id
     item: Id | None = None
 
 
-class Warn(ClientFrame):
-    frame_type: ClassVar[str] = "warn"
+class Warn(MemberAction):
     type: Literal["warn"]
-    handle: Handle
     text: Reason = ""
     item: Id | None = None
 
 
-class Mute(ClientFrame):
-    frame_type: ClassVar[str] = "mute"
+class Mute(MemberAction):
     type: Literal["mute"]
-    handle: Handle
     minutes: MuteMinutes
     room: Slug | None = None
     item: Id | None = None
     reason: Reason = ""
 
 
-class Kick(ClientFrame):
-    frame_type: ClassVar[str] = "kick"
+class Kick(MemberAction):
     type: Literal["kick"]
-    handle: Handle
     room: Slug
     item: Id | None = None
     reason: Reason = ""
 
 
-class Ban(ClientFrame):
-    frame_type: ClassVar[str] = "ban"
+class Ban(PlainMemberAction):
     type: Literal["ban"]
-    handle: Handle
-    item: Id | None = None
-    reason: Reason = ""
 
 
-class Sanction(ClientFrame):
+class Sanction(MemberAction):
     """The step-up ladder's next step for *handle* (warn, 1 h mute, 24 h mute,
     ban), or the *step* a facilitator chooses instead."""
 
-    frame_type: ClassVar[str] = "sanction"
     type: Literal["sanction"]
-    handle: Handle
     step: Literal["warn", "mute_1h", "mute_24h", "ban"] | None = None
     room: Slug | None = None
     item: Id | None = None
     reason: Reason = ""
 
 
-class Unmute(ClientFrame):
+class Unmute(PlainMemberAction):
     """End every running mute of *handle* (and of their browser) now."""
 
-    frame_type: ClassVar[str] = "unmute"
     type: Literal["unmute"]
-    handle: Handle
-    item: Id | None = None
-    reason: Reason = ""
 
 
-class Unban(ClientFrame):
+class Unban(PlainMemberAction):
     """Lift *handle*'s ban, and their browser's."""
 
-    frame_type: ClassVar[str] = "unban"
     type: Literal["unban"]
-    handle: Handle
-    item: Id | None = None
-    reason: Reason = ""
 
 
-class Trust(ClientFrame):
+class Trust(MemberAction):
     """Promote a member to level 1 now, restrict them to level 0, or go back to auto."""
 
-    frame_type: ClassVar[str] = "trust"
     type: Literal["trust"]
-    handle: Handle
     override: Literal["auto", "trusted", "restricted"]
     item: Id | None = None
     reason: Reason = ""
 
 
-class SlowMode(ClientFrame):
-    frame_type: ClassVar[str] = "slow_mode"
+class SlowMode(RoomControl):
     type: Literal["slow_mode"]
-    room: Slug
     seconds: SlowModeSeconds
 
 
-class Lock(ClientFrame):
-    frame_type: ClassVar[str] = "lock"
+class Lock(RoomControl):
     type: Literal["lock"]
-    room: Slug
     on: bool
 
 
-class Pin(ClientFrame):
-    frame_type: ClassVar[str] = "pin"
+class Pin(RoomControl):
     type: Literal["pin"]
-    room: Slug
     message: Id | None
 
 
-class Context(ClientFrame):
-    frame_type: ClassVar[str] = "context"
+class Context(ItemFrame):
     type: Literal["context"]
-    item: Id
 
 
-class ReachOut(ClientFrame):
+class ReachOut(ItemFrame):
     """Open a one-on-one chat with the member a crisis item is about."""
 
-    frame_type: ClassVar[str] = "reach_out"
     type: Literal["reach_out"]
-    item: Id
 
 
-class NotCrisis(ClientFrame):
+class NotCrisis(ItemFrame):
     """The detector flagged this crisis item's message wrongly: teach it (moderation.feedback)."""
 
-    frame_type: ClassVar[str] = "not_crisis"
     type: Literal["not_crisis"]
-    item: Id
 
 
-class MissedCrisis(ClientFrame):
+class MissedCrisis(MessageFrame):
     """This message was a crisis the detector missed: teach it (moderation.feedback)."""
 
-    frame_type: ClassVar[str] = "missed_crisis"
     type: Literal["missed_crisis"]
-    message: Id
     category: Literal["suicide", "self_harm", "overdose", "violence"]
 
 
 class Audit(ClientFrame):
-    frame_type: ClassVar[str] = "audit"
     type: Literal["audit"]
     limit: Annotated[int, Field(ge=1, le=500)] = 100
     #: Entries older than this entry id (the next page after an ``audit`` with ``more``).

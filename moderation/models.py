@@ -35,6 +35,8 @@ class ItemKind(models.TextChoices):
     NEW_LINK = "new_link", "Link from a new handle"
     RATE_LIMIT = "rate_limit", "Repeatedly rate limited"
     CHECK_IN = "check_in", "Check-in the member asked for"
+    #: A new handle's message in a sensitive room, waiting for a quick look.
+    FIRST_POST = "first_post", "New member's first message, waiting for a look"
 
 
 class ItemState(models.TextChoices):
@@ -56,6 +58,8 @@ PRIORITY = {
     ItemKind.REPORT: 1,
     ItemKind.CONTACT_INFO: 2,
     ItemKind.BLOCKED_WORD: 2,
+    # Someone is waiting to be heard: above links and rate limits.
+    ItemKind.FIRST_POST: 2,
     ItemKind.NEW_LINK: 3,
     ItemKind.RATE_LIMIT: 3,
 }

@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from core import ratelimit
 from core.errors import KindredError, NotAllowed, RateLimited
 from crisis import first_look, second_look
-from moderation import flags, handoff, mutes, queue, services, stage2, trust
+from moderation import first_posts, flags, handoff, mutes, queue, services, stage2, trust
 from moderation.detection import detection_of
 from moderation.models import PRIORITY, ItemKind, Mute, QueueItem
 from moderation.urgency import urgency_of
 from moderation.wordlist import find_blocked_word
+from realtime.after_reply import after_reply
 from rooms.policy import UNREAD, Inspection, MessagePolicy
 from rooms.sanitize import render_body
 
@@ -44,6 +45,8 @@ class ModerationInspection(Inspection):
     detection: tuple[str, str] = ("", "")
     #: A crisis message's urgency (moderation.urgency), for the queue's order.
     urgency: int = 0
+    #: Held as a new member's first post in a sensitive room (moderation.first_posts).
+    first_post: bool = False
 
     def card_not_shown(self, *, member_id: int) -> None:
         """The send that made this card failed: the member never saw it, so it
@@ -59,6 +62,11 @@ class ModerationInspection(Inspection):
         if not self.flags:
             return None
         kind, category = min(self.flags, key=lambda f: PRIORITY[ItemKind(f[0])])
+        if self.first_post:
+            # What the item is for is the look the held message waits for; the
+            # other flags (contact details, a blocked word) say what to look at.
+            others = sorted({k for k, _ in self.flags if k != ItemKind.FIRST_POST})
+            kind, category = ItemKind.FIRST_POST, ",".join(others)
         detected_by, detection_reason = self.detection if kind == ItemKind.CRISIS else ("", "")
         return QueueItem(
             kind=kind,
@@ -86,9 +94,10 @@ class ModerationInspection(Inspection):
             return
         queue.announce(item.pk, new=True, item=item)
         # Crisis outranks every other flag, so it names the item when raised.
+        # After the item's own announcement, and like it after the sender's ack.
         if item.kind == ItemKind.CRISIS:
-            item_id = item.pk
-            transaction.on_commit(lambda: handoff.alert_facilitators(item_id))
+            alert = functools.partial(handoff.alert_facilitators, item.pk)
+            transaction.on_commit(functools.partial(after_reply, alert))
 
 
 class ModerationPolicy(MessagePolicy):
@@ -150,6 +159,9 @@ class ModerationPolicy(MessagePolicy):
                 retry_after=ratelimit.retry_after(wait),
             )
 
+    def first_posts_wait(self, *, member: Any, room: Any) -> bool:
+        return first_posts.hold_due(member=member, room=room)
+
     def check_can_request_chat(self, *, member: Any) -> None:
         if not trust.is_trusted(member):
             raise NotAllowed(
@@ -172,13 +184,15 @@ class ModerationPolicy(MessagePolicy):
         self, *, member: Any, room: Any, text: str, html: str, country_hint: str | None = None
     ) -> Inspection:
         inspection = ModerationInspection(html=html)
+        first_post = first_posts.hold_due(member=member, room=room)
         # Stage 1 here, decides the card before the ack; stage 2 (the model)
-        # after the ack, off the event loop (moderation.stage2), except in a
-        # room that holds crisis messages: holding is decided before storing.
+        # after the ack, off the event loop (moderation.stage2), except where
+        # the message may be held (the room holds crisis messages, or it is a
+        # new member's first post): holding is decided before storing.
         first = first_look(text)
         verdict = first.verdict
         if not verdict.flagged and first.model_due:
-            if room.hold_crisis_messages:
+            if room.hold_crisis_messages or first_post:
                 verdict = second_look(text, first)
             else:
                 inspection.later = stage2.Job(0, text, first, country_hint)
@@ -191,8 +205,12 @@ class ModerationPolicy(MessagePolicy):
                 country_hint=country_hint,
                 urgency=inspection.urgency,
             )
+            # Never held as a first post: the room's crisis policy alone decides.
             inspection.hold = room.hold_crisis_messages
             inspection.flags.append((ItemKind.CRISIS, verdict.category))
+        elif first_post:
+            inspection.hold = inspection.first_post = True
+            inspection.flags.append((ItemKind.FIRST_POST, ""))
         redacted, kinds = flags.redact_contact_details(text)
         if kinds:
             inspection.body = redacted

@@ -3,6 +3,7 @@ and telling every connected facilitator when something arrives or changes."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from moderation.flags import redact_contact_details
 from moderation.models import PRIORITY, AuditEntry, ItemKind, ItemState, QueueItem, Report
 from moderation.sanctions import member_summary
 from realtime import bus
+from realtime.after_reply import after_reply
 
 #: The hub topic every facilitator's moderation socket listens on.
 QUEUE_TOPIC = "queue"
@@ -131,7 +133,8 @@ def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
             QUEUE_TOPIC, {"type": "queue.item" if new else "queue.update", "item": data}
         )
 
-    transaction.on_commit(send)
+    # The reply to whoever caused it (a send's ack) doesn't wait for this.
+    transaction.on_commit(functools.partial(after_reply, send))
 
 
 def announce_subject(member_id: int) -> None:

@@ -13,7 +13,8 @@ from core.errors import NotFound
 from moderation.checks import audit, check_moderator
 from moderation.queue import QUEUE_TOPIC
 from realtime import bus
-from rooms.models import Message, Room, RoomKind
+from rooms.access import check_topic_room
+from rooms.models import Message, Room
 from rooms.selectors import message_data, room_data
 
 
@@ -38,17 +39,10 @@ def _dashboards_told(room: Room, actor: Any) -> None:
     )
 
 
-def _topic_room(slug: str) -> Room:
-    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
-    if room is None:
-        raise NotFound(_("There is no such room."))
-    return room
-
-
 @transaction.atomic
 def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
-    room = _topic_room(room_slug)
+    room = check_topic_room(slug=room_slug)
     # *seconds* was bounded by the SlowMode frame every caller parses (moderation.actions).
     room.slow_mode_seconds = seconds
     room.save(update_fields=["slow_mode_seconds"])
@@ -60,7 +54,7 @@ def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, 
 @transaction.atomic
 def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
     actor = check_moderator(member_id=actor_id)
-    room = _topic_room(room_slug)
+    room = check_topic_room(slug=room_slug)
     room.is_locked = locked
     room.save(update_fields=["is_locked"])
     audit(actor, "lock" if locked else "unlock", room=room)
@@ -72,7 +66,7 @@ def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
 def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dict[str, Any]:
     """Pin a message of a topic room (shown in every welcome), or unpin with None."""
     actor = check_moderator(member_id=actor_id)
-    room = _topic_room(room_slug)
+    room = check_topic_room(slug=room_slug)
     message = None
     if message_id is not None:
         message = (

@@ -61,7 +61,14 @@ class MemberSummary(Shape):
 class Item(Shape):
     id: int
     kind: Literal[
-        "crisis", "report", "contact_info", "blocked_word", "new_link", "rate_limit", "check_in"
+        "crisis",
+        "report",
+        "contact_info",
+        "blocked_word",
+        "new_link",
+        "rate_limit",
+        "check_in",
+        "first_post",
     ]
     category: str
     priority: int

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.inbox import in_language_of
-from community.models import BannedDevice
+from community.models import BannedDevice, Member
 from core import ratelimit
 from core.errors import BadInput, KindredError, NotFound, RateLimited
 from core.frames import timestamp
@@ -172,30 +172,54 @@ def message_remove(
 def message_release(
     *, actor_id: int, message_id: int, item_id: int | None = None
 ) -> dict[str, Any]:
-    """Deliver a message the room's crisis policy held back. The crisis item stays
-    open: releasing is about the room, not about the member's safety."""
+    """Deliver a held message: one the room's crisis policy held back (the crisis
+    item stays open: releasing is about the room, not about the member's
+    safety), or a new member's first post in a sensitive room (its
+    ``first_post`` item is done once the message is out)."""
     actor = check_moderator(member_id=actor_id)
     message = check_moderated_message(message_id=message_id)
-    if not message.held:
-        raise KindredError(_("That message isn't held."), code="not_held")
-    message.held = False
-    message.save(update_fields=["held"])
-    data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
-    room_id = message.room_id
-    bus.publish_room_on_commit(room_id, data.frame(), author_id=message.author_id)
     item = _item_for(item_id) if item_id is not None else None
+    if not held_deliver(message=message, actor=actor, item=item):
+        raise KindredError(_("That message isn't held."), code="not_held")
+    return {"type": "done", "action": "release_message", "message": message.pk}
+
+
+def held_deliver(
+    *,
+    message: Message,
+    actor: Member | None,
+    item: QueueItem | None = None,
+    details: dict[str, Any] | None = None,
+) -> bool:
+    """Every socket in the room gets *message* now, through the room's own
+    path (those who block its author excepted); the clients put it in its
+    place by id. *actor* None: Kindred released it by itself (a first post
+    nobody looked at in time, moderation.first_posts). False, and nothing
+    done, when it is no longer held or has been removed meanwhile: the update
+    below decides, so two facilitators (or processes) deliver it once."""
+    if not Message.objects.filter(pk=message.pk, held=True, removed_at__isnull=True).update(
+        held=False
+    ):
+        return False
+    message.held = False
+    data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
+    bus.publish_room_on_commit(message.room_id, data.frame(), author_id=message.author_id)
     audit(
         actor,
-        "release_message",
+        "release_message" if actor is not None else "auto_release",
         item=item,
         target=message.author,
         room=message.room,
         message_id=message.pk,
+        **(details or {}),
     )
-    # Every dashboard shows the message as delivered now.
-    for held_item in QueueItem.objects.filter(message=message).values_list("pk", flat=True):
-        queue.announce(held_item, new=False)
-    return {"type": "done", "action": "release_message", "message": message.pk}
+    # Every dashboard shows the message as delivered now; a first post's look is done.
+    for held_item in QueueItem.objects.filter(message=message):
+        if held_item.kind == ItemKind.FIRST_POST and held_item.state in queue.OPEN_STATES:
+            _close_item(held_item, actor, resolution="released", took_action=True)
+        else:
+            queue.announce(held_item.pk, new=False)
+    return True
 
 
 @transaction.atomic

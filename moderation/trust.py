@@ -57,7 +57,7 @@ def standing_of(member: Member) -> dict[str, Any]:
     now = timezone.now()
     hours = (now - member.created_at).total_seconds() / 3600
     kept = (
-        Message.objects.filter(author_id=member.pk, removed_at__isnull=True)
+        Message.objects.filter(author_id=member.pk, removed_at__isnull=True, held=False)
         .values("pk")[: settings.TRUST_MIN_MESSAGES]
         .count()
     )

@@ -6,7 +6,6 @@ class RecoveryConfig(AppConfig):
     accountability partners and the "needs a reply" watch (docs/architecture.md)."""
 
     name = "recovery"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from community.signals import member_erasing, retention_due

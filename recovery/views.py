@@ -7,14 +7,15 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.errors import BadInput
 from core.http import (
+    bool_field,
     json_body,
     json_errors,
     no_session,
     optional_str,
     required_str,
     service_response,
+    service_view,
 )
 from core.web import browser_country
 from recovery import daily, journeys, partners, privacy
@@ -49,20 +50,8 @@ def journey(request: HttpRequest, journey_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@json_errors
-def journey_slip(request: HttpRequest, journey_id: int) -> HttpResponse:
-    return service_response(
-        request, lambda me: journeys.journey_slip(member_id=me, journey_id=journey_id)
-    )
-
-
-@require_POST
-@json_errors
-def journey_delete(request: HttpRequest, journey_id: int) -> HttpResponse:
-    return service_response(
-        request, lambda me: journeys.journey_delete(member_id=me, journey_id=journey_id)
-    )
+journey_slip = service_view(journeys.journey_slip)
+journey_delete = service_view(journeys.journey_delete)
 
 
 @require_POST
@@ -70,9 +59,7 @@ def journey_delete(request: HttpRequest, journey_id: int) -> HttpResponse:
 def milestone(request: HttpRequest, journey_id: int) -> HttpResponse:
     """POST ``{key, share}``: share the offered milestone in the Milestones room, or not now."""
     data = json_body(request)
-    key, share = required_str(data, "key", max_length=8), data.get("share")
-    if not isinstance(share, bool):
-        raise BadInput("'share' must be true or false.", code="bad_field")
+    key, share = required_str(data, "key", max_length=8), bool_field(data, "share")
     service = journeys.milestone_share if share else journeys.milestone_dismiss
     return service_response(
         request, lambda me: service(member_id=me, journey_id=journey_id, key=key)
@@ -98,26 +85,18 @@ def checkin(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-@json_errors
-def checkin_dismiss(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: daily.checkin_dismiss(member_id=me))
+checkin_dismiss = service_view(daily.checkin_dismiss)
 
 
 @require_POST
 @json_errors
 def checkin_prompt(request: HttpRequest) -> HttpResponse:
     """POST ``{on}``: offer the check-in on arrival again, or stop."""
-    on = json_body(request).get("on")
-    if not isinstance(on, bool):
-        raise BadInput("'on' must be true or false.", code="bad_field")
+    on = bool_field(json_body(request), "on")
     return service_response(request, lambda me: daily.checkin_prompt_set(member_id=me, enabled=on))
 
 
-@require_GET
-@json_errors
-def checkin_history(request: HttpRequest) -> HttpResponse:
-    return service_response(request, lambda me: daily.checkin_history(member_id=me))
+checkin_history = service_view(daily.checkin_history, methods=("GET",))
 
 
 @require_GET
@@ -146,18 +125,6 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _partner_action(service):
-    @require_POST
-    @json_errors
-    def view(request: HttpRequest, partnership_id: int) -> HttpResponse:
-        return service_response(
-            request, lambda me: service(member_id=me, partnership_id=partnership_id)
-        )
-
-    view.__doc__ = service.__doc__
-    return view
-
-
-partner_accept = _partner_action(partners.partner_accept)
-partner_end = _partner_action(partners.partner_end)
-partner_support = _partner_action(partners.partner_support)
+partner_accept = service_view(partners.partner_accept)
+partner_end = service_view(partners.partner_end)
+partner_support = service_view(partners.partner_support)

@@ -55,6 +55,14 @@ def check_room_found(*, member: Member, room: Room | None) -> Room:
     return room
 
 
+def check_topic_room(*, slug: str) -> Room:
+    """The topic room *slug* names, whoever asks (facilitators' tools, meetings)."""
+    room = Room.objects.filter(slug=slug, kind=RoomKind.TOPIC).first()
+    if room is None:
+        raise NotFound(_("There is no such room."))
+    return room
+
+
 def check_chat_participant(*, member: Member, room: Room) -> Chat:
     """The open chat behind *room* if *member* is in it; the same refusal otherwise."""
     chat = Chat.objects.filter(room=room).first()

@@ -5,7 +5,15 @@ from rooms.models import Room, RoomKind
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "language", "is_locked", "slow_mode_seconds", "position")
+    list_display = (
+        "title",
+        "slug",
+        "language",
+        "sensitive",
+        "is_locked",
+        "slow_mode_seconds",
+        "position",
+    )
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("title",)}
     exclude = ("pinned_message",)

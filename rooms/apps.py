@@ -5,7 +5,6 @@ class RoomsConfig(AppConfig):
     """Topic rooms, one-on-one chats, their messages and the live sockets."""
 
     name = "rooms"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.http import json_body, required_str, service_response
+from core.http import json_body, required_str, service_response, service_view
 from rooms import chats, dropin
 
 
@@ -53,18 +53,8 @@ def dropin_waiting(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: dropin.dropin_line(member_id=me))
 
 
-def _chat_answer(service):
-    """``POST /api/chats/<id>/<answer>/``: *service* for the signed-in member."""
-
-    @require_POST
-    def view(request: HttpRequest, chat_id: int) -> HttpResponse:
-        return service_response(request, lambda me: service(member_id=me, chat_id=chat_id))
-
-    view.__name__ = view.__qualname__ = service.__name__
-    return view
-
-
-chat_accept = _chat_answer(chats.chat_accept)
-chat_decline = _chat_answer(chats.chat_decline)
-chat_leave = _chat_answer(chats.chat_leave)
-chat_block = _chat_answer(chats.chat_block)
+# ``POST /api/chats/<id>/<answer>/``: the answer's service for the signed-in member.
+chat_accept = service_view(chats.chat_accept)
+chat_decline = service_view(chats.chat_decline)
+chat_leave = service_view(chats.chat_leave)
+chat_block = service_view(chats.chat_block)

@@ -13,7 +13,7 @@ from core.errors import KindredError
 from core.frames import encode
 from core.protocol import CLOSE_FORBIDDEN
 from core.web import browser_country, scope_header
-from realtime import metrics
+from realtime import after_reply, metrics
 from realtime.hub import get_hub
 from realtime.sockets import LiveConsumer, SocketClosed
 from rooms import chats, dropin, reactions, services, status
@@ -176,20 +176,23 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         received_at, nonce = self.received_at, frame.nonce
 
         def send_and_ack() -> tuple[SendResult, float | None]:
-            result = services.message_send(
-                member_id=self.member_id,
-                room_slug=self.room_slug(),
-                body=frame.body,
-                nonce=nonce,
-                country_hint=self.country_hint,
-            )
-            # Still in the worker thread: the ack (after the crisis card, when
-            # one is due) goes out now, not once the event loop gets round to
-            # this socket again, which on a busy machine can be behind a room's
-            # write to hundreds of sockets.
-            if self.reply_from_thread(_ack_frames(result, nonce)):
-                return result, time.perf_counter() - received_at
-            return result, None
+            # What the send's commit hands to after_reply (telling facilitators
+            # of a flagged message) runs once the ack is written.
+            with after_reply.deferred():
+                result = services.message_send(
+                    member_id=self.member_id,
+                    room_slug=self.room_slug(),
+                    body=frame.body,
+                    nonce=nonce,
+                    country_hint=self.country_hint,
+                )
+                # Still in the worker thread: the ack (after the crisis card, when
+                # one is due) goes out now, not once the event loop gets round to
+                # this socket again, which on a busy machine can be behind a room's
+                # write to hundreds of sockets.
+                if self.reply_from_thread(_ack_frames(result, nonce)):
+                    return result, time.perf_counter() - received_at
+                return result, None
 
         try:
             # Not thread-sensitive: sends from different sockets run side by side,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,7 +12,6 @@ Nonce = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class SendMessage(ClientFrame):
-    frame_type: ClassVar[str] = "message"
     type: Literal["message"]
     # The length limit in words is the service's; this only stops absurd frames.
     body: Annotated[str, Field(max_length=100_000)]
@@ -20,13 +19,11 @@ class SendMessage(ClientFrame):
 
 
 class Resume(ClientFrame):
-    frame_type: ClassVar[str] = "resume"
     type: Literal["resume"]
     after: Id
 
 
 class History(ClientFrame):
-    frame_type: ClassVar[str] = "history"
     type: Literal["history"]
     before: Id
     # Larger requests are answered with at most HISTORY_PAGE_MAX messages.
@@ -34,14 +31,12 @@ class History(ClientFrame):
 
 
 class Ping(ClientFrame):
-    frame_type: ClassVar[str] = "ping"
     type: Literal["ping"]
 
 
 class Duty(ClientFrame):
     """A facilitator goes on or off duty (any socket)."""
 
-    frame_type: ClassVar[str] = "duty"
     type: Literal["duty"]
     on: bool
 
@@ -49,7 +44,6 @@ class Duty(ClientFrame):
 class SetStatus(ClientFrame):
     """Appear invisible and/or open to a one-on-one chat (any socket)."""
 
-    frame_type: ClassVar[str] = "status"
     type: Literal["status"]
     invisible: bool | None = None
     open_to_chat: bool | None = None
@@ -62,7 +56,6 @@ Note = Annotated[str, Field(max_length=500)]
 class Report(ClientFrame):
     """Report a message to the facilitators (any chat socket)."""
 
-    frame_type: ClassVar[str] = "report"
     type: Literal["report"]
     message: Id
     reason: Literal["harassment", "spam", "unsafe", "contact_info", "other"]
@@ -72,7 +65,6 @@ class Report(ClientFrame):
 class React(ClientFrame):
     """Give (or, with ``on: false``, take back) a support reaction (room sockets)."""
 
-    frame_type: ClassVar[str] = "react"
     type: Literal["react"]
     message: Id
     reaction: Literal["me_too", "strength", "celebrate", "thanks"]
@@ -80,19 +72,16 @@ class React(ClientFrame):
 
 
 class ChatRequest(ClientFrame):
-    frame_type: ClassVar[str] = "chat.request"
     type: Literal["chat.request"]
     to: Handle
 
 
 class ChatAccept(ClientFrame):
-    frame_type: ClassVar[str] = "chat.accept"
     type: Literal["chat.accept"]
     chat: Id
 
 
 class ChatDecline(ClientFrame):
-    frame_type: ClassVar[str] = "chat.decline"
     type: Literal["chat.decline"]
     chat: Id
 
@@ -100,7 +89,6 @@ class ChatDecline(ClientFrame):
 class DropInAccept(ClientFrame):
     """A facilitator or peer supporter takes a drop-in request."""
 
-    frame_type: ClassVar[str] = "dropin.accept"
     type: Literal["dropin.accept"]
     request: Id
 
@@ -118,14 +106,12 @@ MEMBER_FRAMES: tuple[type[ClientFrame], ...] = (
 
 
 class ChatLeave(ClientFrame):
-    frame_type: ClassVar[str] = "chat.leave"
     type: Literal["chat.leave"]
 
 
 class ChatBlock(ClientFrame):
     """Block the other participant of this chat (closes it)."""
 
-    frame_type: ClassVar[str] = "chat.block"
     type: Literal["chat.block"]
 
 

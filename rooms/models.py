@@ -41,6 +41,11 @@ class Room(models.Model):
         help_text="Hold messages the crisis detector flags for a facilitator instead of "
         "delivering them to the room.",
     )
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="A new handle's first messages here wait for a facilitator's quick look "
+        "(or a short delay) before the room sees them (docs/moderation.md).",
+    )
     reaction_names = models.CharField(
         max_length=8,
         choices=ReactionNames.choices,

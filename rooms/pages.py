@@ -237,6 +237,8 @@ def _first_screen_item(m: Any, *, me: str) -> dict[str, Any]:
         # HTML allows 1-3 digits of a second's fraction.
         "datetime": re.sub(r"(\.\d{3})\d+", r"\1", m.sent_at),
         "milestone": m.kind == "milestone",
+        # Only its author is ever given a held message (rooms.selectors).
+        "held": m.held and m.author == me,
         "pills": pills,
         "all_given": sum(1 for p in pills if not p["idle"]) == len(REACTIONS),
         "extras": json.dumps({"reactions": counts} if counts else {}),

@@ -83,6 +83,11 @@ class MessagePolicy:
         link, a new handle over its lower message rate); called after the
         room's own checks, before the message is inspected and stored."""
 
+    def first_posts_wait(self, *, member: Any, room: Any) -> bool:
+        """Will *member*'s next message in *room* wait for a facilitator's look
+        (a new handle in a sensitive room)? The welcome says so before they post."""
+        return False
+
     def check_can_request_chat(self, *, member: Any) -> None:
         """Raise a refusal when *member* may not ask for one-on-one chats yet."""
 

@@ -79,6 +79,11 @@ ROOM_TWINS = {
     "family-and-allies": {"es": "familia-y-aliados"},
     "milestones": {"es": "logros"},
 }
+#: Rooms where someone new may arrive at their most fragile, or find others who are:
+#: mental health and the late-night drop-ins, in both languages. A new handle's first
+#: messages there wait for a facilitator's quick look (Room.sensitive; docs/moderation.md).
+#: Newcomers stays open at once: a first hello must never wait.
+SENSITIVE_ROOMS = frozenset({"mental-health", "late-night", "salud-mental", "de-madrugada"})
 #: Every seeded room with its language, in the order the home page lists them.
 SEEDED_ROOMS = tuple((*room, "en") for room in DEFAULT_ROOMS) + tuple(
     (*room, "es") for room in SPANISH_ROOMS
@@ -97,6 +102,7 @@ def seed_rooms() -> int:
                 "kind": RoomKind.TOPIC,
                 "position": position,
                 "language": language,
+                "sensitive": slug in SENSITIVE_ROOMS,
             },
         )
         created += was_created

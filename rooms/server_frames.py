@@ -26,6 +26,8 @@ class RoomShape(Shape):
 class You(Shape):
     handle: str
     role: Literal["member", "supporter", "facilitator", "admin"]
+    #: A new handle in a sensitive room: their messages wait for a quick look.
+    first_posts_wait: Literal[True] | None = None
 
 
 class MessageShape(Shape):

@@ -305,7 +305,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
             pinned = message_data(pinned_msg, room_slug=room.slug, author=pinned_msg.author.handle)
     return Welcome(
         room=room_data(room),
-        you={"handle": member.handle, "role": member.role},
+        you=_you(member, room),
         history=history,
         blocked_ids=hidden,
         pinned=pinned,
@@ -315,6 +315,14 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         team=team_badges(),
         muted_until=_muted_until(member, room),
     )
+
+
+def _you(member: Member, room: Room) -> dict[str, Any]:
+    you: dict[str, Any] = {"handle": member.handle, "role": member.role}
+    if message_policy().first_posts_wait(member=member, room=room):
+        # Said beside the composer before they post, so the wait is no surprise.
+        you["first_posts_wait"] = True
+    return you
 
 
 def _muted_until(member: Member, room: Room) -> str | None:

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, KindredError, NotFound
-from core.http import json_body, json_errors, no_session, required_str, service_response
+from core.http import (
+    bool_field,
+    json_body,
+    json_errors,
+    no_session,
+    required_str,
+    service_response,
+)
 from realtime.presence import presence_counts_or_empty
 from rooms import own_messages, reactions, selectors, services, status
 
@@ -141,9 +148,8 @@ def message_reactions(request: HttpRequest, message_id: int) -> HttpResponse:
             request, lambda me: reactions.reaction_names(member_id=me, message_id=message_id)
         )
     data = json_body(request)
-    reaction, on = required_str(data, "reaction", max_length=16), data.get("on", True)
-    if not isinstance(on, bool):
-        raise BadInput("'on' must be true or false.", code="bad_field")
+    reaction = required_str(data, "reaction", max_length=16)
+    on = bool_field(data, "on", default=True)
     return service_response(
         request,
         lambda me: reactions.reaction_set(

@@ -41,6 +41,7 @@ def room_form(room: Room, **changes) -> dict:
         "slow_mode_seconds": room.slow_mode_seconds,
         **({"is_locked": "on"} if room.is_locked else {}),
         **({"hold_crisis_messages": "on"} if room.hold_crisis_messages else {}),
+        **({"sensitive": "on"} if room.sensitive else {}),
     }
     return {**form, **changes}
 

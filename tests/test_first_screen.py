@@ -19,7 +19,9 @@ from tests.xss_corpus import XSS_PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
-ITEM = re.compile(r'<li class="msg( msg-own)?" data-id="(\d+)" data-author="([^"]+)"[ >]')
+ITEM = re.compile(
+    r'<li class="msg( msg-own)?(?: msg-[a-z]+)*" data-id="(\d+)" data-author="([^"]+)"[ >]'
+)
 
 
 def store(room, author, text, held=False) -> Message:
@@ -80,6 +82,8 @@ def test_the_page_shows_the_newest_messages_by_the_welcomes_rules(
     ]
     assert "&lt;b&gt;not bold&lt;/b&gt;" in page and "<b>" not in page
     assert "oldest" not in page and "theirs, held" not in page and "LoudJay" not in page
+    # My held message is marked as waiting, as the client marks it (ui/messages.js).
+    assert page.count("Waiting for a quick look from a facilitator") == 1
     # <time> carries milliseconds at most; its words are the reader's own (the client's).
     assert re.search(r'<time class="msg-time" datetime="[^"]+\.\d{3}Z"></time>', page)
 

@@ -54,6 +54,34 @@ def test_settings_refuse_wildcard_hosts_when_debug_is_off():
     assert "ALLOWED_HOSTS=* is refused" in result.stderr
 
 
+def test_each_limit_is_read_from_the_variable_of_its_name_as_its_type_says():
+    script = SETUP + (
+        "from django.conf import settings as s\n"
+        "print(repr((s.MESSAGE_MAX_LENGTH, s.TRUST_MIN_HOURS, s.REPORT_RATE_LIMIT,"
+        " s.CRISIS_STAGE2_PROCESS, s.CRISIS_ONCALL_EMAILS, s.HANDLE_MAX_LENGTH)))"
+    )
+    overrides = {
+        "MESSAGE_MAX_LENGTH": "500",
+        "TRUST_MIN_HOURS": "0.5",
+        "REPORT_RATE_LIMIT": "3/1h",
+        "CRISIS_STAGE2_PROCESS": "off",
+        "CRISIS_ONCALL_EMAILS": "a@example.org, b@example.org",
+        "HANDLE_MAX_LENGTH": "99",  # fixed: not a setting the environment may change
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "DEBUG": "1", **overrides},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    expected = (500, 0.5, "3/1h", False, ["a@example.org", "b@example.org"], 24)
+    assert result.stdout.strip() == repr(expected), result.stderr
+    refused = _start_settings(DEBUG="1", MESSAGE_MAX_LENGTH="lots")
+    assert refused.returncode != 0
+    assert "MESSAGE_MAX_LENGTH must be a whole number, got 'lots'" in refused.stderr
+
+
 def test_production_settings_are_hardened():
     script = SETUP + (
         "from django.conf import settings as s\n"

@@ -18,11 +18,12 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..datafile import DATA_DIR
 from ..features import extract
 
 __all__ = ["DEFAULT_MODEL_PATH", "MAGIC", "Model", "ModelError", "Prediction", "load_model"]
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "model.kcm"
+DEFAULT_MODEL_PATH = DATA_DIR / "model.kcm"
 MAGIC = b"KINDRED-CRISIS-MODEL 1\n"
 CLASSES = ("ok", "suicide", "self_harm", "overdose", "violence")
 

@@ -16,9 +16,10 @@ seconds and defaults to the current time (tests pass it explicitly).
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal
 
 from django.conf import settings
 
@@ -113,16 +114,36 @@ class ConnectionConflict(ValueError):
     """``connect()`` with a ``conn_id`` already registered for another member or room."""
 
 
-@runtime_checkable
-class PresenceStore(Protocol):
+@dataclass(frozen=True)
+class StateUpdate:
+    """The flags a ``set_member_state`` call changes; None leaves a flag as it is."""
+
+    invisible: bool | None = None
+    open_to_chat: bool | None = None
+    on_duty: bool | None = None
+
+
+class PresenceStore(ABC):
+    """The interface both backends implement (memory.py, redis_store.py), and what
+    they share: the TTL, and ``set_member_state``'s arguments gathered for them."""
+
+    def __init__(self, *, ttl: float | None = None) -> None:
+        self._ttl = None if ttl is None else float(ttl)
+
+    @property
+    def ttl(self) -> float:
+        """Seconds a connection stays live after its last heartbeat (settings unless given)."""
+        return ttl_seconds() if self._ttl is None else self._ttl
+
+    @abstractmethod
     def connect(self, arrival: Arrival, *, now: float | None = None) -> Change | None:
         """Register one socket; a join Change if it is the member's first live one in the room."""
-        ...
 
+    @abstractmethod
     def disconnect(self, *, conn_id: str, now: float | None = None) -> Change | None:
         """Unregister one socket; a leave Change if it was the member's last live one there."""
-        ...
 
+    @abstractmethod
     def heartbeat(self, conn_ids: Iterable[str], *, now: float | None = None) -> set[str]:
         """Refresh many connections in one round trip.
 
@@ -130,22 +151,21 @@ class PresenceStore(Protocol):
         already expired; they are never brought back (the caller may
         ``connect()`` them again, which announces a join).
         """
-        ...
 
+    @abstractmethod
     def sweep(self, *, now: float | None = None) -> list[Change]:
         """Drop expired connections; each leave is returned by exactly one caller."""
-        ...
 
+    @abstractmethod
     def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
         """([{"handle", "role", "open_to_chat"}] of visible members by handle, their count)."""
-        ...
 
+    @abstractmethod
     def counts(self, *, now: float | None = None) -> dict:
         """{"online", "facilitators_on_duty", "rooms": {room: members}} (chats not listed).
 
         ``online`` and the rooms count visible members only; on duty counts
         every facilitator on duty."""
-        ...
 
     def set_member_state(
         self,
@@ -158,16 +178,23 @@ class PresenceStore(Protocol):
     ) -> list[Change]:
         """Update a connected member's flags: a leave or join in each of their rooms
         when visibility flips, an update when a visible member's open-to-chat flips."""
-        ...
+        update = StateUpdate(invisible=invisible, open_to_chat=open_to_chat, on_duty=on_duty)
+        return self._update_member(member_id, update, resolve_now(now))
 
+    @abstractmethod
+    def _update_member(self, member_id: int, update: StateUpdate, now: float) -> list[Change]:
+        """The backend's ``set_member_state``."""
+
+    @abstractmethod
     def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:
         """[{"member_id", "handle", "role"}] of live, visible members open to a chat."""
-        ...
 
+    @abstractmethod
     def live_member_ids(self, *, now: float | None = None) -> set[int]: ...
 
+    @abstractmethod
     def on_duty_member_ids(self, *, now: float | None = None) -> set[int]: ...
 
+    @abstractmethod
     def clear(self) -> None:
         """Tests only: drop everything this store owns."""
-        ...

@@ -23,11 +23,12 @@ from realtime.presence.base import (
     Arrival,
     Change,
     ConnectionConflict,
+    PresenceStore,
+    StateUpdate,
     by_handle,
     counts_on_duty,
     is_chat_room,
     resolve_now,
-    ttl_seconds,
 )
 
 
@@ -48,18 +49,13 @@ class _Member:
     conns: set[str] = field(default_factory=set)
 
 
-class MemoryPresenceStore:
+class MemoryPresenceStore(PresenceStore):
     def __init__(self, *, ttl: float | None = None) -> None:
-        self._ttl = None if ttl is None else float(ttl)
+        super().__init__(ttl=ttl)
         self._lock = threading.Lock()
         self._conns: dict[str, _Conn] = {}
         self._members: dict[int, _Member] = {}
         self._present: dict[str, set[int]] = {}  # room -> members whose join was announced
-
-    @property
-    def ttl(self) -> float:
-        """Seconds a connection stays live after its last heartbeat (settings unless given)."""
-        return ttl_seconds() if self._ttl is None else self._ttl
 
     # --- helpers (call with the lock held) -------------------------------------------
 
@@ -219,28 +215,20 @@ class MemoryPresenceStore:
                 "rooms": rooms,
             }
 
-    def set_member_state(
-        self,
-        *,
-        member_id: int,
-        invisible: bool | None = None,
-        open_to_chat: bool | None = None,
-        on_duty: bool | None = None,
-        now: float | None = None,
-    ) -> list[Change]:
-        now = resolve_now(now)
+    def _update_member(self, member_id: int, update: StateUpdate, now: float) -> list[Change]:
         with self._lock:
             member = self._members.get(member_id)
             if member is None:
                 return []
+            invisible, open_to_chat = update.invisible, update.open_to_chat
             flipped = invisible is not None and invisible != member.invisible
             opened = open_to_chat is not None and open_to_chat != member.open_to_chat
             if invisible is not None:
                 member.invisible = invisible
             if open_to_chat is not None:
                 member.open_to_chat = open_to_chat
-            if on_duty is not None:
-                member.on_duty = on_duty
+            if update.on_duty is not None:
+                member.on_duty = update.on_duty
             if flipped:
                 event = "leave" if member.invisible else "join"
             elif opened and not member.invisible:

@@ -41,10 +41,11 @@ from realtime.presence.base import (
     Arrival,
     Change,
     ConnectionConflict,
+    PresenceStore,
+    StateUpdate,
     by_handle,
     is_chat_room,
     resolve_now,
-    ttl_seconds,
 )
 from realtime.presence.redis_scripts import (
     HEARTBEAT_CHUNK,
@@ -79,15 +80,10 @@ def _leave(raw: Sequence[Any]) -> Change:
     return Change(_s(room), "leave", _s(handle), _s(inv) != "1", int(count))
 
 
-class RedisPresenceStore:
+class RedisPresenceStore(PresenceStore):
     def __init__(self, *, ttl: float | None = None, client: redis.Redis | None = None) -> None:
-        self._ttl = None if ttl is None else float(ttl)
+        super().__init__(ttl=ttl)
         self._client = client
-
-    @property
-    def ttl(self) -> float:
-        """Seconds a connection stays live after its last heartbeat (settings unless given)."""
-        return ttl_seconds() if self._ttl is None else self._ttl
 
     @property
     def client(self) -> redis.Redis:
@@ -168,24 +164,16 @@ class RedisPresenceStore:
         rooms = {_s(raw[i]): int(raw[i + 1]) for i in range(2, len(raw), 2)}
         return {"online": int(raw[0]), "facilitators_on_duty": int(raw[1]), "rooms": rooms}
 
-    def set_member_state(
-        self,
-        *,
-        member_id: int,
-        invisible: bool | None = None,
-        open_to_chat: bool | None = None,
-        on_duty: bool | None = None,
-        now: float | None = None,
-    ) -> list[Change]:
+    def _update_member(self, member_id: int, update: StateUpdate, now: float) -> list[Change]:
         def opt(value: bool | None) -> str:
             return "" if value is None else _flag(value)
 
         args = [
-            *self._base(resolve_now(now)),
+            *self._base(now),
             str(int(member_id)),
-            opt(invisible),
-            opt(open_to_chat),
-            opt(on_duty),
+            opt(update.invisible),
+            opt(update.open_to_chat),
+            opt(update.on_duty),
         ]
         raw = set_state_script(self.client, args)
         if not raw or not _s(raw[3]):

@@ -26,6 +26,7 @@ FACILITATORS = (
     "FacilSanctions",
     "FacilEnglish",
     "FacilEspanol",
+    "FacilFirstLook",
 )
 SUPPORTERS = ("SupporterSage", "ApoyoLuz")
 

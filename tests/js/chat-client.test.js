@@ -26,6 +26,16 @@ test("each message id is shown once, whichever way it arrives", () => {
   assert.equal(seen.filter(([type]) => type === "message").length, 1);
 });
 
+test("our held message comes again as released when it reaches the room, once", () => {
+  const { ws, seen } = chat();
+  ws().receive(msg(5, "Ann", { held: true }));
+  ws().receive(msg(5, "Ann", { held: true }));
+  ws().receive(msg(5, "Ann"));
+  ws().receive(msg(5, "Ann"));
+  const events = seen.filter(([type]) => type === "message").map(([, detail]) => [detail.source, detail.message.held]);
+  assert.deepEqual(events, [["live", true], ["released", undefined]]);
+});
+
 test("our message is sent, acked, and leaves the outbox when it comes back", () => {
   const { client, ws, seen } = chat();
   client.send("hello");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  auditWords, historyWords, memberWords, sanctionWords, stateWords,
+  actorWords, auditWords, historyWords, itemTitle, memberWords, sanctionWords, stateWords,
 } from "../../static/kindred/dashboard/words.js";
 
 const NEW = {
@@ -46,4 +46,17 @@ test("the new audit actions and the resolved state have words", () => {
   assert.equal(auditWords({ action: "unban", target: "Bo", item: 2 }), "lifted the ban of Bo (item 2)");
   assert.equal(auditWords({ action: "trust", target: "Bo", details: { override: "restricted" } }), "restricted Bo to level 0");
   assert.equal(stateWords({ state: "resolved", resolution: "resolved" }, "Me"), "Closed: resolved");
+});
+
+test("a new member's held first post: its title, its other flags, and Kindred releasing it", () => {
+  assert.equal(itemTitle({ kind: "first_post", category: "" }), "New member's first message, waiting for a look");
+  assert.equal(itemTitle({ kind: "first_post", category: "contact_info,blocked_word" }),
+    "New member's first message, waiting for a look: Contact details, Blocked word");
+  const auto = { action: "auto_release", actor: "", target: "Wren", room: "mental-health", item: 4,
+    details: { waited_seconds: 120 } };
+  assert.equal(actorWords(auto), "Kindred");
+  assert.equal(actorWords({ action: "claim", actor: "" }), "Someone");
+  assert.equal(auditWords(auto), "released a first message by Wren in mental-health (item 4): nobody had looked within 2 minutes");
+  assert.equal(historyWords(auto), "Kindred released it: nobody had looked in time");
+  assert.equal(stateWords({ state: "resolved", resolution: "released" }), "Closed: the message was released into the room");
 });

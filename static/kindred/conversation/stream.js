@@ -61,6 +61,7 @@ export function wireIncoming(c) {
     setTeam(frame.team);
     list.rebadge();
     mutedUntil = typeof frame.muted_until === "string" ? frame.muted_until : null;
+    firstPostsWait = frame.you?.first_posts_wait === true;
     const room = frame.room || {};
     if (KIND === "room") {
       if (typeof room.title === "string") $("room-title").textContent = room.title;
@@ -80,8 +81,14 @@ export function wireIncoming(c) {
   // A running mute (theirs, or their browser's), from the welcome: said beside the composer
   // before they post, with where and until when.
   let mutedUntil = null;
+  // A new handle in a sensitive room (welcome `you.first_posts_wait`): told before they post.
+  let firstPostsWait = false;
   function mutedWords() {
-    if (!mutedUntil || Date.parse(mutedUntil) <= Date.now()) return "";
+    if (!mutedUntil || Date.parse(mutedUntil) <= Date.now()) {
+      return firstPostsWait
+        ? gettext("New here? In this room your first few messages wait for a quick look from a facilitator before everyone sees them.")
+        : "";
+    }
     const until = shortTime(mutedUntil);
     return KIND === "room"
       ? interpolate(gettext("Muted in %(room)s until %(until)s. You can still read along."),
@@ -129,6 +136,11 @@ export function wireIncoming(c) {
     if (source === "page") return; // already shown, by the server (list.adopt)
     if (source === "history") {
       list.upsert(message);
+      return;
+    }
+    if (source === "released") {
+      list.upsert(message);
+      status.say(gettext("Your message is in the room now."));
       return;
     }
     if (source === "welcome") {
@@ -231,7 +243,7 @@ export function wireIncoming(c) {
     const title = titles[frame.kind] || gettext("From the facilitators");
     if (frame.kind === "lifted") {
       mutedUntil = null;
-      if (!input.disabled) composerWhy("");
+      if (!input.disabled) composerWhy(mutedWords());
     } else if (frame.kind === "muted" && typeof frame.until === "string"
       && (!frame.room || frame.room === client.room?.slug)) {
       mutedUntil = frame.until;

@@ -71,8 +71,11 @@ $("item-actions")?.addEventListener("click", (event) => {
     case "release_message":
       return confirmAction({
         title: interpolate(gettext("Release this message into %(room)s?"), { room: where }),
-        text: gettext("The room's crisis policy held it back. Released, everyone in the room sees it. "
-          + "The crisis item stays open: releasing is about the room, not about the member's safety."),
+        text: item.kind === "first_post"
+          ? gettext("A new member's message, waiting for a quick look. Released, everyone in the room sees it "
+            + "in its place, and this item is done.")
+          : gettext("The room's crisis policy held it back. Released, everyone in the room sees it. "
+            + "The crisis item stays open: releasing is about the room, not about the member's safety."),
         ok: gettext("Release message"),
         opener: action,
         run: async () => {

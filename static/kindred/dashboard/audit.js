@@ -4,7 +4,7 @@ import { byId as $, el } from "../dom.js";
 import { htmlDateTime, shortTime } from "../format.js";
 import { polite, send } from "./context.js";
 import { onTabShown } from "./tabs.js";
-import { auditWords } from "./words.js";
+import { actorWords, auditWords } from "./words.js";
 import { gettext } from "../i18n.js";
 
 /** The newest entries, or with *older* the ones after those shown (a frame holds up to
@@ -23,7 +23,7 @@ export async function loadAudit({ older = false } = {}) {
       const time = el("time", "audit-time", shortTime(entry.at));
       time.dateTime = htmlDateTime(entry.at);
       const line = el("p", "audit-line");
-      line.append(time, " ", el("strong", "", entry.actor || "Someone"), ` ${auditWords(entry)}`);
+      line.append(time, " ", el("strong", "", actorWords(entry)), ` ${auditWords(entry)}`);
       li.append(line);
       if (entry.reason) {
         li.append(el("p", "audit-reason", `${entry.action === "warn" ? "Said" : "Reason"}: ${entry.reason}`));

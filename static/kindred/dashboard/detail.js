@@ -76,7 +76,7 @@ export function renderDetail(item) {
     renderBody($("detail-body"), message.body);
     const notes = [];
     if (message.removed) notes.push(gettext("This message has been removed from the room."));
-    if (message.held) notes.push(gettext("Held: the room never saw this message."));
+    if (message.held) notes.push(gettext("Held: the room hasn't seen this message; its author sees it marked as waiting."));
     $("detail-body").classList.toggle("detail-body-removed", Boolean(message.removed));
     if (notes.length) $("detail-body").append(el("p", "detail-note", notes.join(" ")));
   }

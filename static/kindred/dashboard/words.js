@@ -10,6 +10,7 @@ export const KIND_WORDS = {
   new_link: gettext("Link from a new handle"),
   rate_limit: gettext("Sending too fast"),
   check_in: gettext("Check-in they asked for"),
+  first_post: gettext("New member's first message, waiting for a look"),
 };
 export const CRISIS_WORDS = {
   suicide: gettext("thoughts of suicide"),
@@ -33,6 +34,7 @@ export const RESOLUTION_WORDS = {
   kicked: gettext("the member was asked to leave the room"),
   banned: gettext("the member was banned"),
   not_crisis: gettext("not a crisis, the detector was told"),
+  released: gettext("the message was released into the room"),
 };
 /** The step-up ladder's steps (the sanction button takes the next one). */
 export const STEP_WORDS = {
@@ -72,11 +74,17 @@ const HISTORY_WORDS = {
   unmute: gettext("lifted their mute"), unban: gettext("lifted their ban"), trust: gettext("changed their level"),
   reach_out: gettext("reached out"), pin: gettext("pinned the message"), dismiss: gettext("dismissed it"), resolve: gettext("resolved it"),
   not_crisis: gettext("marked it not a crisis"),
+  auto_release: gettext("released it: nobody had looked in time"),
 };
+
+/** Who took an action: Kindred itself when no handle is recorded (an automatic release). */
+export function actorWords(entry) {
+  return entry.actor || (entry.action === "auto_release" ? "Kindred" : gettext("Someone"));
+}
 
 /** A line of an item's history: who did what (the time is shown beside it). */
 export function historyWords(entry) {
-  return `${entry.actor || gettext("Someone")} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
+  return `${actorWords(entry)} ${HISTORY_WORDS[entry.action] || String(entry.action).replace(/_/g, " ")}`;
 }
 
 /** A sanction on the member's record, as a line of the item's "About this member". */
@@ -108,6 +116,8 @@ export function categoryWords(item) {
   if (item.kind === "report") return REASON_WORDS[category] || category;
   if (item.kind === "contact_info") return category.split(",").filter(Boolean).join(", ");
   if (item.kind === "blocked_word") return category ? `\u201c${category}\u201d` : "";
+  // A first post's other flags, if it raised any (contact details, a blocked word).
+  if (item.kind === "first_post") return category.split(",").filter(Boolean).map((k) => KIND_WORDS[k] || k).join(", ");
   return "";
 }
 
@@ -180,6 +190,12 @@ export function auditWords(entry) {
         : say(gettext("set %(target)s's level back to automatic"), item);
     case "remove_message": return say(gettext("removed a message by %(target)s"), `${inRoom}${item}`);
     case "release_message": return say(gettext("released a held message by %(target)s"), `${inRoom}${item}`);
+    case "auto_release": {
+      const minutes = Math.round((Number(details.waited_seconds) || 0) / 60);
+      return `${say(gettext("released a first message by %(target)s"), `${inRoom}${item}`)}: ${
+        interpolate(ngettext("nobody had looked within %(count)s minute", "nobody had looked within %(count)s minutes",
+          minutes), { count: minutes })}`;
+    }
     case "warn": return say(gettext("warned %(target)s"), item);
     case "mute": {
       const minutes = Number(details.minutes) || 0;

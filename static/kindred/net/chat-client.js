@@ -5,7 +5,8 @@
 //   state         {state: "connecting"|"connected"|"reconnecting"|"stopped", retryAt, reason}
 //   welcome       {frame, reconnect}                  before its history is merged
 //   synced        {reconnect}                         after it
-//   message       {message, source: "page"|"welcome"|"live"|"resume"|"history", own}  (each id once)
+//   message       {message, source: "page"|"welcome"|"live"|"resume"|"history"|"released", own}
+//                 (each id once; again as "released" when our held message reaches the room)
 //   removed       {id}
 //   outbox        {entry}        a message of ours changed state (sending/waiting/sent/failed)
 //   outbox-remove {nonce}        it was delivered (after its "message" event) or discarded
@@ -246,6 +247,10 @@ export class ChatClient extends SocketClient {
       const catchingUp = source === "welcome" || source === "resume";
       if (catchingUp && this.resumeFrom > 0 && frame.id > this.resumeFrom) this.resumeAdded += 1;
       this._emit("message", { message: frame, source, own });
+    } else if (this.messages.get(frame.id).held && !frame.held) {
+      // Our message that waited for a facilitator's look is in the room now.
+      this.messages.set(frame.id, frame);
+      this._emit("message", { message: frame, source: "released", own });
     }
     if (entry) this._delivered(entry);
   }

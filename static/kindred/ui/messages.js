@@ -1,65 +1,16 @@
-// The message list of a conversation, and the one way a message body becomes HTML.
-//
-// Safety rule: a message `body` (server-sanitised HTML with only <a> and <br>) is the
-// only text ever parsed as HTML, and even that is checked again here. Everything
-// else (handles, errors, crisis text, resources) goes through textContent.
+// The message list of a conversation. Message bodies become HTML only through
+// renderBody (ui/body.js, the one way; re-exported here for the modules that use it).
 
 import { badgeFor } from "./badges.js";
+import { renderBody } from "./body.js";
 import { el } from "../dom.js";
 import { htmlDateTime, shortTime } from "../format.js";
 import { gettext, interpolate } from "../i18n.js";
 
-export const SAFE_HREF = /^https?:\/\//i;
-const LINK_ATTRIBUTES = new Set(["href", "rel", "target"]);
-
-function isSafeFragment(fragment) {
-  for (const element of fragment.querySelectorAll("*")) {
-    const tag = element.tagName;
-    if (tag === "BR") {
-      if (element.attributes.length) return false;
-    } else if (tag === "A") {
-      for (const attribute of element.attributes) {
-        if (!LINK_ATTRIBUTES.has(attribute.name)) return false;
-      }
-      if (!SAFE_HREF.test(element.getAttribute("href") || "")) return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-/**
- * Puts a message body into *element*. The body is parsed in an inert <template>
- * (nothing runs, nothing loads); if it holds anything but <a href="http(s)…"> and
- * <br> it is shown as plain text instead.
- */
-export function renderBody(element, html) {
-  const template = document.createElement("template");
-  template.innerHTML = typeof html === "string" ? html : "";
-  const fragment = template.content;
-  if (isSafeFragment(fragment)) {
-    for (const link of fragment.querySelectorAll("a")) {
-      link.setAttribute("rel", "nofollow noopener noreferrer ugc");
-      link.setAttribute("target", "_blank");
-    }
-    element.replaceChildren(fragment);
-  } else {
-    element.textContent = fragment.textContent;
-  }
-}
-
-/** The words of a message body, for the screen-reader announcement. */
-export function plainText(html) {
-  const template = document.createElement("template");
-  template.innerHTML = typeof html === "string" ? html : "";
-  for (const br of template.content.querySelectorAll("br")) br.replaceWith(" ");
-  return (template.content.textContent || "").replace(/\s+/g, " ").trim();
-}
+export { plainText, renderBody, SAFE_HREF } from "./body.js";
 
 // --- the message list ----------------------------------------------------------
 
-/** The support reactions, in the order shown (rooms/reactions.py). */
 /** The kind and reactions the server wrote beside a message of the page (data-extras). */
 function pageExtras(json) {
   try {
@@ -70,6 +21,7 @@ function pageExtras(json) {
   }
 }
 
+/** The support reactions, in the order shown (rooms/reactions.py). */
 export const REACTIONS = [
   ["me_too", gettext("Me too")],
   ["strength", gettext("Sending strength")],
@@ -81,6 +33,8 @@ export const REACTIONS = [
 export function reactionText(label, count) {
   return count > 0 ? `${label} · ${count}` : label;
 }
+
+const HELD_WORDS = gettext("Waiting for a quick look from a facilitator. Only you can see it for now.");
 
 const STATE_WORDS = {
   sending: gettext("Sending…"),
@@ -135,8 +89,10 @@ export class MessageList {
       delete node.dataset.extras;
       const bar = node.querySelector(".msg-reactions");
       if (bar) bar.reactionCounts = extras.reactions || {};
-      frames.push({ type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML,
-        sent_at: sentAt, nonce: null });
+      const frame = { type: "message", id, room, author: node.dataset.author || "", body: body.innerHTML,
+        sent_at: sentAt, nonce: null };
+      if (node.classList.contains("msg-held")) frame.held = true;
+      frames.push(frame);
     }
     // In a task of its own: the first time format is costly on a slow phone.
     setTimeout(() => {
@@ -284,8 +240,15 @@ export class MessageList {
       node.classList.add("msg-milestone");
       node.prepend(el("p", "msg-milestone-label", "Milestone"));
     }
+    // Held for a facilitator's look (a new member's first posts in a sensitive room, or
+    // the room's crisis policy): only its author has it, until it is released.
+    const held = own && message.held === true;
+    if (held) {
+      node.classList.add("msg-held");
+      node.append(el("p", "msg-held-note", HELD_WORDS));
+    }
     if (this.menu) {
-      node.append(this._reactionBar(message));
+      if (!held) node.append(this._reactionBar(message));
       const button = el("button", "msg-menu-button", "⋯");
       button.type = "button";
       button.dataset.action = "menu";
