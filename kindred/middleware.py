@@ -24,9 +24,14 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        policy = (
-            _with_inline_styles(settings.CONTENT_SECURITY_POLICY) if settings.DEBUG else self.policy
-        )
+        inlined = getattr(request, "inline_style_sources", None)
+        if inlined:
+            # The page's own stylesheet only (kindred/styles.py noted it while rendering).
+            policy = _with_inline_styles(settings.CONTENT_SECURITY_POLICY, inlined)
+        elif settings.DEBUG:
+            policy = _with_inline_styles(settings.CONTENT_SECURITY_POLICY)
+        else:
+            policy = self.policy
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -58,10 +63,11 @@ class StaticHeadersMiddleware:
         return response
 
 
-def _with_inline_styles(policy: str) -> str:
-    """*policy* with the page's one inline stylesheet (kindred/styles.py) allowed by
-    its hash in ``style-src``: no other inline style, and no ``'unsafe-inline'``."""
-    hashes = " ".join(style_src_hashes())
+def _with_inline_styles(policy: str, sources: list[str] | None = None) -> str:
+    """*policy* with the page's inline stylesheet (kindred/styles.py) allowed by its
+    hash in ``style-src`` (*sources*; else every stylesheet that may be inlined): no
+    other inline style, and no ``'unsafe-inline'``."""
+    hashes = " ".join(dict.fromkeys(sources or style_src_hashes()))
     return policy.replace("style-src 'self'", f"style-src 'self' {hashes}", 1)
 
 

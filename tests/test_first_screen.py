@@ -106,3 +106,26 @@ def test_the_one_inline_stylesheet_is_allowed_by_its_hash_and_nothing_else(clien
     policy = response.headers["Content-Security-Policy"]
     assert re.search(rf"style-src 'self' 'sha256-{re.escape(digest)}';", policy)
     assert "unsafe-inline" not in policy and "script-src 'self';" in policy
+
+
+def test_a_room_inlines_its_own_cut_of_the_stylesheet_allowed_by_its_hash(
+    room, member_client, client
+):
+    def inline(response) -> tuple[str, str]:
+        style = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S).group(1)
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        return style, digest
+
+    room_page = member_client.get(f"/rooms/{room.slug}/")
+    style, digest = inline(room_page)
+    # The room's own rules, without the blocks marked for other pages (the dashboard's).
+    assert ".message-list" in style and ".page-room" in style
+    assert ".dash-header" not in style and ".queue-list" not in style
+    assert "/*" not in style, "comments stay in the source file"
+    assert f"style-src 'self' 'sha256-{digest}';" in room_page.headers["Content-Security-Policy"]
+
+    other_style, other_digest = inline(client.get("/resources/"))
+    assert ".dash-header" in other_style and ".message-list" in other_style
+    assert other_digest != digest
+    policy = client.get("/resources/").headers["Content-Security-Policy"]
+    assert digest not in policy, "a page's policy allows its own stylesheet only"

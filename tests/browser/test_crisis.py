@@ -76,3 +76,33 @@ def test_crisis_message_shows_the_card_to_its_sender_only(pages):
         1
     )
     expect(other.locator("#crisis-dialog")).to_be_hidden()
+
+
+def test_the_card_is_ready_once_the_member_writes_and_opens_even_if_its_code_cannot_load(pages):
+    # The card's code loads on the first keystroke (conversation/mount.js), so a card that
+    # comes while the connection drops still shows its lines in full.
+    page = pages.open(goto=False, member=pages.member("IvyOffline"))
+    tap = SocketTap(page)
+    page.goto("/rooms/newcomers/")
+    wait_connected(page)
+    with page.expect_response("**/ui/crisis*.js"):
+        page.locator("#message-input").press_sequentially("I")
+    page.route("**/*.js", lambda route: route.abort())
+    tap.send_to_page(card_for("suicide", "US"))
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('a[href="tel:988"]')).to_have_text("Call 988")
+
+    # Should the code not load at all, the card still opens, with its words and the
+    # way to every crisis line.
+    other = pages.open(goto=False, member=pages.member("IvyNoCode"))
+    other_tap = SocketTap(other)
+    other.route("**/ui/crisis*.js", lambda route: route.abort())
+    other.goto("/rooms/newcomers/")
+    wait_connected(other)
+    other_tap.send_to_page(card_for("suicide", "US"))
+    dialog = other.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(other.locator("#crisis-title")).to_be_focused()
+    expect(other.locator("#crisis-message")).to_contain_text("not a crisis service")
+    expect(dialog.locator('a[href^="/resources/"]')).to_be_visible()

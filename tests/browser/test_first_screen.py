@@ -55,6 +55,12 @@ SHAPE = """function shape(node) {
 }"""
 
 
+AT_BOTTOM = """() => {
+  const doc = document.documentElement;
+  return window.scrollY > 0 && window.scrollY + window.innerHeight >= doc.scrollHeight - 2;
+}"""
+
+
 def shown(page) -> list[tuple[int, str]]:
     return page.locator("#message-list li[data-id]").evaluate_all(
         "items => items.map(li => [Number(li.dataset.id),"
@@ -77,6 +83,9 @@ def test_the_first_screen_is_in_the_html_and_the_socket_resumes_after_it_once(
     expect(static.locator("#message-list li[data-id]")).to_have_count(IN_PAGE)
     assert [body for _, body in shown(static)] == early[-IN_PAGE:]
     expect(static.locator("#message-list li").first).to_contain_text("ScreenWriter")
+    # And it opens at the newest of them, as the script would scroll it: the first paint
+    # is the screen the member reads, not the oldest messages and then a jump.
+    assert static.evaluate(AT_BOTTOM), "the room opens at its newest message"
 
     # With scripts, but the socket held back: the same messages, taken over in place.
     page = pages.open(goto=False, member=reader, viewport=PHONE)

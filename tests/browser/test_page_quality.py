@@ -13,6 +13,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from statistics import median
 
 import httpx
 import pytest
@@ -32,12 +33,12 @@ MIN_SCORE = 0.95
 # bodies of the page, app.js, the room's modules, the manifest and icon), for a room
 # holding 50 messages (all of them in the HTML: HISTORY_IN_PAGE; the stylesheet inline).
 # Not in it: the WebSocket's frames, and the modules loaded on demand (the message
-# menu, the presence choices, the notices, a meeting's code). On failure the test prints
-# each response. Issue 30's target is 50 KiB; the room met it (47.2 KiB) before the second
-# wave's features (reactions, badges, meetings, two languages) landed, and measured
-# 56.8 KiB after them (docs/performance.md): this guard stops it growing further until
-# the target is met again.
-ROOM_MAX_BYTES = 58 * 1024
+# menu, the presence choices, the notices, the crisis card, a meeting's code).
+# On failure the test prints each response. docs/performance.md has the figures.
+ROOM_MAX_BYTES = 50 * 1024
+# Issue 30's paints for the room on Lighthouse's simulated phone (the median of the runs).
+ROOM_MAX_FCP_MS = 1000
+ROOM_MAX_LCP_MS = 1200
 ROOM = "/rooms/newcomers/"
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-byte-weight")
 
@@ -143,7 +144,7 @@ def test_public_pages_score_at_least_95_in_every_category(production, path):
     assert min(scores(report).values()) >= MIN_SCORE, (scores(report), failing_audits(report))
 
 
-def test_a_room_with_50_messages_scores_at_least_95_and_weighs_at_most_50_kib(
+def test_a_room_with_50_messages_scores_at_least_95_weighs_at_most_50_kib_and_paints_soon(
     production, room_member
 ):
     # The room's performance score moves with what else the machine does (its longest
@@ -159,6 +160,19 @@ def test_a_room_with_50_messages_scores_at_least_95_and_weighs_at_most_50_kib(
     # The page, then everything it needs at once: no request waits on a module.
     chains = report["audits"]["critical-request-chains"]["details"]["chains"]
     assert chain_depth(chains) <= 2, json.dumps(chains)[:2000]
+    # The first screen paints with the HTML, and the largest paint with it: the room
+    # opens at its newest messages, not at its oldest and then a scripted jump.
+    fcp, lcp = (median(run["audits"][k]["numericValue"] for run in runs) for k in METRICS[:2])
+    assert fcp <= ROOM_MAX_FCP_MS, f"first contentful paint {fcp:.0f} ms"
+    assert lcp <= ROOM_MAX_LCP_MS, (f"largest contentful paint {lcp:.0f} ms", lcp_element(report))
+
+
+def lcp_element(report: dict) -> str:
+    details = report["audits"]["largest-contentful-paint-element"].get("details", {})
+    try:
+        return details["items"][0]["items"][0]["node"]["selector"]
+    except (KeyError, IndexError):
+        return "(not reported)"
 
 
 def weights(report: dict) -> str:
@@ -191,8 +205,22 @@ def nu_errors(documents: dict[str, str]) -> list[str]:
         )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     return [
-        f"{Path(m.get('url', '')).stem}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+        f"{Path(m.get('url', '')).stem}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if not _newer_than_the_checker(m.get("message", ""))
     ]
+
+
+# CSS properties Chromium ships that the Nu checker's CSS grammar (vnu-jar 26.9, the
+# newest) doesn't know yet: site.css uses them where other browsers just skip them.
+NEWER_THAN_THE_CHECKER = ("scroll-initial-target",)
+
+
+def _newer_than_the_checker(message: str) -> bool:
+    return any(
+        message == f"CSS: “{name}”: Property “{name}” doesn't exist."
+        for name in NEWER_THAN_THE_CHECKER
+    )
 
 
 def test_served_pages_and_the_dom_the_client_builds_are_valid_html(

@@ -6,7 +6,6 @@ import { Announcer, byId as $, wireDialogClosers } from "../dom.js";
 import { pageLimits } from "../limits.js";
 import { ChatClient } from "../net/chat-client.js";
 import { ConnectionIndicator } from "../ui/connection.js";
-import { CrisisCard } from "../ui/crisis.js";
 import { wireInboxCount } from "../ui/inbox-count.js";
 import { MessageList } from "../ui/messages.js";
 import { wireComposer, wireHistory } from "./composer.js";
@@ -57,7 +56,7 @@ export function mountConversation(root) {
     input,
     status,
     announcer: new Announcer($("announcer")),
-    crisis: new CrisisCard($("crisis-dialog"), { fallbackFocus: () => input }),
+    crisis: crisisOnDemand($("crisis-dialog"), input),
     indicator: new ConnectionIndicator({
       root: $("conn"),
       text: $("conn-text"),
@@ -111,4 +110,40 @@ function wireMenuOnDemand(c) {
     });
   }
   list.addEventListener("click", first);
+}
+
+/**
+ * The crisis card (ui/crisis.js, with its check-in and safety plan) loads when the member
+ * first writes: a card only ever answers their own message, so it is here before it is
+ * needed, and the first screen doesn't carry it. A card that comes first (an outbox
+ * resent) loads it then; should that fail (offline), the card opens with its own words
+ * and the page's links to the crisis lines rather than not at all.
+ */
+function crisisOnDemand(dialog, input) {
+  let loading = null;
+  const load = () => {
+    loading ??= import("../ui/crisis.js").then(
+      ({ CrisisCard }) => new CrisisCard(dialog, { fallbackFocus: () => input }),
+      (error) => {
+        loading = null;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  input.addEventListener("input", () => load().catch(() => {}), { once: true });
+  let last = null;
+  return {
+    show(frame) {
+      last = frame;
+      load().then((card) => card.show(frame), () => {
+        if (typeof frame.message === "string") $("crisis-message").textContent = frame.message;
+        if (!dialog.open) dialog.showModal();
+        $("crisis-title").focus();
+      });
+    },
+    showAgain() {
+      if (last) this.show(last);
+    },
+  };
 }
