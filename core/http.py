@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -63,6 +64,9 @@ def json_body(request: HttpRequest, *, max_bytes: int = 16 * 1024) -> dict[str, 
         body = request.body
     except RequestDataTooBig:
         raise too_large from None
+    except RawPostDataException:
+        # A form upload (multipart) that the CSRF check has already read as a form.
+        raise BadInput(_("The request body must be a JSON object."), code="bad_json") from None
     if len(body) > max_bytes:
         raise too_large
     if not body.strip():

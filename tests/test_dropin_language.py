@@ -267,3 +267,10 @@ def test_the_staff_pages_speak_spanish(make_member, rooms):
         assert words in page, words
     sign_in = Client().get("/facilitators/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Contraseña" in sign_in and "Entrar" in sign_in
+
+
+def test_a_form_upload_instead_of_json_is_a_clear_error(make_member):
+    client = Client()
+    client.force_login(make_member("FormPoster"))
+    refused = client.post("/api/dropin/", {"language": "es"})  # multipart, as a form sends it
+    assert refused.status_code == 400 and refused.json()["error"] == "bad_json"
