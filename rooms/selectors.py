@@ -68,11 +68,45 @@ def _visible(room: Room, hidden_authors: Iterable[int], viewer_id: int | None = 
     hidden = list(hidden_authors)
     if hidden:
         qs = qs.exclude(author_id__in=hidden)
-    return qs.select_related("author")
+    return qs
 
 
-def _as_data(room: Room, messages: Iterable[Message]) -> list[MessageData]:
-    return [message_data(m, room_slug=room.slug, author=m.author.handle) for m in messages]
+#: What a page of messages reads: MessageData's own fields, no more. Rows, not
+#: model instances: building 50 Message and Member instances (every column of
+#: both) was a third of a welcome's CPU (docs/performance.md, "CPU per connect").
+_PAGE_COLUMNS = (
+    "id",
+    "room_id",
+    "author_id",
+    "author__handle",
+    "html",
+    "sent_at",
+    "nonce",
+    "prev_id",
+    "held",
+    "kind",
+)
+
+
+def _as_data(room: Room, rows: Iterable[tuple]) -> list[MessageData]:
+    """MessageData from ``_PAGE_COLUMNS`` rows, as ``message_data`` makes it."""
+    slug = room.slug
+    return [
+        MessageData(
+            id=pk,
+            room_id=room_id,
+            room_slug=slug,
+            author_id=author_id,
+            author=author,
+            html=html,
+            sent_at=timestamp(sent_at),
+            nonce=nonce or None,
+            prev_id=prev_id,
+            held=held,
+            kind=kind,
+        )
+        for pk, room_id, author_id, author, html, sent_at, nonce, prev_id, held, kind in rows
+    ]
 
 
 def _with_reactions(page: list[MessageData], viewer_id: int | None) -> list[MessageData]:
@@ -105,7 +139,7 @@ def messages_before(
     qs = _visible(room, hidden_authors, viewer_id)
     if before is not None:
         qs = qs.filter(id__lt=before)
-    newest_first = list(qs.order_by("-id")[:limit])
+    newest_first = list(qs.order_by("-id").values_list(*_PAGE_COLUMNS)[:limit])
     return _with_reactions(_as_data(room, reversed(newest_first)), viewer_id)
 
 
@@ -119,6 +153,7 @@ def messages_after(
 ) -> list[MessageData]:
     """Visible messages newer than *after*, oldest first (at most *limit*)."""
     qs = _visible(room, hidden_authors, viewer_id).filter(id__gt=after).order_by("id")
+    qs = qs.values_list(*_PAGE_COLUMNS)
     if limit is not None:
         qs = qs[:limit]
     return _with_reactions(_as_data(room, qs), viewer_id)
