@@ -267,6 +267,26 @@ class Daphne(_Daphne):
         return self
 
 
+def print_table(results: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:
+    print(
+        f"{args.sockets} sockets per round, {args.at_once} at a time, {args.rounds} rounds; "
+        f"history {args.history}; server CPU per connect (user + system, all threads)"
+    )
+    print(
+        "| server | CPU per connect, ms (each round) | median "
+        "| burst wall time, s (noisy) | failed attempts (retried) |"
+    )
+    print("| --- | --- | ---: | --- | --- |")
+    for label, rounds in results.items():
+        cpu = [r["cpu_ms"] for r in rounds]
+        walls = " / ".join(f"{r['seconds']:.1f}" for r in rounds)
+        failed = " / ".join(str(r["failed"]) for r in rounds)
+        print(
+            f"| {label} | {' / '.join(f'{c:.2f}' for c in cpu)} | "
+            f"{sorted(cpu)[len(cpu) // 2]:.2f} | {walls} | {failed} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=300)
@@ -306,24 +326,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for label, server in servers.items():
                 results[label].append(measure(server, cookies, args.at_once))
-        print(
-            f"{args.sockets} sockets per round, {args.at_once} at a time, {args.rounds} rounds; "
-            f"history {args.history}; server CPU per connect (user + system, all threads)"
-        )
-        print(
-            "| server | CPU per connect, ms (each round) | median "
-            "| burst wall time, s (noisy) | failed attempts (retried) |"
-        )
-        print("| --- | --- | ---: | --- | --- |")
-        for label, rounds in results.items():
-            cpu = [r["cpu_ms"] for r in rounds]
-            walls = " / ".join(f"{r['seconds']:.1f}" for r in rounds)
-            failed = " / ".join(str(r["failed"]) for r in rounds)
-            print(
-                f"| {label} | {' / '.join(f'{c:.2f}' for c in cpu)} | "
-                f"{sorted(cpu)[len(cpu) // 2]:.2f} | "
-                f"{walls} | {failed} |"
-            )
+        print_table(results, args)
         if not args.no_profile:
             RESULTS.mkdir(parents=True, exist_ok=True)
             for label, server in servers.items():
