@@ -118,9 +118,11 @@ class ModerationPolicy(MessagePolicy):
         else:
             mutes.check_not_muted(member=member, room=room, until=until)
 
-    def mute_until(self, *, member: Any, room: Any) -> Any:
+    def mute_until(self, *, member: Any, room: Any, until: Any = UNREAD) -> Any:
         if member.is_moderator:
             return None
+        if until is not UNREAD:
+            return until
         return mutes.active_mute_until(member=member, room_id=room.pk)
 
     def rate_limited(self, *, member: Any, room: Any) -> None:

@@ -70,9 +70,10 @@ class MessagePolicy:
     def check_not_muted(self, *, member: Any, room: Any, until: Any = UNREAD) -> None:
         """Raise the ``muted`` refusal for a muted sender; *until* when already read."""
 
-    def mute_until(self, *, member: Any, room: Any) -> Any:
+    def mute_until(self, *, member: Any, room: Any, until: Any = UNREAD) -> Any:
         """When the member's mute in *room* ends (a datetime), or None: the welcome
-        says so, so the room can show it beside the composer before they post."""
+        says so, so the room can show it beside the composer before they post.
+        *until* is the mute as ``mute_until_sql`` read it, when the caller did."""
         return None
 
     def rate_limited(self, *, member: Any, room: Any) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from community.models import Member
 from core.frames import timestamp
+from realtime.db import prepared_cursor
 from rooms.access import room_open_to
 from rooms.data import MessageData, RoomData
 from rooms.models import Block, Message, Room, RoomKind
@@ -69,11 +71,45 @@ def _visible(room: Room, hidden_authors: Iterable[int], viewer_id: int | None = 
     hidden = list(hidden_authors)
     if hidden:
         qs = qs.exclude(author_id__in=hidden)
-    return qs.select_related("author")
+    return qs
 
 
-def _as_data(room: Room, messages: Iterable[Message]) -> list[MessageData]:
-    return [message_data(m, room_slug=room.slug, author=m.author.handle) for m in messages]
+#: What a page of messages reads: MessageData's own fields, no more. Rows, not
+#: model instances: building 50 Message and Member instances (every column of
+#: both) was a third of a welcome's CPU (docs/performance.md, "CPU per connect").
+_PAGE_COLUMNS = (
+    "id",
+    "room_id",
+    "author_id",
+    "author__handle",
+    "html",
+    "sent_at",
+    "nonce",
+    "prev_id",
+    "held",
+    "kind",
+)
+
+
+def _as_data(room: Room, rows: Iterable[tuple]) -> list[MessageData]:
+    """MessageData from ``_PAGE_COLUMNS`` rows, as ``message_data`` makes it."""
+    slug = room.slug
+    return [
+        MessageData(
+            id=pk,
+            room_id=room_id,
+            room_slug=slug,
+            author_id=author_id,
+            author=author,
+            html=html,
+            sent_at=timestamp(sent_at),
+            nonce=nonce or None,
+            prev_id=prev_id,
+            held=held,
+            kind=kind,
+        )
+        for pk, room_id, author_id, author, html, sent_at, nonce, prev_id, held, kind in rows
+    ]
 
 
 def _with_reactions(page: list[MessageData], viewer_id: int | None) -> list[MessageData]:
@@ -103,11 +139,52 @@ def messages_before(
 ) -> list[MessageData]:
     """Up to *limit* visible messages older than *before* (all when None), oldest first."""
     limit = max(1, min(limit, settings.HISTORY_PAGE_MAX))
-    qs = _visible(room, hidden_authors, viewer_id)
-    if before is not None:
-        qs = qs.filter(id__lt=before)
-    newest_first = list(qs.order_by("-id")[:limit])
+    if connection.vendor == "postgresql":
+        newest_first = _before_pg(room, before, limit, hidden_authors, viewer_id)
+    else:
+        qs = _visible(room, hidden_authors, viewer_id)
+        if before is not None:
+            qs = qs.filter(id__lt=before)
+        newest_first = list(qs.order_by("-id").values_list(*_PAGE_COLUMNS)[:limit])
     return _with_reactions(_as_data(room, reversed(newest_first)), viewer_id)
+
+
+#: ``before`` for "the newest": larger than any id.
+_NO_BEFORE = 2**63 - 1
+
+
+@cache
+def _before_statement() -> str:
+    """``_visible`` as one hand-written statement, for the page every welcome reads:
+    its text built once per process and prepared once per connection (realtime.db),
+    as rooms.entry does for the rest of the welcome."""
+    qn = connection.ops.quote_name
+    messages, members = qn(Message._meta.db_table), qn(Member._meta.db_table)
+    return f"""
+SELECT m.id, m.room_id, m.author_id, a.handle, m.html, m.sent_at, m.nonce, m.prev_id,
+    m.held, m.kind
+FROM {messages} m JOIN {members} a ON a.id = m.author_id
+WHERE m.room_id = %(room)s AND m.id < %(before)s AND m.removed_at IS NULL
+  AND (NOT m.held OR m.author_id = %(viewer)s)
+  AND m.author_id <> ALL(%(hidden)s::bigint[])
+ORDER BY m.id DESC LIMIT %(limit)s
+"""
+
+
+def _before_pg(
+    room: Room, before: int | None, limit: int, hidden: Iterable[int], viewer_id: int | None
+) -> list[tuple]:
+    params = {
+        "room": room.pk,
+        "before": _NO_BEFORE if before is None else before,
+        # No member has id 0: without a viewer, no held message is anyone's own.
+        "viewer": viewer_id or 0,
+        "hidden": list(hidden),
+        "limit": limit,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(_before_statement(), params)
+        return cursor.fetchall()
 
 
 def messages_after(
@@ -120,6 +197,7 @@ def messages_after(
 ) -> list[MessageData]:
     """Visible messages newer than *after*, oldest first (at most *limit*)."""
     qs = _visible(room, hidden_authors, viewer_id).filter(id__gt=after).order_by("id")
+    qs = qs.values_list(*_PAGE_COLUMNS)
     if limit is not None:
         qs = qs[:limit]
     return _with_reactions(_as_data(room, qs), viewer_id)

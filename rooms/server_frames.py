@@ -63,7 +63,7 @@ class Welcome(ServerFrame):
     refs: Literal[True]
     #: The member's unread inbox items (community/inbox.py).
     inbox_unread: int
-    #: Team members' handles -> their badge (rooms.services.team_badges).
+    #: Team members' handles -> their badge (rooms.entry reads them for the welcome).
     team: dict[str, Literal["facilitator", "supporter"]]
     #: When the member's mute here ends (their own or their browser's), or null.
     muted_until: str | None = None

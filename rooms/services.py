@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from community.handles import handle_key
-from community.inbox import inbox_unread
 from community.models import Member, Role
 from core import ratelimit
 from core.errors import KindredError, NotFound, RateLimited
@@ -35,6 +35,7 @@ from rooms.access import (
     check_room_found,
 )
 from rooms.data import MessageData, SendResult, Welcome
+from rooms.entry import room_entry
 from rooms.models import Block, Message, MessageKind, Room, RoomKind
 from rooms.policy import message_policy
 from rooms.sanitize import clean_text, is_blank, render_body
@@ -275,24 +276,21 @@ def _message_send(
 def room_id_for(*, member_id: int, room_slug: str, kind: str = RoomKind.TOPIC) -> int:
     """The id of the room a socket may open. A chat's room is reachable only
     through its chat socket; by slug it is as unknown as a missing room."""
-    member = check_member(member_id=member_id)
-    if not Room.objects.filter(slug=room_slug, kind=kind).exists():
-        raise NotFound(_("There is no such room."))
-    return check_room_access(member=member, slug=room_slug).pk
+    return room_entry(member_id=member_id, room_slug=room_slug, kind=kind).room.pk
 
 
 def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) -> Welcome:
     """Everything a socket needs on connect: the room, you, recent history, who is here.
 
     With *conn_id*, the socket is also entered into presence first, so the
-    member sees themselves among those online.
+    member sees themselves among those online. The room, the member and what
+    the welcome tells them about themselves are one read (rooms.entry).
     """
-    member = check_member(member_id=member_id)
-    room = check_room_access(member=member, slug=room_slug)
+    entry = room_entry(member_id=member_id, room_slug=room_slug, welcome=True)
+    member, room, hidden = entry.member, entry.room, entry.blocked_ids
     key = presence_glue.presence_key(room.slug, room.kind, room.pk)
     if conn_id is not None:
         presence_glue.join(conn_id=conn_id, member=member, room_key=key, room_id=room.pk)
-    hidden = blocked_ids(member.pk)
     history = _newest(room, member, hidden, settings.HISTORY_ON_CONNECT)
     pinned = None
     if room.pinned_message_id:
@@ -303,6 +301,7 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         )
         if pinned_msg is not None and pinned_msg.author_id not in hidden:
             pinned = message_data(pinned_msg, room_slug=room.slug, author=pinned_msg.author.handle)
+    until = message_policy().mute_until(member=member, room=room, until=entry.mute_until)
     return Welcome(
         room=room_data(room),
         you=_you(member, room),
@@ -311,9 +310,9 @@ def room_welcome(*, member_id: int, room_slug: str, conn_id: str | None = None) 
         pinned=pinned,
         presence=presence_glue.online(key),
         presence_key=key,
-        inbox_unread=inbox_unread(member_id=member.pk),
-        team=team_badges(),
-        muted_until=_muted_until(member, room),
+        inbox_unread=entry.inbox_unread,
+        team=_badges(entry.team),
+        muted_until=timestamp(until) if until is not None else None,
     )
 
 
@@ -325,21 +324,9 @@ def _you(member: Member, room: Room) -> dict[str, Any]:
     return you
 
 
-def _muted_until(member: Member, room: Room) -> str | None:
-    until = message_policy().mute_until(member=member, room=room)
-    return timestamp(until) if until is not None else None
-
-
-#: The most team members a welcome lists (facilitators, admins, peer supporters).
-TEAM_LISTED_MAX = 500
-
-
-def team_badges() -> dict[str, str]:
+def _badges(team: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Handle -> badge for everyone accountable: admins and facilitators carry the
     facilitator badge, peer supporters theirs. Nothing but the handle and the badge."""
-    team = Member.objects.filter(
-        role__in=(Role.SUPPORTER, Role.FACILITATOR, Role.ADMIN), is_active=True, is_banned=False
-    ).values_list("handle", "role")[:TEAM_LISTED_MAX]
     return {
         handle: "supporter" if role == Role.SUPPORTER else "facilitator" for handle, role in team
     }

@@ -191,12 +191,18 @@ end
 return out
 """
 
-# ARGV: 3 room. Returns {member_id, handle, role, inv, open} per live member.
+# ARGV: 3 room. Returns handle, role, open, handle, role, open... for each live member
+# who is listed (has a handle, not invisible). Flat, and only what is listed: every
+# welcome reads this, and redis-py parses the reply in Python, element by element,
+# so a nested reply with the invisible members in it cost a connect to a room of
+# 300 about a millisecond of CPU (docs/performance.md, "CPU per connect").
 _ROOM_ONLINE = """
 local out = {}
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', k_room(ARGV[3]), '(' .. NOW_S, '+inf')) do
   local st = redis.call('HMGET', k_member(m), 'h', 'role', 'inv', 'open')
-  out[#out + 1] = {m, st[1], st[2], st[3], st[4]}
+  if st[1] and st[3] ~= '1' then
+    out[#out + 1] = st[1]; out[#out + 1] = st[2] or ''; out[#out + 1] = st[4] or ''
+  end
 end
 return out
 """

@@ -153,9 +153,8 @@ class RedisPresenceStore(PresenceStore):
     def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
         raw = room_online_script(self.client, [*self._base(resolve_now(now)), room])
         listed = [
-            {"handle": _s(h), "role": _s(role), "open_to_chat": _s(op) == "1"}
-            for _mid, h, role, inv, op in raw
-            if h is not None and _s(inv) != "1"
+            {"handle": _s(raw[i]), "role": _s(raw[i + 1]), "open_to_chat": _s(raw[i + 2]) == "1"}
+            for i in range(0, len(raw), 3)
         ]
         return by_handle(listed), len(listed)
 
