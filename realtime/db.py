@@ -45,3 +45,33 @@ def check_idle_connections() -> None:
     pool = connection_pool(connection)
     if pool is not None and not pool.closed:
         pool.check()
+
+
+def _converting(model: Any, fields: tuple[str, ...]) -> tuple[tuple[int, Any], ...]:
+    """(position, field) of each of *fields* whose database value the ORM converts."""
+    found = []
+    for index, name in enumerate(fields):
+        field = model._meta.get_field(name)  # an attname works too
+        if hasattr(field, "from_db_value"):
+            found.append((index, field))
+    return tuple(found)
+
+
+def model_from_row(model: Any, fields: list[str], values: Any) -> Any:
+    """An instance of *model* from a hand-written statement's columns (*fields*
+    are the attnames of its concrete fields, in order), converted as the ORM
+    would: ``Model.from_db`` takes values as they are, so a field that converts
+    what the database sends (a JSONField arrives as text) would otherwise hold
+    the raw value."""
+    key = (model, tuple(fields))
+    converting = _CONVERTING.get(key)
+    if converting is None:
+        converting = _CONVERTING[key] = _converting(model, key[1])
+    values = list(values)
+    for index, field in converting:
+        values[index] = field.from_db_value(values[index], None, connection)
+    return model.from_db(connection.alias, fields, values)
+
+
+#: (model, attnames) -> the fields to convert; the same few statements every time.
+_CONVERTING: dict[tuple[Any, tuple[str, ...]], tuple[tuple[int, Any], ...]] = {}

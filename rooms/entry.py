@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from community.inbox import inbox_unread
 from community.models import InboxItem, Member, Role
-from realtime.db import prepared_cursor
+from realtime.db import model_from_row, prepared_cursor
 from rooms.access import check_member, check_member_found, check_room_found
 from rooms.models import Block, Room
 from rooms.policy import message_policy
@@ -132,11 +132,11 @@ def _read_pg(*, member_id: int, room_slug: str, welcome: bool) -> Entry | None:
     if row is None:
         return None
     split = len(room_fields)
-    room = Room.from_db(connection.alias, room_fields, row[:split])
+    room = model_from_row(Room, room_fields, row[:split])
     member_values = row[split : split + len(member_fields)]
     if member_values[0] is None:
         return Entry(room=room, member=None)  # type: ignore[arg-type]
-    member = Member.from_db(connection.alias, member_fields, member_values)
+    member = model_from_row(Member, member_fields, member_values)
     if not welcome:
         return Entry(room=room, member=member)
     mute_until, unread, blocked, team = row[split + len(member_fields) :]

@@ -52,25 +52,30 @@ def page_reactions(
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: dict[int, list[str]] = defaultdict(list)
     ids, viewer = list(message_ids), viewer_id or 0
-    if connection.vendor == "postgresql":
-        # Every welcome reads this: one statement prepared once per connection
-        # rather than an ORM query compiled per call (docs/performance.md,
-        # "CPU per connect").
-        with prepared_cursor() as cursor:
-            cursor.execute(_page_statement(), {"ids": ids, "viewer": viewer})
-            rows = cursor.fetchall()
-    else:
-        rows = (
-            Reaction.objects.filter(message_id__in=ids)
-            .values_list("message_id", "reaction")
-            .annotate(n=Count("id"), own=Count("id", filter=Q(member_id=viewer)))
-            .order_by()
-        )
-    for message_id, reaction, n, own in rows:
+    # Every welcome reads this: on PostgreSQL one statement prepared once per
+    # connection rather than an ORM query compiled per call (docs/performance.md,
+    # "CPU per connect"); tests/test_entry_twins.py holds the two to one answer.
+    read = _page_rows_pg if connection.vendor == "postgresql" else _page_rows_orm
+    for message_id, reaction, n, own in read(ids, viewer):
         counts[message_id][reaction] = n
         if own:
             mine[message_id].append(reaction)
     return dict(counts), {k: tuple(sorted(v)) for k, v in mine.items()}
+
+
+def _page_rows_pg(ids: list[int], viewer: int) -> list[tuple]:
+    with prepared_cursor() as cursor:
+        cursor.execute(_page_statement(), {"ids": ids, "viewer": viewer})
+        return cursor.fetchall()
+
+
+def _page_rows_orm(ids: list[int], viewer: int) -> list[tuple]:
+    return list(
+        Reaction.objects.filter(message_id__in=ids)
+        .values_list("message_id", "reaction")
+        .annotate(n=Count("id"), own=Count("id", filter=Q(member_id=viewer)))
+        .order_by()
+    )
 
 
 @cache

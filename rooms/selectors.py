@@ -139,14 +139,18 @@ def messages_before(
 ) -> list[MessageData]:
     """Up to *limit* visible messages older than *before* (all when None), oldest first."""
     limit = max(1, min(limit, settings.HISTORY_PAGE_MAX))
-    if connection.vendor == "postgresql":
-        newest_first = _before_pg(room, before, limit, hidden_authors, viewer_id)
-    else:
-        qs = _visible(room, hidden_authors, viewer_id)
-        if before is not None:
-            qs = qs.filter(id__lt=before)
-        newest_first = list(qs.order_by("-id").values_list(*_PAGE_COLUMNS)[:limit])
+    read = _before_pg if connection.vendor == "postgresql" else _before_orm
+    newest_first = read(room, before, limit, hidden_authors, viewer_id)
     return _with_reactions(_as_data(room, reversed(newest_first)), viewer_id)
+
+
+def _before_orm(
+    room: Room, before: int | None, limit: int, hidden: Iterable[int], viewer_id: int | None
+) -> list[tuple]:
+    qs = _visible(room, hidden, viewer_id)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    return list(qs.order_by("-id").values_list(*_PAGE_COLUMNS)[:limit])
 
 
 #: ``before`` for "the newest": larger than any id.

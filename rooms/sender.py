@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from community.models import Member
 from core.ratelimit import Rate
-from realtime.db import prepared_cursor
+from realtime.db import model_from_row, prepared_cursor
 from rooms.models import Message, Room
 from rooms.policy import message_policy
 
@@ -96,11 +96,11 @@ def _read_pg(
         # No such room: the member is still checked first, as check_member does.
         return None, Member.objects.filter(pk=member_id, is_active=True).first()
     split = len(room_fields)
-    room = Room.from_db(connection.alias, room_fields, row[:split])
+    room = model_from_row(Room, room_fields, row[:split])
     member_values = row[split : split + len(member_fields)]
     if member_values[0] is None:
         return room, None
-    member = Member.from_db(connection.alias, member_fields, member_values)
+    member = model_from_row(Member, member_fields, member_values)
     member.muted_until, member.sent_id, member.rate_full_at = row[-3:]
     return room, member
 
