@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-DEFAULT_NEXT = "/rooms/newcomers/"
+# The newcomers' room in the visitor's language (rooms.pages.start).
+DEFAULT_NEXT = "/start/"
 # A same-site path: one leading slash (never "//" or "/\", which browsers treat
 # as another host), then only URL-safe characters: no scheme, no backslash,
 # no whitespace or control characters.
@@ -45,7 +46,8 @@ def current_member(request: HttpRequest) -> Any:
 
 
 def safe_next(value: str | None) -> str:
-    """*value* when it is a same-site path a member may be sent to, else the default room."""
+    """*value* when it is a same-site path a member may be sent to, else the
+    newcomers' room in their language."""
     if not value or not _SAFE_PATH.fullmatch(value):
         return DEFAULT_NEXT
     if not url_has_allowed_host_and_scheme(value, allowed_hosts=None):

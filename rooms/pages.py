@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -28,6 +28,14 @@ from rooms.reactions import REACTIONS
 from rooms.sanitize import page_html
 from rooms.selectors import room_in_language, topic_rooms
 from rooms.services import room_page_history
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Where joining sends someone who named no page: the newcomers' room in
+    their language (``core.web.DEFAULT_NEXT``; Recién llegados for Spanish)."""
+    slug = room_in_language("newcomers", translation.get_language())
+    return redirect(f"/rooms/{slug}/")
 
 
 @require_GET

@@ -35,6 +35,7 @@ api = [
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("start/", pages.start, name="start"),
     path("rooms/<slug:slug>/", pages.room, name="room"),
     path("chats/", pages.chats, name="chats"),
     path("chats/<int:chat_id>/", pages.chat, name="chat"),

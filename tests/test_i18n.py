@@ -381,3 +381,23 @@ def test_the_resources_page_in_spanish(rooms):
     assert "Líneas de crisis en Chile" in html
     assert 'href="tel:*4141"' in html and "Llamar al *4141" in html
     assert "Servicios de emergencia (ambulancia SAMU 131)" in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "cookie", "room"),
+    [
+        ("es-MX,es;q=0.9", None, "recien-llegados"),
+        ("en-US", None, "newcomers"),
+        ("en", "es", "recien-llegados"),
+    ],
+)
+def test_joining_without_a_page_to_return_to_lands_in_newcomers_in_your_language(
+    rooms, accept, cookie, room
+):
+    client = Client()
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    page = client.get("/join/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert 'data-next="/start/"' in page
+    answer = client.get("/start/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert answer.status_code == 302 and answer["Location"] == f"/rooms/{room}/"

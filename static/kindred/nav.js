@@ -4,7 +4,7 @@ const SAFE_PATH = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%+]{0,199}$/;
 const NOT_NEXT = ["/join/", "/api/", "/ws/", "/admin/", "/static/", "/facilitators/login/"];
 
 /** *value* if it is a same-site path to go to after joining, else *fallback*. */
-export function safeNext(value, fallback = "/rooms/newcomers/", origin = globalThis.location?.origin) {
+export function safeNext(value, fallback = "/start/", origin = globalThis.location?.origin) {
   if (typeof value !== "string" || !SAFE_PATH.test(value)) return fallback;
   if (NOT_NEXT.some((prefix) => value.startsWith(prefix))) return fallback;
   // Resolve it the way the browser will, and insist on this origin.
