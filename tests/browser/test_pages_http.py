@@ -105,9 +105,10 @@ def test_visitors_are_sent_to_join_and_back(rooms):
 )
 def test_join_refuses_open_redirects(rooms, next_url):
     html = Client().get("/join/", {"next": next_url}).content.decode()
-    assert 'data-next="/rooms/newcomers/"' in html
+    # The newcomers' room in their language (rooms.pages.start).
+    assert 'data-next="/start/"' in html
     assert "evil.example" not in html
-    assert safe_next(next_url) == "/rooms/newcomers/"
+    assert safe_next(next_url) == "/start/"
 
 
 def test_join_keeps_same_site_paths():
