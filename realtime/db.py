@@ -12,6 +12,7 @@ so once per process, mostly).
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -47,31 +48,41 @@ def check_idle_connections() -> None:
         pool.check()
 
 
-def _converting(model: Any, fields: tuple[str, ...]) -> tuple[tuple[int, Any], ...]:
-    """(position, field) of each of *fields* whose database value the ORM converts."""
-    found = []
-    for index, name in enumerate(fields):
-        field = model._meta.get_field(name)  # an attname works too
-        if hasattr(field, "from_db_value"):
-            found.append((index, field))
-    return tuple(found)
+# --- rows of hand-written statements as model instances ---------------------------
 
 
-def model_from_row(model: Any, fields: list[str], values: Any) -> Any:
-    """An instance of *model* from a hand-written statement's columns (*fields*
-    are the attnames of its concrete fields, in order), converted as the ORM
-    would: ``Model.from_db`` takes values as they are, so a field that converts
-    what the database sends (a JSONField arrives as text) would otherwise hold
-    the raw value."""
-    key = (model, tuple(fields))
-    converting = _CONVERTING.get(key)
-    if converting is None:
-        converting = _CONVERTING[key] = _converting(model, key[1])
-    values = list(values)
-    for index, field in converting:
-        values[index] = field.from_db_value(values[index], None, connection)
-    return model.from_db(connection.alias, fields, values)
+def select_columns(model: Any, alias: str) -> str:
+    """The SELECT list of *model*'s concrete fields' columns under table *alias*,
+    in the order :func:`models_from_row` reads them."""
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
 
 
-#: (model, attnames) -> the fields to convert; the same few statements every time.
-_CONVERTING: dict[tuple[Any, tuple[str, ...]], tuple[tuple[int, Any], ...]] = {}
+@functools.cache
+def _row_shape(model: Any) -> tuple[list[str], tuple[tuple[int, Any], ...]]:
+    """*model*'s concrete attnames, and (position, field) of those whose database
+    value the ORM converts (``from_db_value``)."""
+    fields = model._meta.concrete_fields
+    converting = tuple((i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value"))
+    return [f.attname for f in fields], converting
+
+
+def models_from_row(row: Any, *models: Any) -> tuple[list[Any], tuple[Any, ...]]:
+    """One instance of each of *models* from consecutive runs of *row*'s columns
+    (each run as :func:`select_columns` lists them), and the columns left after
+    them. A run whose primary key is NULL (an outer join that found nothing)
+    gives None. Values are converted as the ORM would: ``Model.from_db`` takes
+    them as they are, so a field that converts what the database sends (a
+    JSONField arrives as text) would otherwise hold the raw value."""
+    found, start = [], 0
+    for model in models:
+        names, converting = _row_shape(model)
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        if values[0] is None:
+            found.append(None)
+            continue
+        for index, field in converting:
+            values[index] = field.from_db_value(values[index], None, connection)
+        found.append(model.from_db(connection.alias, names, values))
+    return found, tuple(row[start:])

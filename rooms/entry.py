@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from community.inbox import inbox_unread
 from community.models import InboxItem, Member, Role
-from realtime.db import model_from_row, prepared_cursor
+from realtime.db import models_from_row, prepared_cursor, select_columns
 from rooms.access import check_member, check_member_found, check_room_found
 from rooms.models import Block, Room
 from rooms.policy import message_policy
@@ -89,12 +89,8 @@ def _read_orm(*, member_id: int, room_slug: str, welcome: bool) -> Entry | None:
 
 
 @cache
-def _statement(welcome: bool) -> tuple[str, list[str], list[str]]:
+def _statement(welcome: bool) -> str:
     qn = connection.ops.quote_name
-    room_fields = [f.attname for f in Room._meta.concrete_fields]
-    member_fields = [f.attname for f in Member._meta.concrete_fields]
-    room_cols = ", ".join(f"r.{qn(f.column)}" for f in Room._meta.concrete_fields)
-    member_cols = ", ".join(f"m.{qn(f.column)}" for f in Member._meta.concrete_fields)
     members, blocks = qn(Member._meta.db_table), qn(Block._meta.db_table)
     inbox = qn(InboxItem._meta.db_table)
     roles = ", ".join(f"'{role}'" for role in TEAM_ROLES)
@@ -113,16 +109,16 @@ def _statement(welcome: bool) -> tuple[str, list[str], list[str]]:
       WHERE t.role IN ({roles}) AND t.is_active AND NOT t.is_banned
       ORDER BY t.handle LIMIT {TEAM_LISTED_MAX})"""
     sql = f"""
-SELECT {room_cols}, {member_cols}{extras}
+SELECT {select_columns(Room, "r")}, {select_columns(Member, "m")}{extras}
 FROM {qn(Room._meta.db_table)} r
 LEFT JOIN {members} m ON m.id = %(member_id)s AND m.is_active
 WHERE r.slug = %(slug)s
 """
-    return sql, room_fields, member_fields
+    return sql
 
 
 def _read_pg(*, member_id: int, room_slug: str, welcome: bool) -> Entry | None:
-    sql, room_fields, member_fields = _statement(welcome)
+    sql = _statement(welcome)
     params = {"member_id": member_id, "slug": room_slug}
     if welcome:
         params["now"] = timezone.now()
@@ -131,14 +127,9 @@ def _read_pg(*, member_id: int, room_slug: str, welcome: bool) -> Entry | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    split = len(room_fields)
-    room = model_from_row(Room, room_fields, row[:split])
-    member_values = row[split : split + len(member_fields)]
-    if member_values[0] is None:
-        return Entry(room=room, member=None)  # type: ignore[arg-type]
-    member = model_from_row(Member, member_fields, member_values)
-    if not welcome:
-        return Entry(room=room, member=member)
-    mute_until, unread, blocked, team = row[split + len(member_fields) :]
+    (room, member), rest = models_from_row(row, Room, Member)
+    if member is None or not welcome:
+        return Entry(room=room, member=member)  # type: ignore[arg-type]
+    mute_until, unread, blocked, team = rest
     hidden = frozenset(blocked) - {member.pk}
     return Entry(room, member, mute_until, unread, hidden, tuple(tuple(t) for t in team))

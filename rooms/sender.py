@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from community.models import Member
 from core.ratelimit import Rate
-from realtime.db import model_from_row, prepared_cursor
+from realtime.db import models_from_row, prepared_cursor, select_columns
 from rooms.models import Message, Room
 from rooms.policy import message_policy
 
@@ -49,18 +49,14 @@ def _window(rate: Rate) -> tuple[datetime, int]:
 
 
 @cache
-def _statement() -> tuple[str, list[str], list[str]]:
+def _statement() -> str:
     qn = connection.ops.quote_name
-    room_fields = [f.attname for f in Room._meta.concrete_fields]
-    member_fields = [f.attname for f in Member._meta.concrete_fields]
-    room_cols = ", ".join(f"r.{qn(f.column)}" for f in Room._meta.concrete_fields)
-    member_cols = ", ".join(f"m.{qn(f.column)}" for f in Member._meta.concrete_fields)
     # ``msg.nonce <> ''`` repeats the unique index's condition in the statement
     # itself: a prepared statement's generic plan cannot see it in the value of
     # the nonce parameter, and without the index it would read every message
     # the sender ever sent.
     sql = f"""
-SELECT {room_cols}, {member_cols},
+SELECT {select_columns(Room, "r")}, {select_columns(Member, "m")},
     {message_policy().mute_until_sql()},
     (SELECT msg.id FROM {qn(Message._meta.db_table)} msg
       WHERE %(nonce)s <> '' AND msg.author_id = m.id AND msg.room_id = r.id
@@ -73,13 +69,13 @@ FROM {qn(Room._meta.db_table)} r
 LEFT JOIN {qn(Member._meta.db_table)} m ON m.id = %(member_id)s AND m.is_active
 WHERE r.slug = %(slug)s
 """
-    return sql, room_fields, member_fields
+    return sql
 
 
 def _read_pg(
     *, member_id: int, room_slug: str, nonce: str, rate: Rate
 ) -> tuple[Room | None, Member | None]:
-    sql, room_fields, member_fields = _statement()
+    sql = _statement()
     since, nth = _window(rate)
     params = {
         "now": timezone.now(),
@@ -95,13 +91,9 @@ def _read_pg(
     if row is None:
         # No such room: the member is still checked first, as check_member does.
         return None, Member.objects.filter(pk=member_id, is_active=True).first()
-    split = len(room_fields)
-    room = model_from_row(Room, room_fields, row[:split])
-    member_values = row[split : split + len(member_fields)]
-    if member_values[0] is None:
-        return room, None
-    member = model_from_row(Member, member_fields, member_values)
-    member.muted_until, member.sent_id, member.rate_full_at = row[-3:]
+    (room, member), rest = models_from_row(row, Room, Member)
+    if member is not None:
+        member.muted_until, member.sent_id, member.rate_full_at = rest
     return room, member
 
 
