@@ -141,6 +141,12 @@ class DirectConnection(ClientConnection):
 
 
 class LoadGen:
+    #: Seconds a socket may take to open, and then to bring its ``welcome``.
+    OPEN_TIMEOUT = 60.0
+    #: A message due while its socket is down: skipped (False), or kept in
+    #: ``pending`` and sent after the reconnect, as the web client's outbox does.
+    QUEUE_OFFLINE = False
+
     def __init__(self, cfg: dict[str, Any]) -> None:
         self.cfg = cfg
         self.kind: str = cfg["target"]
@@ -302,7 +308,7 @@ class LoadGen:
                 origin=origin,
                 additional_headers=headers,
                 compression=None,
-                open_timeout=60,
+                open_timeout=self.OPEN_TIMEOUT,
                 ping_interval=None,
                 close_timeout=5,
                 max_queue=256,
@@ -314,7 +320,7 @@ class LoadGen:
             return {"ok": False, "reason": reason or type(exc).__name__}
         t1 = monotonic_ns()
         try:
-            async with asyncio.timeout(60):
+            async with asyncio.timeout(self.OPEN_TIMEOUT):
                 closed = asyncio.ensure_future(ws.wait_closed())
                 await asyncio.wait((welcomed, closed), return_when=asyncio.FIRST_COMPLETED)
                 closed.cancel()
@@ -333,7 +339,9 @@ class LoadGen:
         conn.ws = ws
         conn.ever_connected = True
         if resume:
-            await self._send_raw(conn, self._resume_frame(conn))
+            frame = self._resume_frame(conn)
+            if frame is not None:
+                await self._send_raw(conn, frame)
             # Unacked messages are resent with the same nonce: the server stores
             # each (member, room, nonce) once, so a retry is safe.
             for nonce in list(conn.pending):
@@ -342,7 +350,7 @@ class LoadGen:
         conn.reader = asyncio.create_task(self._read(conn, ws))
         return {"ok": True, "handshake_ns": t1 - t0, "welcome_ns": t2 - t0}
 
-    def _resume_frame(self, conn: Conn) -> str:
+    def _resume_frame(self, conn: Conn) -> str | None:
         return dumps({"type": "resume", "after": conn.last_id})
 
     async def _send_raw(self, conn: Conn, text: str) -> bool:
@@ -555,7 +563,7 @@ class LoadGen:
             if wait > 0:
                 await asyncio.sleep(wait / 1e9)
             ws = conn.ws
-            if ws is None:
+            if ws is None and not self.QUEUE_OFFLINE:
                 self.skipped += 1
                 continue
             now = monotonic_ns()
@@ -563,6 +571,8 @@ class LoadGen:
             nonce = f"{prefix}{seq}.{now}"
             conn.pending[nonce] = now
             self.sent += 1
+            if ws is None:
+                continue  # queued: open(resume=True) sends it once the socket is back
             try:
                 await ws.send(
                     dumps({"type": "message", "body": BODIES[seq % nbodies], "nonce": nonce})
@@ -705,7 +715,7 @@ class LoadGen:
                 return
 
 
-def main() -> None:
+def main(cls: type[LoadGen] = LoadGen) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -716,9 +726,9 @@ def main() -> None:
     try:
         import uvloop
     except ImportError:
-        asyncio.run(LoadGen(cfg).main())
+        asyncio.run(cls(cfg).main())
     else:
-        uvloop.run(LoadGen(cfg).main())
+        uvloop.run(cls(cfg).main())
 
 
 if __name__ == "__main__":
