@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.loadgen import Conn, LoadGen
+from bench.loadgen import NONCE_SPAN, Conn, LoadGen
 from bench.loadgen import main as loadgen_main
 from bench.stats import Hist
 
@@ -57,6 +57,8 @@ class StormLoadGen(LoadGen):
         self.caught_at: dict[int, int] = {}
         self.attempts: Counter[int] = Counter()
         self.resume_sent: set[int] = set()
+        self.ids_seen: dict[int, set[int]] = {}
+        self.redelivered = 0
 
     def on_frame(self, conn: Conn, raw: str | bytes) -> None:
         if ("resumed" if isinstance(raw, str) else b"resumed") in raw:
@@ -65,13 +67,24 @@ class StormLoadGen(LoadGen):
                 self.caught_at[conn.gid] = monotonic_ns()
         super().on_frame(conn, raw)
 
-    def _resume_frame(self, conn: Conn) -> str | None:
+    def on_message(self, conn: Conn, frame: dict[str, Any], now: int) -> None:
+        seen = self.ids_seen.setdefault(conn.gid, set())
+        if frame["id"] in seen:
+            # The same message again: a resume page repeats what came live between
+            # the welcome and the resume. The web client keeps each id once, so
+            # this is counted apart from a duplicate (one nonce under two ids).
+            self.redelivered += 1
+            return
+        seen.add(frame["id"])
+        super().on_message(conn, frame, now)
+
+    def _resume_frame(self, conn: Conn, after: int) -> str | None:
         # chat-client.js resumes only after a message it has seen.
-        if self.kind != "kindred" or not conn.last_id:
+        if self.kind != "kindred" or not after:
             self.resume_sent.discard(conn.gid)
             return None
         self.resume_sent.add(conn.gid)
-        return super()._resume_frame(conn)
+        return super()._resume_frame(conn, after)
 
     async def _read(self, conn: Conn, ws: Any) -> None:
         try:
@@ -134,6 +147,25 @@ class StormLoadGen(LoadGen):
             "attempts": {str(k): v for k, v in sorted(self.attempts.items())},
             "closes": dict(self.closes),
         }
+
+    async def cmd_verify(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """As for every scenario, plus which messages each socket that missed some
+        missed (the sender's sequence numbers) and when it came back, for the report."""
+        reply = await super().cmd_verify(cmd)
+        missing = {}
+        for conn in self.conns:
+            expected = set(cmd["acked"].get(conn.room, ()))
+            gone = sorted(k % NONCE_SPAN for k in expected - conn.got)
+            if gone and len(missing) < 20:
+                missing[conn.gid] = {
+                    "room": conn.room,
+                    "seqs": gone[:50],
+                    "last_id": conn.last_id,
+                    "back_ns": self.back_at.get(conn.gid),
+                    "closed_ns": self.closed_at.get(conn.gid),
+                    "resumed": conn.gid in self.resume_sent,
+                }
+        return reply | {"missing": missing, "redelivered": self.redelivered}
 
 
 def main() -> None:
