@@ -641,7 +641,8 @@ def _storm_row(name: str, d: dict[str, Any]) -> list[str]:
         "n/a¹" if name == "naive" else f"{t['out_of_order']:,} / {t['redelivered']:,}",
         f"{db['rows']:,} / {db['distinct_nonces']:,} / {db['out_of_send_order']}" if db else "–",
         closes_text(rec["closes"]),
-        ", ".join(f"{k}: {v}" for k, v in rec["attempts"].items()),
+        ", ".join(f"{k}: {v}" for k, v in rec["attempts"].items())
+        + (f" (failed: {closes_text(failed)})" if (failed := rec.get("failed_attempts")) else ""),
         pct(d["cpu_recovery"]["server_cpu_pct"]),
         "pass" if d["passed"] else "**fail**",
     ]
@@ -675,7 +676,7 @@ def _storm_section(data: dict[str, Any]) -> list[str]:
         "frames behind a higher id / repeated by a resume",
         "stored: rows / nonces / out of send order",
         "closes",
-        "reconnect attempts: sockets",
+        "tries until back: sockets",
         "server CPU (recovery)",
         "result",
     ]

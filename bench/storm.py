@@ -230,6 +230,7 @@ def _recovery(replies: list[dict], times: dict[str, int]) -> dict[str, Any]:
         "all_back_s": caught.max_us / 1e6 if settled == sockets and caught.n else None,
         "attempts": _summed(replies, "attempts"),
         "closes": _summed(replies, "closes"),
+        "failed_attempts": _summed(replies, "failed_attempts"),
         "stop_s": (times["exited_ns"] - times["kill_ns"]) / 1e9,
         "start_s": (times["healthz_ns"] - times["exited_ns"]) / 1e9,
     }

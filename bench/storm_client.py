@@ -59,6 +59,7 @@ class StormLoadGen(LoadGen):
         self.resume_sent: set[int] = set()
         self.ids_seen: dict[int, set[int]] = {}
         self.redelivered = 0
+        self.failed_attempts: Counter[str] = Counter()
 
     def on_frame(self, conn: Conn, raw: str | bytes) -> None:
         if ("resumed" if isinstance(raw, str) else b"resumed") in raw:
@@ -107,7 +108,9 @@ class StormLoadGen(LoadGen):
                 return
             result = await self.open(conn, resume=True)
             attempt += 1
-            if result["ok"]:
+            if not result["ok"]:
+                self.failed_attempts[result["reason"]] += 1
+            else:
                 now = monotonic_ns()
                 self.reconnects += 1
                 self.attempts[attempt] += 1
@@ -146,6 +149,7 @@ class StormLoadGen(LoadGen):
             "caught_up": caught.to_json(),
             "attempts": {str(k): v for k, v in sorted(self.attempts.items())},
             "closes": dict(self.closes),
+            "failed_attempts": dict(self.failed_attempts),
         }
 
     async def cmd_verify(self, cmd: dict[str, Any]) -> dict[str, Any]:
