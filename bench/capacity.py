@@ -70,7 +70,12 @@ def load(paths: list[Path]) -> dict[str, Any]:
             if data.get("kindred"):
                 source = f"`{run['_path']}` ({run.get('started', '?')}"
                 source += ", quick)" if run.get("quick") else ")"
-                chosen[name] = {"data": data, "source": source, "quick": run.get("quick")}
+                chosen[name] = {
+                    "data": data,
+                    "source": source,
+                    "quick": run.get("quick"),
+                    "command": run.get("command", "?"),
+                }
     return chosen
 
 
@@ -109,6 +114,9 @@ def measured(chosen: dict[str, Any]) -> dict[str, Any]:
         "base_kib": c["rss_before_sockets_kib"],
         "connects_per_s": statistics.median(r["per_second"] for r in c["setup"]["ramp"]),
         "sources": {k: v["source"] for k, v in chosen.items()},
+        "commands": sorted(
+            {f"{v['source'].split(' ')[0]}: `{v['command']}`" for v in chosen.values()}
+        ),
     }
     m["cpu_per_delivery"] = m["cpu_per_message"] / members
     m["redis_per_subscriber"] = m["redis_per_message"]
@@ -329,16 +337,20 @@ def section(m: dict[str, Any]) -> str:
             else ""
         )
     )
-    out += ["", "### Measured", "", *_inputs(m), "", "### Assumed", "", *_assumptions()]
+    out += ["", "### Measured", "", *_inputs(m), ""]
+    out += ["The runs: " + "; ".join(m["commands"]) + ".", "", "### Assumed", "", *_assumptions()]
     out += ["", "### Projected", "", *_projection(rows), ""]
     out.append(
         "Processes are the most any one limit needs: CPU (deliveries and idle sockets "
         f"within {PROCESS_CPU_BUDGET:.0%} of a core), memory ({PROCESS_MEMORY_MIB} MiB each) "
         f"and the restart storm (a restarted process's sockets back within {STORM_SECONDS:g} s). "
-        "Every process subscribes to the one bus channel today, so Redis sends every event to "
-        "every process; the model does not charge a process for decoding other rooms' events "
-        "(not measured separately here), which understates today's per-process cost as the "
-        "number of processes grows."
+        "Redis sends each event to every process subscribed to its channel: with one bus "
+        "channel that is every process, and with room-sharded channels it is every process "
+        "with a socket in a room of that shard, which is still nearly all of them while a "
+        "load balancer spreads a room's members over the processes; the model charges every "
+        "process. It does not charge a process's CPU for decoding events of rooms it has no "
+        "socket in (not measured here): with one channel that cost grows with the number of "
+        "processes, so the CPU figure is the floor."
     )
     out += ["", "### What gives out first", ""]
     for name, size in gives:

@@ -648,10 +648,8 @@ def _storm_row(name: str, d: dict[str, Any]) -> list[str]:
     ]
 
 
-def _storm_section(data: dict[str, Any]) -> list[str]:
-    p = data["params"]
-    out = ["## (e) Reconnect storm", ""]
-    out.append(
+def _storm_intro(p: dict[str, Any]) -> str:
+    return (
         f"{p['sockets']:,} sockets on one daphne process over the {p['rooms']} seeded rooms, "
         f"{p['senders']} of them sending {p['rate']:g} msgs/s in all. After {p['before_s']:g} s "
         "the process gets SIGTERM (Kindred closes every socket with 1012) and a new one is "
@@ -662,6 +660,10 @@ def _storm_section(data: dict[str, Any]) -> list[str]:
         "*back* is the `welcome`, *caught up* the last `resumed`. The target: every socket "
         f"caught up within {p['target_s']:g} s, nothing lost or stored twice."
     )
+
+
+def _storm_section(data: dict[str, Any]) -> list[str]:
+    out = ["## (e) Reconnect storm", "", _storm_intro(data["params"])]
     out.append("")
     header = [
         "target",

@@ -63,24 +63,15 @@ def scenario_storm(ctx: Context) -> dict[str, Any]:
     sockets = ctx.args.storm_sockets or (300 if quick else 5000)
     before, after = (QUICK_BEFORE_S, QUICK_AFTER_S) if quick else (BEFORE_S, AFTER_S)
     senders = 2 if quick else SENDERS_PER_ROOM
-    out: dict[str, Any] = {
-        "params": {
-            "sockets": sockets,
-            "rooms": len(ROOMS),
-            "rate": RATE,
-            "senders": senders * len(ROOMS),
-            "before_s": before,
-            "after_s": after,
-            "target_s": TARGET_S,
-            "loadgen_processes": ctx.nprocs,
-        }
-    }
+    params = dict(sockets=sockets, rooms=len(ROOMS), rate=RATE, senders=senders * len(ROOMS))
+    params |= dict(before_s=before, after_s=after, target_s=TARGET_S)
+    out: dict[str, Any] = {"params": params | {"loadgen_processes": ctx.nprocs}}
     for kind in ctx.args.targets:
-        label = f"e-{kind}"
         log(f"  [e] {kind}: {sockets} sockets over {len(ROOMS)} rooms, restarted at {before:g} s")
-        with Target(ctx, kind, label) as target:
-            conns = storm_conns(kind, sockets, senders)
-            lg, setup = setup_target(ctx, target, conns, module="bench.storm_client")
+        with Target(ctx, kind, f"e-{kind}") as target:
+            lg, setup = setup_target(
+                ctx, target, storm_conns(kind, sockets, senders), module="bench.storm_client"
+            )
             try:
                 out[kind] = {"setup": setup, **storm_run(ctx, target, lg, before, after)}
             finally:
