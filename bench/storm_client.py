@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import sys
 import time
 from collections import Counter
 from typing import Any
@@ -91,7 +92,7 @@ class StormLoadGen(LoadGen):
         try:
             await ws.wait_closed()
         except Exception as exc:  # a bug in the reader must not stop the storm
-            print(f"storm loadgen {self.proc}: reader failed: {exc!r}", flush=True)
+            print(f"storm loadgen {self.proc}: reader failed: {exc!r}", file=sys.stderr)
         if self.stopping:
             return
         code = ws.close_code
