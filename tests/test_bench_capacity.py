@@ -118,3 +118,5 @@ def test_the_section_replaces_only_its_own(tmp_path, costs):
     assert "## The bus: room-sharded channels\n\nkept\n" in text
     assert "| **Kindred processes** (cores) | **3** (restart storm) |" in text
     assert "`MSGS_PER_MEMBER_PER_HOUR = 6.0`" in text
+    assert "`PG_MAX_CONNECTIONS = 97`: PostgreSQL's default max_connections" in text
+    assert "SHARED" not in text  # a table of the model's, not an assumption
