@@ -58,7 +58,7 @@ class StormLoadGen(LoadGen):
         self.caught_at: dict[int, int] = {}
         self.attempts: Counter[int] = Counter()
         self.resume_sent: set[int] = set()
-        self.ids_seen: dict[int, set[int]] = {}
+        self.ids_seen: dict[int, set[tuple[int, str]]] = {}
         self.redelivered = 0
         self.failed_attempts: Counter[str] = Counter()
 
@@ -70,14 +70,17 @@ class StormLoadGen(LoadGen):
         super().on_frame(conn, raw)
 
     def on_message(self, conn: Conn, frame: dict[str, Any], now: int) -> None:
+        # By id and nonce: the naive baseline numbers its messages again from 1
+        # after a restart, so an id alone does not name a message there.
+        message = (frame["id"], frame.get("nonce") or "")
         seen = self.ids_seen.setdefault(conn.gid, set())
-        if frame["id"] in seen:
+        if message in seen:
             # The same message again: a resume page repeats what came live between
             # the welcome and the resume. The web client keeps each id once, so
             # this is counted apart from a duplicate (one nonce under two ids).
             self.redelivered += 1
             return
-        seen.add(frame["id"])
+        seen.add(message)
         super().on_message(conn, frame, now)
 
     def _resume_frame(self, conn: Conn, after: int) -> str | None:
