@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, NotFound
 from core.http import bool_field, json_body, optional_str, service_response
+from core.routes import Routes
 from meetings import attendance, mode, services
 from meetings.sessions import current_session, session_data
 from rooms.access import check_member, check_topic_room
+
+routes = Routes()
 
 
 def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +43,7 @@ def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/meetings/", name="api-meetings", methods=["GET", "POST"])
 def meetings(request: HttpRequest) -> HttpResponse:
     """GET ``?room=slug``: the coming week's meetings. POST: create one (facilitators)."""
     if request.method == "GET":
@@ -52,14 +54,14 @@ def meetings(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: _create(me, json_body(request)), status=201)
 
 
-@require_POST
+@routes.post("api/meetings/<int:meeting_id>/remove/", name="api-meeting-remove")
 def meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return service_response(
         request, lambda me: services.meeting_remove(actor_id=me, meeting_id=meeting_id)
     )
 
 
-@require_POST
+@routes.post("api/meetings/<int:meeting_id>/remind/", name="api-meeting-remind")
 def remind(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return service_response(
         request,
@@ -78,7 +80,7 @@ def _now_in(member_id: int, slug: str) -> dict[str, Any]:
     return {"meeting": session_data(session) if session else None}
 
 
-@require_GET
+@routes.get("api/meetings/rooms/<slug:slug>/", name="api-meetings-room")
 def room_now(request: HttpRequest, slug: str) -> HttpResponse:
     """The room's running meeting, with what has happened so far (late joiners, reconnects)."""
     return service_response(request, lambda me: _now_in(me, slug))
@@ -110,11 +112,11 @@ def _action(name: str, member_id: int, session_id: int, data: dict[str, Any]) ->
     raise NotFound("There is no such meeting action.")
 
 
-@require_POST
+@routes.post("api/meetings/sessions/<int:session_id>/<slug:action>/", name="api-meeting-session")
 def session_action(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
     return service_response(request, lambda me: _action(action, me, session_id, json_body(request)))
 
 
-@require_GET
+@routes.get("api/meetings/attended/", name="api-meetings-attended")
 def my_attendance(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: attendance.attendance_list(member_id=me))

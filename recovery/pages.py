@@ -8,15 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
 
+from core.routes import Routes
 from core.web import member_page
 from recovery import daily, journeys, partners
 from recovery.chart import chart
 from rooms.selectors import room_in_language
 
+routes = Routes()
 
-@require_GET
+
+@routes.get("recovery/", name="recovery")
 @ensure_csrf_cookie
 @member_page
 def recovery(request: HttpRequest, member) -> HttpResponse:
