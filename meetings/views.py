@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -86,30 +87,34 @@ def room_now(request: HttpRequest, slug: str) -> HttpResponse:
     return service_response(request, lambda me: _now_in(me, slug))
 
 
+# What an action may take from the request body, each field read one way.
+_FIELDS = {
+    "text": lambda data: optional_str(data, "text", max_length=2000),
+    "on": lambda data: bool_field(data, "on", default=True),
+    "up": lambda data: bool_field(data, "up", default=True),
+    "handle": lambda data: optional_str(data, "handle", max_length=64),
+}
+# Each session action: its service and the one body field it takes, if any.
+_ACTIONS: dict[str, tuple[Callable[..., dict[str, Any]], str | None]] = {
+    "start": (mode.meeting_start, None),
+    "opening": (mode.meeting_opening, "text"),
+    "pin": (mode.meeting_pin_reading, None),
+    "slow": (mode.meeting_slow_mode, "on"),
+    "round": (mode.meeting_round, "on"),
+    "hand": (mode.hand_raise, "up"),
+    "floor": (mode.floor_give, "handle"),
+    "done": (mode.floor_done, None),
+    "end": (mode.meeting_end, "text"),
+    "attend": (attendance.attendance_mark, None),
+}
+
+
 def _action(name: str, member_id: int, session_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    ids = {"member_id": member_id, "session_id": session_id}
-    match name:
-        case "start":
-            return mode.meeting_start(**ids)
-        case "opening":
-            return mode.meeting_opening(**ids, text=optional_str(data, "text", max_length=2000))
-        case "pin":
-            return mode.meeting_pin_reading(**ids)
-        case "slow":
-            return mode.meeting_slow_mode(**ids, on=bool_field(data, "on", default=True))
-        case "round":
-            return mode.meeting_round(**ids, on=bool_field(data, "on", default=True))
-        case "hand":
-            return mode.hand_raise(**ids, up=bool_field(data, "up", default=True))
-        case "floor":
-            return mode.floor_give(**ids, handle=optional_str(data, "handle", max_length=64))
-        case "done":
-            return mode.floor_done(**ids)
-        case "end":
-            return mode.meeting_end(**ids, text=optional_str(data, "text", max_length=2000))
-        case "attend":
-            return attendance.attendance_mark(**ids)
-    raise NotFound("There is no such meeting action.")
+    if name not in _ACTIONS:
+        raise NotFound("There is no such meeting action.")
+    service, field = _ACTIONS[name]
+    fields = {field: _FIELDS[field](data)} if field else {}
+    return service(member_id=member_id, session_id=session_id, **fields)
 
 
 @routes.post("api/meetings/sessions/<int:session_id>/<slug:action>/", name="api-meeting-session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -74,20 +75,21 @@ def milestone(request: HttpRequest, journey_id: int) -> HttpResponse:
 @routes.path("api/recovery/checkin/", name="api-recovery-checkin", methods=["GET", "POST"])
 @json_errors
 def checkin(request: HttpRequest) -> HttpResponse:
-    """GET: is today's check-in due; POST ``{level, note?, support?}``: check in."""
-    if request.method == "GET":
-        return service_response(request, lambda me: daily.checkin_status(member_id=me))
+    """POST ``{level, note?, support?}``: check in; GET: is today's check-in due."""
+    if request.method == "POST":
+        fields = _checkin_fields(request)  # a malformed body is refused before the session
+        return service_response(request, lambda me: daily.checkin_save(member_id=me, **fields))
+    return service_response(request, lambda me: daily.checkin_status(member_id=me))
+
+
+def _checkin_fields(request: HttpRequest) -> dict[str, Any]:
     data = json_body(request)
-    level = data.get("level")
-    note = optional_str(data, "note", max_length=daily.NOTE_MAX) or ""
-    support = optional_str(data, "support", max_length=daily.NOTE_MAX) or ""
-    country = browser_country(request.headers.get("Accept-Language", ""))
-    return service_response(
-        request,
-        lambda me: daily.checkin_save(
-            member_id=me, level=level, note=note, support=support, country_hint=country
-        ),
-    )
+    return {
+        "level": data.get("level"),
+        "note": optional_str(data, "note", max_length=daily.NOTE_MAX) or "",
+        "support": optional_str(data, "support", max_length=daily.NOTE_MAX) or "",
+        "country_hint": browser_country(request.headers.get("Accept-Language", "")),
+    }
 
 
 routes.service(
