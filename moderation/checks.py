@@ -53,6 +53,16 @@ def check_target(*, handle: str) -> Member:
     return target
 
 
+def check_member_action(
+    *, actor_id: int, handle: str, item_id: int | None
+) -> tuple[Member, Member, QueueItem | None]:
+    """What every action on a member checks first, before it changes anything:
+    the facilitator acting, the member acted on, and the open item it is taken
+    from (None when taken from no item)."""
+    actor = check_moderator(member_id=actor_id)
+    return actor, check_target(handle=handle), _item_for(item_id)
+
+
 def check_moderated_message(*, message_id: int) -> Message:
     """A message a facilitator may act on. In one-on-one chats, only reported ones."""
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
@@ -89,6 +99,31 @@ def audit(
         reason=reason[:500],
         details=details,
     )
+
+
+def audit_message(
+    actor: Member | None,
+    action: str,
+    message: Message,
+    *,
+    item: QueueItem | None = None,
+    **details: Any,
+) -> None:
+    """The entry for an action on *message*: its author, room and id."""
+    audit(
+        actor,
+        action,
+        item=item,
+        target=message.author,
+        room=message.room,
+        message_id=message.pk,
+        **details,
+    )
+
+
+def done(action: str, **fields: Any) -> dict[str, Any]:
+    """What an action answers (the ``done`` frame, moderation.server_frames)."""
+    return {"type": "done", "action": action, **fields}
 
 
 def _close_item(
