@@ -7,7 +7,8 @@ when the server goes away:
 * every close but the final codes (``closeFinal`` in static/kindred/protocol.js) is
   followed by a reconnect, for as long as it takes, after the client's backoff
   (static/kindred/net/backoff.js: between half and all of min(30 s, 0.5 s × 2^attempt),
-  the attempt count starting again at 0 once a ``welcome`` arrives);
+  the cap 4 s instead after a close with 1012 until a ``welcome``, and the attempt
+  count starting again at 0 once a ``welcome`` arrives);
 * an attempt that brings no ``welcome`` within 15 s is given up and retried;
 * after the ``welcome``, a Kindred socket that has seen a message sends ``resume``
   from the last id it saw and follows ``more`` (chat-client.js); the naive baseline
@@ -36,6 +37,10 @@ from bench.stats import Hist
 #: Close codes after which the web client stops (static/kindred/protocol.js).
 CLOSE_FINAL = frozenset({4001, 4401, 4403, 4404})
 monotonic_ns = time.monotonic_ns
+
+
+#: socket.js: RESTART_MAX_BACKOFF_MS, the cap while the server restarts (1012).
+RESTART_CAP = 4.0
 
 
 def backoff_delay(attempt: int, *, base: float = 0.5, cap: float = 30.0) -> float:
@@ -106,8 +111,9 @@ class StormLoadGen(LoadGen):
         if code in CLOSE_FINAL:
             return
         attempt = 0
+        cap = RESTART_CAP if code == 1012 else 30.0
         while not self.stopping:
-            await asyncio.sleep(backoff_delay(attempt))
+            await asyncio.sleep(backoff_delay(attempt, cap=cap))
             if self.stopping:
                 return
             result = await self.open(conn, resume=True)

@@ -4,11 +4,15 @@ client's, static/kindred/net/backoff.js) and what counts as a pass."""
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 import pytest
 
 from bench.storm import TARGET_S, storm_passed
-from bench.storm_client import backoff_delay
+from bench.storm_client import RESTART_CAP, backoff_delay
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -19,6 +23,14 @@ def test_the_backoff_is_the_web_clients(attempt, ceiling, monkeypatch):
     assert backoff_delay(attempt) == pytest.approx(ceiling / 2)
     monkeypatch.setattr(random, "random", lambda: 0.999999)
     assert backoff_delay(attempt) == pytest.approx(ceiling, rel=1e-5)
+
+
+def test_after_a_restart_the_cap_is_the_web_clients():
+    """socket.js keeps retries close together after a 1012; the storm's clients must
+    wait exactly as long, or (e) measures a client nobody runs."""
+    source = (ROOT / "static" / "kindred" / "net" / "socket.js").read_text()
+    found = re.search(r"const RESTART_MAX_BACKOFF_MS = (\d+);", source)
+    assert found and int(found.group(1)) == RESTART_CAP * 1000
 
 
 def _result(**changes) -> dict:
