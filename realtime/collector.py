@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import gc
 
+from django.conf import settings
+
 _done: set[str] = set()
 
 
@@ -30,3 +32,5 @@ def freeze_long_lived(*, once_key: str) -> None:
     _done.add(once_key)
     gc.collect()
     gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(settings.GC_YOUNG_THRESHOLD, middle, oldest)

@@ -38,6 +38,9 @@ HTTP_HEADER_TIMEOUT_SECONDS: float = 10
 # A socket whose outgoing buffer stays above this many bytes is closed with 4408
 # so the client reconnects and resumes instead of the server buffering forever.
 SOCKET_SEND_BUFFER_LIMIT: int = 1024 * 1024
+# Allocations between two young collections of Python's cyclic collector in a
+# server process (realtime/collector.py); Python's own default is 700.
+GC_YOUNG_THRESHOLD: int = 50_000
 SOCKET_SEND_BUFFER_GRACE_SECONDS: float = 5
 # The hub waits this long for an out-of-order predecessor before it reads the
 # gap from the database.
