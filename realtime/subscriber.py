@@ -142,7 +142,7 @@ class BusSubscriber:
             pubsub = client.pubsub()
             tasks: list[asyncio.Task[None]] = []
             try:
-                await self._subscribe(pubsub, [bus.channel()])
+                await self._listen(pubsub, [bus.channel()])
                 self._leaving.clear()
                 for shard in self.shards.values():
                     shard.sent = False
@@ -203,27 +203,21 @@ class BusSubscriber:
             self._changed.clear()
             leaving, self._leaving = self._leaving, []
             if leaving:
-                await self._unsubscribe(pubsub, leaving)
+                await self._listen(pubsub, leaving, on=False)
             joining = [shard for shard in self.shards.values() if not shard.sent]
             for shard in joining:
                 shard.sent = True
             if joining:
-                await self._subscribe(pubsub, [shard.channel for shard in joining])
+                await self._listen(pubsub, [shard.channel for shard in joining])
 
     @staticmethod
-    async def _subscribe(pubsub: Any, channels: list[str]) -> None:
+    async def _listen(pubsub: Any, channels: list[str], *, on: bool = True) -> None:
+        """Subscribe to *channels* (``on=False``: unsubscribe), classic or sharded."""
         if not bus.sharded():
-            await pubsub.subscribe(*channels)
+            await (pubsub.subscribe if on else pubsub.unsubscribe)(*channels)
             return
         # One channel per command: under Redis Cluster the channels of one
         # SSUBSCRIBE must share a slot, and shard channels deliberately don't.
+        command = pubsub.ssubscribe if on else pubsub.sunsubscribe
         for name in channels:
-            await pubsub.ssubscribe(name)
-
-    @staticmethod
-    async def _unsubscribe(pubsub: Any, channels: list[str]) -> None:
-        if not bus.sharded():
-            await pubsub.unsubscribe(*channels)
-            return
-        for name in channels:
-            await pubsub.sunsubscribe(name)
+            await command(name)
