@@ -55,22 +55,26 @@ def conns(busy_members: int, senders: int, quiet: list[str], quiet_sockets: int)
 
 
 class ProcessCpu:
-    """Each server process's CPU during one step (``run_step``'s ``during`` hook)."""
+    """Each server process's CPU during a step (``run_step``'s ``during`` hook; a
+    step run again is sampled again, and the last attempt counts)."""
 
     def __init__(self, pids: list[int]) -> None:
-        self.sampler = Sampler({f"p{i + 1}": [pid] for i, pid in enumerate(pids)}).start()
+        self.groups = {f"p{i + 1}": [pid] for i, pid in enumerate(pids)}
+        self.sampler: Sampler | None = None
         self.span: tuple[int, int] | None = None
 
     def __call__(self, start_ns: int) -> ProcessCpu:
         self.start_ns = start_ns
+        self.sampler = Sampler(self.groups).start()
         return self
 
     def finish(self) -> None:
+        assert self.sampler is not None
         self.span = (self.start_ns, time.monotonic_ns())
         self.sampler.stop()
 
     def window(self) -> dict[str, float]:
-        assert self.span is not None
+        assert self.sampler is not None and self.span is not None
         return self.sampler.window(*self.span)
 
 

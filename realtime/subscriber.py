@@ -87,7 +87,7 @@ class BusSubscriber:
             return
         shard.rooms.discard(room_id)
         if not shard.rooms and shard.drop_timer is None:
-            loop = asyncio.get_running_loop()
+            loop = self.hub.loop or asyncio.get_running_loop()
             shard.drop_timer = loop.call_later(
                 settings.BUS_SHARD_LINGER_SECONDS, self._drop, number
             )

@@ -160,8 +160,9 @@ PATH = f"/ws/rooms/{ROOM}/"
 
 
 @pytest.mark.live
+@pytest.mark.parametrize("kind", ["classic", "sharded"])
 async def test_joining_a_room_whose_shard_was_let_go_misses_nothing_after_welcome(
-    live_database,
+    live_database, kind
 ):
     """Process A carries a conversation; a member joins on process B, whose only
     shard (BUS_SHARDS=1) was just let go, reads for a while and leaves; again.
@@ -172,6 +173,7 @@ async def test_joining_a_room_whose_shard_was_let_go_misses_nothing_after_welcom
         "TRUST_MIN_MESSAGES": "0",
         "BUS_SHARDS": "1",
         "BUS_SHARD_LINGER_SECONDS": "0.05",
+        "BUS_PUBSUB": kind,
     }
     a_server, b_server = servers = [LiveServer(live_database, **settings) for _ in range(2)]
     shard = f"{live_database.env['REDIS_PREFIX']}:bus:room:0"
@@ -187,7 +189,7 @@ async def test_joining_a_room_whose_shard_was_let_go_misses_nothing_after_welcom
             reader = LiveMember(b_server)
             for _ in range(5):
                 # Only process A listens: B let go of the shard after its last socket.
-                await until(lambda: listeners("classic", shard) == 1, what="B to let go")
+                await until(lambda: listeners(kind, shard) == 1, what="B to let go")
                 await read_a_while(reader, acked)
             stop.set()
             await talker
