@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from community import wiring  # the module, not the class: see its docstring
 
 
-class CommunityConfig(AppConfig):
+class CommunityConfig(wiring.WiredAppConfig):
     """The members app: anonymous handles, sessions and roles."""
 
     name = "community"
@@ -9,8 +9,5 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import inbox, privacy
-        from community.signals import retention_due
-        from realtime import periodic
 
-        periodic.register_duty(privacy.purge_if_due)
-        retention_due.connect(inbox.purge_old_items, dispatch_uid="community.inbox.purge")
+        self.wire(duties=[privacy.purge_if_due], purge=inbox.purge_old_items)

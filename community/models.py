@@ -160,9 +160,9 @@ class BannedDevice(models.Model):
 
 
 class InboxKind(models.TextChoices):
-    CHAT = "chat", "Chat"
-    NOTICE = "notice", "Notice"
-    CHECKIN = "checkin", "Check-in"
+    CHAT = "chat", _("Chat")
+    NOTICE = "notice", _("Notice")
+    CHECKIN = "checkin", _("Check-in")
 
 
 class InboxItem(models.Model):

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from community import wiring  # the module, not the class: see its docstring
 
 
-class MeetingsConfig(AppConfig):
+class MeetingsConfig(wiring.WiredAppConfig):
     """Scheduled, hosted meetings in the topic rooms: schedules, reminders, meeting mode."""
 
     name = "meetings"
@@ -9,6 +9,5 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, as Django asks: models are loaded only now.
         from meetings import duties
-        from realtime import periodic
 
-        periodic.register_duty(duties.meetings_due)
+        self.wire(duties=[duties.meetings_due])

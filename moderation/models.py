@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BlockedWord(models.Model):
@@ -28,27 +30,27 @@ class BlockedWord(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    CRISIS = "crisis", "Crisis language"
-    REPORT = "report", "Member report"
-    CONTACT_INFO = "contact_info", "Contact details posted"
-    BLOCKED_WORD = "blocked_word", "Blocked word"
-    NEW_LINK = "new_link", "Link from a new handle"
-    RATE_LIMIT = "rate_limit", "Repeatedly rate limited"
-    CHECK_IN = "check_in", "Check-in the member asked for"
+    CRISIS = "crisis", _("Crisis language")
+    REPORT = "report", _("Member report")
+    CONTACT_INFO = "contact_info", _("Contact details posted")
+    BLOCKED_WORD = "blocked_word", _("Blocked word")
+    NEW_LINK = "new_link", _("Link from a new handle")
+    RATE_LIMIT = "rate_limit", _("Repeatedly rate limited")
+    CHECK_IN = "check_in", _("Check-in the member asked for")
     #: A new handle's message in a sensitive room, waiting for a quick look.
-    FIRST_POST = "first_post", "New member's first message, waiting for a look"
+    FIRST_POST = "first_post", _("New member's first message, waiting for a look")
 
 
 class ItemState(models.TextChoices):
-    OPEN = "open", "Open"
-    CLAIMED = "claimed", "Claimed"
-    RESOLVED = "resolved", "Resolved"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", pgettext_lazy("state", "Open")
+    CLAIMED = "claimed", _("Claimed")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class DetectedBy(models.TextChoices):
-    LEXICON = "lexicon", "Phrase list (stage 1)"
-    MODEL = "model", "Model (stage 2)"
+    LEXICON = "lexicon", _("Phrase list (stage 1)")
+    MODEL = "model", _("Model (stage 2)")
 
 
 #: Lower is more urgent; the queue is ordered by priority, then age.
@@ -156,9 +158,9 @@ class Mute(models.Model):
 
 
 class SanctionKind(models.TextChoices):
-    WARN = "warn", "Warning"
-    MUTE = "mute", "Mute"
-    BAN = "ban", "Ban"
+    WARN = "warn", _("Warning")
+    MUTE = "mute", pgettext_lazy("sanction", "Mute")
+    BAN = "ban", _("Ban")
 
 
 class Sanction(models.Model):
@@ -183,9 +185,9 @@ class Sanction(models.Model):
 
 
 class TrustOverride(models.TextChoices):
-    AUTO = "auto", "By time and participation"
-    TRUSTED = "trusted", "Promoted by a facilitator"
-    RESTRICTED = "restricted", "Restricted by a facilitator"
+    AUTO = "auto", _("By time and participation")
+    TRUSTED = "trusted", _("Promoted by a facilitator")
+    RESTRICTED = "restricted", _("Restricted by a facilitator")
 
 
 class Standing(models.Model):
@@ -238,8 +240,8 @@ class AuditEntry(models.Model):
 
 
 class LabelKind(models.TextChoices):
-    NOT_CRISIS = "not_crisis", "Flagged, but not a crisis"
-    MISSED_CRISIS = "missed_crisis", "A crisis the detector missed"
+    NOT_CRISIS = "not_crisis", _("Flagged, but not a crisis")
+    MISSED_CRISIS = "missed_crisis", _("A crisis the detector missed")
 
 
 class CrisisLabel(models.Model):

@@ -3,11 +3,12 @@ the step-up ladder, shown on every queue item about them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from community.models import BannedDevice, Member
@@ -55,15 +56,45 @@ def active_mutes(member: Member):
     return Mute.objects.filter(mine, until__gt=timezone.now()).select_related("room")
 
 
+def _summary_columns(member: Member, now: datetime) -> dict[str, Any]:
+    since = now - timedelta(days=settings.SANCTION_LADDER_DAYS)
+    on_ladder = (
+        Sanction.objects.filter(member_id=OuterRef("pk"), created_at__gte=since, lifted_at=None)
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    device = member.device_hash
+    whose = (
+        Q(member_id=OuterRef("pk")) | Q(device_hash=device)
+        if device
+        else Q(member_id=OuterRef("pk"))
+    )
+    return {
+        **trust.standing_columns(now),
+        "ladder_count": Coalesce(Subquery(on_ladder), 0),
+        "muted_until": Subquery(
+            Mute.objects.filter(whose, until__gt=now).order_by("-until").values("until")[:1]
+        ),
+        "device_banned": Exists(BannedDevice.objects.filter(token_hash=device))
+        if device
+        else Value(False),
+    }
+
+
 def member_summary(member: Member | None) -> dict[str, Any] | None:
     """What a facilitator sees of the member an item is about: their trust
     level, their recent sanctions, the ladder's next step, and whether a mute
-    or ban is running now (for Unmute and Unban)."""
+    or ban is running now (for Unmute and Unban). Two statements: it is read
+    for every item a facilitator is shown."""
     if member is None:
         return None
-    standing = trust.standing_of(member)
+    now = timezone.now()
+    columns = _summary_columns(member, now)
+    row = Member.objects.filter(pk=member.pk).annotate(**columns).values(*columns).get()
+    standing = trust.standing_from(member, row, now)
     recent = Sanction.objects.filter(member_id=member.pk)[: settings.QUEUE_ITEM_SANCTIONS_SHOWN]
-    mute = active_mutes(member).order_by("-until").first()
     return {
         "level": standing["level"],
         "level_name": standing["name"],
@@ -79,13 +110,9 @@ def member_summary(member: Member | None) -> dict[str, Any] | None:
             }
             for s in recent
         ],
-        "next_step": next_step(member.pk),
-        "muted_until": timestamp(mute.until) if mute else None,
-        "banned": member.is_banned
-        or (
-            bool(member.device_hash)
-            and BannedDevice.objects.filter(token_hash=member.device_hash).exists()
-        ),
+        "next_step": LADDER[min(row["ladder_count"], len(LADDER) - 1)],
+        "muted_until": timestamp(row["muted_until"]) if row["muted_until"] else None,
+        "banned": member.is_banned or row["device_banned"],
     }
 
 

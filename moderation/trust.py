@@ -10,19 +10,23 @@ It reaches level 1, "member", on its own once all of these hold:
 
 A facilitator can promote a member to level 1 at once or restrict them to
 level 0 whatever they do (``Standing``); facilitators, admins and peer
-supporters are always trusted. The answer for a trusted member is kept in this
-process for ``TRUST_CACHE_SECONDS``, so a busy member's sends don't read it
-every time; a facilitator's restriction or a sanction clears it here at once
-and in other processes within that time.
+supporters are always trusted. The answer is kept in this process for
+``TRUST_CACHE_SECONDS``, so a busy member's sends don't read it every time: a
+trusted answer always, a "new" answer only while the handle is younger than
+``TRUST_MIN_HOURS`` (and never past that moment), because until then nothing
+but a facilitator's override can change it; a "new" answer held back only by
+its message count or a sanction is read afresh on every send, so it lifts the
+moment it can. A facilitator's override or a sanction clears the answer here
+at once and in other processes within that time.
 """
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from community.models import Member, Role
@@ -32,43 +36,52 @@ from rooms.models import Message
 NEW, MEMBER = 0, 1
 LEVEL_NAMES = {NEW: "new", MEMBER: "member"}
 
-#: member id -> monotonic time until which they are known to be trusted.
-_trusted_until: dict[int, float] = {}
+#: member id -> (trusted?, the time until which that answer holds).
+_known: dict[int, tuple[bool, datetime]] = {}
 
 
 def reset() -> None:
     """Forget every cached answer (tests)."""
-    _trusted_until.clear()
+    _known.clear()
 
 
 def forget(member_id: int) -> None:
     """Read the member's level afresh next time (after a sanction or an override)."""
-    _trusted_until.pop(member_id, None)
+    _known.pop(member_id, None)
 
 
-def _override(member_id: int) -> str:
-    found = Standing.objects.filter(member_id=member_id).values_list("override", flat=True)
-    return found.first() or TrustOverride.AUTO
-
-
-def standing_of(member: Member) -> dict[str, Any]:
-    """The member's level, why, and what is still missing for level 1."""
-    override = _override(member.pk)
-    now = timezone.now()
-    hours = (now - member.created_at).total_seconds() / 3600
-    kept = (
-        Message.objects.filter(author_id=member.pk, removed_at__isnull=True, held=False)
-        .values("pk")[: settings.TRUST_MIN_MESSAGES]
-        .count()
-    )
+def standing_columns(now: datetime) -> dict[str, Any]:
+    """What the level is made of, as annotations on a ``Member`` query, so a
+    caller that reads more about the member (the queue's member summary) reads
+    it in the same statement."""
+    kept = Message.objects.filter(author_id=OuterRef("pk"), removed_at__isnull=True, held=False)
+    # Whether TRUST_MIN_MESSAGES are up: the last one needed exists (an offset, not a count).
+    needed = settings.TRUST_MIN_MESSAGES
     since = now - timedelta(days=settings.TRUST_SANCTION_FREE_DAYS)
-    sanctioned = Sanction.objects.filter(member_id=member.pk, created_at__gte=since).exists()
+    return {
+        "trust_override": Subquery(
+            Standing.objects.filter(member_id=OuterRef("pk")).values("override")[:1]
+        ),
+        "trust_kept": Exists(kept.order_by().values("pk")[needed - 1 : needed])
+        if needed > 0
+        else Value(True),
+        "trust_sanctioned": Exists(
+            Sanction.objects.filter(member_id=OuterRef("pk"), created_at__gte=since)
+        ),
+    }
+
+
+def standing_from(member: Member, row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The level, why, and what is still missing for level 1, from a row read
+    with :func:`standing_columns`."""
+    override = row["trust_override"] or TrustOverride.AUTO
+    hours = (now - member.created_at).total_seconds() / 3600
     missing = []
     if hours < settings.TRUST_MIN_HOURS:
         missing.append("time")
-    if kept < settings.TRUST_MIN_MESSAGES:
+    if not row["trust_kept"]:
         missing.append("messages")
-    if sanctioned:
+    if row["trust_sanctioned"]:
         missing.append("sanctions")
     if member.role != Role.MEMBER or override == TrustOverride.TRUSTED:
         level = MEMBER
@@ -79,12 +92,29 @@ def standing_of(member: Member) -> dict[str, Any]:
     return {"level": level, "name": LEVEL_NAMES[level], "override": override, "missing": missing}
 
 
+def standing_of(member: Member) -> dict[str, Any]:
+    """The member's level, why, and what is still missing for level 1 (one statement)."""
+    now = timezone.now()
+    columns = standing_columns(now)
+    row = Member.objects.filter(pk=member.pk).annotate(**columns).values(*columns).get()
+    return standing_from(member, row, now)
+
+
 def is_trusted(member: Member) -> bool:
     if member.role != Role.MEMBER:
         return True
-    if _trusted_until.get(member.pk, 0) > time.monotonic():
-        return True
-    trusted = standing_of(member)["level"] >= MEMBER
+    now = timezone.now()
+    known = _known.get(member.pk)
+    if known is not None and known[1] > now:
+        return known[0]
+    standing = standing_of(member)
+    trusted = standing["level"] >= MEMBER
+    until = now + timedelta(seconds=settings.TRUST_CACHE_SECONDS)
     if trusted:
-        _trusted_until[member.pk] = time.monotonic() + settings.TRUST_CACHE_SECONDS
+        _known[member.pk] = (True, until)
+    elif "time" in standing["missing"] and standing["override"] == TrustOverride.AUTO:
+        old_enough = member.created_at + timedelta(hours=settings.TRUST_MIN_HOURS)
+        _known[member.pk] = (False, min(until, old_enough))
+    else:
+        _known.pop(member.pk, None)
     return trusted

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Journey(models.Model):
@@ -92,9 +93,9 @@ class CheckInPrompt(models.Model):
 
 
 class PartnerStatus(models.TextChoices):
-    ASKED = "asked", "Asked"
-    ACTIVE = "active", "Partners"
-    ENDED = "ended", "Ended"
+    ASKED = "asked", _("Asked")
+    ACTIVE = "active", _("Partners")
+    ENDED = "ended", _("Ended")
 
 
 class Partnership(models.Model):

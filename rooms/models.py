@@ -10,18 +10,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoomKind(models.TextChoices):
-    TOPIC = "topic", "Topic room"
-    DIRECT = "direct", "One-on-one chat"
+    TOPIC = "topic", _("Topic room")
+    DIRECT = "direct", _("One-on-one chat")
 
 
 class ReactionNames(models.TextChoices):
     """Who may see who reacted to a message (the counts are everyone's)."""
 
-    AUTHOR = "author", "The message's author"
-    NOBODY = "nobody", "Nobody"
+    AUTHOR = "author", _("The message's author")
+    NOBODY = "nobody", _("Nobody")
 
 
 class Room(models.Model):
@@ -71,9 +73,9 @@ class Room(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    TEXT = "text", "Message"
+    TEXT = "text", _("Message")
     #: A recovery milestone the member chose to share (recovery.journeys).
-    MILESTONE = "milestone", "Milestone"
+    MILESTONE = "milestone", _("Milestone")
 
 
 class Message(models.Model):
@@ -136,17 +138,17 @@ class Block(models.Model):
 
 
 class ChatStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    OPEN = "open", "Open"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Ignored"
-    CLOSED = "closed", "Closed"
+    REQUESTED = "requested", _("Requested")
+    OPEN = "open", pgettext_lazy("state", "Open")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Ignored")
+    CLOSED = "closed", _("Closed")
 
 
 class ChatOrigin(models.TextChoices):
-    REQUEST = "request", "Member request"
-    DROPIN = "dropin", "Drop-in line"
-    REACH_OUT = "reach_out", "Facilitator reach-out"
+    REQUEST = "request", _("Member request")
+    DROPIN = "dropin", _("Drop-in line")
+    REACH_OUT = "reach_out", _("Facilitator reach-out")
 
 
 class Chat(models.Model):
@@ -179,9 +181,9 @@ class Chat(models.Model):
 
 
 class DropInStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    MATCHED = "matched", "Matched"
-    CANCELLED = "cancelled", "Cancelled"
+    WAITING = "waiting", _("Waiting")
+    MATCHED = "matched", _("Matched")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class DropInRequest(models.Model):

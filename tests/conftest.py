@@ -188,3 +188,13 @@ def live_database():
     database = LiveDatabase()
     yield database
     database.drop()
+
+
+@pytest.fixture
+def trust_on(settings):
+    """Trust levels as tests reason about them: a day, three messages, two weeks."""
+    settings.TRUST_MIN_HOURS = 24
+    settings.TRUST_MIN_MESSAGES = 3
+    settings.TRUST_SANCTION_FREE_DAYS = 14
+    settings.NEW_MEMBER_MESSAGE_RATE_LIMIT = "100/10s"
+    settings.MESSAGE_RATE_LIMIT = "100/10s"

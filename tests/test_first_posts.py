@@ -21,13 +21,13 @@ from rooms.services import message_send, room_welcome
 from tests.test_admin import admin_member, admin_site, room_form  # noqa: F401  (fixtures)
 from tests.test_crisis_followup import on_duty
 from tests.test_crisis_handoff import CRISIS
-from tests.test_trust import clock, trust_on  # noqa: F401  (fixtures)
+from tests.test_trust import clock  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
-def first_posts(settings, trust_on):  # noqa: F811
+def first_posts(settings, trust_on):
     settings.FIRST_POSTS_HELD = 2
     settings.FIRST_POST_WAIT_SECONDS = 600
     settings.FIRST_POST_UNWATCHED_SECONDS = 120

@@ -13,7 +13,6 @@ from tests.conftest import receive_until
 from tests.test_blocks_and_held import nothing_of
 from tests.test_first_posts import act, first_posts  # noqa: F401  (fixture)
 from tests.test_room_sockets import joined
-from tests.test_trust import trust_on  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -20,15 +20,6 @@ pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
-def trust_on(settings):
-    settings.TRUST_MIN_HOURS = 24
-    settings.TRUST_MIN_MESSAGES = 3
-    settings.TRUST_SANCTION_FREE_DAYS = 14
-    settings.NEW_MEMBER_MESSAGE_RATE_LIMIT = "100/10s"
-    settings.MESSAGE_RATE_LIMIT = "100/10s"
-
-
-@pytest.fixture
 def clock(monkeypatch):
     """The time Django's timezone.now() answers, moved by the test."""
     state = {"now": timezone.now()}
@@ -105,3 +96,15 @@ def test_a_new_handle_sends_at_the_lower_rate(make_member, rooms, trust_on, sett
     say(newcomer, "two", "r2")
     refused = refusal(lambda: say(newcomer, "three", "r3"))
     assert refused.code == "rate_limited" and "New handles" in refused.detail
+
+
+def test_a_new_handle_promoted_by_a_facilitator_can_link_at_once(
+    make_member, facilitator, rooms, trust_on
+):
+    newcomer = make_member("EagerEgret")
+    assert refusal(lambda: say(newcomer, "see example.com", "p1")).code == "no_links_yet"
+    action_perform(
+        actor_id=facilitator.pk,
+        frame=action_parse(name="trust", fields={"handle": "EagerEgret", "override": "trusted"}),
+    )
+    assert say(newcomer, "see example.com", "p2").message.id

@@ -125,7 +125,8 @@ class StateUpdate:
 
 class PresenceStore(ABC):
     """The interface both backends implement (memory.py, redis_store.py), and what
-    they share: the TTL, and ``set_member_state``'s arguments gathered for them."""
+    they share: the TTL, ``set_member_state``'s arguments gathered for them, and
+    the order of every list of members (by handle)."""
 
     def __init__(self, *, ttl: float | None = None) -> None:
         self._ttl = None if ttl is None else float(ttl)
@@ -156,9 +157,14 @@ class PresenceStore(ABC):
     def sweep(self, *, now: float | None = None) -> list[Change]:
         """Drop expired connections; each leave is returned by exactly one caller."""
 
-    @abstractmethod
     def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
         """([{"handle", "role", "open_to_chat"}] of visible members by handle, their count)."""
+        listed = self._room_visible(room, resolve_now(now))
+        return by_handle(listed), len(listed)
+
+    @abstractmethod
+    def _room_visible(self, room: str, now: float) -> list[dict]:
+        """The backend's ``room_online``, in any order."""
 
     @abstractmethod
     def counts(self, *, now: float | None = None) -> dict:
@@ -185,9 +191,13 @@ class PresenceStore(ABC):
     def _update_member(self, member_id: int, update: StateUpdate, now: float) -> list[Change]:
         """The backend's ``set_member_state``."""
 
-    @abstractmethod
     def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:
-        """[{"member_id", "handle", "role"}] of live, visible members open to a chat."""
+        """[{"member_id", "handle", "role"}] of live, visible members open to a chat, by handle."""
+        return by_handle(self._open_to_chat(resolve_now(now)))
+
+    @abstractmethod
+    def _open_to_chat(self, now: float) -> list[dict]:
+        """The backend's ``members_open_to_chat``, in any order."""
 
     @abstractmethod
     def live_member_ids(self, *, now: float | None = None) -> set[int]: ...

@@ -25,7 +25,6 @@ from realtime.presence.base import (
     ConnectionConflict,
     PresenceStore,
     StateUpdate,
-    by_handle,
     counts_on_duty,
     is_chat_room,
     resolve_now,
@@ -188,16 +187,13 @@ class MemoryPresenceStore(PresenceStore):
                     changes.append(Change(room, "leave", handle, visible, self._count(room, now)))
             return changes
 
-    def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
-        now = resolve_now(now)
+    def _room_visible(self, room: str, now: float) -> list[dict]:
         with self._lock:
-            members = self._room_members(room, now)
-            listed = [
+            return [
                 {"handle": m.handle, "role": m.role, "open_to_chat": m.open_to_chat}
-                for _, m in members
+                for _, m in self._room_members(room, now)
                 if not m.invisible
             ]
-            return by_handle(listed), len(listed)
 
     def counts(self, *, now: float | None = None) -> dict:
         now = resolve_now(now)
@@ -243,14 +239,13 @@ class MemoryPresenceStore(PresenceStore):
                 if member_id in self._present.get(room, ()) and self._expiry(member, room) > now
             ]
 
-    def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:
-        now = resolve_now(now)
+    def _open_to_chat(self, now: float) -> list[dict]:
         with self._lock:
-            return by_handle(
+            return [
                 {"member_id": mid, "handle": m.handle, "role": m.role}
                 for mid, m in self._live_members(now)
                 if m.open_to_chat and not m.invisible
-            )
+            ]
 
     def live_member_ids(self, *, now: float | None = None) -> set[int]:
         now = resolve_now(now)

@@ -43,7 +43,6 @@ from realtime.presence.base import (
     ConnectionConflict,
     PresenceStore,
     StateUpdate,
-    by_handle,
     is_chat_room,
     resolve_now,
 )
@@ -150,13 +149,12 @@ class RedisPresenceStore(PresenceStore):
             if int(raw[0]) < SWEEP_CHUNK:
                 return changes
 
-    def room_online(self, room: str, *, now: float | None = None) -> tuple[list[dict], int]:
-        raw = room_online_script(self.client, [*self._base(resolve_now(now)), room])
-        listed = [
+    def _room_visible(self, room: str, now: float) -> list[dict]:
+        raw = room_online_script(self.client, [*self._base(now), room])
+        return [
             {"handle": _s(raw[i]), "role": _s(raw[i + 1]), "open_to_chat": _s(raw[i + 2]) == "1"}
             for i in range(0, len(raw), 3)
         ]
-        return by_handle(listed), len(listed)
 
     def counts(self, *, now: float | None = None) -> dict:
         raw = counts_script(self.client, self._base(resolve_now(now)))
@@ -185,11 +183,9 @@ class RedisPresenceStore(PresenceStore):
         ]
         return sorted(changes, key=lambda c: c.room)
 
-    def members_open_to_chat(self, *, now: float | None = None) -> list[dict]:
-        raw = open_to_chat_script(self.client, self._base(resolve_now(now)))
-        return by_handle(
-            {"member_id": int(mid), "handle": _s(h), "role": _s(role)} for mid, h, role in raw
-        )
+    def _open_to_chat(self, now: float) -> list[dict]:
+        raw = open_to_chat_script(self.client, self._base(now))
+        return [{"member_id": int(mid), "handle": _s(h), "role": _s(role)} for mid, h, role in raw]
 
     def _live_ids(self, name: str, now: float | None) -> set[int]:
         now_s = "(" + _num(resolve_now(now))
