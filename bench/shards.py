@@ -120,13 +120,17 @@ def scenario(ctx: Any) -> dict[str, Any]:
             "quiet_rooms": {slug: ids[slug] % shards for slug in quiet},
             "setup": setup,
             "step": step,
+            # What went through the busy room while process 2 was sampled: on a
+            # busy machine less than the rate asked for.
+            "through_msgs_per_s": step["acked"] / window["window_s"],
             "p1_cpu_pct": window["p1_cpu_pct"],
             "p2_cpu_pct": window["p2_cpu_pct"],
             "machine_busy_pct": window["machine_busy_pct"],
         }
         out["runs"][str(shards)] = run
         log(
-            f"    process 2 (quiet rooms only): {run['p2_cpu_pct']:.1f} % of a core; "
+            f"    {run['through_msgs_per_s']:.0f} msgs/s went through; "
+            f"process 2 (quiet rooms only): {run['p2_cpu_pct']:.1f} % of a core; "
             f"process 1 (the busy room): {run['p1_cpu_pct']:.1f} %; machine "
             f"{run['machine_busy_pct']:.0f} % busy"
         )
@@ -147,15 +151,17 @@ def section(result: dict[str, Any]) -> list[str]:
     )
     out.append("")
     out.append(
-        "| BUS_SHARDS | process 2 CPU | process 1 CPU | machine busy | delivered/s | lost | p99 |"
+        "| BUS_SHARDS | process 2 CPU | process 1 CPU | machine busy | msgs/s through the room "
+        "| deliveries/s | lost | e2e p99 |"
     )
-    out.append("|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|")
     for run in result["runs"].values():
         step = run["step"]
         p99 = step["latency"]["p99_ms"]
         out.append(
             f"| {run['shards']} | {run['p2_cpu_pct']:.1f} % | {run['p1_cpu_pct']:.1f} % | "
-            f"{run['machine_busy_pct']:.0f} % | {step['deliveries_per_s']:,.0f} | "
+            f"{run['machine_busy_pct']:.0f} % | {run['through_msgs_per_s']:.0f} | "
+            f"{step['deliveries_per_s']:,.0f} | "
             f"{step['lost']} | {'–' if p99 is None else f'{p99:.0f} ms'} |"
         )
     out.append("")
@@ -168,10 +174,17 @@ def target_row(result: dict[str, Any]) -> list[str] | None:
     if sharded is None:
         return None
     one = result["runs"].get("1")
-    measured = f"{sharded['p2_cpu_pct']:.1f} % of a core at {result['params']['rate']:g} msgs/s"
+    measured = (
+        f"{sharded['p2_cpu_pct']:.1f} % of a core with {sharded['through_msgs_per_s']:.0f} "
+        f"msgs/s through the busy room ({result['params']['rate']:g} asked)"
+    )
     if one is not None:
         measured += f" (one channel for every room: {one['p2_cpu_pct']:.1f} %)"
-    met = sharded["p2_cpu_pct"] <= TARGET_PCT and sharded["step"]["lost"] == 0
+    met = (
+        sharded["p2_cpu_pct"] <= TARGET_PCT
+        and sharded["step"]["lost"] == 0
+        and sharded["through_msgs_per_s"] >= 0.95 * result["params"]["rate"]
+    )
     return [
         "A busy room costs a process with no socket in it ≤ 5 % of a core (f)",
         measured,
