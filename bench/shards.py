@@ -175,11 +175,11 @@ def target_row(result: dict[str, Any]) -> list[str] | None:
         return None
     one = result["runs"].get("1")
     measured = (
-        f"{sharded['p2_cpu_pct']:.1f} % of a core with {sharded['through_msgs_per_s']:.0f} "
-        f"msgs/s through the busy room ({result['params']['rate']:g} asked)"
+        f"{sharded['p2_cpu_pct']:.1f} % of a core, with {sharded['through_msgs_per_s']:.0f} "
+        f"msgs/s through the busy room of {result['params']['rate']:g} asked"
     )
     if one is not None:
-        measured += f" (one channel for every room: {one['p2_cpu_pct']:.1f} %)"
+        measured += f"; one channel for every room: {one['p2_cpu_pct']:.1f} %"
     met = (
         sharded["p2_cpu_pct"] <= TARGET_PCT
         and sharded["step"]["lost"] == 0
