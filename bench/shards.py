@@ -129,26 +129,27 @@ def scenario(ctx: Any) -> dict[str, Any]:
         }
         out["runs"][str(shards)] = run
         log(
-            f"    {run['through_msgs_per_s']:.0f} msgs/s went through; "
-            f"process 2 (quiet rooms only): {run['p2_cpu_pct']:.1f} % of a core; "
-            f"process 1 (the busy room): {run['p1_cpu_pct']:.1f} %; machine "
-            f"{run['machine_busy_pct']:.0f} % busy"
+            "    {through_msgs_per_s:.0f} msgs/s went through; process 2 (quiet rooms only): "
+            "{p2_cpu_pct:.1f} % of a core; process 1 (the busy room): {p1_cpu_pct:.1f} %; "
+            "machine {machine_busy_pct:.0f} % busy".format(**run)
         )
     return out
+
+
+INTRO = (
+    "Two daphne processes on one Redis. All {busy_members} sockets of `{busy_room}` are on "
+    "process 1 ({senders} of them sending {rate:g} msgs/s together for {step_seconds:g} s); "
+    "process 2 holds {quiet_sockets} sockets in quiet rooms on other shards. Process 2's CPU "
+    "is sampled during the step. Target: at most {target:g} % of a core with room-sharded "
+    "channels."
+)
 
 
 def section(result: dict[str, Any]) -> list[str]:
     """The report's section for scenario (f)."""
     p = result["params"]
     out = ["## (f) The sharded bus: a busy room on the other process", ""]
-    out.append(
-        f"Two daphne processes on one Redis. All {p['busy_members']} sockets of "
-        f"`{p['busy_room']}` are on process 1 ({p['senders']} of them sending "
-        f"{p['rate']:g} msgs/s together for {p['step_seconds']:g} s); process 2 holds "
-        f"{p['quiet_sockets']} sockets in quiet rooms on other shards. Process 2's CPU is "
-        "sampled during the step. Target: at most "
-        f"{TARGET_PCT:g} % of a core with room-sharded channels."
-    )
+    out.append(INTRO.format(**p, target=TARGET_PCT))
     out.append("")
     out.append(
         "| BUS_SHARDS | process 2 CPU | process 1 CPU | machine busy | msgs/s through the room "
