@@ -106,8 +106,6 @@ class Hub(HubOutput):
             self.publisher = Publisher(self.loop)
             self._tasks.append(asyncio.create_task(self.publisher.run(), name="hub-publisher"))
             self.subscriber = BusSubscriber(self)
-            for room_id in self.rooms:  # sockets registered while the hub was starting
-                self.subscriber.room_added(room_id)
             self._tasks.append(asyncio.create_task(self.subscriber.run(), name="hub-subscriber"))
             try:
                 await asyncio.wait_for(self.subscriber.ready.wait(), timeout=5)
