@@ -1,4 +1,4 @@
-"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d] [--quick]``.
+"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d,f] [--quick]``.
 
 Run from the repository root with the project installed (``make install-dev``):
 ``bench`` is a directory of the checkout, not an installed package.
@@ -887,7 +887,7 @@ def raise_nofile() -> tuple[int, int]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="a,b,c,d", help="comma-separated: a,b,c,d,f")
+    parser.add_argument("--scenario", default="a,b,c,d,f", help="comma-separated: a,b,c,d,f")
     parser.add_argument("--quick", action="store_true", help="a small version of each (<2 min)")
     parser.add_argument(
         "--targets",

@@ -97,6 +97,8 @@ def scenario(ctx: Any) -> dict[str, Any]:
         },
         "runs": {},
     }
+    if "kindred" not in ctx.args.targets:
+        return out  # nothing to compare: the naive baseline has no shards
     for shards in SHARD_COUNTS:
         label = f"f-shards{shards}"
         log(f"  [f] BUS_SHARDS={shards}: {busy_members} sockets of {BUSY_ROOM} on process 1")
