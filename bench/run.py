@@ -1,4 +1,4 @@
-"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d,f] [--quick]``.
+"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d,e,f] [--quick]``.
 
 Run from the repository root with the project installed (``make install-dev``):
 ``bench`` is a directory of the checkout, not an installed package.
@@ -14,6 +14,7 @@ otherwise). Raw results go to bench/results/results-<scenarios>[-quick].json.
     10–60 s (seeded).
 (c) idle capacity: sockets ramped up on one process; RSS per socket, idle CPU.
 (d) two daphne processes on one Redis: (a) with the members split across both.
+(e) reconnect storm: the process restarted under traffic (bench/storm.py).
 (f) the sharded bus: a busy room's cost to a process with no socket in it
     (bench/shards.py), with BUS_SHARDS=16 and =1.
 """
@@ -72,7 +73,13 @@ class Loadgens:
     """The load-generator processes of one target, spoken to in JSON lines."""
 
     def __init__(
-        self, label: str, kind: str, ports: list[int], conns: list[dict], nprocs: int
+        self,
+        label: str,
+        kind: str,
+        ports: list[int],
+        conns: list[dict],
+        nprocs: int,
+        module: str = "bench.loadgen",
     ) -> None:
         self.procs: list[subprocess.Popen[bytes]] = []
         self.in_flight = False
@@ -91,7 +98,7 @@ class Loadgens:
             cfg_path.write_text(json.dumps(cfg))
             log = open(RESULTS / f"loadgen-{label}-{index}.log", "wb")  # noqa: SIM115
             proc = subprocess.Popen(
-                [sys.executable, "-m", "bench.loadgen", str(cfg_path)],
+                [sys.executable, "-m", module, str(cfg_path)],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -273,10 +280,11 @@ def setup_target(
     conns: list[dict],
     ramp: list[float] | None = None,
     profile: Path | None = None,
+    module: str = "bench.loadgen",
 ) -> tuple[Loadgens, dict[str, Any]]:
     """Start the load generators, create the members, open the sockets (with
     *profile*, py-spy records the server during the first 20 s of connecting)."""
-    lg = Loadgens(target.label, target.kind, target.ports, conns, ctx.nprocs)
+    lg = Loadgens(target.label, target.kind, target.ports, conns, ctx.nprocs, module)
     info: dict[str, Any] = {"connections": len(conns)}
     replies = lg.call({"cmd": "members", "concurrency": 16}, timeout=1800)
     if target.kind == "kindred":
@@ -865,11 +873,21 @@ def scenario_idle(ctx: Context) -> dict[str, Any]:
     return out
 
 
+def scenario_storm(ctx: Context) -> dict[str, Any]:
+    # bench/storm.py builds on this module; under `python -m bench.run` this module is
+    # __main__, so it is registered under its name for storm's import to find.
+    sys.modules.setdefault("bench.run", sys.modules[__name__])
+    from bench.storm import scenario_storm
+
+    return scenario_storm(ctx)
+
+
 SCENARIOS = {
     "a": lambda ctx: scenario_fanout(ctx, 1, "a"),
     "b": scenario_rooms,
     "c": scenario_idle,
     "d": lambda ctx: scenario_fanout(ctx, 2, "d"),
+    "e": scenario_storm,
     "f": shards.scenario,
 }
 
@@ -887,7 +905,7 @@ def raise_nofile() -> tuple[int, int]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="a,b,c,d,f", help="comma-separated: a,b,c,d,f")
+    parser.add_argument("--scenario", default="a,b,c,d,e,f", help="comma-separated: a,b,c,d,e,f")
     parser.add_argument("--quick", action="store_true", help="a small version of each (<2 min)")
     parser.add_argument(
         "--targets",
@@ -914,6 +932,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--rooms-seconds", type=float, default=120.0)
     parser.add_argument("--idle-connections", type=int, default=5000)
+    parser.add_argument(
+        "--storm-sockets", type=int, help="sockets in the reconnect storm (e): 5000, 300 quick"
+    )
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument(
         "--connect-concurrency",

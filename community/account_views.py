@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from community import account, push
 from community.language_views import remember_language
 from core.http import json_body, json_errors, service_response
+from core.routes import Routes
+
+routes = Routes()
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/me/", name="api-me", methods=["GET", "POST"])
 @json_errors
 def my_settings(request: HttpRequest) -> HttpResponse:
     """GET: your settings. POST ``{"country"?, "time_zone"?, "language"?, "notifications"?}``:
@@ -28,7 +30,7 @@ def my_settings(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@routes.post("api/me/sign-out-everywhere/", name="api-me-sign-out")
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     """Every session of yours ends, this one too, and your open sockets close."""
     response = service_response(
@@ -39,13 +41,13 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@routes.post("api/me/recovery/", name="api-me-recovery")
 def new_recovery_phrase(request: HttpRequest) -> HttpResponse:
     """A new recovery phrase, shown once; the old one stops working."""
     return service_response(request, lambda me: account.recovery_phrase_renew(member_id=me))
 
 
-@require_http_methods(["GET", "POST", "DELETE"])
+@routes.path("api/push/", name="api-push", methods=["GET", "POST", "DELETE"])
 @json_errors
 def push_subscription(request: HttpRequest) -> HttpResponse:
     """GET: whether push is available and the key to subscribe with. POST

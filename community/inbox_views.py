@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from community import inbox
 from core.errors import BadInput
 from core.http import json_body, json_errors, service_response
+from core.routes import Routes
+
+routes = Routes()
 
 
 def _before(request: HttpRequest) -> int | None:
@@ -20,7 +22,7 @@ def _before(request: HttpRequest) -> int | None:
     return int(raw)
 
 
-@require_GET
+@routes.get("api/inbox/", name="api-inbox")
 @json_errors
 def inbox_list(request: HttpRequest) -> HttpResponse:
     """GET: the member's inbox, newest first; ``?before=<id>`` for older items."""
@@ -28,7 +30,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: inbox.inbox_list(member_id=me, before=before))
 
 
-@require_POST
+@routes.post("api/inbox/read/", name="api-inbox-read")
 @json_errors
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """POST ``{"ids": [..]}`` or ``{"all": true}``: mark items read."""

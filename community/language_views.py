@@ -11,12 +11,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from community import account
 from core.errors import KindredError
 from core.language import supported
+from core.routes import Routes
 from core.web import current_member
+
+routes = Routes()
 
 
 def remember_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -32,12 +34,12 @@ def remember_language(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+@routes.post("language/", name="set-language")
 # No CSRF token: the form is on every page, and a token would make each page
 # unique and set a cookie on it. What a forged post could do is small: the session
 # cookie is SameSite=Lax, so no member's setting changes, only this browser's
 # language cookie, which the picker on the next page turns back.
 @csrf_exempt
-@require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """POST ``language``: answer in it from now on, back on the page the form was on
     (its Referer, same-site only; the page itself carries no address, so that it reads

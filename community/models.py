@@ -19,6 +19,9 @@ from community.handles import handle_key
 
 
 class Role(models.TextChoices):
+    """What a member may do: members and peer supporters take part; facilitators
+    moderate and answer the drop-in line; admins also run the site."""
+
     MEMBER = "member", _("Member")
     SUPPORTER = "supporter", _("Peer supporter")
     FACILITATOR = "facilitator", _("Facilitator")
@@ -160,6 +163,9 @@ class BannedDevice(models.Model):
 
 
 class InboxKind(models.TextChoices):
+    """What an inbox item is about: a one-on-one chat, a notice, or a
+    check-in."""
+
     CHAT = "chat", _("Chat")
     NOTICE = "notice", _("Notice")
     CHECKIN = "checkin", _("Check-in")

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
 
 from community.account import member_settings, time_zone_names
+from core.routes import Routes
 from core.web import browser_country, current_member, member_page, safe_next
 from crisis.lines import listed_countries, normalise_country
+
+routes = Routes()
 
 GUIDELINES = (
     (
@@ -51,7 +53,7 @@ GUIDELINES = (
 )
 
 
-@require_GET
+@routes.get("join/", name="join")
 @ensure_csrf_cookie
 def join(request: HttpRequest) -> HttpResponse:
     guessed = normalise_country(browser_country(request.headers.get("Accept-Language", "")))
@@ -70,7 +72,7 @@ def join(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("me/", name="me")
 @ensure_csrf_cookie
 @member_page
 def me(request: HttpRequest, member) -> HttpResponse:

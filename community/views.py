@@ -10,7 +10,7 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from community import services
 from community.models import Member
@@ -18,18 +18,20 @@ from community.privacy import delete_confirmation, member_delete
 from community.sessions import session_end
 from community.sign_in import sign_in_attempt, sign_in_throttled
 from core import throttle
-from core.errors import NotAllowed
+from core.errors import NoSession, NotAllowed
 from core.http import (
     json_body,
     json_errors,
-    no_session,
     optional_str,
     required_str,
     service_response,
 )
+from core.routes import Routes
 
 DEVICE_COOKIE = "kindred_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
+
+routes = Routes()
 
 
 def _device_token(request: HttpRequest) -> str | None:
@@ -64,6 +66,7 @@ def _joined(request: HttpRequest, result: services.JoinResult, token: str) -> Js
     return response
 
 
+@routes.path("api/session/", name="api-session")
 @ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
 @json_errors
@@ -72,7 +75,7 @@ def session(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         member = _member(request)
         if member is None:
-            return no_session()
+            raise NoSession()
         if member.is_banned:
             logout(request)
             raise NotAllowed(_("This handle has been banned."), code="banned")
@@ -87,7 +90,7 @@ def session(request: HttpRequest) -> HttpResponse:
     return _joined(request, result, token)
 
 
-@require_POST
+@routes.post("api/session/recover/", name="api-session-recover")
 @json_errors
 def session_recover(request: HttpRequest) -> HttpResponse:
     data = json_body(request)
@@ -105,7 +108,7 @@ def session_recover(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@routes.post("api/session/logout/", name="api-session-logout")
 def session_logout(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is not None:
@@ -145,7 +148,10 @@ class FacilitatorLoginView(LoginView):
         return self.get_redirect_url() or "/"
 
 
-@require_POST
+routes.path("facilitators/login/", name="facilitator-login")(FacilitatorLoginView.as_view())
+
+
+@routes.post("api/session/delete/", name="api-session-delete")
 @json_errors
 def session_delete(request: HttpRequest) -> HttpResponse:
     """Delete your handle and everything you wrote. Without ``confirm``: step one,

@@ -26,7 +26,8 @@ class KindredError(Exception):
 
     The base class needs a ``code`` (``locked``, ``taken``, ...); subclasses
     name theirs, and an instance may still choose a more precise one (a 403
-    ``banned`` is a :class:`NotAllowed`).
+    ``banned`` is a :class:`NotAllowed`). A subclass declares its status, code
+    and close code in its header: ``class Gone(KindredError, status=410, code="gone")``.
     """
 
     status: ClassVar[int] = 400
@@ -34,6 +35,19 @@ class KindredError(Exception):
     default_detail: ClassVar[str] = gettext_lazy("That can't be done.")
     #: How a socket refused while connecting closes (docs/protocol.md, "Close codes").
     close_code: ClassVar[int] = CLOSE_FORBIDDEN
+
+    def __init_subclass__(
+        cls,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        close_code: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status = status or cls.status
+        cls.default_code = code or cls.default_code
+        cls.close_code = close_code or cls.close_code
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, **extra: Any):
         self.code = code or self.default_code
@@ -46,33 +60,23 @@ class KindredError(Exception):
         self.crisis: dict[str, Any] | None = None
 
 
-class NoSession(KindredError):
-    status = 401
-    default_code = "no_session"
+class NoSession(KindredError, status=401, code="no_session", close_code=CLOSE_NO_SESSION):
     default_detail = gettext_lazy("Join Kindred first: you have no member session.")
-    close_code = CLOSE_NO_SESSION
 
 
-class NotFound(KindredError):
+class NotFound(KindredError, status=404, code="not_found", close_code=CLOSE_NOT_FOUND):
     """Missing, or not one this member may see: one answer for both."""
 
-    status = 404
-    default_code = "not_found"
     default_detail = gettext_lazy("There is no such thing here.")
-    close_code = CLOSE_NOT_FOUND
 
 
-class NotAllowed(KindredError):
-    status = 403
-    default_code = "not_allowed"
+class NotAllowed(KindredError, status=403, code="not_allowed"):
     default_detail = gettext_lazy("You can't join this conversation.")
 
 
-class RateLimited(KindredError):
+class RateLimited(KindredError, status=429, code="rate_limited"):
     """Too many tries; ``retry_after`` (seconds), when known, says when to try again."""
 
-    status = 429
-    default_code = "rate_limited"
     default_detail = gettext_lazy("Too many tries just now; please wait a little.")
 
     def __init__(
@@ -83,33 +87,27 @@ class RateLimited(KindredError):
         super().__init__(detail, **extra)
 
 
-class BadInput(KindredError):
+class BadInput(KindredError, code="bad_field"):
     """Malformed input: the code says which kind (``bad_json``, ``bad_field``, ...)."""
 
-    default_code = "bad_field"
     default_detail = gettext_lazy("That request is not valid.")
 
 
-class BadFrame(BadInput):
+class BadFrame(BadInput, code="bad_frame"):
     """A socket frame that doesn't parse into one this socket accepts."""
 
-    default_code = "bad_frame"
     default_detail = gettext_lazy("That frame is not valid here.")
     #: The frame's own ``ref`` when that much of it was valid, to answer with.
     ref: str | None = None
 
 
-class TooLarge(KindredError):
-    status = 413
-    default_code = "too_large"
+class TooLarge(KindredError, status=413, code="too_large"):
     default_detail = gettext_lazy("The request body is too large.")
 
 
-class Unavailable(KindredError):
+class Unavailable(KindredError, status=503, code="unavailable"):
     """Storage or a helper was unreachable, or nothing could be done just now."""
 
-    status = 503
-    default_code = "unavailable"
     default_detail = gettext_lazy("We couldn't reach our storage just now. Please try again.")
 
 

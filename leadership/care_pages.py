@@ -10,11 +10,13 @@ from typing import Any
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from core.errors import KindredError
+from core.routes import Routes
 from core.web import member_page
 from leadership import care, handover, review
+
+routes = Routes()
 
 LOGIN_AFTER_PASSWORD = "/facilitators/login/?next=/facilitators/&welcome=1"  # noqa: S105 (a path)
 
@@ -34,7 +36,11 @@ def _refusal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return page
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path(
+    "leadership/chats/<int:chat_id>/step-away/",
+    name="leadership-step-away",
+    methods=["GET", "POST"],
+)
 @member_page
 @_refusal_page
 def step_away(request: HttpRequest, member, chat_id: int) -> HttpResponse:
@@ -60,7 +66,9 @@ def step_away(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path(
+    "leadership/debrief/<int:chat_id>/", name="leadership-debrief", methods=["GET", "POST"]
+)
 @member_page
 @_refusal_page
 def debrief(request: HttpRequest, member, chat_id: int) -> HttpResponse:
@@ -84,7 +92,7 @@ def debrief(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("leadership/thanks/<int:chat_id>/", name="leadership-thanks", methods=["GET", "POST"])
 @member_page
 @_refusal_page
 def thanks(request: HttpRequest, member, chat_id: int) -> HttpResponse:
@@ -101,7 +109,9 @@ def thanks(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     return render(request, "leadership/thanks.html", {"state": state, "error": error})
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path(
+    "leadership/password/<str:token>/", name="leadership-password", methods=["GET", "POST"]
+)
 @_refusal_page
 def password(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link from an approval: choose a password, then sign in as staff."""

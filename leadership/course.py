@@ -32,7 +32,8 @@ class Module:
 
 
 def _q(key, prompt, choices, answer, why) -> Question:
-    return Question(key, prompt, tuple(choices), answer, why)
+    """A question; its choices are lettered a, b, c… in the order given."""
+    return Question(key, prompt, tuple(zip("abcdef", choices, strict=False)), answer, why)
 
 
 MODULES: tuple[Module, ...] = (
@@ -56,14 +57,11 @@ MODULES: tuple[Module, ...] = (
                 "role",
                 _("A member asks you which medication would help them sleep. You…"),
                 [
-                    ("a", _("Suggest what worked for you.")),
-                    (
-                        "b",
-                        _(
-                            "Say that's one for a doctor or pharmacist, and ask how the nights have been."
-                        ),
+                    _("Suggest what worked for you."),
+                    _(
+                        "Say that's one for a doctor or pharmacist, and ask how the nights have been."
                     ),
-                    ("c", _("Tell them not to take anything.")),
+                    _("Tell them not to take anything."),
                 ],
                 "b",
                 _(
@@ -74,9 +72,9 @@ MODULES: tuple[Module, ...] = (
                 "share",
                 _("When is it right to share your own story?"),
                 [
-                    ("a", _("Whenever it's similar, so they know you understand.")),
-                    ("b", _("Briefly, when it gives them hope or a next step, then back to them.")),
-                    ("c", _("Never.")),
+                    _("Whenever it's similar, so they know you understand."),
+                    _("Briefly, when it gives them hope or a next step, then back to them."),
+                    _("Never."),
                 ],
                 "b",
                 _(
@@ -106,14 +104,11 @@ MODULES: tuple[Module, ...] = (
                     'A member writes: "Everyone is sick of me, I relapsed again." A good first reply is…'
                 ),
                 [
-                    ("a", _('"Don\'t say that, relapse is part of recovery!"')),
-                    (
-                        "b",
-                        _(
-                            "\"That sounds heavy, feeling like a burden after a slip. I'm glad you're here. What happened?\""
-                        ),
+                    _('"Don\'t say that, relapse is part of recovery!"'),
+                    _(
+                        "\"That sounds heavy, feeling like a burden after a slip. I'm glad you're here. What happened?\""
                     ),
-                    ("c", _('"Have you tried going to more meetings?"')),
+                    _('"Have you tried going to more meetings?"'),
                 ],
                 "b",
                 _(
@@ -142,14 +137,11 @@ MODULES: tuple[Module, ...] = (
                 "step-away",
                 _("An hour into a chat you feel overwhelmed. You…"),
                 [
-                    ("a", _("Keep going: leaving would let them down.")),
-                    (
-                        "b",
-                        _(
-                            'Press "Step away", leave a short note for the next supporter, and take a break.'
-                        ),
+                    _("Keep going: leaving would let them down."),
+                    _(
+                        'Press "Step away", leave a short note for the next supporter, and take a break.'
                     ),
-                    ("c", _("Close the tab without a word.")),
+                    _("Close the tab without a word."),
                 ],
                 "b",
                 _(
@@ -160,12 +152,9 @@ MODULES: tuple[Module, ...] = (
                 "contact",
                 _("A member you helped asks for your phone number to keep in touch. You…"),
                 [
-                    ("a", _("Give it: they trust you.")),
-                    (
-                        "b",
-                        _(
-                            "Thank them warmly and explain you're here on Kindred, where others can help too."
-                        ),
+                    _("Give it: they trust you."),
+                    _(
+                        "Thank them warmly and explain you're here on Kindred, where others can help too."
                     ),
                 ],
                 "b",
@@ -195,11 +184,8 @@ MODULES: tuple[Module, ...] = (
                 "ask",
                 _("You're worried a member is thinking about ending their life. You…"),
                 [
-                    ("a", _("Avoid the subject so you don't make it worse.")),
-                    (
-                        "b",
-                        _("Ask them directly and gently whether they're thinking about suicide."),
-                    ),
+                    _("Avoid the subject so you don't make it worse."),
+                    _("Ask them directly and gently whether they're thinking about suicide."),
                 ],
                 "b",
                 _(
@@ -210,12 +196,9 @@ MODULES: tuple[Module, ...] = (
                 "secret",
                 _("They ask you to promise not to tell anyone. You…"),
                 [
-                    ("a", _("Promise, so they keep talking.")),
-                    (
-                        "b",
-                        _(
-                            "Say you care too much to promise that, and that you'll help them reach people who can help."
-                        ),
+                    _("Promise, so they keep talking."),
+                    _(
+                        "Say you care too much to promise that, and that you'll help them reach people who can help."
                     ),
                 ],
                 "b",
@@ -246,12 +229,9 @@ MODULES: tuple[Module, ...] = (
                 "danger",
                 _("A member says they have taken too many pills. You…"),
                 [
-                    ("a", _("Keep chatting calmly to see how it goes.")),
-                    (
-                        "b",
-                        _(
-                            "Urge them to call their emergency number now, show the crisis lines, and alert a facilitator."
-                        ),
+                    _("Keep chatting calmly to see how it goes."),
+                    _(
+                        "Urge them to call their emergency number now, show the crisis lines, and alert a facilitator."
                     ),
                 ],
                 "b",
@@ -276,8 +256,8 @@ MODULES: tuple[Module, ...] = (
                 "repeat",
                 _("In the supporters' room, you want advice about a hard chat. You…"),
                 [
-                    ("a", _("Share the member's handle and their exact words.")),
-                    ("b", _("Describe the situation without the handle or identifying details.")),
+                    _("Share the member's handle and their exact words."),
+                    _("Describe the situation without the handle or identifying details."),
                 ],
                 "b",
                 _("You can get support without exposing the member: leave out who they are."),
@@ -303,8 +283,8 @@ MODULES: tuple[Module, ...] = (
                 "report",
                 _('Someone keeps posting a phone number offering "pills". You…'),
                 [
-                    ("a", _("Argue with them in the room.")),
-                    ("b", _("Report the message so a facilitator can act.")),
+                    _("Argue with them in the room."),
+                    _("Report the message so a facilitator can act."),
                 ],
                 "b",
                 _("Reporting gets the right person involved without feeding the problem."),

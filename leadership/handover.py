@@ -77,16 +77,11 @@ def chat_step_away(*, member_id: int, chat_id: int, note: str = "") -> dict[str,
         request_id=request_id,
         defaults={"from_chat": chat, "from_handle": helper.handle, "note": note},
     )
-    inbox_add(
-        member_id=chat.requester_id,
-        kind=InboxKind.NOTICE,
-        text=_(
-            "%(handle)s needed to step away and handed your chat back to the drop-in line, "
-            "with a note so you don't have to start over. You're at the front of the line."
-        )
-        % {"handle": helper.handle},
-        url="/dropin/",
-    )
+    text = _(
+        "%(handle)s needed to step away and handed your chat back to the drop-in line, "
+        "with a note so you don't have to start over. You're at the front of the line."
+    ) % {"handle": helper.handle}
+    inbox_add(member_id=chat.requester_id, kind=InboxKind.NOTICE, text=text, url="/dropin/")
     crisis = chat_had_crisis(chat)
     if crisis:
         prompt_debrief(helper, chat)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationStatus(models.TextChoices):
+    """Where a member is on the way to peer supporter: the course, shadowing, a
+    facilitator's review (which may ask for more), and how it ended."""
+
     LEARNING = "learning", _("Taking the course")
     SHADOWING = "shadowing", _("Shadowing")
     REVIEW = "review", _("Waiting for a facilitator")

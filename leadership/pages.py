@@ -10,14 +10,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from community.models import Role
 from core.errors import KindredError
+from core.routes import Routes
 from core.web import member_page
 from leadership import care, course, services, shifts
 from leadership.models import Application, ApplicationStatus
 from leadership.supporters_room import ensure_supporters_room
+
+routes = Routes()
 
 HELPERS = (Role.SUPPORTER, Role.FACILITATOR, Role.ADMIN)
 
@@ -43,7 +45,7 @@ def _act(member, action: str, data) -> None:
         shifts.shift_set(member=member, on=action == "shift_on")
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("leadership/", name="leadership-home", methods=["GET", "POST"])
 @member_page
 def home(request: HttpRequest, member) -> HttpResponse:
     """/leadership/: the bar and "Become a peer supporter", the application's
@@ -62,7 +64,7 @@ def home(request: HttpRequest, member) -> HttpResponse:
     return render(request, "leadership/home.html", context, status=400 if error else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("leadership/course/<slug:slug>/", name="leadership-module", methods=["GET", "POST"])
 @member_page
 def module(request: HttpRequest, member, slug: str) -> HttpResponse:
     """One part of the course, its scenario questions, and what each answer means."""
@@ -97,7 +99,7 @@ def module(request: HttpRequest, member, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@routes.get("leadership/shadow/", name="leadership-shadow")
 @member_page
 def shadow(request: HttpRequest, member) -> HttpResponse:
     """Read-only: the drop-in line and what is waiting for a facilitator (shadow.js)."""

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.handles import handle_key
 from community.inbox import inbox_add
 from community.models import InboxKind, Member, Role
 from community.sessions import member_access_set
@@ -30,7 +29,7 @@ from core.frames import timestamp
 from leadership.eligibility import SANCTIONS, application_bar
 from leadership.models import OPEN_STATUSES, Application, ApplicationStatus, PasswordLink
 from leadership.services import application_data, refuse_closed
-from moderation.checks import audit, check_moderator
+from moderation.checks import audit, check_moderator, check_moderators_named
 from moderation.models import AuditEntry
 
 DECISIONS = ("approve", "more", "decline")
@@ -76,12 +75,8 @@ def application_review(*, member_id: int, application_id: int) -> dict[str, Any]
 def _check_mentor(handle: str | None, facilitator: Member) -> Member:
     if not handle:
         return facilitator
-    mentor = Member.objects.filter(
-        handle_key=handle_key(handle), role__in=(Role.FACILITATOR, Role.ADMIN), is_active=True
-    ).first()
-    if mentor is None:
-        raise BadInput(_("The mentor must be a facilitator."), code="bad_field")
-    return mentor
+    refusal = BadInput(_("The mentor must be a facilitator."), code="bad_field")
+    return check_moderators_named([handle], refusal=refusal)[0]
 
 
 @transaction.atomic

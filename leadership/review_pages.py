@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from core.errors import KindredError
+from core.routes import Routes
 from core.web import current_member
 from leadership import review
+
+routes = Routes()
 
 FACILITATOR_LOGIN = "/facilitators/login/?next=/facilitators/applications/"
 
@@ -22,7 +24,7 @@ def _refused(request: HttpRequest, exc: KindredError) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@routes.get("facilitators/applications/", name="leadership-applications")
 def applications(request: HttpRequest) -> HttpResponse:
     member = current_member(request)
     if member is None:
@@ -36,7 +38,11 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path(
+    "facilitators/applications/<int:application_id>/",
+    name="leadership-application",
+    methods=["GET", "POST"],
+)
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     member = current_member(request)
     if member is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET, require_POST
 
 from core.http import (
     bool_field,
@@ -12,12 +11,14 @@ from core.http import (
     optional_str,
     required_str,
     service_response,
-    service_view,
 )
+from core.routes import Routes
 from leadership import care, handover, review, services, shifts
 
+routes = Routes()
 
-@require_GET
+
+@routes.get("api/leadership/", name="api-leadership")
 def state(request: HttpRequest) -> HttpResponse:
     return service_response(request, _state)
 
@@ -34,10 +35,19 @@ def _state(member_id: int) -> dict:
     return found
 
 
-withdraw = service_view(services.application_withdraw)
+routes.service(
+    "api/leadership/apply/",
+    services.application_start,
+    name="api-leadership-apply",
+    body=lambda data: {"motivation": optional_str(data, "motivation", max_length=1000) or ""},
+    status=201,
+)
+routes.service(
+    "api/leadership/withdraw/", services.application_withdraw, name="api-leadership-withdraw"
+)
 
 
-@require_POST
+@routes.post("api/leadership/shift/", name="api-leadership-shift")
 @json_errors
 def shift(request: HttpRequest) -> HttpResponse:
     on = bool_field(json_body(request), "on", default=False)
@@ -47,22 +57,6 @@ def shift(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _debrief(data: dict) -> dict:
-    return {
-        "feeling": optional_str(data, "feeling", max_length=16) or "",
-        "notes": optional_str(data, "notes", max_length=2000) or "",
-        "wants_mentor": bool_field(data, "wants_mentor", default=False),
-    }
-
-
-debrief = service_view(care.debrief_save, body=_debrief)
-apply = service_view(
-    services.application_start,
-    body=lambda data: {"motivation": optional_str(data, "motivation", max_length=1000) or ""},
-    status=201,
-)
-
-
 def _answers(data: dict) -> dict:
     answers = data.get("answers")
     if not isinstance(answers, dict):
@@ -70,10 +64,15 @@ def _answers(data: dict) -> dict:
     return {"answers": {str(k): str(v)[:8] for k, v in list(answers.items())[:20]}}
 
 
-course_answers = service_view(services.course_answer, body=_answers)
+routes.service(
+    "api/leadership/course/<slug:slug>/",
+    services.course_answer,
+    name="api-leadership-course",
+    body=_answers,
+)
 
 
-@require_POST
+@routes.post("api/leadership/shadow/", name="api-leadership-shadow")
 def shadow(request: HttpRequest) -> HttpResponse:
     """The shadowing page's ping: counts the time, returns the read-only line."""
     return service_response(request, _shadow)
@@ -84,7 +83,12 @@ def _shadow(member_id: int) -> dict:
     return {"application": application, **services.shadow_line(member_id=member_id)}
 
 
-applications = service_view(review.applications_waiting, methods=("GET",))
+routes.service(
+    "api/leadership/applications/",
+    review.applications_waiting,
+    name="api-leadership-applications",
+    methods=("GET",),
+)
 
 
 def _decision(data: dict) -> dict:
@@ -95,12 +99,37 @@ def _decision(data: dict) -> dict:
     }
 
 
-decide = service_view(review.application_decide, body=_decision)
-step_away = service_view(
+routes.service(
+    "api/leadership/applications/<int:application_id>/decision/",
+    review.application_decide,
+    name="api-leadership-decide",
+    body=_decision,
+)
+routes.service(
+    "api/leadership/chats/<int:chat_id>/step-away/",
     handover.chat_step_away,
+    name="api-leadership-step-away",
     body=lambda data: {"note": optional_str(data, "note", max_length=500) or ""},
 )
-thanks = service_view(
+routes.service(
+    "api/leadership/chats/<int:chat_id>/thanks/",
     care.thanks_leave,
+    name="api-leadership-thanks",
     body=lambda data: {"words": optional_str(data, "words", max_length=500) or ""},
+)
+
+
+def _debrief(data: dict) -> dict:
+    return {
+        "feeling": optional_str(data, "feeling", max_length=16) or "",
+        "notes": optional_str(data, "notes", max_length=2000) or "",
+        "wants_mentor": bool_field(data, "wants_mentor", default=False),
+    }
+
+
+routes.service(
+    "api/leadership/chats/<int:chat_id>/debrief/",
+    care.debrief_save,
+    name="api-leadership-debrief",
+    body=_debrief,
 )

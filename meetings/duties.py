@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.inbox import inbox_add
-from community.models import MODERATOR_ROLES, InboxKind, Member
+from community.models import InboxKind
 from meetings import schedule
 from meetings.mode import close_session
 from meetings.models import Meeting, Reminder, Session, SessionState
 from meetings.services import rule_of
 from meetings.sessions import announce, log_event
+from moderation.checks import moderators
 
 logger = logging.getLogger("kindred.meetings")
 
@@ -78,11 +79,7 @@ def _open(meeting: Meeting, start: datetime) -> None:
 
 
 def _on_duty_facilitators() -> list[int]:
-    return list(
-        Member.objects.filter(
-            role__in=MODERATOR_ROLES, on_duty=True, is_active=True, is_banned=False
-        ).values_list("pk", flat=True)
-    )
+    return list(moderators().filter(on_duty=True).values_list("pk", flat=True))
 
 
 def _late_and_cancelled(now: datetime) -> None:

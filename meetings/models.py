@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Format(models.TextChoices):
+    """The kind of meeting a host runs, shown on the schedule."""
+
     OPEN_SHARE = "open_share", _("Open share")
     CHECK_IN = "check_in", _("Check-in round")
     TOPIC = "topic", _("Topic discussion")
@@ -22,6 +24,8 @@ class Format(models.TextChoices):
 
 
 class Recurrence(models.TextChoices):
+    """How often a meeting happens (weekly ones on the days the schedule names)."""
+
     ONCE = "once", _("Once")
     DAILY = "daily", _("Every day")
     WEEKLY = "weekly", _("Weekly, on given days")
@@ -68,6 +72,8 @@ class Meeting(models.Model):
 
 
 class SessionState(models.TextChoices):
+    """One occurrence of a meeting, from the waiting room to its end."""
+
     WAITING = "waiting", _("Waiting for the host")
     LATE = "late", _("Host running late")
     LIVE = "live", _("Live")

@@ -7,16 +7,18 @@ from django.shortcuts import render
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
 
+from core.routes import Routes
 from core.web import current_member
 from meetings import attendance, schedule, services
 from meetings.calendar_ics import calendar_ics
 from meetings.models import DuringRound, Format, Meeting, Recurrence
 from rooms.models import Room, RoomKind
 
+routes = Routes()
 
-@require_GET
+
+@routes.get("meetings/", name="meetings")
 @ensure_csrf_cookie
 def meetings_page(request: HttpRequest) -> HttpResponse:
     """The coming week's meetings, in the member's own time zone (meetings.js localises)."""
@@ -46,7 +48,7 @@ def _ics(request: HttpRequest, meetings, name: str, filename: str) -> HttpRespon
     return response
 
 
-@require_GET
+@routes.get("meetings/<int:meeting_id>.ics", name="meeting-ics")
 def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = Meeting.objects.filter(pk=meeting_id, is_active=True).select_related("room")
     if not found.exists():
@@ -59,7 +61,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _ics(request, found, found[0].title, f"kindred-meeting-{meeting_id}.ics")
 
 
-@require_GET
+@routes.get("meetings/calendar.ics", name="meetings-ics")
 def all_ics(request: HttpRequest) -> HttpResponse:
     found = Meeting.objects.filter(is_active=True).select_related("room").order_by("pk")
     return _ics(request, found, _("Kindred meetings"), "kindred-meetings.ics")

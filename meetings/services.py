@@ -7,6 +7,7 @@ time zone (the browser's), and each meeting also says its own local time.
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,8 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.handles import handle_key
-from community.models import MODERATOR_ROLES, Member
 from core.errors import BadInput, NotFound
 from core.frames import timestamp
 from meetings import schedule
@@ -29,37 +28,30 @@ from meetings.models import (
     Session,
     SessionState,
 )
-from moderation.checks import check_moderator
+from meetings.sessions import meeting_summary
+from moderation.checks import check_moderator, check_moderators_named
 from rooms.access import check_member, check_topic_room
+
+#: A meeting's schedule is its columns named as schedule.Rule's fields.
+_RULE_FIELDS = tuple(f.name for f in fields(schedule.Rule))
 
 
 def rule_of(meeting: Meeting) -> schedule.Rule:
-    return schedule.Rule(
-        starts_on=meeting.starts_on,
-        start_time=meeting.start_time,
-        time_zone=meeting.time_zone,
-        duration_minutes=meeting.duration_minutes,
-        recurrence=meeting.recurrence,
-        weekdays=meeting.weekdays,
-    )
+    return schedule.Rule(**{name: getattr(meeting, name) for name in _RULE_FIELDS})
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
     """A meeting's schedule as the API carries it (hosts prefetched)."""
     return {
         "id": meeting.pk,
-        "title": meeting.title,
+        **meeting_summary(meeting),
         "description": meeting.description,
-        "format": meeting.format,
-        "format_label": str(Format(meeting.format).label),
         "room": {"slug": meeting.room.slug, "title": meeting.room.title},
-        "hosts": sorted((h.handle for h in meeting.hosts.all()), key=str.casefold),
         "time_zone": meeting.time_zone,
         "local_time": meeting.start_time.strftime("%H:%M"),
         "duration_minutes": meeting.duration_minutes,
         "recurrence": meeting.recurrence,
         "weekdays": [int(d) for d in meeting.weekdays],
-        "during_round": meeting.during_round,
         "ics": f"/meetings/{meeting.pk}.ics",
     }
 
@@ -68,6 +60,9 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
 
 
 def _parse(kind: type, raw: Any, name: str) -> Any:
+    """*raw* as a *kind* (a date or a time), from an ISO string if it isn't one yet."""
+    if isinstance(raw, kind):
+        return raw
     try:
         return kind.fromisoformat(raw)
     except (TypeError, ValueError):
@@ -76,45 +71,26 @@ def _parse(kind: type, raw: Any, name: str) -> Any:
         ) from None
 
 
-def _check_rule(
-    *,
-    starts_on: Any,
-    start_time: Any,
-    time_zone: str,
-    duration: int,
-    recurrence: str,
-    weekdays: Any,
-) -> dict[str, Any]:
+def _check_duration(minutes: Any) -> int:
+    if not isinstance(minutes, int) or not 5 <= minutes <= schedule.MAX_DURATION_MINUTES:
+        raise BadInput(_("A meeting lasts from 5 minutes to 24 hours."), code="bad_field")
+    return minutes
+
+
+def _check_recurrence(recurrence: str) -> str:
     if recurrence not in Recurrence.values:
         raise BadInput(_("Pick how often the meeting meets."), code="bad_field")
+    return recurrence
+
+
+def _check_weekdays(recurrence: str, weekdays: Any) -> str:
+    """The days a weekly meeting meets, as "0".."6" (Monday first); "" for any other."""
+    if recurrence != Recurrence.WEEKLY:
+        return ""
     days = "".join(sorted({str(d) for d in (weekdays or []) if d in range(7)}))
-    if recurrence == Recurrence.WEEKLY and not days:
+    if not days:
         raise BadInput(_("Pick the days a weekly meeting meets."), code="bad_field")
-    if not isinstance(duration, int) or not 5 <= duration <= schedule.MAX_DURATION_MINUTES:
-        raise BadInput(_("A meeting lasts from 5 minutes to 24 hours."), code="bad_field")
-    return {
-        "starts_on": starts_on if isinstance(starts_on, date) else _parse(date, starts_on, "date"),
-        "start_time": start_time
-        if isinstance(start_time, time)
-        else _parse(time, start_time, "time"),
-        "time_zone": schedule.check_time_zone(time_zone),
-        "duration_minutes": duration,
-        "recurrence": recurrence,
-        "weekdays": days if recurrence == Recurrence.WEEKLY else "",
-    }
-
-
-def _hosts(handles: list[str]) -> list[Member]:
-    """Hosts run the room's controls (slow mode, pins), so they are facilitators or admins."""
-    keys = {handle_key(h) for h in handles if isinstance(h, str)}
-    hosts = list(
-        Member.objects.filter(
-            handle_key__in=keys, role__in=MODERATOR_ROLES, is_active=True, is_banned=False
-        )
-    )
-    if not hosts or len(hosts) != len(keys):
-        raise BadInput(_("Hosts must be facilitators or admins, named by handle."), code="hosts")
-    return hosts
+    return days
 
 
 @transaction.atomic
@@ -143,13 +119,13 @@ def meeting_create(
         raise BadInput(_("Give the meeting a title (up to 80 characters) and a format."))
     if during_round not in DuringRound.values:
         raise BadInput(_("Pick what happens to others' messages during the round."))
-    rule = _check_rule(
-        starts_on=starts_on,
-        start_time=start_time,
-        time_zone=time_zone,
-        duration=duration_minutes,
-        recurrence=recurrence,
-        weekdays=weekdays,
+    rule = schedule.Rule(
+        starts_on=_parse(date, starts_on, "date"),
+        start_time=_parse(time, start_time, "time"),
+        time_zone=schedule.check_time_zone(time_zone),
+        duration_minutes=_check_duration(duration_minutes),
+        recurrence=_check_recurrence(recurrence),
+        weekdays=_check_weekdays(recurrence, weekdays),
     )
     meeting = Meeting.objects.create(
         room=room,
@@ -160,9 +136,11 @@ def meeting_create(
         closing=closing or "",
         during_round=during_round,
         created_by=actor,
-        **rule,
+        **asdict(rule),
     )
-    meeting.hosts.set(_hosts(hosts))
+    # Hosts run the room's controls (slow mode, pins), so they are facilitators or admins.
+    refusal = BadInput(_("Hosts must be facilitators or admins, named by handle."), code="hosts")
+    meeting.hosts.set(check_moderators_named(hosts, refusal=refusal))
     return meeting_data(meeting)
 
 

@@ -7,10 +7,21 @@ from typing import Any
 from django.utils import timezone
 
 from core.frames import timestamp
-from meetings.models import Format, Hand, Session, SessionState
+from meetings.models import Format, Hand, Meeting, Session, SessionState
 from realtime import bus
 
 OPEN_STATES = (SessionState.WAITING, SessionState.LATE, SessionState.LIVE)
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    """What a meeting's schedule and each of its sessions both say about it."""
+    return {
+        "title": meeting.title,
+        "format": meeting.format,
+        "format_label": str(Format(meeting.format).label),
+        "hosts": sorted((h.handle for h in meeting.hosts.all()), key=str.casefold),
+        "during_round": meeting.during_round,
+    }
 
 
 def session_data(session: Session, *, note: str | None = None) -> dict[str, Any]:
@@ -23,17 +34,13 @@ def session_data(session: Session, *, note: str | None = None) -> dict[str, Any]
     return {
         "session": session.pk,
         "meeting": meeting.pk,
-        "title": meeting.title,
-        "format": meeting.format,
-        "format_label": str(Format(meeting.format).label),
+        **meeting_summary(meeting),
         "room": session.room.slug,
         "state": session.state,
         "starts_at": timestamp(session.starts_at),
         "ends_at": timestamp(session.ends_at),
         "host": session.host.handle if session.host_id else None,
-        "hosts": sorted((h.handle for h in meeting.hosts.all()), key=str.casefold),
         "round": session.round_active,
-        "during_round": meeting.during_round,
         "floor": session.floor.handle if session.floor_id else None,
         "hands": [hand.member.handle for hand in hands],
         "reading": session.reading_id,

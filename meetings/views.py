@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, NotFound
 from core.http import bool_field, json_body, optional_str, service_response
+from core.routes import Routes
 from meetings import attendance, mode, services
 from meetings.sessions import current_session, session_data
 from rooms.access import check_member, check_topic_room
+
+routes = Routes()
 
 
 def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +44,7 @@ def _create(member_id: int, data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/meetings/", name="api-meetings", methods=["GET", "POST"])
 def meetings(request: HttpRequest) -> HttpResponse:
     """GET ``?room=slug``: the coming week's meetings. POST: create one (facilitators)."""
     if request.method == "GET":
@@ -52,14 +55,14 @@ def meetings(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: _create(me, json_body(request)), status=201)
 
 
-@require_POST
+@routes.post("api/meetings/<int:meeting_id>/remove/", name="api-meeting-remove")
 def meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return service_response(
         request, lambda me: services.meeting_remove(actor_id=me, meeting_id=meeting_id)
     )
 
 
-@require_POST
+@routes.post("api/meetings/<int:meeting_id>/remind/", name="api-meeting-remind")
 def remind(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return service_response(
         request,
@@ -78,43 +81,47 @@ def _now_in(member_id: int, slug: str) -> dict[str, Any]:
     return {"meeting": session_data(session) if session else None}
 
 
-@require_GET
+@routes.get("api/meetings/rooms/<slug:slug>/", name="api-meetings-room")
 def room_now(request: HttpRequest, slug: str) -> HttpResponse:
     """The room's running meeting, with what has happened so far (late joiners, reconnects)."""
     return service_response(request, lambda me: _now_in(me, slug))
 
 
+# What an action may take from the request body, each field read one way.
+_FIELDS = {
+    "text": lambda data: optional_str(data, "text", max_length=2000),
+    "on": lambda data: bool_field(data, "on", default=True),
+    "up": lambda data: bool_field(data, "up", default=True),
+    "handle": lambda data: optional_str(data, "handle", max_length=64),
+}
+# Each session action: its service and the one body field it takes, if any.
+_ACTIONS: dict[str, tuple[Callable[..., dict[str, Any]], str | None]] = {
+    "start": (mode.meeting_start, None),
+    "opening": (mode.meeting_opening, "text"),
+    "pin": (mode.meeting_pin_reading, None),
+    "slow": (mode.meeting_slow_mode, "on"),
+    "round": (mode.meeting_round, "on"),
+    "hand": (mode.hand_raise, "up"),
+    "floor": (mode.floor_give, "handle"),
+    "done": (mode.floor_done, None),
+    "end": (mode.meeting_end, "text"),
+    "attend": (attendance.attendance_mark, None),
+}
+
+
 def _action(name: str, member_id: int, session_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    ids = {"member_id": member_id, "session_id": session_id}
-    match name:
-        case "start":
-            return mode.meeting_start(**ids)
-        case "opening":
-            return mode.meeting_opening(**ids, text=optional_str(data, "text", max_length=2000))
-        case "pin":
-            return mode.meeting_pin_reading(**ids)
-        case "slow":
-            return mode.meeting_slow_mode(**ids, on=bool_field(data, "on", default=True))
-        case "round":
-            return mode.meeting_round(**ids, on=bool_field(data, "on", default=True))
-        case "hand":
-            return mode.hand_raise(**ids, up=bool_field(data, "up", default=True))
-        case "floor":
-            return mode.floor_give(**ids, handle=optional_str(data, "handle", max_length=64))
-        case "done":
-            return mode.floor_done(**ids)
-        case "end":
-            return mode.meeting_end(**ids, text=optional_str(data, "text", max_length=2000))
-        case "attend":
-            return attendance.attendance_mark(**ids)
-    raise NotFound("There is no such meeting action.")
+    if name not in _ACTIONS:
+        raise NotFound("There is no such meeting action.")
+    service, field = _ACTIONS[name]
+    fields = {field: _FIELDS[field](data)} if field else {}
+    return service(member_id=member_id, session_id=session_id, **fields)
 
 
-@require_POST
+@routes.post("api/meetings/sessions/<int:session_id>/<slug:action>/", name="api-meeting-session")
 def session_action(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
     return service_response(request, lambda me: _action(action, me, session_id, json_body(request)))
 
 
-@require_GET
+@routes.get("api/meetings/attended/", name="api-meetings-attended")
 def my_attendance(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: attendance.attendance_list(member_id=me))

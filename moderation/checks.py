@@ -4,8 +4,10 @@ member asks about), then write the audit entry and close the item."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,13 +28,24 @@ def check_moderator(*, member_id: int) -> Member:
     return member
 
 
+def moderators() -> QuerySet[Member]:
+    """The members who may moderate now: a facilitator's or admin's role, active, not banned."""
+    return Member.objects.filter(role__in=MODERATOR_ROLES, is_active=True, is_banned=False)
+
+
+def check_moderators_named(handles: Iterable[str], *, refusal: KindredError) -> list[Member]:
+    """The members *handles* name, all of whom may moderate; *refusal* otherwise
+    (a handle that names nobody, or someone who isn't a facilitator or admin)."""
+    keys = {handle_key(h) for h in handles if isinstance(h, str)}
+    named = list(moderators().filter(handle_key__in=keys))
+    if not named or len(named) != len(keys):
+        raise refusal
+    return named
+
+
 def moderator_ids(member_ids: set[int]) -> list[int]:
-    """Which of *member_ids* may still moderate (active, not banned, a moderator role)."""
-    return list(
-        Member.objects.filter(
-            pk__in=member_ids, role__in=MODERATOR_ROLES, is_active=True, is_banned=False
-        ).values_list("pk", flat=True)
-    )
+    """Which of *member_ids* may still moderate."""
+    return list(moderators().filter(pk__in=member_ids).values_list("pk", flat=True))
 
 
 def check_item(*, item_id: int, open_only: bool = True) -> QueueItem:
@@ -51,6 +64,16 @@ def check_target(*, handle: str) -> Member:
     if target.is_moderator:
         raise NotAllowed(_("Facilitators can't act on other facilitators here."))
     return target
+
+
+def check_member_action(
+    *, actor_id: int, handle: str, item_id: int | None
+) -> tuple[Member, Member, QueueItem | None]:
+    """What every action on a member checks first, before it changes anything:
+    the facilitator acting, the member acted on, and the open item it is taken
+    from (None when taken from no item)."""
+    actor = check_moderator(member_id=actor_id)
+    return actor, check_target(handle=handle), _item_for(item_id)
 
 
 def check_moderated_message(*, message_id: int) -> Message:
@@ -89,6 +112,31 @@ def audit(
         reason=reason[:500],
         details=details,
     )
+
+
+def audit_message(
+    actor: Member | None,
+    action: str,
+    message: Message,
+    *,
+    item: QueueItem | None = None,
+    **details: Any,
+) -> None:
+    """The entry for an action on *message*: its author, room and id."""
+    audit(
+        actor,
+        action,
+        item=item,
+        target=message.author,
+        room=message.room,
+        message_id=message.pk,
+        **details,
+    )
+
+
+def done(action: str, **fields: Any) -> dict[str, Any]:
+    """What an action answers (the ``done`` frame, moderation.server_frames)."""
+    return {"type": "done", "action": action, **fields}
 
 
 def _close_item(

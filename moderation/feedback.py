@@ -20,9 +20,11 @@ from core.errors import KindredError
 from moderation.checks import (
     _close_item,
     audit,
+    audit_message,
     check_item,
     check_moderated_message,
     check_moderator,
+    done,
 )
 from moderation.flags import redact_contact_details
 from moderation.models import AuditEntry, CrisisLabel, ItemKind, LabelKind, QueueItem
@@ -63,7 +65,7 @@ def crisis_not_crisis(*, actor_id: int, item_id: int) -> dict[str, Any]:
         stage=item.detected_by,
     )
     _close_item(item, actor, resolution="not_crisis", took_action=False)
-    return {"type": "done", "action": "not_crisis", "item": item.pk}
+    return done("not_crisis", item=item.pk)
 
 
 @transaction.atomic
@@ -85,15 +87,8 @@ def crisis_missed(*, actor_id: int, message_id: int, category: str) -> dict[str,
             stage=item.detected_by if item else "",
             reason=item.detection_reason if item else "",
         )
-        audit(
-            actor,
-            "missed_crisis",
-            target=message.author,
-            room=message.room,
-            message_id=message.pk,
-            category=category,
-        )
-    return {"type": "done", "action": "missed_crisis", "message": message.pk}
+        audit_message(actor, "missed_crisis", message, category=category)
+    return done("missed_crisis", message=message.pk)
 
 
 def labels_export() -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from moderation import queue, services, trust
-from moderation.checks import _item_for, audit, check_moderator, check_target
+from moderation.checks import audit, check_member_action, check_moderator, check_target, done
 from moderation.models import Standing, TrustOverride
 from moderation.sanctions import STEP_MINUTES, next_step
 
@@ -39,21 +39,19 @@ def member_sanction(
         services.member_mute(
             **common, minutes=STEP_MINUTES[step], room_slug=room_slug, reason=reason
         )
-    return {"type": "done", "action": "sanction", "member": target.handle, "step": step}
+    return done("sanction", member=target.handle, step=step)
 
 
 @transaction.atomic
 def member_trust_set(
     *, actor_id: int, handle: str, override: str, item_id: int | None = None, reason: str = ""
 ) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
-    item = _item_for(item_id)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     Standing.objects.update_or_create(member=target, defaults={"override": override})
     trust.forget(target.pk)
     audit(actor, "trust", item=item, target=target, reason=reason, override=override)
     queue.announce_subject(target.pk)
-    return {"type": "done", "action": "trust", "member": target.handle, "override": override}
+    return done("trust", member=target.handle, override=override)
 
 
 __all__ = ["TrustOverride", "member_sanction", "member_trust_set"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from community.models import BannedDevice
 from core.errors import KindredError, NotFound
 from moderation import notices, queue
-from moderation.checks import _item_for, audit, check_moderator, check_target
+from moderation.checks import audit, check_member_action, check_moderator, done
 from moderation.models import Mute, SanctionKind
 from moderation.sanctions import active_mutes, sanctions_lift
 
@@ -22,9 +22,7 @@ def member_unban(
 ) -> dict[str, Any]:
     """Lift a ban: the handle may sign in again and the browser it joined from
     may make handles again."""
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
-    item = _item_for(item_id)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     devices = BannedDevice.objects.filter(member=target)
     if target.device_hash:
         devices = devices | BannedDevice.objects.filter(token_hash=target.device_hash)
@@ -38,7 +36,7 @@ def member_unban(
     sanctions_lift(member=target, kind=SanctionKind.BAN)
     audit(actor, "unban", item=item, target=target, reason=reason)
     queue.announce_subject(target.pk)
-    return {"type": "done", "action": "unban", "member": target.handle}
+    return done("unban", member=target.handle)
 
 
 @transaction.atomic
@@ -46,9 +44,7 @@ def member_unmute(
     *, actor_id: int, handle: str, item_id: int | None = None, reason: str = ""
 ) -> dict[str, Any]:
     """End every running mute of the member, their browser's included."""
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
-    item = _item_for(item_id)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     running = active_mutes(target)
     if not running.exists():
         raise KindredError(
@@ -59,7 +55,7 @@ def member_unmute(
     notices.notify_lifted(member_id=target.pk)
     audit(actor, "unmute", item=item, target=target, reason=reason)
     queue.announce_subject(target.pk)
-    return {"type": "done", "action": "unmute", "member": target.handle}
+    return done("unmute", member=target.handle)
 
 
 @transaction.atomic
@@ -73,4 +69,4 @@ def mute_lift(*, actor_id: int, mute_id: int) -> dict[str, Any]:
     mute.delete()
     audit(actor, "unmute", target=mute.member, room=mute.room)
     queue.announce_subject(mute.member_id)
-    return {"type": "done", "action": "unmute", "member": mute.member.handle}
+    return done("unmute", member=mute.member.handle)

@@ -30,6 +30,8 @@ class BlockedWord(models.Model):
 
 
 class ItemKind(models.TextChoices):
+    """Why an item is in the facilitators' queue (its priority follows from it)."""
+
     CRISIS = "crisis", _("Crisis language")
     REPORT = "report", _("Member report")
     CONTACT_INFO = "contact_info", _("Contact details posted")
@@ -42,6 +44,9 @@ class ItemKind(models.TextChoices):
 
 
 class ItemState(models.TextChoices):
+    """A queue item's progress: open, taken by one facilitator, then closed
+    either way."""
+
     OPEN = "open", pgettext_lazy("state", "Open")
     CLAIMED = "claimed", _("Claimed")
     RESOLVED = "resolved", _("Resolved")
@@ -49,6 +54,9 @@ class ItemState(models.TextChoices):
 
 
 class DetectedBy(models.TextChoices):
+    """Which stage of the crisis detector flagged a message, so a facilitator
+    can weigh it."""
+
     LEXICON = "lexicon", _("Phrase list (stage 1)")
     MODEL = "model", _("Model (stage 2)")
 
@@ -158,6 +166,8 @@ class Mute(models.Model):
 
 
 class SanctionKind(models.TextChoices):
+    """The steps of the ladder as recorded (a mute keeps its length in minutes)."""
+
     WARN = "warn", _("Warning")
     MUTE = "mute", pgettext_lazy("sanction", "Mute")
     BAN = "ban", _("Ban")
@@ -185,6 +195,8 @@ class Sanction(models.Model):
 
 
 class TrustOverride(models.TextChoices):
+    """A facilitator's say over a member's trust level, or none (auto)."""
+
     AUTO = "auto", _("By time and participation")
     TRUSTED = "trusted", _("Promoted by a facilitator")
     RESTRICTED = "restricted", _("Restricted by a facilitator")
@@ -240,6 +252,8 @@ class AuditEntry(models.Model):
 
 
 class LabelKind(models.TextChoices):
+    """A facilitator's verdict on the detector, kept to retrain it."""
+
     NOT_CRISIS = "not_crisis", _("Flagged, but not a crisis")
     MISSED_CRISIS = "missed_crisis", _("A crisis the detector missed")
 

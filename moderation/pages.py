@@ -7,23 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
 
 from community.models import Role
+from core.routes import Routes
 from core.web import current_member
-from crisis.lines import (
-    OTHER_COUNTRY,
-    listed_countries,
-    resolve_country,
-    resources_for_country,
-)
+from crisis.lines import OTHER_COUNTRY, listed_countries, resolve_country, resources_for_country
 from moderation import paging
 from moderation.models import ItemKind, QueueItem
 from moderation.queue import OPEN_STATES
 from rooms.models import Room, RoomKind
 
+routes = Routes()
 
-@require_GET
+
+@routes.get("resources/", name="resources")
 def resources(request: HttpRequest) -> HttpResponse:
     country, source = resolve_country(request)
     shown = resources_for_country(country)
@@ -80,7 +77,7 @@ SAFETY_PLAN_SECTIONS = [
 ]
 
 
-@require_GET
+@routes.get("safety-plan/", name="safety-plan")
 def safety_plan(request: HttpRequest) -> HttpResponse:
     """The member's safety plan: a form whose contents stay in the browser."""
     return render(request, "safety_plan.html", {"sections": SAFETY_PLAN_SECTIONS})
@@ -89,7 +86,7 @@ def safety_plan(request: HttpRequest) -> HttpResponse:
 FACILITATOR_LOGIN = "/facilitators/login/?next=/facilitators/"
 
 
-@require_GET
+@routes.get("facilitators/", name="dashboard")
 @ensure_csrf_cookie
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The facilitators' dashboard (dashboard.js over /ws/moderation/).

@@ -137,6 +137,13 @@ def announce(item_id: int, *, new: bool, item: QueueItem | None = None) -> None:
     transaction.on_commit(functools.partial(after_reply, send))
 
 
+def announce_acted_on(item: QueueItem | None) -> None:
+    """After commit: the item an action was taken from (its history has grown);
+    nothing when the action was taken from no item."""
+    if item is not None:
+        announce(item.pk, new=False)
+
+
 def announce_subject(member_id: int) -> None:
     """After commit: every open item about the member again, so each dashboard
     shows their new sanction, mute or level at once."""
@@ -226,76 +233,44 @@ def file_item(
     raises its weight and, if more urgent, its priority. A closed item about the
     message opens again. *detected_by*, *detection_reason*: for crisis items.
     """
-    priority = PRIORITY[ItemKind(kind)]
-    detection = {"detected_by": detected_by, "detection_reason": detection_reason}
-    if message is not None:
+    # What the item says about this flag or report; a more urgent one takes it over.
+    about = {
+        "kind": kind,
+        "category": category,
+        "priority": PRIORITY[ItemKind(kind)],
+        "urgency": urgency,
+        "detected_by": detected_by,
+        "detection_reason": detection_reason,
+    }
+    if message is None:
+        item = QueueItem.objects.create(
+            room=room, subject=subject, excerpt=excerpt, weight=weight, **about
+        )
+        created = True
+    else:
         item, created = QueueItem.objects.select_for_update().get_or_create(
             message=message,
             defaults={
-                "kind": kind,
-                "category": category,
-                "priority": priority,
-                "weight": weight,
                 "room": room or message.room,
                 "subject": subject or message.author,
                 "excerpt": excerpt or excerpt_of(message.body),
-                "urgency": urgency,
-                **detection,
+                "weight": weight,
+                **about,
             },
         )
         if not created:
-            _fold_into(
-                item,
-                kind=kind,
-                category=category,
-                weight=weight,
-                detection=detection,
-                urgency=urgency,
-            )
-    else:
-        item = QueueItem.objects.create(
-            kind=kind,
-            category=category,
-            priority=priority,
-            weight=weight,
-            room=room,
-            subject=subject,
-            excerpt=excerpt,
-            **detection,
-            urgency=urgency,
-        )
-        created = True
+            _fold_into(item, weight=weight, about=about)
     announce(item.pk, new=created)
     return item, created
 
 
-def _fold_into(
-    item: QueueItem,
-    *,
-    kind: str,
-    category: str,
-    weight: float,
-    detection: dict[str, str],
-    urgency: int,
-) -> None:
+def _fold_into(item: QueueItem, *, weight: float, about: dict[str, Any]) -> None:
     """Another flag or report about *item*'s message: more weight, perhaps more urgency."""
-    priority = PRIORITY[ItemKind(kind)]
     updates: dict[str, Any] = {"weight": F("weight") + weight}
-    if priority < item.priority:
-        updates.update(
-            priority=priority, kind=kind, category=category, urgency=urgency, **detection
-        )
+    if about["priority"] < item.priority:
+        updates.update(about)
     if item.state not in OPEN_STATES:
-        # Opened again: a fresh item for whoever looks next.
-        updates.update(
-            state=ItemState.OPEN,
-            closed_at=None,
-            resolution="",
-            claimed_by=None,
-            acknowledged_at=None,
-            acknowledged_by=None,
-            escalated_at=None,
-        )
+        updates.update(_REOPENED)
     QueueItem.objects.filter(pk=item.pk).update(**updates)
     item.refresh_from_db()
 

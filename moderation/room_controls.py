@@ -9,12 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound
-from moderation.checks import audit, check_moderator
+from community.models import Member
+from moderation.checks import audit, check_moderator, done
 from moderation.queue import QUEUE_TOPIC
 from realtime import bus
-from rooms.access import check_topic_room
-from rooms.models import Message, Room
+from rooms.access import check_live_message, check_topic_room
+from rooms.models import Room
 from rooms.selectors import message_data, room_data
 
 
@@ -39,45 +39,46 @@ def _dashboards_told(room: Room, actor: Any) -> None:
     )
 
 
+def _check_room_control(*, actor_id: int, room_slug: str) -> tuple[Member, Room]:
+    """The facilitator acting, then the topic room: a member learns nothing of rooms."""
+    return check_moderator(member_id=actor_id), check_topic_room(slug=room_slug)
+
+
+def _room_set(room: Room, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(room, name, value)
+    room.save(update_fields=list(fields))
+
+
 @transaction.atomic
 def room_slow_mode(*, actor_id: int, room_slug: str, seconds: int) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    room = check_topic_room(slug=room_slug)
     # *seconds* was bounded by the SlowMode frame every caller parses (moderation.actions).
-    room.slow_mode_seconds = seconds
-    room.save(update_fields=["slow_mode_seconds"])
+    actor, room = _check_room_control(actor_id=actor_id, room_slug=room_slug)
+    _room_set(room, slow_mode_seconds=seconds)
     audit(actor, "slow_mode", room=room, seconds=seconds)
     _room_changed(room, actor)
-    return {"type": "done", "action": "slow_mode", "room": room.slug, "seconds": seconds}
+    return done("slow_mode", room=room.slug, seconds=seconds)
 
 
 @transaction.atomic
 def room_lock(*, actor_id: int, room_slug: str, locked: bool) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    room = check_topic_room(slug=room_slug)
-    room.is_locked = locked
-    room.save(update_fields=["is_locked"])
+    actor, room = _check_room_control(actor_id=actor_id, room_slug=room_slug)
+    _room_set(room, is_locked=locked)
     audit(actor, "lock" if locked else "unlock", room=room)
     _room_changed(room, actor)
-    return {"type": "done", "action": "lock", "room": room.slug, "locked": locked}
+    return done("lock", room=room.slug, locked=locked)
 
 
 @transaction.atomic
 def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dict[str, Any]:
     """Pin a message of a topic room (shown in every welcome), or unpin with None."""
-    actor = check_moderator(member_id=actor_id)
-    room = check_topic_room(slug=room_slug)
+    actor, room = _check_room_control(actor_id=actor_id, room_slug=room_slug)
     message = None
     if message_id is not None:
-        message = (
-            Message.objects.select_related("author")
-            .filter(pk=message_id, room=room, removed_at__isnull=True)
-            .first()
+        message = check_live_message(
+            message_id=message_id, room=room, detail=_("There is no such message in this room.")
         )
-        if message is None:
-            raise NotFound(_("There is no such message in this room."))
-    room.pinned_message = message
-    room.save(update_fields=["pinned_message"])
+    _room_set(room, pinned_message=message)
     audit(actor, "pin" if message else "unpin", room=room, message_id=message_id)
     frame = {
         "type": "pinned",
@@ -89,4 +90,4 @@ def message_pin(*, actor_id: int, message_id: int | None, room_slug: str) -> dic
     # Members who block the author don't see it pinned either (nor in their welcome).
     bus.publish_room_on_commit(room_id, frame, author_id=message.author_id if message else None)
     _dashboards_told(room, actor)
-    return {"type": "done", "action": "pin", "room": room.slug, "message": message_id}
+    return done("pin", room=room.slug, message=message_id)

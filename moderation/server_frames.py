@@ -172,15 +172,18 @@ class Done(ServerFrame):
         "unban",
         "trust",
     ]
+    #: What the action was taken on: an item, a message, a member or a room.
     item: int | None = None
+    message: int | None = None
+    member: str | None = None
+    room: str | None = None
+    #: What it set. "mute": when the mute ends.
+    until: str | None = None
     #: "sanction": the ladder's step taken.
     step: Literal["warn", "mute_1h", "mute_24h", "ban"] | None = None
     #: "trust": the member's override now.
     override: Literal["auto", "trusted", "restricted"] | None = None
-    message: int | None = None
-    member: str | None = None
-    until: str | None = None
-    room: str | None = None
+    #: "slow_mode": the seconds between a member's messages; "lock": locked or not.
     seconds: int | None = None
     locked: bool | None = None
 

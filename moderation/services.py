@@ -30,10 +30,12 @@ from moderation.checks import (
     _close_item,
     _item_for,
     audit,
+    audit_message,
     check_item,
+    check_member_action,
     check_moderated_message,
     check_moderator,
-    check_target,
+    done,
 )
 from moderation.handoff import acknowledge
 from moderation.models import ItemKind, ItemState, Mute, QueueItem, Report, SanctionKind
@@ -106,7 +108,7 @@ def item_claim(*, actor_id: int, item_id: int) -> dict[str, Any]:
     acknowledge(item=item, actor=actor)
     audit(actor, "claim", item=item, target=item.subject, room=item.room)
     queue.announce(item.pk, new=False)
-    return {"type": "done", "action": "claim", "item": item.pk}
+    return done("claim", item=item.pk)
 
 
 @transaction.atomic
@@ -121,7 +123,7 @@ def item_dismiss(*, actor_id: int, item_id: int, reason: str = "") -> dict[str, 
         )
     audit(actor, "dismiss", item=item, target=item.subject, room=item.room, reason=reason)
     _close_item(item, actor, resolution="dismissed", took_action=False)
-    return {"type": "done", "action": "dismiss", "item": item.pk}
+    return done("dismiss", item=item.pk)
 
 
 @transaction.atomic
@@ -133,7 +135,7 @@ def item_resolve(*, actor_id: int, item_id: int, reason: str) -> dict[str, Any]:
         raise BadInput(_("Say how this was resolved, in a few words."), code="reason_required")
     audit(actor, "resolve", item=item, target=item.subject, room=item.room, reason=reason)
     _close_item(item, actor, resolution="resolved", took_action=True)
-    return {"type": "done", "action": "resolve", "item": item.pk}
+    return done("resolve", item=item.pk)
 
 
 @transaction.atomic
@@ -152,20 +154,10 @@ def message_remove(
             room_title=message.room.title if message.room.kind == RoomKind.TOPIC else None,
             reason=reason,
         )
-    room_id = message.room_id
-    bus.publish_room_on_commit(room_id, {"type": "removed", "id": message_id})
-    audit(
-        actor,
-        "remove_message",
-        item=item,
-        target=message.author,
-        room=message.room,
-        message_id=message.pk,
-        reason=reason,
-    )
-    if item is not None:
-        queue.announce(item.pk, new=False)
-    return {"type": "done", "action": "remove_message", "message": message.pk}
+    bus.publish_room_on_commit(message.room_id, {"type": "removed", "id": message_id})
+    audit_message(actor, "remove_message", message, item=item, reason=reason)
+    queue.announce_acted_on(item)
+    return done("remove_message", message=message.pk)
 
 
 @transaction.atomic
@@ -181,7 +173,7 @@ def message_release(
     item = _item_for(item_id) if item_id is not None else None
     if not held_deliver(message=message, actor=actor, item=item):
         raise KindredError(_("That message isn't held."), code="not_held")
-    return {"type": "done", "action": "release_message", "message": message.pk}
+    return done("release_message", message=message.pk)
 
 
 def held_deliver(
@@ -204,15 +196,8 @@ def held_deliver(
     message.held = False
     data = message_data(message, room_slug=message.room.slug, author=message.author.handle)
     bus.publish_room_on_commit(message.room_id, data.frame(), author_id=message.author_id)
-    audit(
-        actor,
-        "release_message" if actor is not None else "auto_release",
-        item=item,
-        target=message.author,
-        room=message.room,
-        message_id=message.pk,
-        **(details or {}),
-    )
+    action = "release_message" if actor is not None else "auto_release"
+    audit_message(actor, action, message, item=item, **(details or {}))
     # Every dashboard shows the message as delivered now; a first post's look is done.
     for held_item in QueueItem.objects.filter(message=message):
         if held_item.kind == ItemKind.FIRST_POST and held_item.state in queue.OPEN_STATES:
@@ -222,22 +207,40 @@ def held_deliver(
     return True
 
 
+def _sanction_taken(
+    actor: Member,
+    target: Member,
+    item: QueueItem | None,
+    *,
+    kind: str,
+    reason: str,
+    room: Room | None = None,
+    minutes: int | None = None,
+) -> None:
+    """What every sanction does last: its audit entry (on the item's history when
+    taken from one), the record the ladder counts, and every open item about the
+    member redrawn with it."""
+    details = {} if minutes is None else {"minutes": minutes}
+    audit(actor, kind, item=item, target=target, room=room, reason=reason, **details)
+    room_slug = room.slug if room else ""
+    sanctions.sanction_record(
+        member=target, kind=kind, minutes=minutes, room_slug=room_slug, reason=reason
+    )
+    queue.announce_subject(target.pk)
+
+
 @transaction.atomic
 def member_warn(
     *, actor_id: int, handle: str, text: str = "", item_id: int | None = None
 ) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     text = text.strip()[:500] or (
         "A facilitator is asking you to take care with what you post, so this stays a safe "
         "place for everyone. Please read the community guidelines."
     )
-    item = _item_for(item_id)
     notices.notify_warning(member_id=target.pk, text=text)
-    audit(actor, "warn", item=item, target=target, reason=text)
-    sanctions.sanction_record(member=target, kind=SanctionKind.WARN, reason=text)
-    queue.announce_subject(target.pk)
-    return {"type": "done", "action": "warn", "member": target.handle}
+    _sanction_taken(actor, target, item, kind=SanctionKind.WARN, reason=text)
+    return done("warn", member=target.handle)
 
 
 @transaction.atomic
@@ -250,8 +253,7 @@ def member_mute(
     reason: str = "",
     item_id: int | None = None,
 ) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     # *minutes* was bounded by the Mute frame every caller parses (moderation.actions).
     room = Room.objects.filter(slug=room_slug).first() if room_slug else None
     if room_slug and room is None:
@@ -265,48 +267,31 @@ def member_mute(
         room_title=room.title if room else None,
         room_slug=room.slug if room else None,
     )
-    item = _item_for(item_id)
-    audit(actor, "mute", item=item, target=target, room=room, reason=reason, minutes=minutes)
-    sanctions.sanction_record(
-        member=target,
-        kind=SanctionKind.MUTE,
-        minutes=minutes,
-        room_slug=room.slug if room else "",
-        reason=reason,
+    _sanction_taken(
+        actor, target, item, kind=SanctionKind.MUTE, reason=reason, room=room, minutes=minutes
     )
-    queue.announce_subject(target.pk)
-    return {
-        "type": "done",
-        "action": "mute",
-        "member": target.handle,
-        "until": timestamp(until),
-    }
+    return done("mute", member=target.handle, until=timestamp(until))
 
 
 @transaction.atomic
 def member_kick(
     *, actor_id: int, handle: str, room_slug: str, reason: str = "", item_id: int | None = None
 ) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     room = Room.objects.filter(slug=room_slug).first()
     if room is None:
         raise NotFound(_("There is no such room."))
-    room_id = room.pk
-    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room_id)
-    item = _item_for(item_id)
+    bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_KICKED, room_id=room.pk)
     audit(actor, "kick", item=item, target=target, room=room, reason=reason)
-    if item is not None:
-        queue.announce(item.pk, new=False)
-    return {"type": "done", "action": "kick", "member": target.handle}
+    queue.announce_acted_on(item)
+    return done("kick", member=target.handle)
 
 
 @transaction.atomic
 def member_ban(
     *, actor_id: int, handle: str, reason: str = "", item_id: int | None = None
 ) -> dict[str, Any]:
-    actor = check_moderator(member_id=actor_id)
-    target = check_target(handle=handle)
+    actor, target, item = check_member_action(actor_id=actor_id, handle=handle, item_id=item_id)
     target.is_banned = True
     target.save(update_fields=["is_banned"])
     if target.device_hash:
@@ -314,11 +299,8 @@ def member_ban(
             token_hash=target.device_hash, defaults={"member": target}
         )
     bus.publish_close_on_commit(member_id=target.pk, code=CLOSE_FORBIDDEN)
-    item = _item_for(item_id)
-    audit(actor, "ban", item=item, target=target, reason=reason)
-    sanctions.sanction_record(member=target, kind=SanctionKind.BAN, reason=reason)
-    queue.announce_subject(target.pk)
-    return {"type": "done", "action": "ban", "member": target.handle}
+    _sanction_taken(actor, target, item, kind=SanctionKind.BAN, reason=reason)
+    return done("ban", member=target.handle)
 
 
 @transaction.atomic

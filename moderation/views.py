@@ -7,15 +7,17 @@ from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import BadInput, NotFound, error_response
 from core.http import json_body, optional_str, required_int, required_str, service_response
+from core.routes import Routes
 from moderation import checkins, checks, reading, services
 from moderation.actions import ACTIONS, action_parse, action_perform
 
+routes = Routes()
 
-@require_POST
+
+@routes.post("api/reports/", name="api-reports")
 def report(request: HttpRequest) -> HttpResponse:
     def call(me: int):
         data = json_body(request)
@@ -29,22 +31,22 @@ def report(request: HttpRequest) -> HttpResponse:
     return service_response(request, call, status=201)
 
 
-@require_GET
+@routes.get("api/moderation/queue/", name="api-mod-queue")
 def queue(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: reading.queue_snapshot(actor_id=me))
 
 
-@require_GET
+@routes.get("api/moderation/items/<int:item_id>/context/", name="api-mod-context")
 def context(request: HttpRequest, item_id: int) -> HttpResponse:
     return service_response(request, lambda me: reading.item_context(actor_id=me, item_id=item_id))
 
 
-@require_GET
+@routes.get("api/moderation/audit/", name="api-mod-audit")
 def audit(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: reading.audit_log(actor_id=me))
 
 
-@require_POST
+@routes.post("api/moderation/actions/<slug:name>/", name="api-mod-action")
 def action(request: HttpRequest, name: str) -> HttpResponse:
     """``POST /api/moderation/actions/<name>/`` with the frame's fields as JSON,
     parsed by the socket's frame class and run through the socket's table."""
@@ -60,7 +62,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     return service_response(request, call)
 
 
-@require_POST
+@routes.post("api/checkins/", name="api-checkins")
 def checkin(request: HttpRequest) -> HttpResponse:
     """``POST /api/checkins/`` ``{"at": "<ISO-8601 with offset>"}``: "check on me later"."""
 

@@ -93,6 +93,9 @@ class CheckInPrompt(models.Model):
 
 
 class PartnerStatus(models.TextChoices):
+    """An accountability partnership: asked and not yet answered, agreed, or
+    ended by either partner."""
+
     ASKED = "asked", _("Asked")
     ACTIVE = "active", _("Partners")
     ENDED = "ended", _("Ended")

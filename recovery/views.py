@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import (
     bool_field,
@@ -15,13 +15,15 @@ from core.http import (
     optional_str,
     required_str,
     service_response,
-    service_view,
 )
+from core.routes import Routes
 from core.web import browser_country
 from recovery import daily, journeys, partners, privacy
 
+routes = Routes()
 
-@require_http_methods(["GET", "POST"])
+
+@routes.path("api/recovery/", name="api-recovery", methods=["GET", "POST"])
 @json_errors
 def recovery(request: HttpRequest) -> HttpResponse:
     """GET: what you're recovering from, with the counts; POST ``{label, started_on}``: add one."""
@@ -36,7 +38,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@routes.post("api/recovery/<int:journey_id>/", name="api-recovery-journey")
 @json_errors
 def journey(request: HttpRequest, journey_id: int) -> HttpResponse:
     """POST ``{label?, started_on?}``: correct one (not a slip)."""
@@ -50,11 +52,15 @@ def journey(request: HttpRequest, journey_id: int) -> HttpResponse:
     )
 
 
-journey_slip = service_view(journeys.journey_slip)
-journey_delete = service_view(journeys.journey_delete)
+routes.service(
+    "api/recovery/<int:journey_id>/slip/", journeys.journey_slip, name="api-recovery-slip"
+)
+routes.service(
+    "api/recovery/<int:journey_id>/delete/", journeys.journey_delete, name="api-recovery-delete"
+)
 
 
-@require_POST
+@routes.post("api/recovery/<int:journey_id>/milestone/", name="api-recovery-milestone")
 @json_errors
 def milestone(request: HttpRequest, journey_id: int) -> HttpResponse:
     """POST ``{key, share}``: share the offered milestone in the Milestones room, or not now."""
@@ -66,29 +72,32 @@ def milestone(request: HttpRequest, journey_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/recovery/checkin/", name="api-recovery-checkin", methods=["GET", "POST"])
 @json_errors
 def checkin(request: HttpRequest) -> HttpResponse:
-    """GET: is today's check-in due; POST ``{level, note?, support?}``: check in."""
-    if request.method == "GET":
-        return service_response(request, lambda me: daily.checkin_status(member_id=me))
+    """POST ``{level, note?, support?}``: check in; GET: is today's check-in due."""
+    if request.method == "POST":
+        fields = _checkin_fields(request)  # a malformed body is refused before the session
+        return service_response(request, lambda me: daily.checkin_save(member_id=me, **fields))
+    return service_response(request, lambda me: daily.checkin_status(member_id=me))
+
+
+def _checkin_fields(request: HttpRequest) -> dict[str, Any]:
     data = json_body(request)
-    level = data.get("level")
-    note = optional_str(data, "note", max_length=daily.NOTE_MAX) or ""
-    support = optional_str(data, "support", max_length=daily.NOTE_MAX) or ""
-    country = browser_country(request.headers.get("Accept-Language", ""))
-    return service_response(
-        request,
-        lambda me: daily.checkin_save(
-            member_id=me, level=level, note=note, support=support, country_hint=country
-        ),
-    )
+    return {
+        "level": data.get("level"),
+        "note": optional_str(data, "note", max_length=daily.NOTE_MAX) or "",
+        "support": optional_str(data, "support", max_length=daily.NOTE_MAX) or "",
+        "country_hint": browser_country(request.headers.get("Accept-Language", "")),
+    }
 
 
-checkin_dismiss = service_view(daily.checkin_dismiss)
+routes.service(
+    "api/recovery/checkin/dismiss/", daily.checkin_dismiss, name="api-recovery-checkin-dismiss"
+)
 
 
-@require_POST
+@routes.post("api/recovery/checkin/prompt/", name="api-recovery-checkin-prompt")
 @json_errors
 def checkin_prompt(request: HttpRequest) -> HttpResponse:
     """POST ``{on}``: offer the check-in on arrival again, or stop."""
@@ -96,10 +105,15 @@ def checkin_prompt(request: HttpRequest) -> HttpResponse:
     return service_response(request, lambda me: daily.checkin_prompt_set(member_id=me, enabled=on))
 
 
-checkin_history = service_view(daily.checkin_history, methods=("GET",))
+routes.service(
+    "api/recovery/checkins/",
+    daily.checkin_history,
+    name="api-recovery-checkins",
+    methods=("GET",),
+)
 
 
-@require_GET
+@routes.get("api/recovery/export/", name="api-recovery-export")
 @json_errors
 def export(request: HttpRequest) -> HttpResponse:
     """Everything kept of your recovery, as a JSON file to download."""
@@ -113,7 +127,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/recovery/partners/", name="api-partners", methods=["GET", "POST"])
 @json_errors
 def partner_list(request: HttpRequest) -> HttpResponse:
     """GET: your partners and asks; POST ``{handle}``: ask someone."""
@@ -125,6 +139,16 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-partner_accept = service_view(partners.partner_accept)
-partner_end = service_view(partners.partner_end)
-partner_support = service_view(partners.partner_support)
+routes.service(
+    "api/recovery/partners/<int:partnership_id>/accept/",
+    partners.partner_accept,
+    name="api-partner-accept",
+)
+routes.service(
+    "api/recovery/partners/<int:partnership_id>/end/", partners.partner_end, name="api-partner-end"
+)
+routes.service(
+    "api/recovery/partners/<int:partnership_id>/support/",
+    partners.partner_support,
+    name="api-partner-support",
+)

@@ -8,12 +8,13 @@ path can both use them without importing each other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from community.models import Member
 from core.errors import NotAllowed, NotFound
-from rooms.models import Chat, ChatStatus, Room, RoomKind
+from rooms.models import Chat, ChatStatus, Message, Room, RoomKind
 
 #: Gates on topic rooms: ``gate(member or None, slug)`` says whether the room is
 #: open to them; every gate must agree (leadership keeps its supporters' room to helpers).
@@ -61,6 +62,19 @@ def check_topic_room(*, slug: str) -> Room:
     if room is None:
         raise NotFound(_("There is no such room."))
     return room
+
+
+def check_live_message(*, message_id: int, detail: str | None = None, **scope: Any) -> Message:
+    """The message *message_id* names, with its room and author, if it hasn't been
+    removed and fits *scope* (``room=``, ``held=False``); one NotFound otherwise."""
+    message = (
+        Message.objects.select_related("room", "author")
+        .filter(pk=message_id, removed_at__isnull=True, **scope)
+        .first()
+    )
+    if message is None:
+        raise NotFound(detail or _("There is no such message."))
+    return message
 
 
 def check_chat_participant(*, member: Member, room: Room) -> Chat:

@@ -4,13 +4,15 @@ the sockets call)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods, require_POST
 
-from core.http import json_body, required_str, service_response, service_view
+from core.http import json_body, required_str, service_response
+from core.routes import Routes
 from rooms import chats, dropin
 
+routes = Routes()
 
-@require_http_methods(["GET", "POST"])
+
+@routes.path("api/chats/", name="api-chats", methods=["GET", "POST"])
 def chat_list(request: HttpRequest) -> HttpResponse:
     """GET: your open chats and requests. POST {"to": handle}: ask for a chat."""
     if request.method == "GET":
@@ -24,7 +26,7 @@ def chat_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST", "DELETE"])
+@routes.path("api/dropin/", name="api-dropin", methods=["GET", "POST", "DELETE"])
 def dropin_line(request: HttpRequest) -> HttpResponse:
     """POST ``{"language"?}``: join the line ("talk to someone now"). GET: your
     place. DELETE: leave it."""
@@ -41,20 +43,21 @@ def _join(request: HttpRequest, member_id: int):
     return dropin.dropin_join(member_id=member_id, language=language)
 
 
-@require_POST
+@routes.post("api/dropin/<int:request_id>/accept/", name="api-dropin-accept")
 def dropin_accept(request: HttpRequest, request_id: int) -> HttpResponse:
     return service_response(
         request, lambda me: dropin.dropin_accept(member_id=me, request_id=request_id)
     )
 
 
+@routes.path("api/dropin/line/", name="api-dropin-line")
 def dropin_waiting(request: HttpRequest) -> HttpResponse:
     """For facilitators and supporters: who is waiting, and for how long."""
     return service_response(request, lambda me: dropin.dropin_line(member_id=me))
 
 
 # ``POST /api/chats/<id>/<answer>/``: the answer's service for the signed-in member.
-chat_accept = service_view(chats.chat_accept)
-chat_decline = service_view(chats.chat_decline)
-chat_leave = service_view(chats.chat_leave)
-chat_block = service_view(chats.chat_block)
+routes.service("api/chats/<int:chat_id>/accept/", chats.chat_accept, name="api-chat-accept")
+routes.service("api/chats/<int:chat_id>/decline/", chats.chat_decline, name="api-chat-decline")
+routes.service("api/chats/<int:chat_id>/leave/", chats.chat_leave, name="api-chat-leave")
+routes.service("api/chats/<int:chat_id>/block/", chats.chat_block, name="api-chat-block")

@@ -72,9 +72,8 @@ class MemberFrames:
         return None
 
     async def frame_report(self, frame: Report) -> None:
-        await self.reply(
+        await self.ask(
             message_policy().report,
-            member_id=self.member_id,
             message_id=frame.message,
             reason=frame.reason,
             note=frame.note,
@@ -82,27 +81,30 @@ class MemberFrames:
         )
 
     async def frame_chat_request(self, frame: ChatRequest) -> None:
-        await self.reply(chats.chat_request, member_id=self.member_id, to=frame.to)
+        await self.ask(chats.chat_request, to=frame.to)
 
     async def frame_chat_accept(self, frame: ChatAccept) -> None:
-        await self.reply(chats.chat_accept, member_id=self.member_id, chat_id=frame.chat)
+        await self.ask(chats.chat_accept, chat_id=frame.chat)
 
     async def frame_chat_decline(self, frame: ChatDecline) -> None:
-        await self.reply(chats.chat_decline, member_id=self.member_id, chat_id=frame.chat)
+        await self.ask(chats.chat_decline, chat_id=frame.chat)
 
     async def frame_dropin_accept(self, frame: DropInAccept) -> None:
-        await self.reply(dropin.dropin_accept, member_id=self.member_id, request_id=frame.request)
+        await self.ask(dropin.dropin_accept, request_id=frame.request)
 
     async def frame_duty(self, frame: Duty) -> None:
-        await self.reply(status.member_set_duty, member_id=self.member_id, on=frame.on)
+        await self.ask(status.member_set_duty, on=frame.on)
 
     async def frame_status(self, frame: SetStatus) -> None:
-        await self.reply(
+        await self.ask(
             status.member_set_status,
-            member_id=self.member_id,
             invisible=frame.invisible,
             open_to_chat=frame.open_to_chat,
         )
+
+    async def ask(self, service: Any, **kwargs: Any) -> None:
+        """Call *service* for this socket's member and send its frame."""
+        await self.reply(service, member_id=self.member_id, **kwargs)
 
     async def reply(self, service: Any, **kwargs: Any) -> None:
         """Call *service* off the event loop and send its frame (a refusal is
@@ -219,9 +221,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             await self.send_json(result.message.frame())
 
     async def frame_react(self, frame: React) -> None:
-        await self.reply(
+        await self.ask(
             reactions.reaction_set,
-            member_id=self.member_id,
             message_id=frame.message,
             reaction=frame.reaction,
             on=frame.on,
@@ -284,7 +285,7 @@ class ChatConsumer(RoomConsumer):
         return self._slug
 
     async def frame_chat_leave(self, frame: ChatLeave) -> None:
-        await self.reply(chats.chat_leave, member_id=self.member_id, chat_id=self.chat_id)
+        await self.ask(chats.chat_leave, chat_id=self.chat_id)
 
     async def frame_chat_block(self, frame: ChatBlock) -> None:
-        await self.reply(chats.chat_block, member_id=self.member_id, chat_id=self.chat_id)
+        await self.ask(chats.chat_block, chat_id=self.chat_id)

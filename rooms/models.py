@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 
 
 class RoomKind(models.TextChoices):
+    """A room open to everyone, or the private room of a one-on-one chat."""
+
     TOPIC = "topic", _("Topic room")
     DIRECT = "direct", _("One-on-one chat")
 
@@ -138,6 +140,9 @@ class Block(models.Model):
 
 
 class ChatStatus(models.TextChoices):
+    """A one-on-one chat from the request to its end (a request nobody
+    answers in time expires)."""
+
     REQUESTED = "requested", _("Requested")
     OPEN = "open", pgettext_lazy("state", "Open")
     DECLINED = "declined", _("Declined")
@@ -146,6 +151,9 @@ class ChatStatus(models.TextChoices):
 
 
 class ChatOrigin(models.TextChoices):
+    """How a one-on-one chat began: a member asked another, the drop-in line
+    matched them, or a facilitator reached out."""
+
     REQUEST = "request", _("Member request")
     DROPIN = "dropin", _("Drop-in line")
     REACH_OUT = "reach_out", _("Facilitator reach-out")
@@ -181,6 +189,9 @@ class Chat(models.Model):
 
 
 class DropInStatus(models.TextChoices):
+    """A request on the drop-in line: waiting for a supporter, matched with
+    one, or cancelled."""
+
     WAITING = "waiting", _("Waiting")
     MATCHED = "matched", _("Matched")
     CANCELLED = "cancelled", _("Cancelled")

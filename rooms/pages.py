@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
 
 from core.errors import KindredError
 from core.frames import MAX_ID
+from core.routes import Routes
 from core.web import current_member, join_first, member_page
 from crisis.lines import resolve_country, resources_for_country
 from realtime.presence import presence_counts, presence_counts_or_empty
@@ -29,8 +29,10 @@ from rooms.sanitize import page_html
 from rooms.selectors import room_in_language, topic_rooms
 from rooms.services import room_page_history
 
+routes = Routes()
 
-@require_GET
+
+@routes.get("start/", name="start")
 def start(request: HttpRequest) -> HttpResponse:
     """Where joining sends someone who named no page: the newcomers' room in
     their language (``core.web.DEFAULT_NEXT``; Recién llegados for Spanish)."""
@@ -38,7 +40,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect(f"/rooms/{slug}/")
 
 
-@require_GET
+@routes.get("", name="home")
 def home(request: HttpRequest) -> HttpResponse:
     counts = presence_counts_or_empty()
     try:
@@ -65,7 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("rooms/<slug:slug>/", name="room")
 def room(request: HttpRequest, slug: str) -> HttpResponse:
     found = (
         Room.objects.filter(slug=slug, kind=RoomKind.TOPIC)
@@ -104,7 +106,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("chats/", name="chats")
 @ensure_csrf_cookie
 @member_page
 def chats(request: HttpRequest, member) -> HttpResponse:
@@ -133,7 +135,7 @@ def _no_chat(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("chats/<int:chat_id>/", name="chat")
 @ensure_csrf_cookie
 @member_page
 def chat(request: HttpRequest, member, chat_id: int) -> HttpResponse:
@@ -158,7 +160,7 @@ def chat(request: HttpRequest, member, chat_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("dropin/", name="dropin")
 @ensure_csrf_cookie
 @member_page
 def dropin(request: HttpRequest, member) -> HttpResponse:
@@ -209,7 +211,7 @@ def dropin(request: HttpRequest, member) -> HttpResponse:
     )
 
 
-@require_GET
+@routes.get("api/presence/", name="api-presence")
 def presence(request: HttpRequest) -> HttpResponse:
     counts = presence_counts()
     return JsonResponse(

@@ -26,7 +26,7 @@ from core import ratelimit
 from core.errors import BadInput, NotFound, RateLimited
 from realtime import bus
 from realtime.db import prepared_cursor
-from rooms.access import check_member, check_room_access
+from rooms.access import check_live_message, check_member, check_room_access
 from rooms.models import Block, Message, Reaction, ReactionNames
 from rooms.policy import message_policy
 
@@ -91,13 +91,7 @@ GROUP BY r.message_id, r.reaction
 def _reachable(member_id: int, message_id: int) -> Message:
     """The message, if the member may react to it; NotFound otherwise (one answer)."""
     member = check_member(member_id=member_id)
-    message = (
-        Message.objects.select_related("room")
-        .filter(pk=message_id, removed_at__isnull=True, held=False)
-        .first()
-    )
-    if message is None:
-        raise NotFound(_("There is no such message."))
+    message = check_live_message(message_id=message_id, held=False)
     room = check_room_access(member=member, slug=message.room.slug)
     blocked = Block.objects.filter(
         Q(blocker=member, blocked_id=message.author_id)

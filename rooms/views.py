@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BadInput, KindredError, NotFound
 from core.http import (
@@ -16,8 +15,11 @@ from core.http import (
     required_str,
     service_response,
 )
+from core.routes import Routes
 from realtime.presence import presence_counts_or_empty
 from rooms import own_messages, reactions, selectors, services, status
+
+routes = Routes()
 
 
 def _positive_int(request: HttpRequest, name: str) -> int | None:
@@ -29,7 +31,7 @@ def _positive_int(request: HttpRequest, name: str) -> int | None:
     return int(raw)
 
 
-@require_GET
+@routes.get("api/rooms/", name="api-rooms")
 def room_list(request: HttpRequest) -> HttpResponse:
     counts = presence_counts_or_empty()["rooms"]
     rooms = [
@@ -47,7 +49,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
     return JsonResponse(rooms, safe=False)
 
 
-@require_GET
+@routes.get("api/rooms/<slug:slug>/messages/", name="api-room-messages")
 @json_errors
 def room_messages(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -80,7 +82,7 @@ def _handle_of(request: HttpRequest) -> str:
     return required_str(json_body(request), "handle", max_length=64)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/blocks/", name="api-block", methods=["GET", "POST"])
 def block(request: HttpRequest) -> HttpResponse:
     """GET: the handles you block. POST ``{"handle"}``: block one."""
     if request.method == "GET":
@@ -90,14 +92,14 @@ def block(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@routes.post("api/blocks/remove/", name="api-unblock")
 def unblock(request: HttpRequest) -> HttpResponse:
     return service_response(
         request, lambda me: services.member_unblock(member_id=me, handle=_handle_of(request))
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path("api/presence/me/", name="api-my-status", methods=["GET", "POST"])
 @json_errors
 def my_status(request: HttpRequest) -> HttpResponse:
     """GET or change your presence choices: ``on_duty`` (facilitators), ``invisible``,
@@ -129,7 +131,7 @@ def my_status(request: HttpRequest) -> HttpResponse:
     return JsonResponse(result)
 
 
-@require_POST
+@routes.post("api/messages/<int:message_id>/delete/", name="api-message-delete")
 def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
     """Delete one of your own messages; the room drops it live."""
     return service_response(
@@ -138,7 +140,11 @@ def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.path(
+    "api/messages/<int:message_id>/reactions/",
+    name="api-message-reactions",
+    methods=["GET", "POST"],
+)
 @json_errors
 def message_reactions(request: HttpRequest, message_id: int) -> HttpResponse:
     """GET: who reacted (your own message, where the room shows names);

@@ -77,6 +77,28 @@ test("a restart (1012) is not final: the client comes back", () => {
   assert.equal(sockets.length, 2);
 });
 
+test("while the server restarts (1012) retries stay within four seconds of each other", () => {
+  const { socket, ws, system } = core({ random: () => 1 });
+  ws().receive({ type: "welcome" });
+  ws().drop(1012);
+  const waits = [];
+  for (let i = 0; i < 6; i += 1) {
+    const due = system.timers.get(socket.timers.reconnect).at - system.time;
+    waits.push(due);
+    system.advance(due);
+    ws().drop(1006); // nothing listens yet: connection refused
+  }
+  assert.deepEqual(waits, [500, 1000, 2000, 4000, 4000, 4000]);
+  system.advance(system.timers.get(socket.timers.reconnect).at - system.time);
+  ws().receive({ type: "welcome" }); // it is back
+  ws().drop(1006); // an ordinary drop later grows towards the usual cap again
+  for (let i = 0; i < 6; i += 1) {
+    system.advance(system.timers.get(socket.timers.reconnect).at - system.time);
+    ws().drop(1006);
+  }
+  assert.equal(system.timers.get(socket.timers.reconnect).at - system.time, 30000);
+});
+
 test("after a flood close (4429) the client waits at least five seconds", () => {
   const { ws, system, sockets } = core();
   ws().receive({ type: "welcome" });

@@ -14,6 +14,10 @@ import { PendingRequests } from "./requests.js";
 import { gettext } from "../i18n.js";
 
 const FLOOD_PAUSE_MS = 5000;
+// After the server says it is restarting (1012) it is back within seconds (a deploy):
+// retries stay this close together until a greeting, instead of growing towards
+// maxBackoffMs while nothing listens. Jitter still spreads the returning clients.
+const RESTART_MAX_BACKOFF_MS = 4000;
 
 export const OFFLINE = Object.freeze({
   code: "offline",
@@ -61,6 +65,7 @@ export class SocketCore {
     this.greeted = false; // the greeting arrived on this socket
     this.everGreeted = false;
     this.attempt = 0;
+    this.restarting = false; // closed with 1012 and not greeted since
     this.lastFrameAt = 0;
     this.timers = { reconnect: null, ping: null, open: null };
     this.env = null;
@@ -191,13 +196,15 @@ export class SocketCore {
       this.stop(STOP_REASONS[event.code] || "closed", event.code);
       return;
     }
+    if (event.code === CLOSE.RESTART) this.restarting = true;
     this._scheduleReconnect(event.code === CLOSE.FLOOD ? FLOOD_PAUSE_MS : 0);
   }
 
   _scheduleReconnect(minMs = 0) {
     if (this.state === "stopped") return;
     this._clear("reconnect");
-    const delay = backoffDelay(this.attempt, { maxMs: this.maxBackoffMs, minMs, random: this.random });
+    const maxMs = this.restarting ? Math.min(this.maxBackoffMs, RESTART_MAX_BACKOFF_MS) : this.maxBackoffMs;
+    const delay = backoffDelay(this.attempt, { maxMs, minMs, random: this.random });
     this.attempt += 1;
     this._setState("reconnecting", { retryAt: this.system.now() + delay });
     this.timers.reconnect = this.system.setTimeout(() => this._connect(), delay);
@@ -237,6 +244,7 @@ export class SocketCore {
     this.greeted = true;
     this.everGreeted = true;
     this.attempt = 0;
+    this.restarting = false;
     this.pending.refs = frame.refs === true;
     this._setState("connected", { retryAt: null });
     this._clear("ping");
