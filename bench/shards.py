@@ -23,6 +23,9 @@ QUIET_ROOMS = ("alcohol", "opioids", "stimulants", "milestones", "newcomers", "m
 #: Process 2's CPU during the step, in % of a core, at most (issue 28).
 TARGET_PCT = 5.0
 SHARD_COUNTS = (16, 1)
+#: Process 2's CPU is also sampled this long with nothing sent, so what the busy
+#: room adds can be told from its own idle work (pings, heartbeats).
+IDLE_SECONDS = 3.0
 
 
 def room_ids(db_url: str, slugs: list[str]) -> dict[str, int]:
@@ -111,6 +114,9 @@ def scenario(ctx: Any) -> dict[str, Any]:
             try:
                 common = {"schedule": {"schedule": "fixed"}, "recipients": busy_members}
                 run_step(ctx, target, lg, rate=10.0, duration=1.0, label="warm-up", **common)
+                idle = ProcessCpu(target.pids)(time.monotonic_ns())
+                time.sleep(IDLE_SECONDS)  # the same sockets, nothing sent: the baseline
+                idle.finish()
                 cpu = ProcessCpu(target.pids)
                 step = run_step(ctx, target, lg, rate=rate, duration=duration, during=cpu, **common)
                 window = cpu.window()
@@ -127,13 +133,20 @@ def scenario(ctx: Any) -> dict[str, Any]:
             "through_msgs_per_s": step["acked"] / window["window_s"],
             "p1_cpu_pct": window["p1_cpu_pct"],
             "p2_cpu_pct": window["p2_cpu_pct"],
+            "p2_idle_cpu_pct": idle.window()["p2_cpu_pct"],
             "machine_busy_pct": window["machine_busy_pct"],
         }
+        # What each busy-room message cost process 2 beyond its idle work.
+        run["p2_us_per_message"] = (
+            1e4 * max(0.0, run["p2_cpu_pct"] - run["p2_idle_cpu_pct"]) / run["through_msgs_per_s"]
+            if run["through_msgs_per_s"]
+            else None
+        )
         out["runs"][str(shards)] = run
         log(
             "    {through_msgs_per_s:.0f} msgs/s went through; process 2 (quiet rooms only): "
-            "{p2_cpu_pct:.1f} % of a core; process 1 (the busy room): {p1_cpu_pct:.1f} %; "
-            "machine {machine_busy_pct:.0f} % busy".format(**run)
+            "{p2_cpu_pct:.1f} % of a core ({p2_idle_cpu_pct:.1f} % idle); process 1 (the "
+            "busy room): {p1_cpu_pct:.1f} %; machine {machine_busy_pct:.0f} % busy".format(**run)
         )
     return out
 
@@ -154,21 +167,26 @@ def section(result: dict[str, Any]) -> list[str]:
     out.append(INTRO.format(**p, target=TARGET_PCT))
     out.append("")
     out.append(
-        "| BUS_SHARDS | process 2 CPU | process 1 CPU | machine busy | msgs/s through the room "
-        "| deliveries/s | lost | e2e p99 |"
+        "| BUS_SHARDS | process 2 CPU | process 2 idle | process 2 per busy-room message "
+        "| process 1 CPU | machine busy | msgs/s through the room | deliveries/s | lost | e2e p99 |"
     )
-    out.append("|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     for run in result["runs"].values():
         step = run["step"]
         p99 = step["latency"]["p99_ms"]
         out.append(
-            f"| {run['shards']} | {run['p2_cpu_pct']:.1f} % | {run['p1_cpu_pct']:.1f} % | "
+            f"| {run['shards']} | {run['p2_cpu_pct']:.1f} % | {run['p2_idle_cpu_pct']:.1f} % | "
+            f"{_us(run.get('p2_us_per_message'))} | {run['p1_cpu_pct']:.1f} % | "
             f"{run['machine_busy_pct']:.0f} % | {run['through_msgs_per_s']:.0f} | "
             f"{step['deliveries_per_s']:,.0f} | "
             f"{step['lost']} | {'–' if p99 is None else f'{p99:.0f} ms'} |"
         )
     out.append("")
     return out
+
+
+def _us(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} µs"
 
 
 def target_row(result: dict[str, Any]) -> list[str] | None:
