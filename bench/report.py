@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import shards
 from realtime.serving import DAPHNE_FLAGS
 
 PRESERVED = (
@@ -949,6 +950,9 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
                 "met" if not lost else "**not met**",
             ]
         )
+    f_row = shards.target_row(sc["f"]) if sc.get("f") else None
+    if f_row is not None:
+        rows.append(f_row)
     return rows
 
 
@@ -1052,6 +1056,8 @@ def write(results: dict[str, Any], path: Path) -> None:
         out += _fanout_section("(d) Two daphne processes on one Redis", sc["d"], two=True)
     if sc.get("e"):
         out += _storm_section(sc["e"])
+    if sc.get("f"):
+        out += shards.section(sc["f"])
     profile = sc.get("a", {}).get("kindred", {}).get("profile")
     connect = sc.get("c", {}).get("kindred", {}).get("setup", {}).get("connect_profile")
     if profile:

@@ -1,4 +1,4 @@
-"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d] [--quick]``.
+"""The Kindred benchmark: ``python -m bench.run [--scenario a,b,c,d,e,f] [--quick]``.
 
 Run from the repository root with the project installed (``make install-dev``):
 ``bench`` is a directory of the checkout, not an installed package.
@@ -15,6 +15,8 @@ otherwise). Raw results go to bench/results/results-<scenarios>[-quick].json.
 (c) idle capacity: sockets ramped up on one process; RSS per socket, idle CPU.
 (d) two daphne processes on one Redis: (a) with the members split across both.
 (e) reconnect storm: the process restarted under traffic (bench/storm.py).
+(f) the sharded bus: a busy room's cost to a process with no socket in it
+    (bench/shards.py), with BUS_SHARDS=16 and =1.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import report, shards
 from bench.servers import (
     METRICS_TOKEN,
     RAISED_LIMITS,
@@ -170,8 +172,17 @@ class Loadgens:
 class Target:
     """Kindred (``kind="kindred"``) or the naive baseline, on *nservers* daphnes."""
 
-    def __init__(self, ctx: Context, kind: str, label: str, nservers: int = 1) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        kind: str,
+        label: str,
+        nservers: int = 1,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.ctx = ctx
+        #: Settings for this target's servers on top of the benchmark's own.
+        self.env = env or {}
         self.kind = kind
         self.label = label
         self.nservers = nservers
@@ -184,6 +195,7 @@ class Target:
             env = base_env()
             env["REDIS_URL"] = self.ctx.redis_url
             env["REDIS_PREFIX"] = self.prefix
+            env.update(self.env)
             if self.kind == "kindred":
                 self.db = self.ctx.dbs.clone(self.label)
                 env["DATABASE_URL"] = self.ctx.dbs.url(self.db)
@@ -876,6 +888,7 @@ SCENARIOS = {
     "c": scenario_idle,
     "d": lambda ctx: scenario_fanout(ctx, 2, "d"),
     "e": scenario_storm,
+    "f": shards.scenario,
 }
 
 
@@ -892,7 +905,7 @@ def raise_nofile() -> tuple[int, int]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="a,b,c,d,e", help="comma-separated: a,b,c,d,e")
+    parser.add_argument("--scenario", default="a,b,c,d,e,f", help="comma-separated: a,b,c,d,e,f")
     parser.add_argument("--quick", action="store_true", help="a small version of each (<2 min)")
     parser.add_argument(
         "--targets",
@@ -914,6 +927,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="fan-out send rates, msgs/s (comma-separated)",
     )
     parser.add_argument("--step-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--shards-rate", type=float, default=400.0, help="msgs/s into the busy room in (f)"
+    )
     parser.add_argument("--rooms-seconds", type=float, default=120.0)
     parser.add_argument("--idle-connections", type=int, default=5000)
     parser.add_argument(

@@ -16,6 +16,7 @@ import functools
 
 import redis
 import redis.asyncio as aioredis
+import redis.asyncio.retry
 import redis.asyncio.sentinel as aiosentinel
 import redis.sentinel
 from django.conf import settings
@@ -29,6 +30,7 @@ _CLIENT_OPTIONS = {"socket_connect_timeout": 2, "health_check_interval": 15}
 # unreachable Redis held a crisis message for many seconds before each fallback:
 # fail at once instead; every caller has its own fallback or retries later.
 _NO_RETRY = Retry(NoBackoff(), 0)
+_ASYNC_NO_RETRY = redis.asyncio.retry.Retry(NoBackoff(), 0)
 
 
 def enabled() -> bool:
@@ -69,12 +71,15 @@ def sync_client() -> redis.Redis:
     return _sync_client(settings.REDIS_URL)
 
 
-def async_client() -> aioredis.Redis:
-    """A new asyncio client; the caller owns it and closes it."""
+def async_client(*, retry: bool = True) -> aioredis.Redis:
+    """A new asyncio client; the caller owns it and closes it. ``retry=False``: a
+    broken connection raises at once instead of reconnecting quietly (the bus's
+    subscriber must know, to catch its rooms up from the database)."""
+    options = dict(_CLIENT_OPTIONS) if retry else {**_CLIENT_OPTIONS, "retry": _ASYNC_NO_RETRY}
     hosts = sentinels()
     if hosts:
         watch = aiosentinel.Sentinel(hosts, socket_timeout=2, socket_connect_timeout=2)
         return watch.master_for(
-            settings.REDIS_SENTINEL_MASTER, db=settings.REDIS_SENTINEL_DB, **_CLIENT_OPTIONS
+            settings.REDIS_SENTINEL_MASTER, db=settings.REDIS_SENTINEL_DB, **options
         )
-    return aioredis.Redis.from_url(settings.REDIS_URL, **_CLIENT_OPTIONS)
+    return aioredis.Redis.from_url(settings.REDIS_URL, **options)

@@ -1,9 +1,14 @@
-"""Publishing to every process's hub: Redis pub/sub when configured, else in-process.
+"""Publishing to the processes' hubs: Redis pub/sub when configured, else in-process.
 
 A message is published once, already encoded, with its id and the room's
-previous id; each process's :class:`realtime.hub.Hub` writes it to that process's
-local sockets. Targeted events (a member's sockets, a room's sockets) travel
-the same way. Services publish only through the ``publish_*_on_commit``
+previous id; each process's :class:`realtime.hub.Hub` that has sockets in the
+room writes it to them. Room events (messages, presence, room frames) travel on
+the room's shard channel (:func:`shard_channel`), which only processes with a
+socket in one of that shard's rooms listen to (realtime.subscriber); events for
+a member's sockets, a topic's listeners or a close travel on the one channel
+every process listens to (:func:`channel`). Each process listens to all its
+channels on one connection, so on one Redis server it still sees every event
+in the order they were published. Services publish only through the ``publish_*_on_commit``
 helpers, so nothing leaves before the data it describes is committed (and
 nothing at all when it rolls back); publishing never raises into the
 sender's path: a lost publish is repaired by the hub from the database. With
@@ -19,6 +24,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import transaction
 
 from core import redis as kredis
@@ -42,8 +48,41 @@ class StoredMessage(Protocol):
 _local_hub: Any = None
 
 
+#: Event kinds addressed to a room's sockets; they travel on the room's shard.
+ROOM_KINDS = frozenset({"m", "p", "r"})
+
+
 def channel() -> str:
+    """The channel every process listens to: member, topic and close events."""
     return kredis.key("bus")
+
+
+def shard_of(room_id: int) -> int:
+    return room_id % settings.BUS_SHARDS
+
+
+def shard_channel(shard: int) -> str:
+    """A shard's channel. Names carry no hash tag, so under Redis Cluster's
+    sharded pub/sub the shards spread over the nodes' slots."""
+    return kredis.key("bus", "room", shard)
+
+
+def channel_for(event: dict[str, Any]) -> str:
+    if event["k"] in ROOM_KINDS:
+        return shard_channel(shard_of(event["r"]))
+    return channel()
+
+
+def sharded() -> bool:
+    """Redis 7's sharded pub/sub (SPUBLISH, SSUBSCRIBE) instead of the classic kind."""
+    return settings.BUS_PUBSUB == "sharded"
+
+
+def send(client: Any, channel_name: str, payload: str) -> Any:
+    """Publish *payload* on *channel_name* with *client* (a client or a pipeline)."""
+    if sharded():
+        return client.spublish(channel_name, payload)
+    return client.publish(channel_name, payload)
 
 
 def local_hub() -> Any:
@@ -59,13 +98,14 @@ def set_local_hub(hub: Any) -> None:
 def publish(event: dict[str, Any]) -> None:
     payload = json.dumps(event, separators=(",", ":"))
     if kredis.enabled():
+        target = channel_for(event)
         # Handed to the event loop's publisher when this process has one, so the
         # caller (a sender waiting for its ack) doesn't wait for Redis.
         publisher = getattr(_local_hub, "publisher", None)
-        if publisher is not None and publisher.offer_threadsafe(payload):
+        if publisher is not None and publisher.offer_threadsafe(target, payload):
             return
         try:
-            kredis.sync_client().publish(channel(), payload)
+            send(kredis.sync_client(), target, payload)
         except Exception as exc:  # the hub repairs gaps from the database
             logger.error("publish failed kind=%s error=%s", event.get("k"), type(exc).__name__)
         return

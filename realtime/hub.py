@@ -12,7 +12,8 @@ every published message carries the id of the message before it. The hub
 delivers a room's messages strictly along that chain; one that arrives early
 waits for its predecessor, and a predecessor that never arrives (a publish lost
 while Redis restarted) is read back from the database. After the subscriber
-reconnects, every room is caught up from the database the same way.
+subscribes to a room's shard (realtime.subscriber), the first time or again
+after a reconnect, the shard's rooms are caught up from the database the same way.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from realtime.hooks import autobahn, twisted
 from realtime.hub_output import HubOutput, RoomState
 from realtime.periodic import periodic_duties, sweep_duties
 from realtime.publisher import Publisher
+from realtime.subscriber import BusSubscriber
 
 logger = logging.getLogger("kindred.hub")
 
@@ -85,28 +87,28 @@ class Hub(HubOutput):
         self._outbox: deque[tuple[str, Any, tuple[Any, ...]]] = deque()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
-        self._subscribed = asyncio.Event()
-        self._stopping = False
         #: Rooms with messages held back for their next write.
         self._holding: set[int] = set()
         #: Sends this process's bus events to Redis (realtime.publisher); None without Redis.
         self.publisher: Publisher | None = None
+        #: What this process hears of the bus (realtime.subscriber); None without Redis.
+        self.subscriber: BusSubscriber | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self._subscribed = asyncio.Event()
         self._tasks.append(asyncio.create_task(self._writer(), name="hub-writer"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="hub-heartbeat"))
         self._tasks.append(asyncio.create_task(self._sweeper(), name="hub-sweeper"))
         if kredis.enabled():
-            self.publisher = Publisher(self.loop, bus.channel())
+            self.publisher = Publisher(self.loop)
             self._tasks.append(asyncio.create_task(self.publisher.run(), name="hub-publisher"))
-            self._tasks.append(asyncio.create_task(self._subscriber(), name="hub-subscriber"))
+            self.subscriber = BusSubscriber(self)
+            self._tasks.append(asyncio.create_task(self.subscriber.run(), name="hub-subscriber"))
             try:
-                await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+                await asyncio.wait_for(self.subscriber.ready.wait(), timeout=5)
             except TimeoutError:
                 # Local sockets still work; the subscriber keeps trying and
                 # catches every room up from the database once it is in.
@@ -143,7 +145,6 @@ class Hub(HubOutput):
         )
 
     async def stop(self) -> None:
-        self._stopping = True
         bus.set_local_hub(None)
         for task in self._tasks:
             task.cancel()
@@ -159,7 +160,12 @@ class Hub(HubOutput):
         self.sockets.add(sock)
         self.members.setdefault(sock.member_id, set()).add(sock)
         if sock.room_id is not None:
-            self.rooms.setdefault(sock.room_id, RoomState()).sockets.add(sock)
+            state = self.rooms.get(sock.room_id)
+            if state is None:
+                state = self.rooms[sock.room_id] = RoomState()
+                if self.subscriber is not None:
+                    self.subscriber.room_added(sock.room_id)
+            state.sockets.add(sock)
         for topic in getattr(sock, "topics", ()):
             self.topics.setdefault(topic, set()).add(sock)
 
@@ -185,15 +191,40 @@ class Hub(HubOutput):
                         timer.cancel()
                 self._holding.discard(sock.room_id)
                 del self.rooms[sock.room_id]
+                if self.subscriber is not None:
+                    self.subscriber.room_removed(sock.room_id)
 
-    def room_known(self, room_id: int, last_id: int) -> None:
-        """A socket read the room at *last_id*; start the chain there if unknown."""
+    async def room_ready(self, room_id: int) -> int | None:
+        """Before a registered socket reads its room: wait until this process hears
+        the room's events. A ticket for :meth:`room_known`."""
+        if self.subscriber is None:
+            return 0  # in-process bus: every event is heard
+        return await self.subscriber.room_ready(room_id)
+
+    def room_known(self, room_id: int, last_id: int, ticket: int | None = 0) -> None:
+        """A socket read the room at *last_id* after :meth:`room_ready` gave it
+        *ticket*; start the chain there if unknown, and catch the room up from
+        the database if the bus wasn't heard without a break since the ticket."""
         state = self.rooms.get(room_id)
         if state is None or state.last_id is not None:
             return
         state.last_id = last_id
         state.pending = {p: v for p, v in state.pending.items() if v[0] > last_id}
         self._drain(room_id, state)
+        if self.subscriber is not None and not self.subscriber.covered(room_id, ticket):
+            self.catch_up(room_id)
+
+    def catch_up(self, room_id: int) -> None:
+        """Read whatever *room_id*'s chain may have missed from the database (its
+        shard was subscribed again, or late); nothing if the chain isn't known yet
+        (the first socket's history read starts it)."""
+        state = self.rooms.get(room_id)
+        if state is None or state.last_id is None:
+            return
+        if state.repairing:
+            state.repair_again = True
+            return
+        self._tasks.append(asyncio.create_task(self._repair(room_id)))
 
     # --- incoming events -----------------------------------------------------------
 
@@ -291,6 +322,12 @@ class Hub(HubOutput):
             logger.exception("hub could not catch up room=%s; will retry", room_id)
         finally:
             state.repairing = False
+        if state.repair_again:
+            # A read that began before the latest resubscription may miss what
+            # was lost just before it: read once more.
+            state.repair_again = False
+            self._tasks.append(asyncio.create_task(self._repair(room_id)))
+            return
         self._drain(room_id, state)
         if state.pending and state.gap_timer is None and self.loop is not None:
             state.gap_timer = self.loop.call_later(
@@ -328,40 +365,6 @@ class Hub(HubOutput):
                 await database_sync_to_async(sweep_duties, thread_sensitive=False)()
             except Exception as exc:
                 logger.warning("presence sweep failed (%s); will retry", type(exc).__name__)
-
-    # --- Redis subscriber -------------------------------------------------------------
-
-    async def _subscriber(self) -> None:
-        """Listen on the bus; after any reconnect, catch every room up from the database."""
-        backoff = 0.2
-        first = True
-        while not self._stopping:
-            client = kredis.async_client()
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.subscribe(bus.channel())
-                if not first:
-                    for room_id in list(self.rooms):
-                        await self._repair(room_id)
-                first = False
-                backoff = 0.2
-                self._subscribed.set()
-                while True:
-                    message = await pubsub.get_message(timeout=30.0)
-                    if message is not None and message["type"] == "message":
-                        self.dispatch(message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                logger.warning("hub lost Redis (%s); reconnecting", type(exc).__name__)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                try:
-                    await pubsub.aclose()
-                    await client.aclose()
-                except Exception:  # already broken; nothing to tidy
-                    logger.debug("closing a broken Redis client failed")
 
 
 _hub: Hub | None = None

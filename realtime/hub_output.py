@@ -32,6 +32,8 @@ class RoomState:
     #: Early arrivals, keyed by the id they follow: prev_id -> (id, author, text).
     pending: dict[int, tuple[int, int, str | None]] = field(default_factory=dict)
     repairing: bool = False
+    #: Asked to catch up again while a repair was running (Hub.catch_up).
+    repair_again: bool = False
     gap_timer: asyncio.TimerHandle | None = None
     #: Presence changes waiting to be sent as one frame.
     presence: list[dict[str, Any]] = field(default_factory=list)

@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 
 from core import redis as kredis
+from realtime import bus
 
 logger = logging.getLogger("kindred.bus")
 
@@ -33,28 +34,29 @@ _BATCH = 256
 
 
 class Publisher:
-    def __init__(self, loop: asyncio.AbstractEventLoop, channel: str) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.channel = channel
-        self._queue: deque[str] = deque()
+        #: (channel, payload), in the order they were offered.
+        self._queue: deque[tuple[str, str]] = deque()
         self._wake = asyncio.Event()
         self._client: Any = None
 
-    def offer_threadsafe(self, payload: str) -> bool:
-        """Queue *payload* from any thread; False when the caller must publish it."""
+    def offer_threadsafe(self, channel: str, payload: str) -> bool:
+        """Queue *payload* for *channel* from any thread; False when the caller must
+        publish it."""
         loop = self.loop
         if loop.is_closed() or not loop.is_running():
             return False
         if len(self._queue) >= settings.BUS_PUBLISH_QUEUE_MAX:
             return False
         try:
-            loop.call_soon_threadsafe(self._add, payload)
+            loop.call_soon_threadsafe(self._add, (channel, payload))
         except RuntimeError:  # the loop closed in between
             return False
         return True
 
-    def _add(self, payload: str) -> None:
-        self._queue.append(payload)
+    def _add(self, item: tuple[str, str]) -> None:
+        self._queue.append(item)
         self._wake.set()
 
     @property
@@ -92,8 +94,8 @@ class Publisher:
         batch = [self._queue[i] for i in range(min(len(self._queue), _BATCH))]
         try:
             async with self._client.pipeline(transaction=False) as pipe:
-                for payload in batch:
-                    pipe.publish(self.channel, payload)
+                for channel, payload in batch:
+                    bus.send(pipe, channel, payload)
                 await pipe.execute()
         except asyncio.CancelledError:
             raise

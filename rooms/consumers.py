@@ -139,13 +139,16 @@ class RoomConsumer(MemberFrames, LiveConsumer):
         # is buffered and de-duplicated against the history we are about to read.
         self.hub = await get_hub()
         self.hub.register(self)
+        # ... once this process hears the room's shard of the bus (the first
+        # socket of a shard's rooms here waits for Redis to confirm it).
+        ticket = await self.hub.room_ready(self.room_id)
         self.conn_id = uuid.uuid4().hex
         welcome = await database_sync_to_async(services.room_welcome)(
             member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
         )
         self.presence_key = welcome.presence_key
         self.blocked = welcome.blocked_ids
-        self.hub.room_known(self.room_id, welcome.room.last_message_id)
+        self.hub.room_known(self.room_id, welcome.room.last_message_id, ticket)
         self.last_id = welcome.room.last_message_id
         await self.send_json(self.welcome_frame(welcome))
         await self.go_live()

@@ -56,12 +56,12 @@ def redis_url(settings) -> str:
     return settings.REDIS_URL
 
 
-def offer_from_a_thread(publisher: Publisher, payloads: list[str]) -> list[bool]:
+def offer_from_a_thread(publisher: Publisher, channel: str, payloads: list[str]) -> list[bool]:
     """What a sender's worker thread does after its commit."""
     taken: list[bool] = []
 
     def offer_all() -> None:
-        taken.extend(map(publisher.offer_threadsafe, payloads))
+        taken.extend(publisher.offer_threadsafe(channel, payload) for payload in payloads)
 
     thread = threading.Thread(target=offer_all)
     thread.start()
@@ -71,12 +71,12 @@ def offer_from_a_thread(publisher: Publisher, payloads: list[str]) -> list[bool]
 
 async def test_events_handed_over_by_threads_reach_redis_in_order(redis_url):
     channel = f"kindred-test-publisher-{uuid.uuid4().hex}"
-    publisher = Publisher(asyncio.get_running_loop(), channel)
+    publisher = Publisher(asyncio.get_running_loop())
     task = asyncio.create_task(publisher.run())
     payloads = [f'{{"n":{n}}}' for n in range(300)]
     try:
         async with Listener(redis_url, channel) as listener:
-            assert offer_from_a_thread(publisher, payloads) == [True] * 300
+            assert offer_from_a_thread(publisher, channel, payloads) == [True] * 300
             assert await listener.until(300) == payloads
     finally:
         task.cancel()
@@ -88,19 +88,19 @@ async def test_nothing_is_dropped_while_redis_cannot_be_reached(redis_url, setti
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 6379).start()
     settings.REDIS_URL = redis_url.replace(f":{target.port or 6379}", f":{proxy.port}", 1)
     channel = f"kindred-test-publisher-{uuid.uuid4().hex}"
-    publisher = Publisher(asyncio.get_running_loop(), channel)
+    publisher = Publisher(asyncio.get_running_loop())
     task = asyncio.create_task(publisher.run())
     try:
         async with Listener(redis_url, channel) as listener:
             proxy.cut()
-            offer_from_a_thread(publisher, ['{"n":1}', '{"n":2}'])
+            offer_from_a_thread(publisher, channel, ['{"n":1}', '{"n":2}'])
             # Kept while Redis is out of reach ...
             async with asyncio.timeout(10):
                 while proxy.refused == 0:
                     await asyncio.sleep(0.02)
             assert publisher.queued == 2 and listener.got == []
             proxy.restore()
-            offer_from_a_thread(publisher, ['{"n":3}'])
+            offer_from_a_thread(publisher, channel, ['{"n":3}'])
             # ... and sent, in order, once it is back.
             assert await listener.until(3) == ['{"n":1}', '{"n":2}', '{"n":3}']
             async with asyncio.timeout(5):
@@ -113,13 +113,13 @@ async def test_nothing_is_dropped_while_redis_cannot_be_reached(redis_url, setti
 
 
 async def test_a_full_queue_or_a_stopped_loop_leaves_the_caller_to_publish(redis_url, settings):
-    publisher = Publisher(asyncio.get_running_loop(), "unused")
+    publisher = Publisher(asyncio.get_running_loop())
     settings.BUS_PUBLISH_QUEUE_MAX = 0
-    assert offer_from_a_thread(publisher, ["x"]) == [False]
+    assert offer_from_a_thread(publisher, "unused", ["x"]) == [False]
     settings.BUS_PUBLISH_QUEUE_MAX = 10
     ended = asyncio.new_event_loop()
     ended.close()
-    assert Publisher(ended, "unused").offer_threadsafe("x") is False
+    assert Publisher(ended).offer_threadsafe("unused", "x") is False
 
 
 async def test_bus_publishes_itself_when_the_hub_has_no_publisher_running(redis_url, settings):
@@ -129,7 +129,7 @@ async def test_bus_publishes_itself_when_the_hub_has_no_publisher_running(redis_
     ended.close()
 
     class StoppedHub:
-        publisher = Publisher(ended, bus.channel())
+        publisher = Publisher(ended)
 
     bus.set_local_hub(StoppedHub())
     try:

@@ -7,6 +7,8 @@ one written ``NAME = value`` is fixed.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import BASE_DIR, env_bool, override_from_environment
 
 # --- Kindred limits ---------------------------------------------------------------
@@ -60,6 +62,17 @@ HUB_ROOM_WRITE_INTERVAL_SECONDS: float = 0.04
 # Bus events (stored messages, presence, notices) waiting in this process for
 # Redis; beyond this many the sender publishes itself (realtime.publisher).
 BUS_PUBLISH_QUEUE_MAX: int = 10_000
+# Room events (messages, presence, room frames) travel on BUS_SHARDS channels, a
+# room's shard being its id modulo BUS_SHARDS; a process listens only to the
+# shards of rooms it has sockets in, and lets go of a shard this long after its
+# last such socket left (a quick reconnect doesn't resubscribe). Member, topic
+# and close events travel on one channel every process listens to.
+# BUS_PUBSUB: "classic" (PUBLISH/SUBSCRIBE) or "sharded" (Redis 7's
+# SPUBLISH/SSUBSCRIBE, the form Redis Cluster spreads over its nodes); the
+# channel names are the same either way (docs/scaling.md).
+BUS_SHARDS: int = 16
+BUS_SHARD_LINGER_SECONDS: float = 30
+BUS_PUBSUB: str = "classic"
 RECOVERY_PHRASE_WORDS = 6
 BLOCKED_WORDS_PATH: str = str(BASE_DIR / "community" / "data" / "blocked_words.txt")
 
@@ -229,3 +242,8 @@ MEETINGS_SLOW_MODE_SECONDS: int = 30
 MEETINGS_FLOOR_RETRY_SECONDS: int = 5
 
 override_from_environment(globals())
+if BUS_PUBSUB not in ("classic", "sharded") or BUS_SHARDS < 1:
+    raise ImproperlyConfigured(
+        f"BUS_PUBSUB must be classic or sharded and BUS_SHARDS at least 1, "
+        f"got {BUS_PUBSUB!r} and {BUS_SHARDS}"
+    )
