@@ -40,6 +40,8 @@ from rooms.models import RoomKind
 from rooms.policy import message_policy
 from rooms.selectors import page_after, page_before
 
+NO_ONE: frozenset[int] = frozenset()
+
 
 def _with_newest(frame: dict[str, Any], key: str, messages: list[dict[str, Any]]) -> str:
     """*frame* encoded with, under *key*, the newest of *messages* (oldest first)
@@ -160,7 +162,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
         )
         self.presence_key = welcome.presence_key
-        self.blocked = welcome.blocked_ids
+        # Most members block no one: one empty set for all their sockets.
+        self.blocked = welcome.blocked_ids or NO_ONE
         self.hub.room_known(self.room_id, welcome.room.last_message_id)
         self.last_id = welcome.room.last_message_id
         await self.send_text(self.welcome_text(welcome))

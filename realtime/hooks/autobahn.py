@@ -57,6 +57,12 @@ RELIES_ON = (
         why="its debug lines are pretty-printed only when they are logged",
     ),
     Reliance("autobahn", f"{_MODULE}.Timings", "_timings", kind="instance", why="its own text"),
+    Reliance(
+        "autobahn", _PROTOCOL, "http_request_data", kind="instance", why="the handshake's request"
+    ),
+    Reliance(
+        "autobahn", _PROTOCOL, "http_response_data", kind="instance", why="the handshake's response"
+    ),
 )
 
 
@@ -70,6 +76,15 @@ def can_write_direct(protocol: Any) -> bool:
         and not getattr(protocol, "send_queue", None)
         and not getattr(protocol, "websocket_extensions_in_use", None)
     )
+
+
+def forget_handshake(protocol: Any) -> None:
+    """Once the socket is open, let go of the handshake's raw request and
+    response, which autobahn keeps for the socket's whole life (about half a
+    KiB a socket). The attributes stay, as None."""
+    for name in ("http_request_data", "http_response_data"):
+        if name in protocol.__dict__:
+            setattr(protocol, name, None)
 
 
 def close_on_protocol_errors(
@@ -148,6 +163,7 @@ def share_factory_options(factory_class: Any) -> None:
         shared = self.__dict__.get("protocol")
         if shared is None or shared.factory_options != options:
             attrs = dict(zip(names, options, strict=True), factory_options=options)
+            attrs.update(__module__=base.__module__, __qualname__=base.__qualname__)
             self.protocol = type(base.__name__, (base,), attrs)
         return build(self, addr)
 
