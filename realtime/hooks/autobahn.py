@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pprint
 from collections.abc import Callable
 from typing import Any
@@ -162,7 +163,12 @@ def share_factory_options(factory_class: Any) -> None:
         options = tuple(getattr(self, name) for name in names)
         shared = self.__dict__.get("protocol")
         if shared is None or shared.factory_options != options:
-            attrs = dict(zip(names, options, strict=True), factory_options=options)
+            # A function (perMessageCompressionAccept) must not become a method.
+            attrs = {
+                name: staticmethod(value) if inspect.isfunction(value) else value
+                for name, value in zip(names, options, strict=True)
+            }
+            attrs["factory_options"] = options
             attrs.update(__module__=base.__module__, __qualname__=base.__qualname__)
             self.protocol = type(base.__name__, (base,), attrs)
         return build(self, addr)
