@@ -254,9 +254,15 @@ class Daphne(_Daphne):
         from devserver.waiting import wait_until
         from realtime.serving import daphne_command
 
+        command = daphne_command(port=self.port)
+        # Each checkout's own virtualenv when it has one: a change of dependencies
+        # (hiredis, say) is then part of what is compared.
+        own_python = self.checkout / ".venv" / "bin" / "python"
+        if own_python.exists():
+            command[0] = str(own_python)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                daphne_command(port=self.port),
+                command,
                 cwd=self.checkout,
                 env=self.env,
                 stdout=log,

@@ -15,6 +15,11 @@ from realtime.hooks.daphne import access_log_without_addresses  # noqa: E402
 
 access_log_without_addresses()
 
+# Less memory and CPU per socket in autobahn (docs/performance.md, "Idle memory").
+from realtime.hooks.autobahn import lighter_connections  # noqa: E402
+
+lighter_connections()
+
 # Slowloris: the first request's headers must arrive within HTTP_HEADER_TIMEOUT_SECONDS.
 from django.conf import settings  # noqa: E402
 

@@ -33,7 +33,7 @@ from core.protocol import (
     CLOSE_TOO_BIG,
 )
 from realtime import bus, transport
-from realtime.hooks.autobahn import close_on_protocol_errors
+from realtime.hooks.autobahn import close_on_protocol_errors, forget_handshake
 from realtime.hooks.channels import handler_for
 from realtime.hooks.twisted import linger_close
 
@@ -100,6 +100,8 @@ class LiveConsumer(AsyncConsumer):
         # Accept first, then close with a code: browsers can read a code only
         # from a socket that was accepted.
         await self.base_send({"type": "websocket.accept"})
+        if self._protocol is not None:
+            forget_handshake(self._protocol)
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(CLOSE_NO_SESSION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -39,21 +40,40 @@ from rooms.models import RoomKind
 from rooms.policy import message_policy
 from rooms.selectors import page_after, page_before
 
+NO_ONE: frozenset[int] = frozenset()
 
-def _newest_that_fit(messages: list[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
-    """The newest of *messages* (oldest first) whose encoded size fits in *budget* bytes.
+
+def _with_newest(frame: dict[str, Any], key: str, messages: list[dict[str, Any]]) -> str:
+    """*frame* encoded with, under *key*, the newest of *messages* (oldest first)
+    that fit in one frame, each message encoded once.
 
     Daphne's ``--websocket-max-message-size`` limits what the server sends too:
     autobahn refuses (and the socket dies with 1011) to send a frame over it, so
     a welcome or history page full of long messages must leave the oldest out.
+    The text is what ``encode`` makes of the whole frame: a JSON list is its
+    items' texts joined by commas, so the kept messages' texts, needed anyway
+    to measure them, are spliced into the frame encoded with an empty list.
     """
-    kept: list[dict[str, Any]] = []
+    frame = {**frame, key: []}
+    text = encode(frame)
+    budget = settings.WEBSOCKET_MAX_FRAME_BYTES - len(text.encode())
+    kept: list[str] = []
     for message in reversed(messages):
-        budget -= len(encode(message).encode()) + 1
+        piece = encode(message)
+        budget -= len(piece.encode()) + 1
         if budget < 0:
             break
-        kept.append(message)
-    return kept[::-1]
+        kept.append(piece)
+    if not kept:
+        return text
+    names = list(frame)
+    before = {name: frame[name] for name in names[: names.index(key)]}
+    # Where the list's "[" is: after the keys before it, a comma, and '"key":'
+    # (as encode() writes them; not encode() itself, which checks whole frames).
+    before_text = json.dumps(before, separators=(",", ":"), ensure_ascii=False)
+    start = len(before_text) - 1 + (1 if before else 0) + len(key) + 3
+    assert text.startswith(f'"{key}":[]', start - len(key) - 3)
+    return text[: start + 1] + ",".join(reversed(kept)) + text[start + 1 :]
 
 
 def _ack_frames(result: SendResult, nonce: str | None) -> list[dict[str, Any]]:
@@ -147,13 +167,14 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             member_id=self.member_id, room_slug=slug, conn_id=self.conn_id
         )
         self.presence_key = welcome.presence_key
-        self.blocked = welcome.blocked_ids
+        # Most members block no one: one empty set for all their sockets.
+        self.blocked = welcome.blocked_ids or NO_ONE
         self.hub.room_known(self.room_id, welcome.room.last_message_id, ticket)
         self.last_id = welcome.room.last_message_id
-        await self.send_json(self.welcome_frame(welcome))
+        await self.send_text(self.welcome_text(welcome))
         await self.go_live()
 
-    def welcome_frame(self, welcome: Any) -> dict[str, Any]:
+    def welcome_text(self, welcome: Any) -> str:
         frame = {
             "type": "welcome",
             "room": welcome.room.public(),
@@ -167,9 +188,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             "team": welcome.team,
             "muted_until": welcome.muted_until,
         }
-        room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(frame).encode())
-        frame["history"] = _newest_that_fit([m.frame() for m in welcome.history], room_left)
-        return frame
+        history = [m.frame() for m in welcome.history]
+        return _with_newest(self.answering(frame), "history", history)
 
     async def on_disconnect(self) -> None:
         if getattr(self, "presence_key", None):
@@ -255,10 +275,8 @@ class RoomConsumer(MemberFrames, LiveConsumer):
             hidden_authors=self.blocked,
             viewer_id=self.member_id,
         )
-        page: dict[str, Any] = {"type": "history", "messages": []}
-        room_left = settings.WEBSOCKET_MAX_FRAME_BYTES - len(encode(page).encode())
-        page["messages"] = _newest_that_fit([m.frame() for m in messages], room_left)
-        await self.send_json(page)
+        page = self.answering({"type": "history", "messages": []})
+        await self.send_text(_with_newest(page, "messages", [m.frame() for m in messages]))
 
 
 class ChatConsumer(RoomConsumer):

@@ -108,3 +108,38 @@ def test_the_checks_fail_for_an_attribute_that_does_not_exist():
     assert not _present(Reliance("daphne", "daphne.server.Server", "no such text", kind="source"))
     with pytest.raises(ImportError):
         _present(Reliance("daphne", "daphne_is_not_here.Server", "x"))
+
+
+def test_daphne_builds_sockets_that_read_autobahn_options_from_their_class():
+    """realtime.hooks.autobahn.share_factory_options: no per-socket copies, same values,
+    and a changed option reaches the next socket."""
+    from daphne.ws_protocol import WebSocketFactory
+
+    from realtime.hooks.autobahn import share_factory_options
+
+    share_factory_options(WebSocketFactory)
+    factory = WebSocketFactory(object(), server="kindred-test")
+    factory.setProtocolOptions(autoPingInterval=60, maxMessagePayloadSize=65536)
+    protocol = factory.buildProtocol(None)
+    names = type(protocol).CONFIG_ATTRS
+    assert not set(names) & set(vars(protocol))
+    assert [getattr(protocol, n) for n in names] == [getattr(factory, n) for n in names]
+    assert type(protocol).__name__ == "WebSocketProtocol"
+    factory.setProtocolOptions(autoPingInterval=30)
+    assert factory.buildProtocol(None).autoPingInterval == 30
+    assert protocol.autoPingInterval == 60
+
+
+def test_autobahn_debug_text_is_made_only_when_written():
+    import pprint
+
+    from autobahn.websocket import protocol
+
+    from realtime.hooks.autobahn import format_debug_lines_lazily
+
+    format_debug_lines_lazily()
+    value = [("logFrames", False, "WebSocketFactory")] * 3
+    assert f"{protocol.pformat(value)}" == pprint.pformat(value)  # as txaio formats it
+    timings = protocol.Timings()
+    timings.track("x")
+    assert str(timings) == pprint.pformat(timings._timings)
