@@ -1,0 +1,85 @@
+"""The member summary's reads as two prepared statements on PostgreSQL.
+
+A facilitator is shown the summary with every new queue item, so under load it
+is read as often as a new handle posts a link. Built through the ORM, its six
+subqueries cost several milliseconds of compiling per read; these statements
+are prepared once per connection (realtime.db.prepared_cursor). They answer
+exactly what moderation.sanctions' ORM reads answer (tests/test_summary_twins.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from community.models import BannedDevice
+from moderation.models import Mute, Sanction, Standing
+from realtime.db import prepared_cursor
+from rooms.models import Message
+
+#: The columns of the first statement, in order (the ORM row's keys).
+COLUMNS = (
+    "trust_override",
+    "trust_kept",
+    "trust_sanctioned",
+    "ladder_count",
+    "muted_until",
+    "device_banned",
+)
+
+
+@functools.cache
+def _statements() -> tuple[str, str]:
+    qn = connection.ops.quote_name
+    standing, message = qn(Standing._meta.db_table), qn(Message._meta.db_table)
+    sanction, mute = qn(Sanction._meta.db_table), qn(Mute._meta.db_table)
+    banned = qn(BannedDevice._meta.db_table)
+    row = f"""
+SELECT
+    (SELECT s.override FROM {standing} s WHERE s.member_id = %(member)s LIMIT 1),
+    %(needed)s <= 0 OR EXISTS (
+        SELECT 1 FROM {message} m
+        WHERE m.author_id = %(member)s AND m.removed_at IS NULL AND NOT m.held
+        OFFSET GREATEST(%(needed)s - 1, 0) LIMIT 1),
+    EXISTS (SELECT 1 FROM {sanction} x
+            WHERE x.member_id = %(member)s AND x.created_at >= %(trust_since)s),
+    (SELECT COUNT(*) FROM {sanction} x
+     WHERE x.member_id = %(member)s AND x.created_at >= %(ladder_since)s
+       AND x.lifted_at IS NULL),
+    (SELECT mu.until FROM {mute} mu
+     WHERE (mu.member_id = %(member)s OR (%(device)s <> '' AND mu.device_hash = %(device)s))
+       AND mu.until > %(now)s
+     ORDER BY mu.until DESC LIMIT 1),
+    %(device)s <> '' AND EXISTS (SELECT 1 FROM {banned} b WHERE b.token_hash = %(device)s)
+"""
+    recent = f"""
+SELECT kind, minutes, room_slug, created_at, lifted_at FROM {sanction}
+WHERE member_id = %(member)s ORDER BY created_at DESC, id DESC LIMIT %(limit)s
+"""
+    return row, recent
+
+
+def summary_rows(member: Any, now: datetime) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """The summary's row (``COLUMNS``) and the member's recent sanctions as
+    (kind, minutes, room_slug, created_at, lifted_at), newest first."""
+    row_sql, recent_sql = _statements()
+    params = {
+        "member": member.pk,
+        "needed": settings.TRUST_MIN_MESSAGES,
+        "trust_since": now - timedelta(days=settings.TRUST_SANCTION_FREE_DAYS),
+        "ladder_since": now - timedelta(days=settings.SANCTION_LADDER_DAYS),
+        "device": member.device_hash or "",
+        "now": now,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(row_sql, params)
+        row = dict(zip(COLUMNS, cursor.fetchone(), strict=True))
+        cursor.execute(
+            recent_sql, {"member": member.pk, "limit": settings.QUEUE_ITEM_SANCTIONS_SHOWN}
+        )
+        recent = list(cursor.fetchall())
+    return row, recent
