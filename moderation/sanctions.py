@@ -38,8 +38,10 @@ def sanctions_lift(*, member: Member, kind: str) -> None:
     )
 
 
-def _on_ladder(member_id: int):
-    since = timezone.now() - timedelta(days=settings.SANCTION_LADDER_DAYS)
+def _on_ladder(member_id: Any, now: datetime | None = None):
+    """The member's sanctions that count on the ladder (*member_id* may be an
+    ``OuterRef``, for the summary's subquery)."""
+    since = (now or timezone.now()) - timedelta(days=settings.SANCTION_LADDER_DAYS)
     return Sanction.objects.filter(member_id=member_id, created_at__gte=since, lifted_at=None)
 
 
@@ -49,34 +51,34 @@ def next_step(member_id: int) -> str:
     return LADDER[min(_on_ladder(member_id).count(), len(LADDER) - 1)]
 
 
+def _running_mutes(member_id: Any, device_hash: str, now: datetime):
+    """Mutes still running for the member (*member_id* may be an ``OuterRef``)
+    or for their browser."""
+    mine = Q(member_id=member_id)
+    if device_hash:
+        mine |= Q(device_hash=device_hash)
+    return Mute.objects.filter(mine, until__gt=now)
+
+
 def active_mutes(member: Member):
     """The member's mutes still running: their own, and their browser's."""
-    mine = Q(member_id=member.pk)
-    if member.device_hash:
-        mine |= Q(device_hash=member.device_hash)
-    return Mute.objects.filter(mine, until__gt=timezone.now()).select_related("room")
+    return _running_mutes(member.pk, member.device_hash, timezone.now()).select_related("room")
 
 
 def _summary_columns(member: Member, now: datetime) -> dict[str, Any]:
-    since = now - timedelta(days=settings.SANCTION_LADDER_DAYS)
     on_ladder = (
-        Sanction.objects.filter(member_id=OuterRef("pk"), created_at__gte=since, lifted_at=None)
+        _on_ladder(OuterRef("pk"), now)
         .order_by()
         .values("member_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
     device = member.device_hash
-    whose = (
-        Q(member_id=OuterRef("pk")) | Q(device_hash=device)
-        if device
-        else Q(member_id=OuterRef("pk"))
-    )
     return {
         **trust.standing_columns(now),
         "ladder_count": Coalesce(Subquery(on_ladder), 0),
         "muted_until": Subquery(
-            Mute.objects.filter(whose, until__gt=now).order_by("-until").values("until")[:1]
+            _running_mutes(OuterRef("pk"), device, now).order_by("-until").values("until")[:1]
         ),
         "device_banned": Exists(BannedDevice.objects.filter(token_hash=device))
         if device
