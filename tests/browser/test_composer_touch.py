@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,3 +39,30 @@ def test_enter_still_sends_with_a_keyboard(pages):
     page.locator("#message-input").fill("One line")
     page.locator("#message-input").press("Enter")
     expect(page.locator("#message-list li[data-id]").filter(has_text="One line")).to_have_count(1)
+
+
+def test_a_tap_on_send_before_the_script_has_loaded_keeps_the_message_out_of_the_url(pages):
+    """On a slow phone the page shows before its script runs. Send waits for the
+    script: tapped earlier, the browser would submit the form its own way and put
+    the message in the page's address (history, server logs), and lose it."""
+    held = []
+    room = room_of_its_own(pages.server, "composer-on-phones")
+    page = pages.open(
+        member=pages.member(), viewport=PHONE, has_touch=True, is_mobile=True, goto=False
+    )
+    page.route(re.compile(r"/conversation/composer[.\w]*\.js"), lambda route: held.append(route))
+    page.goto(room, wait_until="commit")
+    send = page.get_by_role("button", name="Send")
+    expect(send).to_be_disabled()
+    page.locator("#message-input").fill("typed before the script ran")
+    send.tap(force=True)  # a disabled button: the tap does nothing
+    assert "typed" not in page.url
+    expect(page.locator("#message-input")).to_have_value("typed before the script ran")
+    assert held, "the composer's script was never asked for"
+    held[0].continue_()
+    expect(send).to_be_enabled()
+    wait_connected(page)
+    send.tap()
+    sent = page.locator("#message-list li[data-id]").filter(has_text="typed before the script ran")
+    expect(sent).to_have_count(1)
+    assert "typed" not in page.url

@@ -103,6 +103,9 @@ export function wireComposer(c) {
     input.focus();
   });
 
+  // The page serves Send disabled: only now does a tap go to the socket, not into a URL.
+  $("send-button").disabled = false;
+
   // On a touch screen Enter adds a new line (two paragraphs must be possible on a
   // phone) and the Send button sends; with a keyboard, Enter sends.
   const touch = isTouchOnly();
