@@ -3,8 +3,9 @@ sent by their scripts; a submit that happens before the script has loaded (a
 tap on a slow phone) goes the browser's way, and a form without a method is a
 GET: the handle, the recovery phrase, a check-in or a safety plan would land in
 the address bar, the history and the server's access log. So every form says
-its method, and a GET form (a link with choices, like the crisis lines'
-country picker) has nothing to type in."""
+its method ("dialog" for the safety plan, which never leaves the phone: such a
+submit goes nowhere), and a GET form (a link with choices, like the crisis
+lines' country picker) has nothing to type in."""
 
 from __future__ import annotations
 
