@@ -28,7 +28,7 @@ import zlib
 
 from .normalize import normalize
 
-__all__ = ["MAX_CHARS", "NGRAM_RANGE", "extract", "feature_strings"]
+__all__ = ["MAX_CHARS", "NGRAM_RANGE", "bucket_indices", "extract", "feature_strings"]
 
 NGRAM_RANGE = (2, 5)
 # Only the first MAX_CHARS characters are featurised: keeps the cost bounded
@@ -37,9 +37,13 @@ MAX_CHARS = 1000
 _WORD = re.compile(r"[a-z0-9']+")
 
 
+def _padded(text: str) -> str:
+    return " " + normalize(text[: MAX_CHARS * 2])[:MAX_CHARS] + " "
+
+
 def feature_strings(text: str) -> list[str]:
     """The distinct features of ``text``, in a stable order."""
-    norm = " " + normalize(text[: MAX_CHARS * 2])[:MAX_CHARS] + " "
+    norm = _padded(text)
     low, high = NGRAM_RANGE
     size = len(norm)
     grams = ["c" + norm[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1)]
@@ -55,3 +59,35 @@ def extract(text: str, bits: int) -> tuple[list[int], list[str]]:
     features = feature_strings(text)
     crc = zlib.crc32
     return [crc(f.encode()) & mask for f in features], features
+
+
+# zlib.crc32(data, start) continues a checksum, so crc32(b"c" + gram) is
+# crc32(gram, _SEED_C): the prefixes need not be glued on to every feature.
+_SEED_C = zlib.crc32(b"c")
+_SEED_W = zlib.crc32(b"w ")
+_SEED_B = zlib.crc32(b"b ")
+
+
+def bucket_indices(text: str, bits: int) -> list[int]:
+    """``extract(text, bits)[0]`` in some order, without building the feature
+    strings: what the model adds up for every message it judges.
+
+    Features are hashed as UTF-8, so slicing the encoded text gives the same
+    n-grams only when it is ASCII (it nearly always is once normalised:
+    accents are stripped); otherwise this falls back to :func:`extract`.
+    ``tests/crisis/test_model.py`` checks the two agree."""
+    norm = _padded(text)
+    if not norm.isascii():
+        return extract(text, bits)[0]
+    mask = (1 << bits) - 1
+    crc = zlib.crc32
+    raw = norm.encode()
+    size = len(raw)
+    low, high = NGRAM_RANGE
+    grams = dict.fromkeys(raw[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1))
+    out = [crc(gram, _SEED_C) & mask for gram in grams]
+    words = _WORD.findall(norm)
+    out += [crc(word.encode(), _SEED_W) & mask for word in dict.fromkeys(words)]
+    pairs = dict.fromkeys(itertools.pairwise(words))
+    out += [crc(f"{a} {b}".encode(), _SEED_B) & mask for a, b in pairs]
+    return out

@@ -1,14 +1,19 @@
 """Stage 2 in a process of its own: ``python -m crisis.worker``.
 
-The model is pure Python and costs about a millisecond of CPU a message. Run
-in the server's own process, even in a background thread, that millisecond
-holds the interpreter lock the event loop and the senders need. In a child
+The model is pure Python: a few tenths of a millisecond of CPU a message
+(docs/safety.md, "Cost per message"). Run in the server's own process, even in
+a background thread, that time holds the interpreter lock the event loop and
+the senders need. In a child
 process it runs on the machine's other core instead. The protocol is one JSON
 line each way over stdin and stdout:
 
     in:  {"text": "...", "cancelled": false}
     out: {"category": "suicide", "stage": "model", "reason": "score 0.93 ..."}
          or {} when the model does not flag the text
+
+The child lowers its own scheduling priority by ``--nice N`` first: its
+answer has a second to arrive, while the server's event loop and senders are
+waited on by members at once, so on a busy machine they go first.
 
 The first line out is ``{"ready": true}``, once the model is loaded (or failed
 to load: then every answer is ``{}``, and the error went to stderr, as with
@@ -65,9 +70,11 @@ class ModelProcess:
 
     ``judge`` raises :class:`WorkerGone` while the child is starting or after
     it died; the caller then judges in its own process, and the child is
-    started again on the next call."""
+    started again on the next call. ``nice`` is added to the child's
+    scheduling niceness (0: as the parent's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, nice: int = 0) -> None:
+        self._nice = nice
         self._child: subprocess.Popen[str] | None = None
         self._ready = threading.Event()
 
@@ -113,7 +120,7 @@ class ModelProcess:
         """Start the child (again); ``judge`` uses it once it has said ready."""
         self.stop()
         child = subprocess.Popen(
-            [sys.executable, "-m", "crisis.worker"],
+            [sys.executable, "-m", "crisis.worker", "--nice", str(self._nice)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -131,5 +138,11 @@ class ModelProcess:
             self._ready.set()
 
 
+def _lower_priority(argv: list[str]) -> None:
+    if len(argv) == 2 and argv[0] == "--nice" and int(argv[1]) > 0 and hasattr(os, "nice"):
+        os.nice(int(argv[1]))
+
+
 if __name__ == "__main__":
+    _lower_priority(sys.argv[1:])
     main()

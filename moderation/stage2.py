@@ -113,8 +113,9 @@ def _work(jobs: queue.Queue[Job]) -> None:
     with contextlib.suppress(ModelError):  # second_look logs it, once
         load_model()  # here, not in the first send that needs the veto
     global _worker_child
-    child = ModelProcess() if settings.CRISIS_STAGE2_PROCESS else None
-    if child is not None:
+    child = None
+    if settings.CRISIS_STAGE2_PROCESS:
+        child = ModelProcess(nice=settings.CRISIS_STAGE2_NICE)
         child.start()
     _worker_child = child
     while True:

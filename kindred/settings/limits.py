@@ -155,6 +155,9 @@ CRISIS_STAGE2_DRAIN_SECONDS: float = 5
 # Run the model in a child process (python -m crisis.worker), off this
 # process's interpreter lock; off: in the worker thread.
 CRISIS_STAGE2_PROCESS: bool = True
+# Niceness added to that child: on a busy machine the event loop and the
+# senders (members waiting for their ack) go first; its answer has a second.
+CRISIS_STAGE2_NICE: int = 10
 #: How far ahead a member may ask for a check-in ("check on me later").
 CHECKIN_MAX_AHEAD_HOURS: float = 72
 EMAIL_BACKEND: str = "django.core.mail.backends.smtp.EmailBackend"

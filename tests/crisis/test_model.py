@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import random
+from array import array
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from crisis import (
     CATEGORIES,
@@ -15,7 +21,7 @@ from crisis import (
     scan,
     set_lexicon_path,
 )
-from crisis.features import extract, feature_strings
+from crisis.features import MAX_CHARS, bucket_indices, extract, feature_strings
 from crisis.model import (
     DEFAULT_MODEL_PATH,
     MAGIC,
@@ -67,6 +73,65 @@ def test_features_are_deterministic_and_process_independent():
     assert "c di" in features and "w die" in features
     assert all(0 <= i < 2**18 for i in indices)
     assert feature_strings("I WANT TO DIE") == feature_strings("i want to die")
+
+
+def _reference_sums(model_bytes: bytes, indices: list[int]) -> list[int]:
+    """Each class's weight sum read straight from the file's signed bytes."""
+    header, weights = parse_model(model_bytes)
+    size = 1 << int(header["bits"])
+    tables = [array("b", weights[k * size : (k + 1) * size]) for k in range(5)]
+    return [sum(table[i] for i in indices) for table in tables]
+
+
+_CHAT_TEXT = st.text(
+    alphabet=st.sampled_from("abcdeiklmnostuy '.-*!?0134 \u00e9\u00f1\u00fc\U0001f48a\u200b"),
+    max_size=120,
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(_CHAT_TEXT)
+def test_fast_bucket_indices_are_the_features_buckets(text):
+    # The model adds up bucket_indices; training and explanations use extract.
+    assert sorted(bucket_indices(text, 18)) == sorted(extract(text, 18)[0])
+
+
+def test_fast_bucket_indices_on_the_corpus():
+    for text in [*(t for t, _ in CRISIS), *SAFE, "", "x" * 5000, "caf\u00e9 k*ll \U0001f52a"]:
+        assert sorted(bucket_indices(text, 18)) == sorted(extract(text, 18)[0]), text
+
+
+def test_packed_weights_add_up_exactly_like_the_files_bytes():
+    model = load_model()
+    data = DEFAULT_MODEL_PATH.read_bytes()
+    for text in [t for t, _ in CRISIS[:200]] + list(SAFE[:200]):
+        indices = extract(text, model.bits)[0]
+        assert model.sums(indices) == _reference_sums(data, indices), text
+    assert [model.weight(k, 12345) for k in range(5)] == _reference_sums(data, [12345])
+
+
+def test_packed_weights_hold_the_longest_message_at_the_extreme_weights():
+    # Every weight at either end of a signed byte, every feature of a message
+    # of MAX_CHARS distinct-ish characters in few buckets: no field may carry
+    # into its neighbour.
+    header = {
+        "bits": 4,
+        "classes": ["ok", "suicide", "self_harm", "overdose", "violence"],
+        "scales": [1.0] * 5,
+        "biases": [0.0] * 5,
+        "threshold": 0.5,
+        "veto_threshold": 0.6,
+    }
+    weights = bytes([0x7F] * 16 + [0x80] * 16 + [0x7F] * 16 + [0x80] * 16 + [0x7F] * 16)
+    data = MAGIC + json.dumps(header).encode() + b"\n" + weights
+    model = Model(*parse_model(data))
+    rng = random.Random(7)
+    text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz     ") for _ in range(MAX_CHARS))
+    indices = extract(text, 4)[0]
+    assert len(indices) > 3500
+    n = len(indices)
+    assert model.sums(indices) == [127 * n, -128 * n, 127 * n, -128 * n, 127 * n]
+    assert model.sums(indices) == _reference_sums(data, indices)
 
 
 def test_predictions_are_deterministic_and_explained():

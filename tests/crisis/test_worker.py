@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from crisis import first_look, second_look
@@ -39,3 +41,17 @@ def test_a_dead_model_process_is_reported_and_started_again(child):
         child.judge(text, first_look(text))
     assert child.wait_ready(60), "started again"
     assert child.judge(text, first_look(text)) == second_look(text, first_look(text))
+
+
+def test_the_model_process_yields_the_cpu_to_the_server():
+    # Its answer has a second; members wait for the server's acks at once.
+    process = ModelProcess(nice=7)
+    process.start()
+    try:
+        assert process.wait_ready(60)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(mine + 7, 19)
+        text = STAGE2_CANDIDATES[0]
+        assert process.judge(text, first_look(text)) == second_look(text, first_look(text))
+    finally:
+        process.stop()
