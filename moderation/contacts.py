@@ -105,6 +105,8 @@ _NOT_HANDLES = frozenset(
 
 def fold(text: str) -> str:
     """The text as a reader sees it: compatibility forms folded, invisibles gone."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and no invisible is ASCII
+        return text
     return unicodedata.normalize("NFKC", strip_ignorable(text))
 
 

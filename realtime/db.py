@@ -75,6 +75,7 @@ def models_from_row(row: Any, *models: Any) -> tuple[list[Any], tuple[Any, ...]]
     them as they are, so a field that converts what the database sends (a
     JSONField arrives as text) would otherwise hold the raw value."""
     found, start = [], 0
+    alias = connection.alias  # a lookup through the thread's connection proxy
     for model in models:
         names, converting = _row_shape(model)
         values = list(row[start : start + len(names)])
@@ -84,5 +85,5 @@ def models_from_row(row: Any, *models: Any) -> tuple[list[Any], tuple[Any, ...]]
             continue
         for index, field in converting:
             values[index] = field.from_db_value(values[index], None, connection)
-        found.append(model.from_db(connection.alias, names, values))
+        found.append(model.from_db(alias, names, values))
     return found, tuple(row[start:])

@@ -103,6 +103,8 @@ _BLANK_LOOKING = str.maketrans({0x2800: None, 0x3000: None, 0x2028: None, 0x2029
 
 def strip_ignorable(text: str) -> str:
     """*text* without Unicode's default-ignorable (invisible) code points."""
+    if text.isascii():  # none is ASCII (the lowest is U+00AD); most messages are
+        return text
     return text.translate(_IGNORABLE_TABLE)
 
 
