@@ -5,11 +5,17 @@ The model is pure Python: a few tenths of a millisecond of CPU a message
 a background thread, that time holds the interpreter lock the event loop and
 the senders need. In a child
 process it runs on the machine's other core instead. The protocol is one JSON
-line each way over stdin and stdout:
+line each way over stdin and stdout, for one message or a batch of them:
 
     in:  {"text": "...", "cancelled": false}
     out: {"category": "suicide", "stage": "model", "reason": "score 0.93 ..."}
          or {} when the model does not flag the text
+    in:  [{"text": ...}, {"text": ...}]     (a batch)
+    out: [{...}, {}]                        (the answers, in order)
+
+A batch is one write and one read for the parent's thread however many
+messages it holds: each read or write is a time the thread must take the
+interpreter lock back from the event loop.
 
 The child lowers its own scheduling priority by ``--nice N`` first: its
 answer has a second to arrive, while the server's event loop and senders are
@@ -52,17 +58,26 @@ def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout) -> None:
     for line in stdin:
         try:
             request = json.loads(line)
-            first = FirstLook(model_due=True, cancelled=bool(request.get("cancelled")))
-            verdict = second_look(str(request["text"]), first)
-        except (ValueError, KeyError, TypeError):
-            verdict = CLEAR
-        answer = (
-            {"category": verdict.category, "stage": verdict.stage, "reason": verdict.reason}
-            if verdict.flagged
-            else {}
-        )
+        except ValueError:
+            request = None
+        if isinstance(request, list):
+            answer: object = [_answer(item) for item in request]
+        else:
+            answer = _answer(request)
         stdout.write(json.dumps(answer) + "\n")
         stdout.flush()
+
+
+def _answer(request: object) -> dict[str, str]:
+    try:
+        assert isinstance(request, dict)
+        first = FirstLook(model_due=True, cancelled=bool(request.get("cancelled")))
+        verdict = second_look(str(request["text"]), first)
+    except (AssertionError, KeyError, TypeError):
+        verdict = CLEAR
+    if not verdict.flagged:
+        return {}
+    return {"category": verdict.category, "stage": verdict.stage, "reason": verdict.reason}
 
 
 class ModelProcess:
@@ -79,27 +94,43 @@ class ModelProcess:
         self._ready = threading.Event()
 
     def judge(self, text: str, first: FirstLook) -> Verdict:
-        if not first.model_due or first.verdict.flagged:
-            return first.verdict
+        return self.judge_many([(text, first)])[0]
+
+    def judge_many(self, items: list[tuple[str, FirstLook]]) -> list[Verdict]:
+        """The verdicts on *items* (text and stage 1's look), in order, asking
+        the child once for all those that still need the model."""
+        due = [
+            i for i, (_, first) in enumerate(items) if first.model_due and not first.verdict.flagged
+        ]
+        verdicts = [first.verdict for _, first in items]
+        if not due:
+            return verdicts
         child = self._child
         if child is None or child.poll() is not None:
             self.start()
             raise WorkerGone("starting")
         if not self._ready.is_set():
             raise WorkerGone("still loading")
+        request = [{"text": items[i][0], "cancelled": items[i][1].cancelled} for i in due]
         try:
             assert child.stdin is not None and child.stdout is not None
-            child.stdin.write(json.dumps({"text": text, "cancelled": first.cancelled}) + "\n")
+            child.stdin.write(json.dumps(request) + "\n")
             child.stdin.flush()
             if os.name == "posix" and not select.select([child.stdout], [], [], ANSWER_WITHIN)[0]:
                 raise OSError(f"no answer within {ANSWER_WITHIN} s")
-            answer = json.loads(child.stdout.readline())
+            answers = json.loads(child.stdout.readline())
+            if not isinstance(answers, list) or len(answers) != len(due):
+                raise ValueError("the answers do not match the batch")
         except (OSError, ValueError) as exc:
             self.stop()
             raise WorkerGone(f"lost: {exc}") from exc
-        if not answer:
-            return CLEAR
-        return Verdict(answer["category"], None, None, answer["stage"], answer["reason"])
+        for i, answer in zip(due, answers, strict=True):
+            verdicts[i] = (
+                Verdict(answer["category"], None, None, answer["stage"], answer["reason"])
+                if answer
+                else CLEAR
+            )
+        return verdicts
 
     @property
     def pid(self) -> int | None:

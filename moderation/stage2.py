@@ -5,14 +5,15 @@ the ack. The model costs more than the send path's budget allows at 200
 messages a second on a small machine (docs/performance.md), so a message the
 rules did not flag is handed, once it is committed, to one worker thread per
 process through a bounded queue, and the sender's ack goes out at once. The
-thread hands the text to a child process that runs the model
+thread gathers what arrives within ``CRISIS_STAGE2_BATCH_SECONDS`` into one
+batch and hands the texts to a child process that runs the model
 (``crisis.worker``, ``CRISIS_STAGE2_PROCESS``), so the model's CPU is not
 taken under this process's interpreter lock; while that process starts, or
 if it dies, the thread judges in-process. When
 the model flags the message, the worker does what a stage-1 hit does (the one
 hand-off, ``handoff.hand_off``): a queue item about the message with the stage
 and the reason, a live alert or escalation, and the card, pushed to the
-sender's sockets. In practice that is a few milliseconds after the ack.
+sender's sockets. In practice that is a few tens of milliseconds after the ack.
 
 What is never given up: a full queue (the process is far behind) makes the
 sender judge its own message inline, slower but never unchecked; a graceful
@@ -119,49 +120,71 @@ def _work(jobs: queue.Queue[Job]) -> None:
         child.start()
     _worker_child = child
     while True:
-        job = jobs.get()
+        batch = [jobs.get()]
         _gate.wait()
-        if _run(job, child):
+        # Gather what arrives in the next moment into one batch: one write and
+        # one read of the child's pipe for all of it, so this thread takes the
+        # interpreter lock back from the event loop a few times per batch
+        # instead of a few times per message.
+        time.sleep(settings.CRISIS_STAGE2_BATCH_SECONDS)
+        while len(batch) < settings.CRISIS_STAGE2_BATCH:
+            try:
+                batch.append(jobs.get_nowait())
+            except queue.Empty:
+                break
+        if _run_batch(batch, child):
             connections.close_all()  # this thread's, until its next hit
-        # Let the threads waiting for the interpreter lock (the event loop,
-        # senders) in between two messages, even when more are queued.
-        time.sleep(0)
 
 
 def _run(job: Job, child: ModelProcess | None = None) -> bool:
     """Judge *job* and hand a hit off; True if the database was used (or may
     have been, on an error)."""
+    return _run_batch([job], child)
+
+
+def _run_batch(batch: list[Job], child: ModelProcess | None) -> bool:
+    """Judge *batch* and hand each hit off; True if the database was used (or
+    may have been, on an error)."""
     global _pending
     started = time.perf_counter()
+    used_db = False
     try:
-        verdict = _judge(job, child)
-        if not verdict.flagged:
-            return False
-        handoff.message_flagged_late(
-            message_id=job.message_id, verdict=verdict, country_hint=job.country_hint
-        )
-        logger.info(
-            "crisis stage 2 hit message=%s took_ms=%.1f",
-            job.message_id,
-            (time.perf_counter() - started) * 1000,
-        )
+        verdicts = _judge(batch, child)
+        for job, verdict in zip(batch, verdicts, strict=True):
+            if not verdict.flagged:
+                continue
+            used_db = True
+            try:
+                handoff.message_flagged_late(
+                    message_id=job.message_id, verdict=verdict, country_hint=job.country_hint
+                )
+                logger.info(
+                    "crisis stage 2 hit message=%s took_ms=%.1f",
+                    job.message_id,
+                    (time.perf_counter() - started) * 1000,
+                )
+            except Exception:
+                logger.exception("crisis stage 2 failed message=%s", job.message_id)
     except Exception:
-        logger.exception("crisis stage 2 failed message=%s", job.message_id)
+        used_db = True
+        logger.exception(
+            "crisis stage 2 failed messages=%s", ",".join(str(j.message_id) for j in batch)
+        )
     finally:
         with _idle:
-            _pending -= 1
+            _pending -= len(batch)
             _idle.notify_all()
-    return True
+    return used_db
 
 
-def _judge(job: Job, child: ModelProcess | None) -> Verdict:
-    """The model's verdict: from the model process when it is up, else here."""
+def _judge(batch: list[Job], child: ModelProcess | None) -> list[Verdict]:
+    """The model's verdicts: from the model process when it is up, else here."""
     if child is not None:
         try:
-            return child.judge(job.text, job.first)
+            return child.judge_many([(job.text, job.first) for job in batch])
         except WorkerGone as gone:
             logger.info("crisis model process not available (%s); judging in-process", gone)
-    return second_look(job.text, job.first)
+    return [second_look(job.text, job.first) for job in batch]
 
 
 def _drain_at_exit() -> None:

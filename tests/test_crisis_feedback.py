@@ -151,6 +151,31 @@ def test_nobody_on_duty_escalates_a_model_only_hit(member, rooms, settings):
     assert item.escalated_at is not None, "escalated at once, as for a phrase-rule hit"
 
 
+def test_one_hit_in_a_batch_of_everyday_messages_is_the_only_one_handed_off(
+    member, rooms, settings
+):
+    """Messages that arrive together reach the model as one batch; only the
+    hit among them gets an item, and every one of them is judged."""
+    from rooms.services import message_send
+
+    settings.CRISIS_STAGE2_BATCH = 4  # eight messages: two batches
+    everyday = [
+        "made it to my meeting this morning, five days now",
+        "family dinner tonight, any tips for saying no politely",
+        "thanks everyone for the kind words yesterday",
+    ]
+    bodies = [*everyday, stage2_only(), *everyday, "going to bed now, good night all"]
+    with stage2.held():
+        sent = [
+            message_send(member_id=member.pk, room_slug="late-night", body=body, nonce=f"b{i}")
+            for i, body in enumerate(bodies)
+        ]
+        assert not QueueItem.objects.filter(kind=ItemKind.CRISIS).exists()
+    judged()
+    item = QueueItem.objects.get(kind=ItemKind.CRISIS)
+    assert item.message_id == sent[3].message.id and item.detected_by == "model"
+
+
 def test_a_refused_model_only_message_still_gets_card_and_item_with_stage(
     member, facilitator, rooms
 ):

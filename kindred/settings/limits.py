@@ -158,6 +158,11 @@ CRISIS_STAGE2_PROCESS: bool = True
 # Niceness added to that child: on a busy machine the event loop and the
 # senders (members waiting for their ack) go first; its answer has a second.
 CRISIS_STAGE2_NICE: int = 10
+# The worker gathers the messages that arrive this long after one into one
+# batch for the model (at most CRISIS_STAGE2_BATCH): one round trip to its
+# process for all of them. A model hit's card waits this much longer.
+CRISIS_STAGE2_BATCH_SECONDS: float = 0.02
+CRISIS_STAGE2_BATCH: int = 64
 #: How far ahead a member may ask for a check-in ("check on me later").
 CHECKIN_MAX_AHEAD_HOURS: float = 72
 EMAIL_BACKEND: str = "django.core.mail.backends.smtp.EmailBackend"

@@ -55,3 +55,24 @@ def test_the_model_process_yields_the_cpu_to_the_server():
         assert process.judge(text, first_look(text)) == second_look(text, first_look(text))
     finally:
         process.stop()
+
+
+def test_a_batch_is_judged_in_one_round_trip_and_in_order(child):
+    texts = [*EVERYDAY, *STAGE2_CANDIDATES, "i want to die", "ok", *EVERYDAY]
+    items = [(text, first_look(text)) for text in texts]
+    # Stage 1's own verdicts (a rule hit, a message too short for the model)
+    # come back as they are; the rest from the one request to the child.
+    assert child.judge_many(items) == [second_look(text, first) for text, first in items]
+    assert child.judge_many([]) == []
+
+
+def test_an_answer_that_does_not_fit_the_batch_counts_as_a_lost_process(child):
+    text = STAGE2_CANDIDATES[0]
+    child._child.stdin.write('"not a list"\n')  # the child answers {} for a bad request
+    child._child.stdin.flush()
+    with pytest.raises(WorkerGone):
+        child.judge_many([(text, first_look(text)), (text, first_look(text))])
+    with pytest.raises(WorkerGone):  # stopped; the next question starts it again
+        child.judge(text, first_look(text))
+    assert child.wait_ready(60), "started again"
+    assert child.judge(text, first_look(text)) == second_look(text, first_look(text))
