@@ -43,7 +43,10 @@ def _padded(text: str) -> str:
 
 def feature_strings(text: str) -> list[str]:
     """The distinct features of ``text``, in a stable order."""
-    norm = _padded(text)
+    return _features_of(_padded(text))
+
+
+def _features_of(norm: str) -> list[str]:
     low, high = NGRAM_RANGE
     size = len(norm)
     grams = ["c" + norm[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1)]
@@ -74,13 +77,13 @@ def bucket_indices(text: str, bits: int) -> list[int]:
 
     Features are hashed as UTF-8, so slicing the encoded text gives the same
     n-grams only when it is ASCII (it nearly always is once normalised:
-    accents are stripped); otherwise this falls back to :func:`extract`.
+    accents are stripped); otherwise it hashes the feature strings as :func:`extract` does.
     ``tests/crisis/test_model.py`` checks the two agree."""
     norm = _padded(text)
-    if not norm.isascii():
-        return extract(text, bits)[0]
     mask = (1 << bits) - 1
     crc = zlib.crc32
+    if not norm.isascii():
+        return [crc(f.encode()) & mask for f in _features_of(norm)]
     raw = norm.encode()
     size = len(raw)
     low, high = NGRAM_RANGE

@@ -5,13 +5,12 @@ The model is pure Python: a few tenths of a millisecond of CPU a message
 a background thread, that time holds the interpreter lock the event loop and
 the senders need. In a child
 process it runs on the machine's other core instead. The protocol is one JSON
-line each way over stdin and stdout, for one message or a batch of them:
+line each way over stdin and stdout, a batch of messages and their answers in
+order:
 
-    in:  {"text": "...", "cancelled": false}
-    out: {"category": "suicide", "stage": "model", "reason": "score 0.93 ..."}
-         or {} when the model does not flag the text
-    in:  [{"text": ...}, {"text": ...}]     (a batch)
-    out: [{...}, {}]                        (the answers, in order)
+    in:  [{"text": "...", "cancelled": false}, ...]
+    out: [{"category": "suicide", "stage": "model", "reason": "score 0.93 ..."}, {}, ...]
+         ({} when the model does not flag the text; [] for a line that is not a list)
 
 A batch is one write and one read for the parent's thread however many
 messages it holds: each read or write is a time the thread must take the
@@ -60,11 +59,8 @@ def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout) -> None:
             request = json.loads(line)
         except ValueError:
             request = None
-        if isinstance(request, list):
-            answer: object = [_answer(item) for item in request]
-        else:
-            answer = _answer(request)
-        stdout.write(json.dumps(answer) + "\n")
+        answers = [_answer(item) for item in request] if isinstance(request, list) else []
+        stdout.write(json.dumps(answers) + "\n")
         stdout.flush()
 
 

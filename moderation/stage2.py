@@ -78,7 +78,7 @@ def submit(job: Job) -> None:
         jobs.put_nowait(job)
         return
     logger.warning("crisis stage 2 queue full; judging message=%s inline", job.message_id)
-    _run(job)
+    _run_batch([job], None)
 
 
 def wait_idle(timeout: float) -> bool:
@@ -134,12 +134,6 @@ def _work(jobs: queue.Queue[Job]) -> None:
                 break
         if _run_batch(batch, child):
             connections.close_all()  # this thread's, until its next hit
-
-
-def _run(job: Job, child: ModelProcess | None = None) -> bool:
-    """Judge *job* and hand a hit off; True if the database was used (or may
-    have been, on an error)."""
-    return _run_batch([job], child)
 
 
 def _run_batch(batch: list[Job], child: ModelProcess | None) -> bool:

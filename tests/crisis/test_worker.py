@@ -68,7 +68,7 @@ def test_a_batch_is_judged_in_one_round_trip_and_in_order(child):
 
 def test_an_answer_that_does_not_fit_the_batch_counts_as_a_lost_process(child):
     text = STAGE2_CANDIDATES[0]
-    child._child.stdin.write('"not a list"\n')  # the child answers {} for a bad request
+    child._child.stdin.write('"not a list"\n')  # the child answers [] for a bad request
     child._child.stdin.flush()
     with pytest.raises(WorkerGone):
         child.judge_many([(text, first_look(text)), (text, first_look(text))])
