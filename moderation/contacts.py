@@ -63,15 +63,38 @@ _DIGIT_WORDS = {
     "nine": "9",
 }
 _TOKEN = r"(?:\d|" + "|".join(_DIGIT_WORDS) + r")"
+_MIN_PHONE_TOKENS = 7  # digits or digit words, so dates and short codes pass
 _PHONE = re.compile(
-    rf"(?<![\w+])\+?{_TOKEN}(?:[\s.\-/()_]{{0,3}}{_TOKEN}){{6,16}}(?!\w)", re.IGNORECASE
+    rf"(?<![\w+])\+?{_TOKEN}(?:[\s.\-/()_]{{0,3}}{_TOKEN}){{{_MIN_PHONE_TOKENS - 1},16}}(?!\w)",
+    re.IGNORECASE,
 )
 _DATE = re.compile(r"\d{1,4}([/.\-])\d{1,2}\1\d{2,4}")
 
-_PLATFORMS = (
-    r"snap(?:chat)?|sc|insta(?:gram)?|ig|discord|telegram|tele|whats\s?app|kik|tiktok|"
-    r"twitter|fb|facebook|signal|skype|reddit|threads|wickr|session"
-)
+_PLATFORM_NAMES = [
+    "snapchat",
+    "snap",
+    "sc",
+    "instagram",
+    "insta",
+    "ig",
+    "discord",
+    "telegram",
+    "tele",
+    "whatsapp",
+    "kik",
+    "tiktok",
+    "twitter",
+    "fb",
+    "facebook",
+    "signal",
+    "skype",
+    "reddit",
+    "threads",
+    "wickr",
+    "session",
+]
+# "whats app" with a space (or another one whitespace character) too.
+_PLATFORMS = "|".join(_PLATFORM_NAMES) + r"|whats\sapp"
 _HANDLE = r"@?[A-Za-z0-9_.#]{3,40}"
 _SOCIAL = re.compile(
     r"(?<![\w@])@[A-Za-z0-9_.]{3,30}\b"
@@ -167,13 +190,60 @@ def find_and_redact(text: str) -> tuple[str, list[str]]:
     none found, the text exactly as sent; otherwise its folded form with each
     one replaced, so the disguised original is kept nowhere."""
     kinds: list[str] = []
+    folded = fold(text)
+    email, phone, social = _could_hold(folded)
+    redacted = _redact(folded, kinds, email=email, phone=phone, social=social)
+    return (redacted, kinds) if kinds else (text, kinds)
 
-    def email(_match: re.Match[str]) -> str:
+
+def _redact(folded: str, kinds: list[str], *, email: bool, phone: bool, social: bool) -> str:
+    """*folded* with each kind asked for replaced; what was found goes in *kinds*."""
+
+    def an_email(_match: re.Match[str]) -> str:
         kinds.append("email")
         return REDACTED
 
-    folded = fold(text)
-    redacted = _EMAIL.sub(email, folded)
-    redacted = _PHONE.sub(lambda m: _phone(m, kinds), redacted)
-    redacted = _SOCIAL.sub(lambda m: _social(m, kinds), redacted)
-    return (redacted, kinds) if kinds else (text, kinds)
+    if email:
+        folded = _EMAIL.sub(an_email, folded)
+    if phone:
+        folded = _PHONE.sub(lambda m: _phone(m, kinds), folded)
+    if social:
+        folded = _SOCIAL.sub(lambda m: _social(m, kinds), folded)
+    return folded
+
+
+# Which of the three patterns could match at all, decided cheaply, because the
+# patterns above try every position of every message and almost no message
+# holds contact details. Exact for ASCII text, where lower-casing is what
+# IGNORECASE does; other text runs every pattern (IGNORECASE also pairs some
+# non-ASCII letters, such as a dotless i, with ASCII ones).
+#
+# * An email needs an "@" or the word "at" (every other spelling of "at" in
+#   _EMAIL is that word between spaces or brackets).
+# * A phone number needs seven tokens, each a digit or a digit word: none of
+#   the digit words overlaps itself, so counting each one separately can only
+#   count more tokens than a match holds.
+# * A social handle needs an "@" or a platform's name as a whole word (every
+#   alternative of _SOCIAL puts one between word boundaries).
+#
+# Replacing what one pattern found cannot help a later one: a match never
+# splits a word, and REDACTED holds no digit, digit word, "@" or platform.
+# tests/test_contact_redaction.py checks the shortcut against running all three.
+_WORD = re.compile(r"\w+")
+_PLATFORM_WORDS = frozenset([*_PLATFORM_NAMES, "whats"])
+_PHONE_TOKENS = (*"0123456789", *_DIGIT_WORDS)
+
+
+def _could_hold(folded: str) -> tuple[bool, bool, bool]:
+    """Whether an email, a phone number, a social handle could be in *folded*."""
+    if not folded.isascii():
+        return True, True, True
+    lowered = folded.lower()
+    words = set(_WORD.findall(lowered))
+    at_sign = "@" in folded
+    tokens = sum(map(lowered.count, _PHONE_TOKENS))
+    return (
+        at_sign or "at" in words,
+        tokens >= _MIN_PHONE_TOKENS,
+        at_sign or not words.isdisjoint(_PLATFORM_WORDS),
+    )

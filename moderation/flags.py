@@ -22,12 +22,21 @@ __all__ = ["REDACTED", "has_link", "redact_contact_details", "young_handle_posti
 # A link with or without its scheme ("bit.ly/x", "www.example.org", a domain
 # ending in a common top-level domain), found in the folded text so full-width
 # dots and invisible characters don't hide it.
-_LINK = re.compile(
-    r"https?://|\bwww\.|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\s*\.\s*"
+_LINK_TLDS = (
     r"(?:com|net|org|ly|io|co|me|gg|app|xyz|info|link|to|tk|ru|uk|de|fr|us|ca|au|in|"
-    r"site|online|shop|club|live|tv|cc|be|bio|page|click|top|biz)\b(?:/\S*)?",
+    r"site|online|shop|club|live|tv|cc|be|bio|page|click|top|biz)\b"
+)
+_LINK = re.compile(
+    rf"https?://|\bwww\.|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\s*\.\s*{_LINK_TLDS}(?:/\S*)?",
     re.IGNORECASE,
 )
+# A piece of every alternative of _LINK, for a first look: the full pattern
+# tries every word of a message, this one starts only at "/", "w" and ".".
+_LINK_PIECE = re.compile(rf"://|www\.|\.\s*{_LINK_TLDS}", re.IGNORECASE)
+
+
+def _link_in(folded: str) -> bool:
+    return _LINK_PIECE.search(folded) is not None and _LINK.search(folded) is not None
 
 
 def redact_contact_details(text: str) -> tuple[str, list[str]]:
@@ -37,11 +46,12 @@ def redact_contact_details(text: str) -> tuple[str, list[str]]:
 
 
 def has_link(text: str) -> bool:
-    return bool(_LINK.search(fold(text)))
+    return _link_in(fold(text))
 
 
 def young_handle_posting_link(*, member, text: str) -> bool:
     minutes = settings.LINK_MIN_HANDLE_AGE_MINUTES
-    if not minutes or member.is_moderator or not _LINK.search(fold(text)):
+    if not minutes or member.is_moderator:
         return False
-    return member.created_at > timezone.now() - timedelta(minutes=minutes)
+    young = member.created_at > timezone.now() - timedelta(minutes=minutes)
+    return young and _link_in(fold(text))

@@ -4,8 +4,11 @@ text is stored, and ordinary messages (helpline numbers included) pass as sent."
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from moderation.contacts import _digits_of, find_and_redact
+from moderation.contacts import REDACTED, _could_hold, _digits_of, _redact, find_and_redact, fold
 from moderation.models import ItemKind, QueueItem
 from rooms import services as room_services
 from rooms.models import Message
@@ -57,3 +60,110 @@ def test_ordinary_messages_are_stored_as_sent_and_not_flagged(make_member, room,
         sent = room_services.message_send(member_id=member.pk, room_slug=room.slug, body=message)
         assert Message.objects.get(pk=sent.message.id).body == message
     assert not QueueItem.objects.filter(kind=ItemKind.CONTACT_INFO).exists()
+
+
+# The shortcut that skips a pattern which cannot match (moderation.contacts.
+# _could_hold) must never change what is stored: compare it with running all
+# three patterns, on the corpus and on text built from the pieces contact
+# details are made of.
+_PIECES = [
+    *"0123456789@.-_()[]#+/:=",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    *[
+        "zero",
+        "oh",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "twone",
+        "eightwo",
+    ],
+    *[
+        "at",
+        "dot",
+        "AT",
+        "Dot",
+        "(at)",
+        "[dot]",
+        "me",
+        "my",
+        "is",
+        "on",
+        "add",
+        "hmu",
+        "snap",
+        "snapchat",
+        "whats",
+        "app",
+        "whatsapp",
+    ],
+    *[
+        "ig",
+        "IG",
+        "insta",
+        "sc",
+        "fb",
+        "tele",
+        "telegram",
+        "signal",
+        "session",
+        "threads",
+        "otter_22",
+        "gmail",
+        "com",
+    ],
+    *[
+        "someone",
+        "done",
+        "often",
+        "phone",
+        "that",
+        "what",
+        "late",
+        "988",
+        "555",
+        "12/05/2024",
+        "ıg",
+        "ſnap",
+    ],
+    "whats app",
+    "my snap is",
+    "add me on",
+]
+
+
+def _all_three(message: str) -> tuple[str, list[str]]:
+    kinds: list[str] = []
+    folded = fold(message)
+    redacted = _redact(folded, kinds, email=True, phone=True, social=True)
+    return (redacted, kinds) if kinds else (message, kinds)
+
+
+@pytest.mark.parametrize("message", [m for m, _ in BYPASSES] + LEGITIMATE)
+def test_the_shortcut_agrees_with_every_pattern_on_the_corpus(message):
+    assert find_and_redact(message) == _all_three(message)
+
+
+@hypothesis_settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_the_shortcut_agrees_with_every_pattern_on_built_text(message):
+    assert find_and_redact(message) == _all_three(message)
+
+
+def test_the_shortcut_skips_what_cannot_match():
+    assert _could_hold("Day 42 today, going to a meeting at noon.") == (True, False, False)
+    assert _could_hold("Six months! I never thought I'd type that.") == (False, False, False)
+    assert _could_hold("my ig is otter_22") == (False, False, True)
+    assert _could_hold("five five five one two three four") == (False, True, False)
+    assert find_and_redact("my whats app is otter_22") == (REDACTED, ["social"])
+    assert find_and_redact("hmu on whats\tapp: otter") == (REDACTED, ["social"])

@@ -4,8 +4,12 @@ links for the new-handle flag."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from moderation.flags import young_handle_posting_link
+from moderation.contacts import fold
+from moderation.flags import _LINK, has_link, young_handle_posting_link
 from moderation.models import ItemKind, QueueItem
 from rooms import services as room_services
 from rooms.sanitize import render_body
@@ -76,3 +80,45 @@ def test_a_young_handles_link_is_flagged_with_or_without_a_scheme(
 )
 def test_ordinary_sentences_are_not_links(make_member, body):
     assert not young_handle_posting_link(member=make_member("FreshFern"), text=body)
+
+
+# has_link looks for a piece of every alternative first (moderation.flags.
+# _LINK_PIECE); that first look must never hide a link the full pattern finds.
+_LINK_PARTS = [
+    *"./:-_ \t\n",
+    "  ",
+    ". ",
+    " . ",
+    "://",
+    "http",
+    "https",
+    "www",
+    "WWW",
+    "Www.",
+    *[
+        "bit",
+        "ly",
+        "com",
+        "COM",
+        "org",
+        "io",
+        "me",
+        "co",
+        "to",
+        "in",
+        "be",
+        "tv",
+        "dot",
+        "example",
+        "tinyurl",
+        "na",
+        "988lifeline",
+    ],
+    *["I", "feel", "better", "today", "step", "4", "e.g.", "3.5", "hours", "x/y", "?a=b"],
+]
+
+
+@hypothesis_settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PARTS), max_size=30).map("".join))
+def test_the_first_look_never_hides_a_link(text):
+    assert has_link(text) == bool(_LINK.search(fold(text)))
