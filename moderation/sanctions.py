@@ -101,7 +101,7 @@ def member_summary(member: Member | None) -> dict[str, Any] | None:
     """What a facilitator sees of the member an item is about: their trust
     level, their recent sanctions, the ladder's next step, and whether a mute
     or ban is running now (for Unmute and Unban). It is read for every item a
-    facilitator is shown: on PostgreSQL two prepared statements."""
+    facilitator is shown: on PostgreSQL one or two prepared statements."""
     if member is None:
         return None
     now = timezone.now()

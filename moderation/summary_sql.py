@@ -1,4 +1,5 @@
-"""The member summary's reads as two prepared statements on PostgreSQL.
+"""The member summary's reads as prepared statements on PostgreSQL: one, and a
+second for the recent sanctions of a member who has any.
 
 A facilitator is shown the summary with every new queue item, so under load it
 is read as often as a new handle posts a link. Built through the ORM, its six
@@ -21,7 +22,8 @@ from moderation.models import Mute, Sanction, Standing
 from realtime.db import prepared_cursor
 from rooms.models import Message
 
-#: The columns of the first statement, in order (the ORM row's keys).
+#: The columns of the first statement, in order (the ORM row's keys); it also
+#: says, last, whether the member was ever sanctioned.
 COLUMNS = (
     "trust_override",
     "trust_kept",
@@ -54,7 +56,8 @@ SELECT
      WHERE (mu.member_id = %(member)s OR (%(device)s <> '' AND mu.device_hash = %(device)s))
        AND mu.until > %(now)s
      ORDER BY mu.until DESC LIMIT 1),
-    %(device)s <> '' AND EXISTS (SELECT 1 FROM {banned} b WHERE b.token_hash = %(device)s)
+    %(device)s <> '' AND EXISTS (SELECT 1 FROM {banned} b WHERE b.token_hash = %(device)s),
+    EXISTS (SELECT 1 FROM {sanction} x WHERE x.member_id = %(member)s)
 """
     recent = f"""
 SELECT kind, minutes, room_slug, created_at, lifted_at FROM {sanction}
@@ -77,7 +80,10 @@ def summary_rows(member: Any, now: datetime) -> tuple[dict[str, Any], list[tuple
     }
     with prepared_cursor() as cursor:
         cursor.execute(row_sql, params)
-        row = dict(zip(COLUMNS, cursor.fetchone(), strict=True))
+        *values, ever_sanctioned = cursor.fetchone()
+        row = dict(zip(COLUMNS, values, strict=True))
+        if not ever_sanctioned:  # most members: no second round trip
+            return row, []
         cursor.execute(
             recent_sql, {"member": member.pk, "limit": settings.QUEUE_ITEM_SANCTIONS_SHOWN}
         )

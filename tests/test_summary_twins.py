@@ -90,9 +90,11 @@ def test_the_sql_and_the_orm_summaries_agree(members, settings, needed):
     for member in members:
         sql, orm = summary_sql.summary_rows(member, now), summary_rows_orm(member, now)
         assert sql == orm, member.handle
-        answers[member.handle] = sql[0]
+        answers[member.handle] = {**sql[0], "recent": len(sql[1])}
     # The states differ, so agreeing is not agreeing on nothing.
     assert answers["TwinLadder"]["ladder_count"] == 2
+    assert answers["TwinLadder"]["recent"] == 3  # QUEUE_ITEM_SANCTIONS_SHOWN of four
+    assert answers["TwinBlank"]["recent"] == 0
     assert answers["TwinSameBrowser"]["muted_until"] is not None
     assert answers["TwinAfterBan"]["device_banned"]
     assert answers["TwinTrusted"]["trust_override"] == "trusted"
