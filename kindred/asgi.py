@@ -1,5 +1,5 @@
 """ASGI entry point: HTTP goes to Django, WebSockets through the Origin check and
-session authentication to the routes each app declares."""
+session authentication (realtime.session_auth) to the routes each app declares."""
 
 from __future__ import annotations
 
@@ -28,17 +28,17 @@ from realtime.hooks.twisted import limit_header_time  # noqa: E402
 limit_header_time(lambda: settings.HTTP_HEADER_TIMEOUT_SECONDS)
 
 # Imported after Django is set up: the routes import models.
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from kindred.routing import websocket_urlpatterns  # noqa: E402
 from realtime.origin import SameOriginOnly  # noqa: E402
+from realtime.session_auth import SessionAuth  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Foreign origins are refused first, touching neither Redis nor the database.
-        "websocket": SameOriginOnly(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginOnly(SessionAuth(URLRouter(websocket_urlpatterns))),
     }
 )
 
