@@ -1,5 +1,7 @@
-"""The member summary's reads as prepared statements on PostgreSQL: one, and a
-second for the recent sanctions of a member who has any.
+"""The member summary's and the trust level's reads as prepared statements on
+PostgreSQL: the summary's row, the recent sanctions of a member who has any,
+and the trust level's part of that row on its own (read at every connect and
+by the sends of a handle that is not yet trusted).
 
 A facilitator is shown the summary with every new queue item, so under load it
 is read as often as a new handle posts a link. Built through the ORM, its six
@@ -24,10 +26,10 @@ from rooms.models import Message
 
 #: The columns of the first statement, in order (the ORM row's keys); it also
 #: says, last, whether the member was ever sanctioned.
+#: The trust level's columns (moderation.trust.standing_columns), the first three.
+STANDING_COLUMNS = ("trust_override", "trust_kept", "trust_sanctioned")
 COLUMNS = (
-    "trust_override",
-    "trust_kept",
-    "trust_sanctioned",
+    *STANDING_COLUMNS,
     "ladder_count",
     "muted_until",
     "device_banned",
@@ -35,20 +37,21 @@ COLUMNS = (
 
 
 @functools.cache
-def _statements() -> tuple[str, str]:
+def _statements() -> tuple[str, str, str]:
     qn = connection.ops.quote_name
     standing, message = qn(Standing._meta.db_table), qn(Message._meta.db_table)
     sanction, mute = qn(Sanction._meta.db_table), qn(Mute._meta.db_table)
     banned = qn(BannedDevice._meta.db_table)
-    row = f"""
-SELECT
+    trust = f"""
     (SELECT s.override FROM {standing} s WHERE s.member_id = %(member)s LIMIT 1),
     %(needed)s <= 0 OR EXISTS (
         SELECT 1 FROM {message} m
         WHERE m.author_id = %(member)s AND m.removed_at IS NULL AND NOT m.held
         OFFSET GREATEST(%(needed)s - 1, 0) LIMIT 1),
     EXISTS (SELECT 1 FROM {sanction} x
-            WHERE x.member_id = %(member)s AND x.created_at >= %(trust_since)s),
+            WHERE x.member_id = %(member)s AND x.created_at >= %(trust_since)s)"""
+    row = f"""
+SELECT{trust},
     (SELECT COUNT(*) FROM {sanction} x
      WHERE x.member_id = %(member)s AND x.created_at >= %(ladder_since)s
        AND x.lifted_at IS NULL),
@@ -63,17 +66,31 @@ SELECT
 SELECT kind, minutes, room_slug, created_at, lifted_at FROM {sanction}
 WHERE member_id = %(member)s ORDER BY created_at DESC, id DESC LIMIT %(limit)s
 """
-    return row, recent
+    return row, recent, f"SELECT{trust}"
+
+
+def _trust_params(member: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "member": member.pk,
+        "needed": settings.TRUST_MIN_MESSAGES,
+        "trust_since": now - timedelta(days=settings.TRUST_SANCTION_FREE_DAYS),
+    }
+
+
+def standing_row(member: Any, now: datetime) -> dict[str, Any]:
+    """What the trust level is made of (``STANDING_COLUMNS``), as
+    moderation.trust.standing_columns reads it through the ORM."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_statements()[2], _trust_params(member, now))
+        return dict(zip(STANDING_COLUMNS, cursor.fetchone(), strict=True))
 
 
 def summary_rows(member: Any, now: datetime) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
     """The summary's row (``COLUMNS``) and the member's recent sanctions as
     (kind, minutes, room_slug, created_at, lifted_at), newest first."""
-    row_sql, recent_sql = _statements()
+    row_sql, recent_sql, _ = _statements()
     params = {
-        "member": member.pk,
-        "needed": settings.TRUST_MIN_MESSAGES,
-        "trust_since": now - timedelta(days=settings.TRUST_SANCTION_FREE_DAYS),
+        **_trust_params(member, now),
         "ladder_since": now - timedelta(days=settings.SANCTION_LADDER_DAYS),
         "device": member.device_hash or "",
         "now": now,

@@ -26,10 +26,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from community.models import Member, Role
+from moderation import summary_sql
 from moderation.models import Sanction, Standing, TrustOverride
 from rooms.models import Message
 
@@ -92,12 +94,19 @@ def standing_from(member: Member, row: dict[str, Any], now: datetime) -> dict[st
     return {"level": level, "name": LEVEL_NAMES[level], "override": override, "missing": missing}
 
 
-def standing_of(member: Member) -> dict[str, Any]:
-    """The member's level, why, and what is still missing for level 1 (one statement)."""
-    now = timezone.now()
+def standing_row_orm(member: Member, now: datetime) -> dict[str, Any]:
+    """What moderation.summary_sql.standing_row reads, through the ORM (SQLite,
+    and the twin it is tested against)."""
     columns = standing_columns(now)
-    row = Member.objects.filter(pk=member.pk).annotate(**columns).values(*columns).get()
-    return standing_from(member, row, now)
+    return Member.objects.filter(pk=member.pk).annotate(**columns).values(*columns).get()
+
+
+def standing_of(member: Member) -> dict[str, Any]:
+    """The member's level, why, and what is still missing for level 1 (one
+    statement; on PostgreSQL a prepared one: every connect asks)."""
+    now = timezone.now()
+    read = summary_sql.standing_row if connection.vendor == "postgresql" else standing_row_orm
+    return standing_from(member, read(member, now), now)
 
 
 def is_trusted(member: Member) -> bool:

@@ -15,6 +15,7 @@ from community.models import BannedDevice
 from moderation import summary_sql
 from moderation.models import Mute, Sanction, Standing, TrustOverride
 from moderation.sanctions import summary_rows_orm
+from moderation.trust import standing_row_orm
 from rooms import store
 from rooms.models import Message
 
@@ -101,3 +102,15 @@ def test_the_sql_and_the_orm_summaries_agree(members, settings, needed):
     assert answers["TwinTalker"]["trust_kept"]
     assert answers["TwinBlank"]["trust_kept"] == (needed == 0)
     assert answers["TwinAlmost"]["trust_kept"] == (needed <= 2)  # removed and held don't count
+
+
+@pytest.mark.parametrize("needed", [3, 1, 0])
+def test_the_sql_and_the_orm_trust_levels_agree(members, settings, needed):
+    settings.TRUST_MIN_MESSAGES = needed
+    now = timezone.now()
+    rows = {m.handle: summary_sql.standing_row(m, now) for m in members}
+    for member in members:
+        assert rows[member.handle] == standing_row_orm(member, now), member.handle
+    assert rows["TwinTrusted"]["trust_override"] == "trusted"
+    assert rows["TwinLadder"]["trust_sanctioned"]
+    assert rows["TwinAlmost"]["trust_kept"] == (needed <= 2)
