@@ -27,8 +27,9 @@ def protocol_of(send: Any) -> Any:
     """The Twisted/autobahn protocol behind an ASGI *send* callable daphne made
     (``functools.partial(server.handle_reply, protocol)``), or None under any
     other server (the test communicator)."""
-    # Middleware can stand in between: channels' session middleware hands the
-    # consumer its own bound ``send``, which keeps the next one as ``real_send``.
+    # Middleware can stand in between: Channels' session middleware (no longer in
+    # Kindred's stack, see realtime.session_auth) hands the consumer its own
+    # bound ``send``, which keeps the next one as ``real_send``.
     for _ in range(8):
         args = getattr(send, "args", None)
         if args:
