@@ -249,7 +249,9 @@ def test_the_same_nonce_from_several_sockets_at_once_is_stored_once(member, room
 
 def test_the_statements_of_a_send_are_planned_once_per_connection(member, room):
     """The read and the store run on every send; PostgreSQL keeps them prepared
-    instead of parsing and planning them each time (community/db.py)."""
+    instead of parsing and planning them each time (realtime/db.py). A handle
+    not yet trusted also has its trust level read on every send, prepared too
+    (moderation/summary_sql.py)."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     for n in range(3):
@@ -257,8 +259,9 @@ def test_the_statements_of_a_send_are_planned_once_per_connection(member, room):
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert len(prepared) == 2, prepared
-    assert any("FOR UPDATE" in text for text in prepared)
+    assert len(prepared) == 3, prepared
+    assert sum("FOR UPDATE" in text for text in prepared) == 1  # the store
+    assert sum("s.override" in text for text in prepared) == 1  # the trust level
 
 
 def test_a_plain_message_is_stored_in_one_statement(member, room):
