@@ -13,7 +13,7 @@ the interpreter runs instead, which repeat to within a fraction of a per cent
 whatever else the machine is doing. For each ``--checkout`` (``NAME=PATH``,
 run with that checkout's own ``.venv``), this makes a migrated database,
 then runs ``message_send`` for one member into the late-night room, the
-benchmark's chat lines (``BODIES`` below, the same for every checkout) in
+benchmark's chat lines (``bench.loadgen.BODIES``, the same for every checkout) in
 turn, once 50 times and once 450 times under callgrind, and reports the
 difference divided by 400: what one more send costs, without start-up.
 
@@ -35,30 +35,14 @@ import tempfile
 import uuid
 from pathlib import Path
 
-# The benchmark's chat lines (bench/loadgen.py), kept here so that an older
-# checkout is measured on exactly the same text.
-BODIES = (
-    "Made it to my morning meeting again, that's five days in a row.",
-    "Anyone else find evenings the hardest? I keep busy but the cravings come back around 9.",
-    "Day 42 today. Not sure how I feel about it but I'm still here.",
-    "My sponsor said to write down three things I'm grateful for. Coffee counts, right?",
-    "Thanks for the kind words yesterday, it really helped me get through the night.",
-    "Found this list of online meetings, maybe useful: https://example.org/meetings",
-    "Went for a walk instead of going to the bar. Small win but I'll take it.",
-    "Family dinner tonight. Nervous. Any tips for saying no politely?",
-    "Couldn't sleep, so I'm here. The late-night room is a good place to be.",
-    "I relapsed last week and I'm starting over. Counting from one again.",
-    "Just wanted to say hello, I'm new and mostly reading for now.",
-    "Six months! I never thought I'd type that.",
-    "The step work is hard this week. Step four is a lot.",
-    "Here's the breathing exercise I mentioned: https://example.org/box-breathing",
-    "Going to bed now. Good night everyone, same time tomorrow.",
-    "Does anyone have experience with telling their employer? Worried about it.",
-)
+from bench.loadgen import BODIES
+
 SHORT, LONG = 50, 450
 
 # Run inside the measured checkout (its own interpreter, its own packages):
-# only Django and that checkout's rooms and community apps are imported.
+# only Django and that checkout's rooms and community apps are imported. The
+# chat lines are this checkout's, written into the script, so an older
+# checkout is measured on exactly the same text.
 _SENDER = f"""
 import sys, uuid
 import django

@@ -65,11 +65,12 @@ def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout) -> None:
 
 
 def _answer(request: object) -> dict[str, str]:
+    if not isinstance(request, dict):
+        return {}
     try:
-        assert isinstance(request, dict)
         first = FirstLook(model_due=True, cancelled=bool(request.get("cancelled")))
         verdict = second_look(str(request["text"]), first)
-    except (AssertionError, KeyError, TypeError):
+    except (KeyError, TypeError):
         verdict = CLEAR
     if not verdict.flagged:
         return {}
@@ -88,9 +89,6 @@ class ModelProcess:
         self._nice = nice
         self._child: subprocess.Popen[str] | None = None
         self._ready = threading.Event()
-
-    def judge(self, text: str, first: FirstLook) -> Verdict:
-        return self.judge_many([(text, first)])[0]
 
     def judge_many(self, items: list[tuple[str, FirstLook]]) -> list[Verdict]:
         """The verdicts on *items* (text and stage 1's look), in order, asking

@@ -10,6 +10,12 @@ from crisis import first_look, second_look
 from crisis.worker import ModelProcess, WorkerGone
 from tests.test_crisis_feedback import STAGE2_CANDIDATES
 
+
+def judged(process: ModelProcess, text: str, first) -> object:
+    """The model process's verdict on one message (a batch of one)."""
+    return process.judge_many([(text, first)])[0]
+
+
 EVERYDAY = (
     "Made it to my morning meeting again, that's five days in a row.",
     "Family dinner tonight. Nervous. Any tips for saying no politely?",
@@ -29,8 +35,8 @@ def child():
 def test_the_model_process_gives_the_in_process_verdict(child):
     for text in (*STAGE2_CANDIDATES, *EVERYDAY, "two years ago i tried to end it, not now"):
         first = first_look(text)
-        assert child.judge(text, first) == second_look(text, first), text
-    assert any(child.judge(t, first_look(t)).stage == "model" for t in STAGE2_CANDIDATES)
+        assert judged(child, text, first) == second_look(text, first), text
+    assert any(judged(child, t, first_look(t)).stage == "model" for t in STAGE2_CANDIDATES)
 
 
 def test_a_dead_model_process_is_reported_and_started_again(child):
@@ -38,9 +44,9 @@ def test_a_dead_model_process_is_reported_and_started_again(child):
     child._child.kill()
     child._child.wait()
     with pytest.raises(WorkerGone):
-        child.judge(text, first_look(text))
+        judged(child, text, first_look(text))
     assert child.wait_ready(60), "started again"
-    assert child.judge(text, first_look(text)) == second_look(text, first_look(text))
+    assert judged(child, text, first_look(text)) == second_look(text, first_look(text))
 
 
 def test_the_model_process_yields_the_cpu_to_the_server():
@@ -52,7 +58,7 @@ def test_the_model_process_yields_the_cpu_to_the_server():
         mine = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(mine + 7, 19)
         text = STAGE2_CANDIDATES[0]
-        assert process.judge(text, first_look(text)) == second_look(text, first_look(text))
+        assert judged(process, text, first_look(text)) == second_look(text, first_look(text))
     finally:
         process.stop()
 
@@ -73,6 +79,6 @@ def test_an_answer_that_does_not_fit_the_batch_counts_as_a_lost_process(child):
     with pytest.raises(WorkerGone):
         child.judge_many([(text, first_look(text)), (text, first_look(text))])
     with pytest.raises(WorkerGone):  # stopped; the next question starts it again
-        child.judge(text, first_look(text))
+        judged(child, text, first_look(text))
     assert child.wait_ready(60), "started again"
-    assert child.judge(text, first_look(text)) == second_look(text, first_look(text))
+    assert judged(child, text, first_look(text)) == second_look(text, first_look(text))
